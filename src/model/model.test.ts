@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckStatus } from '../checks/types.ts';
+import type { Sample } from '../store/samples.ts';
+import { computeModel } from './model.ts';
+import { dayRanges } from './days.ts';
+import { fixtureConfig } from './testing.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const DAY = 24 * HOUR;
+const NOW = Date.parse('2026-11-24T12:00:00.000Z');
+
+function sample(id: string, at: number, status: CheckStatus, ms: number | null = 100): Sample {
+  return { id, at, status, responseTimeMs: ms, error: status === 'up' ? null : 'boom', statusCode: null };
+}
+
+/** Samples every 5 minutes from `from` to `to` (exclusive). */
+function every5m(id: string, from: number, to: number, status: (at: number) => CheckStatus): Sample[] {
+  const out: Sample[] = [];
+  for (let at = from; at < to; at += 5 * MIN) out.push(sample(id, at, status(at)));
+  return out;
+}
+
+describe('computeModel', () => {
+  it('computes uptime windows with exact figures', () => {
+    const config = fixtureConfig({ checks: [{ id: 'api' }] });
+    // 2 days of 5-minute samples; down for 30 minutes (6 samples) one hour before now.
+    const downFrom = NOW - HOUR;
+    const samples = every5m('api', NOW - 2 * DAY, NOW, (at) => (at >= downFrom && at < downFrom + 30 * MIN ? 'down' : 'up'));
+    const m = computeModel({ config, samples, now: NOW });
+    const api = m.checks[0]!;
+    expect(api.status).toBe('up');
+    expect(api.uptime['24h'].downMs).toBe(30 * MIN);
+    expect(api.uptime['24h'].knownMs).toBe(DAY);
+    expect(api.uptime['24h'].percent).toBe('97.91'); // 1 - 30/1440 = 0.979166..., truncated
+    expect(api.uptime['24h'].coverage).toBe('100.00');
+    expect(api.uptime['7d'].knownMs).toBe(2 * DAY);
+    expect(api.uptime['7d'].percent).toBe('98.95'); // 1 - 30/2880 = 0.98958...
+    expect(api.uptime['7d'].coverage).toBe('28.57'); // 2/7
+    expect(api.uptime['90d'].percent).toBe('98.95');
+  });
+
+  it('excludes maintenance from the denominator and counts degraded as configured', () => {
+    const samples = [
+      sample('a', NOW - 40 * MIN, 'up'),
+      sample('a', NOW - 30 * MIN, 'maintenance'),
+      sample('a', NOW - 20 * MIN, 'degraded'),
+      sample('a', NOW - 10 * MIN, 'down'),
+    ];
+    const yes = computeModel({ config: fixtureConfig({ checks: [{ id: 'a' }] }), samples, now: NOW });
+    expect(yes.checks[0]!.uptime['24h']).toMatchObject({
+      upMs: 10 * MIN,
+      maintenanceMs: 10 * MIN,
+      degradedMs: 10 * MIN,
+      downMs: 10 * MIN,
+      knownMs: 40 * MIN,
+      percent: '66.66',
+    });
+    const no = computeModel({ config: fixtureConfig({ checks: [{ id: 'a' }], degradedCountsAsUp: false }), samples, now: NOW });
+    expect(no.checks[0]!.uptime['24h'].percent).toBe('33.33');
+  });
+
+  it('shows no data when the last sample is older than the max gap', () => {
+    const config = fixtureConfig({ checks: [{ id: 'a' }, { id: 'b' }] });
+    const m = computeModel({
+      config,
+      samples: [sample('a', NOW - 16 * MIN, 'down'), sample('b', NOW - 14 * MIN, 'degraded')],
+      now: NOW,
+    });
+    expect(m.checks.map((c) => c.status)).toEqual(['nodata', 'degraded']);
+    expect(m.checks[0]!.lastCheckedAt).toBe(new Date(NOW - 16 * MIN).toISOString());
+    expect(m.status).toBe('degraded');
+  });
+
+  it('a component is the worst of its checks and the page the worst component', () => {
+    const config = fixtureConfig({
+      checks: [
+        { id: 'web1', component: 'web' },
+        { id: 'web2', component: 'web' },
+        { id: 'db' },
+      ],
+      groups: [{ id: 'core', components: ['web', 'db'] }],
+    });
+    const m = computeModel({
+      config,
+      samples: [sample('web1', NOW - MIN, 'up'), sample('web2', NOW - MIN, 'down'), sample('db', NOW - MIN, 'degraded')],
+      now: NOW,
+    });
+    expect(m.components.map((c) => [c.id, c.status])).toEqual([
+      ['web', 'down'],
+      ['db', 'degraded'],
+    ]);
+    expect(m.groups[0]!.status).toBe('down');
+    expect(m.status).toBe('down');
+    expect(m.ungrouped).toEqual([]);
+    // Component time: worst of checks at each instant.
+    expect(m.components[0]!.uptime['24h'].downMs).toBe(MIN);
+  });
+
+  it('is nodata everywhere without samples', () => {
+    const m = computeModel({ config: fixtureConfig({ checks: [{ id: 'a' }] }), samples: [], now: NOW });
+    expect(m.status).toBe('nodata');
+    expect(m.checks[0]!.uptime['24h'].percent).toBeNull();
+    expect(m.checks[0]!.days).toHaveLength(90);
+    expect(m.checks[0]!.days.every((d) => d.level === 'nodata')).toBe(true);
+  });
+
+  it('builds 90 daily bars in the site time zone, today last', () => {
+    const config = fixtureConfig({ checks: [{ id: 'a' }], timeZone: 'America/New_York' });
+    // 10:00Z on Nov 24 is 05:00 in New York. Down for one hour from 03:00Z (22:00 Nov 23 in NY).
+    const samples = every5m('a', NOW - 3 * DAY, NOW, (at) =>
+      at >= Date.parse('2026-11-24T03:00:00Z') && at < Date.parse('2026-11-24T04:00:00Z') ? 'down' : 'up',
+    );
+    const m = computeModel({ config, samples, now: NOW });
+    const days = m.checks[0]!.days;
+    expect(days).toHaveLength(90);
+    expect(days[89]!.date).toBe('2026-11-24');
+    expect(days[88]!.date).toBe('2026-11-23');
+    expect(days[88]!.downMs).toBe(HOUR);
+    expect(days[88]!.level).toBe('down');
+    expect(days[88]!.percent).toBe('95.83'); // 23/24
+    expect(days[89]!.level).toBe('up');
+    expect(days[89]!.windowMs).toBe(7 * HOUR); // midnight NY = 05:00Z, now 12:00Z
+  });
+
+  it('response-time series and latency percentiles', () => {
+    const config = fixtureConfig({ checks: [{ id: 'a' }] });
+    const samples = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100].map((ms, i) => ({
+      ...sample('a', NOW - (10 - i) * MIN, 'up'),
+      responseTimeMs: ms,
+    }));
+    const m = computeModel({ config, samples, now: NOW });
+    expect(m.checks[0]!.latency24h).toEqual({ samples: 10, p50: 50, p95: 100 });
+    expect(m.checks[0]!.responseTimes).toHaveLength(10);
+  });
+});
+
+describe('dayRanges', () => {
+  it('handles DST: the day clocks go back lasts 25 hours', () => {
+    const now = Date.parse('2026-11-02T12:00:00Z');
+    const days = dayRanges(now, 3, 'America/New_York');
+    expect(days.map((d) => d.date)).toEqual(['2026-10-31', '2026-11-01', '2026-11-02']);
+    expect(days[1]!.end - days[1]!.start).toBe(25 * HOUR);
+  });
+});

@@ -1,0 +1,248 @@
+/**
+ * The status model: ONE pure computation from configuration and stored samples to every figure
+ * the outputs show. The site, the API JSON, badges and reports read this; none recomputes.
+ */
+import type { CheckKind, ResolvedConfig, SiteSettings } from '../config/types.ts';
+import type { Sample, StoreProblem } from '../store/samples.ts';
+import { dayRanges } from './days.ts';
+import { truncatedPercent } from './percent.ts';
+import { type ShownStatus, worstOf } from './status.ts';
+import { type Segment, type Tally, checkSegments, knownMs, mergeWorst, tally } from './timeline.ts';
+
+export const MODEL_VERSION = 1;
+
+export const WINDOWS = { '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000 } as const;
+export type WindowKey = keyof typeof WINDOWS;
+export const WINDOW_KEYS = Object.keys(WINDOWS) as WindowKey[];
+export const DAY_BARS = 90;
+/** How far back the response-time series of a check reaches. */
+export const SERIES_MS = WINDOWS['7d'];
+
+export interface WindowFigure extends Tally {
+  /** Start of the window, ISO-8601 UTC. */
+  from: string;
+  /** End of the window (exclusive), ISO-8601 UTC. */
+  to: string;
+  windowMs: number;
+  knownMs: number;
+  /** Available share of known time outside maintenance, 0..1; null when nothing is known. */
+  availability: number | null;
+  /** `availability` as a truncated percentage string ("99.99"); null when nothing is known. */
+  percent: string | null;
+  /** Share of the window with data, truncated percentage string ("100.00"). */
+  coverage: string;
+}
+
+export type DayLevel = 'nodata' | 'up' | 'maintenance' | 'degraded' | 'down';
+
+export interface DayBar extends WindowFigure {
+  /** Calendar date in the site's time zone, `YYYY-MM-DD`. */
+  date: string;
+  level: DayLevel;
+}
+
+export interface LatencySummary {
+  samples: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+export interface ResponsePoint {
+  /** Epoch milliseconds. */
+  t: number;
+  ms: number | null;
+  status: ShownStatus;
+}
+
+export interface CheckModel {
+  id: string;
+  name: string;
+  description: string | null;
+  kind: CheckKind;
+  component: string;
+  enabled: boolean;
+  intervalMs: number;
+  status: ShownStatus;
+  lastCheckedAt: string | null;
+  lastResponseTimeMs: number | null;
+  lastError: string | null;
+  lastStatusCode: number | null;
+  uptime: Record<WindowKey, WindowFigure>;
+  days: DayBar[];
+  latency24h: LatencySummary;
+  responseTimes: ResponsePoint[];
+}
+
+export interface ComponentModel {
+  id: string;
+  name: string;
+  description: string | null;
+  group: string | null;
+  status: ShownStatus;
+  checks: string[];
+  uptime: Record<WindowKey, WindowFigure>;
+  days: DayBar[];
+}
+
+export interface GroupModel {
+  id: string;
+  name: string;
+  description: string | null;
+  status: ShownStatus;
+  components: string[];
+}
+
+export interface StatusModel {
+  version: typeof MODEL_VERSION;
+  generatedAt: string;
+  site: SiteSettings;
+  degradedCountsAsUp: boolean;
+  status: ShownStatus;
+  groups: GroupModel[];
+  /** Components outside any declared group, in page order. */
+  ungrouped: string[];
+  components: ComponentModel[];
+  checks: CheckModel[];
+  /** Store files or lines that could not be read (skipped). */
+  problems: StoreProblem[];
+}
+
+export interface ModelInput {
+  config: ResolvedConfig;
+  samples: readonly Sample[];
+  problems?: readonly StoreProblem[];
+  /** The instant the model describes, epoch milliseconds. */
+  now: number;
+}
+
+function windowFigure(t: Tally, from: number, to: number, degradedCountsAsUp: boolean): WindowFigure {
+  const known = knownMs(t);
+  const denominator = known - t.maintenanceMs;
+  const available = t.upMs + (degradedCountsAsUp ? t.degradedMs : 0);
+  const windowMs = Math.max(0, to - from);
+  return {
+    ...t,
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    windowMs,
+    knownMs: known,
+    availability: denominator > 0 ? available / denominator : null,
+    percent: truncatedPercent(available, denominator),
+    coverage: truncatedPercent(known, windowMs) ?? '0.00',
+  };
+}
+
+function dayLevel(t: Tally): DayLevel {
+  if (t.downMs > 0) return 'down';
+  if (t.degradedMs > 0) return 'degraded';
+  if (t.maintenanceMs > 0) return 'maintenance';
+  if (t.upMs > 0) return 'up';
+  return 'nodata';
+}
+
+function figures(segments: Segment[], now: number, days: { date: string; start: number; end: number }[], degradedCountsAsUp: boolean) {
+  const uptime = {} as Record<WindowKey, WindowFigure>;
+  for (const key of WINDOW_KEYS) {
+    const from = now - WINDOWS[key];
+    uptime[key] = windowFigure(tally(segments, from, now), from, now, degradedCountsAsUp);
+  }
+  const bars: DayBar[] = days.map(({ date, start, end }) => {
+    const t = tally(segments, start, end);
+    return { ...windowFigure(t, start, end, degradedCountsAsUp), date, level: dayLevel(t) };
+  });
+  return { uptime, days: bars };
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] as number;
+}
+
+function latencySummary(samples: readonly Sample[], from: number): LatencySummary {
+  const values = samples
+    .filter((s) => s.at >= from && s.responseTimeMs !== null && s.status !== 'down')
+    .map((s) => s.responseTimeMs as number)
+    .sort((a, b) => a - b);
+  return { samples: values.length, p50: percentile(values, 50), p95: percentile(values, 95) };
+}
+
+export function computeModel(input: ModelInput): StatusModel {
+  const { config, now } = input;
+  const degradedCountsAsUp = config.run.degradedCountsAsUp;
+  const days = dayRanges(now, DAY_BARS, config.site.timeZone);
+
+  const byCheck = new Map<string, Sample[]>();
+  for (const s of input.samples) {
+    if (s.at > now) continue;
+    let list = byCheck.get(s.id);
+    if (!list) byCheck.set(s.id, (list = []));
+    list.push(s);
+  }
+
+  const segmentsByCheck = new Map<string, Segment[]>();
+  const checks: CheckModel[] = config.checks.map((check) => {
+    const samples = (byCheck.get(check.id) ?? []).sort((a, b) => a.at - b.at);
+    const segments = checkSegments(samples, check.maxGapMs, now);
+    segmentsByCheck.set(check.id, segments);
+    const last = samples[samples.length - 1];
+    const fresh = last !== undefined && now - last.at <= check.maxGapMs;
+    return {
+      id: check.id,
+      name: check.name,
+      description: check.description,
+      kind: check.kind,
+      component: check.component,
+      enabled: check.enabled,
+      intervalMs: check.intervalMs,
+      status: fresh ? last.status : 'nodata',
+      lastCheckedAt: last ? new Date(last.at).toISOString() : null,
+      lastResponseTimeMs: last?.responseTimeMs ?? null,
+      lastError: last?.error ?? null,
+      lastStatusCode: last?.statusCode ?? null,
+      ...figures(segments, now, days, degradedCountsAsUp),
+      latency24h: latencySummary(samples, now - WINDOWS['24h']),
+      responseTimes: samples
+        .filter((s) => s.at >= now - SERIES_MS)
+        .map((s) => ({ t: s.at, ms: s.responseTimeMs, status: s.status })),
+    };
+  });
+  const checkById = new Map(checks.map((c) => [c.id, c]));
+
+  const components: ComponentModel[] = config.components.map((comp) => {
+    const members = comp.checks.map((id) => checkById.get(id)).filter((c): c is CheckModel => c !== undefined);
+    const segments = mergeWorst(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
+    return {
+      id: comp.id,
+      name: comp.name,
+      description: comp.description,
+      group: comp.group,
+      status: worstOf(members.map((c) => c.status)),
+      checks: comp.checks,
+      ...figures(segments, now, days, degradedCountsAsUp),
+    };
+  });
+  const componentById = new Map(components.map((c) => [c.id, c]));
+
+  const groups: GroupModel[] = config.groups.map((g) => ({
+    id: g.id,
+    name: g.name,
+    description: g.description,
+    status: worstOf(g.components.map((id) => componentById.get(id)?.status ?? 'nodata')),
+    components: g.components,
+  }));
+
+  return {
+    version: MODEL_VERSION,
+    generatedAt: new Date(now).toISOString(),
+    site: config.site,
+    degradedCountsAsUp,
+    status: worstOf(components.map((c) => c.status)),
+    groups,
+    ungrouped: components.filter((c) => c.group === null).map((c) => c.id),
+    components,
+    checks,
+    problems: [...(input.problems ?? [])],
+  };
+}

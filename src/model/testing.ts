@@ -1,0 +1,71 @@
+/** Builders of resolved configurations for the model's and outputs' tests. */
+import { Redactor } from '../config/secrets.ts';
+import type { ResolvedCheck, ResolvedComponent, ResolvedConfig, ResolvedGroup } from '../config/types.ts';
+
+export interface FixtureCheck {
+  id: string;
+  component?: string;
+  intervalMs?: number;
+  maxGapMs?: number;
+}
+
+export function fixtureConfig(opts: {
+  checks: FixtureCheck[];
+  groups?: { id: string; name?: string; components: string[] }[];
+  timeZone?: string;
+  degradedCountsAsUp?: boolean;
+}): ResolvedConfig {
+  const checks: ResolvedCheck[] = opts.checks.map((c, i) => ({
+    id: c.id,
+    name: c.id.toUpperCase(),
+    description: null,
+    component: c.component ?? c.id,
+    intervalMs: c.intervalMs ?? 300_000,
+    timeoutMs: 10_000,
+    retries: 0,
+    maxGapMs: c.maxGapMs ?? 3 * (c.intervalMs ?? 300_000),
+    enabled: true,
+    thresholds: { degradedMs: null, downMs: null },
+    source: { file: 'checks/fixture.yaml', line: i + 2, column: 5 },
+    kind: 'tcp',
+    host: '127.0.0.1',
+    port: 1,
+  }));
+  const groups: ResolvedGroup[] = (opts.groups ?? []).map((g) => ({
+    id: g.id,
+    name: g.name ?? g.id,
+    description: null,
+    components: g.components,
+  }));
+  const components: ResolvedComponent[] = [];
+  const seen = new Map<string, ResolvedComponent>();
+  const ensure = (id: string, group: string | null) => {
+    let comp = seen.get(id);
+    if (!comp) {
+      comp = { id, name: id, description: null, group, checks: [] };
+      seen.set(id, comp);
+      components.push(comp);
+    }
+    return comp;
+  };
+  for (const g of groups) for (const id of g.components) ensure(id, g.id);
+  for (const c of checks) ensure(c.component, null).checks.push(c.id);
+  return {
+    dir: '/nonexistent',
+    site: { title: 'Test', description: null, timeZone: opts.timeZone ?? 'UTC', baseUrl: null, locale: 'en-US' },
+    run: {
+      intervalMs: 300_000,
+      timeoutMs: 10_000,
+      retries: 0,
+      maxGapMs: 900_000,
+      concurrency: 4,
+      deadlineMs: 60_000,
+      degradedCountsAsUp: opts.degradedCountsAsUp ?? true,
+    },
+    groups,
+    components,
+    checks,
+    redactor: new Redactor(),
+    warnings: [],
+  };
+}

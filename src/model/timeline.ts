@@ -1,0 +1,123 @@
+/**
+ * Turning samples into time: the gap rule of DESIGN.md.
+ *
+ * A sample's status holds from its time until the next sample of the same check, for at most
+ * `maxGapMs`. Time beyond that is no data: it counts neither as up nor as down, and shows up as
+ * reduced coverage. A late scheduled run therefore never turns into downtime nor into invented
+ * uptime.
+ */
+import type { CheckStatus } from '../checks/types.ts';
+
+export interface Segment {
+  start: number;
+  end: number;
+  status: CheckStatus;
+}
+
+export interface Tally {
+  upMs: number;
+  degradedMs: number;
+  downMs: number;
+  maintenanceMs: number;
+}
+
+export const EMPTY_TALLY: Readonly<Tally> = Object.freeze({ upMs: 0, degradedMs: 0, downMs: 0, maintenanceMs: 0 });
+
+const TALLY_KEY: Record<CheckStatus, keyof Tally> = {
+  up: 'upMs',
+  degraded: 'degradedMs',
+  down: 'downMs',
+  maintenance: 'maintenanceMs',
+};
+
+/** Segments of one check from its samples (any order), clipped at `now`. */
+export function checkSegments(
+  samples: readonly { at: number; status: CheckStatus }[],
+  maxGapMs: number,
+  now: number,
+): Segment[] {
+  const sorted = samples.filter((s) => s.at <= now).sort((a, b) => a.at - b.at);
+  const out: Segment[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const s = sorted[i] as { at: number; status: CheckStatus };
+    const next = sorted[i + 1];
+    const end = Math.min(next ? next.at : now, s.at + maxGapMs, now);
+    if (end <= s.at) continue;
+    const last = out[out.length - 1];
+    if (last && last.status === s.status && last.end === s.at) last.end = end;
+    else out.push({ start: s.at, end, status: s.status });
+  }
+  return out;
+}
+
+const RANK: Record<CheckStatus, number> = { up: 0, maintenance: 1, degraded: 2, down: 3 };
+const BY_RANK: CheckStatus[] = ['up', 'maintenance', 'degraded', 'down'];
+
+/**
+ * The component timeline: at every instant, the worst status among the checks that have data
+ * then. Where no check has data, there is no segment (no data).
+ */
+export function mergeWorst(timelines: readonly Segment[][]): Segment[] {
+  const events: { at: number; rank: number; delta: 1 | -1 }[] = [];
+  for (const segs of timelines) {
+    for (const s of segs) {
+      events.push({ at: s.start, rank: RANK[s.status], delta: 1 });
+      events.push({ at: s.end, rank: RANK[s.status], delta: -1 });
+    }
+  }
+  events.sort((a, b) => a.at - b.at);
+  const counts = [0, 0, 0, 0];
+  const out: Segment[] = [];
+  let i = 0;
+  while (i < events.length) {
+    const at = (events[i] as { at: number }).at;
+    while (i < events.length && (events[i] as { at: number }).at === at) {
+      const e = events[i] as { rank: number; delta: number };
+      counts[e.rank] = (counts[e.rank] as number) + e.delta;
+      i++;
+    }
+    const next = events[i];
+    if (!next) break;
+    let rank = -1;
+    for (let r = 3; r >= 0; r--) {
+      if ((counts[r] as number) > 0) {
+        rank = r;
+        break;
+      }
+    }
+    if (rank < 0) continue;
+    const status = BY_RANK[rank] as CheckStatus;
+    const last = out[out.length - 1];
+    if (last && last.status === status && last.end === at) last.end = next.at;
+    else out.push({ start: at, end: next.at, status });
+  }
+  return out;
+}
+
+/** Index of the first segment that ends after `t` (segments sorted and disjoint). */
+function firstEndingAfter(segments: readonly Segment[], t: number): number {
+  let lo = 0;
+  let hi = segments.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((segments[mid] as Segment).end <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Time in each status within [from, to). */
+export function tally(segments: readonly Segment[], from: number, to: number): Tally {
+  const out: Tally = { ...EMPTY_TALLY };
+  for (let i = firstEndingAfter(segments, from); i < segments.length; i++) {
+    const s = segments[i] as Segment;
+    if (s.start >= to) break;
+    const ms = Math.min(s.end, to) - Math.max(s.start, from);
+    if (ms > 0) out[TALLY_KEY[s.status]] += ms;
+  }
+  return out;
+}
+
+export function knownMs(t: Tally): number {
+  return t.upMs + t.degradedMs + t.downMs + t.maintenanceMs;
+}
