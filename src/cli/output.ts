@@ -1,0 +1,58 @@
+/**
+ * Where the CLI talks: human messages go to stderr (stdout is kept for `--json`), and on GitHub
+ * Actions the same facts also become annotations and a job summary.
+ */
+import { appendFile } from 'node:fs/promises';
+
+export interface Output {
+  info(message: string): void;
+  warn(message: string, where?: { file?: string; line?: number; col?: number }): void;
+  error(message: string, where?: { file?: string; line?: number; col?: number }): void;
+  /** Writes to stdout: machine-readable output only. */
+  data(text: string): void;
+  /** Appends markdown to the GitHub job summary when running on GitHub Actions. */
+  summary(markdown: string): Promise<void>;
+  readonly github: boolean;
+  readonly color: boolean;
+}
+
+/** Escapes a value for a GitHub workflow command (`::error file=...::message`). */
+export function escapeCommandData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function escapeProperty(s: string): string {
+  return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function annotation(kind: 'error' | 'warning', message: string, where?: { file?: string; line?: number; col?: number }): string {
+  const props: string[] = [];
+  if (where?.file) props.push(`file=${escapeProperty(where.file)}`);
+  if (where?.line) props.push(`line=${where.line}`);
+  if (where?.col) props.push(`col=${where.col}`);
+  return `::${kind}${props.length ? ` ${props.join(',')}` : ''}::${escapeCommandData(message)}`;
+}
+
+export function createOutput(env: NodeJS.ProcessEnv = process.env): Output {
+  const github = env['GITHUB_ACTIONS'] === 'true';
+  const color = !github && process.stderr.isTTY === true && !('NO_COLOR' in env);
+  const line = (s: string) => process.stderr.write(`${s}\n`);
+  return {
+    github,
+    color,
+    info: line,
+    warn(message, where) {
+      line(github ? annotation('warning', message, where) : `warning: ${message}`);
+    },
+    error(message, where) {
+      line(github ? annotation('error', message, where) : `error: ${message}`);
+    },
+    data(text) {
+      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    },
+    async summary(markdown) {
+      const file = env['GITHUB_STEP_SUMMARY'];
+      if (github && file) await appendFile(file, `${markdown}\n`);
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The embedded default status repo: configuration for the local demo targets, written as a user
+ * would write it.
+ */
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { jsonSchema } from '../config/schema.ts';
+import type { DemoTargets } from './targets.ts';
+
+/** Marks a folder as a Cairn demo repo, so the demo may rewrite its configuration. */
+export const DEMO_MARKER = '.cairn-demo';
+
+/** Refuses to write into a folder that holds anything but a previous demo. */
+export async function assertDemoDirUsable(dir: string): Promise<void> {
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (entries.length > 0 && !entries.includes(DEMO_MARKER)) {
+    throw new Error(`${dir} is not empty and is not a Cairn demo folder; choose another --out`);
+  }
+}
+
+function settingsYaml(): string {
+  return `# yaml-language-server: $schema=./cairn.schema.json
+# Site settings of the Cairn demo. Every target runs on 127.0.0.1, started by \`cairn demo\`.
+site:
+  title: Cairn Demo Status
+  description: A live demo of Cairn against local targets - one healthy, one slow, one failing, one flapping.
+  timeZone: UTC
+
+defaults:
+  interval: 5m
+  timeout: 5s
+  retries: 1
+  thresholds:
+    degraded: 800ms
+    down: 4s
+
+groups:
+  - id: web
+    name: Web
+    components:
+      - id: website
+        name: Website
+        description: The public website
+      - id: api
+        name: Public API
+  - id: platform
+    name: Platform
+    components:
+      - id: search
+        name: Search
+        description: Flaps between up and down on every request
+      - id: database
+        name: Database
+`;
+}
+
+function checksYaml(t: DemoTargets): string {
+  return `# yaml-language-server: $schema=../cairn.schema.json
+checks:
+  - id: website
+    name: Website home
+    kind: http
+    url: ${t.healthy}
+    component: website
+
+  - id: api-latency
+    name: API (slow)
+    description: Answers after ${t.slowDelayMs} ms, above the 800 ms warning threshold
+    kind: http
+    url: ${t.slow}
+    component: api
+
+  - id: api-orders
+    name: Orders API
+    description: Always answers 503
+    kind: http
+    url: ${t.failing}
+    component: api
+
+  - id: search
+    name: Search
+    kind: http
+    url: ${t.flapping}
+    component: search
+    retries: 0 # no confirmation, so each flap shows
+
+  - id: database
+    name: Database port
+    kind: tcp
+    host: ${t.tcp.host}
+    port: ${t.tcp.port}
+    component: database
+`;
+}
+
+export async function writeDemoRepo(dir: string, targets: DemoTargets): Promise<void> {
+  await mkdir(path.join(dir, 'checks'), { recursive: true });
+  await writeFile(path.join(dir, DEMO_MARKER), 'This folder was written by `cairn demo`; the demo may rewrite its configuration.\n');
+  await writeFile(path.join(dir, '.gitignore'), 'dist/\n');
+  await writeFile(path.join(dir, 'cairn.schema.json'), `${JSON.stringify(jsonSchema(), null, 2)}\n`);
+  await writeFile(path.join(dir, 'cairn.yaml'), settingsYaml());
+  await writeFile(path.join(dir, 'checks', 'demo.yaml'), checksYaml(targets));
+}

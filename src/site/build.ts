@@ -1,0 +1,78 @@
+/**
+ * `cairn build`: status repo -> model -> static site. The model is computed once here and handed
+ * to the Astro pages as a JSON file; the pages only format it.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ResolvedConfig } from '../config/types.ts';
+import { computeModel, type StatusModel, WINDOWS } from '../model/model.ts';
+import { readSamples } from '../store/samples.ts';
+
+/** The Cairn package itself: where astro.config.mjs and src/pages live. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Samples older than this cannot change any figure the model shows (90 days + a day of zone slack). */
+const HISTORY_MS = WINDOWS['90d'] + 2 * 86_400_000;
+
+export async function buildModel(config: ResolvedConfig, now = Date.now()): Promise<StatusModel> {
+  const { samples, problems } = await readSamples(config.dir, { sinceMs: now - HISTORY_MS });
+  return computeModel({ config, samples, problems, now });
+}
+
+/** Splits a public URL into Astro's `site` (origin) and `base` (path). */
+export function siteAndBase(baseUrl: string | null): { site?: string; base: string } {
+  if (!baseUrl) return { base: '/' };
+  const u = new URL(baseUrl);
+  const base = u.pathname.endsWith('/') ? u.pathname : `${u.pathname}/`;
+  return { site: u.origin, base };
+}
+
+export interface BuildSiteOptions {
+  outDir: string;
+  /** Astro log level; 'warn' keeps a build quiet. */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export async function buildSite(model: StatusModel, opts: BuildSiteOptions): Promise<void> {
+  const work = await mkdtemp(path.join(os.tmpdir(), 'cairn-build-'));
+  const modelFile = path.join(work, 'model.json');
+  await writeFile(modelFile, JSON.stringify(model));
+  const previous = { model: process.env['CAIRN_MODEL'], telemetry: process.env['ASTRO_TELEMETRY_DISABLED'] };
+  process.env['CAIRN_MODEL'] = modelFile;
+  process.env['ASTRO_TELEMETRY_DISABLED'] = '1';
+  try {
+    const { build } = await import('astro');
+    const { site, base } = siteAndBase(model.site.baseUrl);
+    await build({
+      root: PACKAGE_ROOT,
+      outDir: path.resolve(opts.outDir),
+      cacheDir: path.join(work, 'cache'),
+      base,
+      ...(site ? { site } : {}),
+      logLevel: opts.logLevel ?? 'warn',
+      vite: { cacheDir: path.join(work, 'vite') },
+    });
+    await removeStrayBuildFiles(path.resolve(opts.outDir));
+  } finally {
+    restoreEnv('CAIRN_MODEL', previous.model);
+    restoreEnv('ASTRO_TELEMETRY_DISABLED', previous.telemetry);
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Astro 5 leaves its content-layer stubs at the root of an outDir outside the project
+ * (withastro/astro#14903). They are build internals, not part of the site.
+ */
+const STRAY_FILES = ['content-assets.mjs', 'content-modules.mjs', 'data-store.json', 'settings.json'];
+
+async function removeStrayBuildFiles(outDir: string): Promise<void> {
+  await Promise.all(STRAY_FILES.map((f) => rm(path.join(outDir, f), { force: true })));
+}
+
+function restoreEnv(name: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+}

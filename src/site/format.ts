@@ -1,0 +1,72 @@
+/** Formatting for the site: dates in the page's zone, durations, figures. Pure. */
+import type { ShownStatus } from '../model/status.ts';
+import { STATUS_LABEL } from '../model/status.ts';
+import type { DayBar, WindowFigure } from '../model/model.ts';
+
+export { STATUS_LABEL };
+
+export const OVERALL_LABEL: Record<ShownStatus, string> = {
+  up: 'All systems operational',
+  degraded: 'Some systems are degraded',
+  down: 'Some systems are down',
+  maintenance: 'Maintenance in progress',
+  nodata: 'No recent data',
+};
+
+/** A short glyph per status so no status is told by colour alone. */
+export const STATUS_GLYPH: Record<ShownStatus, string> = {
+  up: '✓',
+  degraded: '!',
+  down: '✕',
+  maintenance: '⚙',
+  nodata: '?',
+};
+
+export function formatDateTime(iso: string | number, timeZone: string, locale: string): string {
+  return new Intl.DateTimeFormat(locale, {
+    timeZone,
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  }).format(new Date(iso));
+}
+
+export function formatDay(date: string, locale: string): string {
+  // `date` is already a calendar date in the page's zone: format it as such, in UTC.
+  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(
+    new Date(`${date}T00:00:00Z`),
+  );
+}
+
+export function formatDuration(ms: number): string {
+  const totalMinutes = Math.floor(ms / 60_000);
+  if (totalMinutes < 1) return `${Math.floor(ms / 1000)} s`;
+  const d = Math.floor(totalMinutes / 1440);
+  const h = Math.floor((totalMinutes % 1440) / 60);
+  const m = totalMinutes % 60;
+  return [d ? `${d} d` : '', h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ');
+}
+
+export function formatMs(ms: number | null): string {
+  if (ms === null) return '—';
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+export function formatPercent(f: WindowFigure): string {
+  return f.percent === null ? 'no data' : `${f.percent}%`;
+}
+
+/** The text of one daily bar, read by screen readers and shown as its tooltip. */
+export function dayBarText(bar: DayBar, locale: string): string {
+  const day = formatDay(bar.date, locale);
+  if (bar.level === 'nodata') return `${day}: no data`;
+  const parts = [`${day}: ${bar.percent ?? '—'}% uptime`];
+  if (bar.downMs > 0) parts.push(`${formatDuration(bar.downMs)} down`);
+  if (bar.degradedMs > 0) parts.push(`${formatDuration(bar.degradedMs)} degraded`);
+  if (bar.maintenanceMs > 0) parts.push(`${formatDuration(bar.maintenanceMs)} maintenance`);
+  if (bar.coverage !== '100.00') parts.push(`data for ${bar.coverage}% of the day`);
+  return parts.join(', ');
+}

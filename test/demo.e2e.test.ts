@@ -1,0 +1,108 @@
+/**
+ * The main job end to end: `cairn demo --no-serve` against the local demo targets, then the built
+ * page loaded in real headless Chromium, statuses read off the page as a visitor sees them.
+ */
+import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, cairn, chromiumAvailable, serveDir } from './helpers.ts';
+
+let dir: string;
+let demoStderr = '';
+
+beforeAll(async () => {
+  dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'cairn-demo-')), 'status');
+  const res = await cairn(['demo', '--no-serve', '--out', dir, '--rounds', '3']);
+  demoStderr = res.stderr;
+  if (res.code !== 0) throw new Error(`demo exited ${res.code}:\n${res.stderr}`);
+}, 240_000);
+
+describe('cairn demo --no-serve', () => {
+  it('writes a status repo with config, data committed in git, and a built site', async () => {
+    expect(demoStderr).toContain('Round 3 of 3');
+    const files = await readdir(dir);
+    expect(files).toEqual(expect.arrayContaining(['cairn.yaml', 'checks', 'data', 'dist', '.git']));
+    const html = await readFile(path.join(dir, 'dist', 'index.html'), 'utf8');
+    // Readable with JavaScript off: every component and its status are in the HTML itself.
+    for (const name of ['Website', 'Public API', 'Search', 'Database']) expect(html).toContain(name);
+    expect(html).not.toContain('<script type="module"'); // no client JS on the home page
+    const { stdout } = await cairn(['verify', '--dir', dir]);
+    expect(stdout).toBe('');
+  });
+
+  it('validates, and `check --json` prints one object per check', async () => {
+    const v = await cairn(['validate', '--dir', dir]);
+    expect(v.code).toBe(0);
+    const c = await cairn(['check', '--dir', dir, '--json', '--no-write']);
+    expect(c.code).toBe(0);
+    const rows = JSON.parse(c.stdout) as Record<string, unknown>[];
+    expect(rows.map((r) => r['id'])).toEqual(['website', 'api-latency', 'api-orders', 'search', 'database']);
+    for (const r of rows) {
+      expect(Object.keys(r)).toEqual(expect.arrayContaining(['id', 'status', 'responseTimeMs', 'error', 'checkedAt']));
+      expect(Number.isNaN(Date.parse(r['checkedAt'] as string))).toBe(false);
+    }
+    // The demo targets stopped with the demo, so now every check is down with a reason.
+    expect(rows.every((r) => r['status'] === 'down' && typeof r['error'] === 'string')).toBe(true);
+  });
+});
+
+describe('the built demo page in Chromium', () => {
+  const available = chromiumAvailable();
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serveDir>>;
+
+  beforeAll(async () => {
+    if (!available) return;
+    server = await serveDir(path.join(dir, 'dist'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it.skipIf(!available)('shows every component with its status, and the failing one as down', async () => {
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    await page.goto(`${server.url}/`);
+    const statuses = await page.$$eval('[data-component]', (els) =>
+      els.map((el) => [el.getAttribute('data-component'), el.querySelector('.pill')?.textContent?.trim()]),
+    );
+    expect(Object.fromEntries(statuses)).toEqual({
+      website: '✓ Operational',
+      api: '✕ Outage',
+      search: expect.stringMatching(/Operational|Outage/),
+      database: '✓ Operational',
+    });
+    await expect(page.locator('.banner h1').textContent()).resolves.toBe('Some systems are down');
+    expect(await page.locator('[data-component="website"] .bar').count()).toBe(90);
+    const today = page.locator('[data-component="api"] .bar').last();
+    expect(await today.getAttribute('data-level')).toBe('down');
+    expect(await today.getAttribute('title')).toMatch(/% uptime, .* down/);
+  });
+
+  it.skipIf(!available)('component page: check statuses, error text and a drawn response-time chart', async () => {
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${server.url}/components/api/`);
+    const checks = await page.$$eval('[data-check]', (els) => els.map((el) => [el.getAttribute('data-check'), el.getAttribute('data-status')]));
+    expect(checks).toEqual([
+      ['api-latency', 'degraded'],
+      ['api-orders', 'down'],
+    ]);
+    await expect(page.locator('[data-check="api-orders"] .error').textContent()).resolves.toContain('503');
+    await expect(page.locator('[data-check="api-latency"] .error').textContent()).resolves.toMatch(/above .*800 ms/);
+    // chart.js drew on the canvas: it has pixels that are not transparent.
+    const painted = await page.$eval('[data-check="api-latency"] canvas', (c) => {
+      const canvas = c as HTMLCanvasElement;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+      return n;
+    });
+    expect(painted).toBeGreaterThan(100);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,71 @@
+/** Shared helpers of the end-to-end tests: run the real CLI, serve a folder, find Chromium. */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import sirv from 'sirv';
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const CAIRN = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
+
+export interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `cairn <args>` as a child process, exactly as a user would. */
+export function cairn(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env, ...opts.env };
+    delete env['GITHUB_ACTIONS'];
+    const child = spawn(process.execPath, [CAIRN, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Serves a folder on 127.0.0.1 on a free port. */
+export async function serveDir(dir: string): Promise<{ url: string; close(): Promise<void> }> {
+  const handler = sirv(dir, { dev: true });
+  const server = http.createServer((req, res) => handler(req, res, () => {
+    res.statusCode = 404;
+    res.end();
+  }));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+
+/**
+ * Whether browser tests can run. In CI (CI=true) a missing Chromium is a failure, never a skip.
+ */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env['CI'] === 'true') throw new Error(`Chromium not found at ${CHROMIUM}; .ci/run installs the Debian package "chromium"`);
+  return false;
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
