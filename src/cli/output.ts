@@ -25,7 +25,7 @@ function escapeProperty(s: string): string {
   return escapeCommandData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-function annotation(kind: 'error' | 'warning', message: string, where?: { file?: string; line?: number; col?: number }): string {
+export function annotation(kind: 'error' | 'warning', message: string, where?: { file?: string; line?: number; col?: number }): string {
   const props: string[] = [];
   if (where?.file) props.push(`file=${escapeProperty(where.file)}`);
   if (where?.line) props.push(`line=${where.line}`);

@@ -9,26 +9,24 @@
 import { z } from 'zod';
 
 /** A duration: milliseconds as a number, or a string such as `500ms`, `30s`, `5m`, `1h`, `2d`. */
-const DURATION_RE = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)$/;
+const DURATION_RE = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const DURATION_EXPECTED = 'expected a duration such as "500ms", "30s", "5m", "1h" or a number of milliseconds';
 
 export function parseDuration(value: string | number): number | null {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
-  const m = DURATION_RE.exec(value.trim());
+  const m = DURATION_RE.exec(value);
   if (!m) return null;
   return Math.round(Number(m[1]) * (UNIT_MS[m[2] as string] as number));
 }
 
 export const Duration = z
-  .union([z.number().nonnegative(), z.string()])
+  .union([z.number().nonnegative({ message: DURATION_EXPECTED }), z.string().regex(DURATION_RE, { message: DURATION_EXPECTED })], { error: DURATION_EXPECTED })
   .describe('A duration in milliseconds, or a string such as "500ms", "30s", "5m", "1h", "2d"')
   .transform((v, ctx) => {
     const ms = parseDuration(v);
     if (ms === null) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `expected a duration such as "500ms", "30s", "5m" or a number of milliseconds, got ${JSON.stringify(v)}`,
-      });
+      ctx.addIssue({ code: 'custom', input: v, message: DURATION_EXPECTED });
       return z.NEVER;
     }
     return ms;
@@ -141,7 +139,17 @@ export const Site = z.strictObject({
     .optional()
     .describe('Time zone in which days and times are shown (default UTC)'),
   baseUrl: HttpUrl.optional().describe('Public URL of the page, e.g. https://acme.github.io/status/'),
-  locale: z.string().optional().describe('BCP 47 locale for dates and numbers (default en-US)'),
+  locale: z
+    .string()
+    .refine((tag) => {
+      try {
+        return Intl.getCanonicalLocales(tag).length === 1;
+      } catch {
+        return false;
+      }
+    }, { message: 'expected a BCP 47 locale such as "en-US" or "de"' })
+    .optional()
+    .describe('BCP 47 locale for dates and numbers (default en-US)'),
 });
 
 export const Defaults = z.strictObject({
@@ -173,7 +181,8 @@ export type CairnFileConfig = z.output<typeof CairnFile>;
 
 /** The JSON Schema of a Cairn configuration file (input form: what a user writes). */
 export function jsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(CairnFile, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  // Draft-07: the draft editors' YAML and JSON language servers support most completely.
+  const schema = z.toJSONSchema(CairnFile, { io: 'input', unrepresentable: 'any', target: 'draft-7' }) as Record<string, unknown>;
   return {
     ...schema,
     $id: 'https://cairn.dev/schema/cairn.json',
