@@ -5,7 +5,7 @@
  */
 import { ConfigErrors } from '../config/errors.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
-import { createOutput, type Output } from './output.ts';
+import { createOutput, type Output, warnConfig } from './output.ts';
 
 export interface Command {
   summary: string;
@@ -55,13 +55,7 @@ export async function main(argv: string[], out: Output = createOutput()): Promis
     return await command.run(rest, out);
   } catch (err) {
     if (err instanceof ConfigErrors) {
-      for (const w of err.warnings) {
-        out.warn(`${w.location.file}:${w.location.line}:${w.location.column}: ${w.path ? `${w.path}: ` : ''}${w.message}`, {
-          file: w.location.file,
-          line: w.location.line,
-          col: w.location.column,
-        });
-      }
+      warnConfig(out, err.warnings);
       for (const e of err.errors) out.error(e.toString(), { file: e.file, line: e.line, col: e.column });
       out.info(`${err.errors.length} configuration error${err.errors.length === 1 ? '' : 's'}; nothing was written.`);
       return EXIT_USAGE;

@@ -56,3 +56,14 @@ export function createOutput(env: NodeJS.ProcessEnv = process.env): Output {
     },
   };
 }
+
+/** Prints configuration warnings (`file:line:column: path: message`), annotated on GitHub. */
+export function warnConfig(
+  out: Output,
+  warnings: readonly { location: { file: string; line: number; column: number }; path: string; message: string }[],
+): void {
+  for (const w of warnings) {
+    const { file, line, column } = w.location;
+    out.warn(`${file}:${line}:${column}: ${w.path ? `${w.path}: ` : ''}${w.message}`, { file, line, col: column });
+  }
+}

@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load.ts';
 import { buildModel, buildSite } from '../../site/build.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
+import { warnConfig } from '../output.ts';
 
 export const build: Command = {
   summary: 'Build the static status site from the committed data (into <dir>/dist)',
@@ -12,6 +13,7 @@ export const build: Command = {
     const dir = statusDir(values.dir);
     // Secrets are not needed to build the page: an unset ${VAR} stays as it is.
     const config = await loadConfig(dir, { missingEnv: 'keep' });
+    warnConfig(out, config.warnings);
     const outDir = path.resolve(values.out ?? path.join(dir, 'dist'));
     const model = await buildModel(config);
     for (const p of model.problems) out.warn(`skipped ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`, { file: p.file, ...(p.line ? { line: p.line } : {}) });

@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/load.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
+import { warnConfig } from '../output.ts';
 import { runRound } from '../round.ts';
 
 export const check: Command = {
@@ -9,6 +10,7 @@ export const check: Command = {
   async run(args, out) {
     const { values } = parse(args, { ...DIR_OPTION, json: { type: 'boolean' }, 'no-write': { type: 'boolean' } });
     const config = await loadConfig(statusDir(values.dir));
+    warnConfig(out, config.warnings);
     const { results } = await runRound(config, out, { write: !values['no-write'] });
     if (values.json) {
       const byId = new Map(config.checks.map((c) => [c.id, c]));

@@ -17,13 +17,13 @@ import { countByStatus, runRound } from '../round.ts';
 const BOT = { name: 'cairn-bot', email: 'cairn-bot@users.noreply.github.com' };
 
 async function commitAll(dir: string, message: string): Promise<void> {
-  const git = simpleGit(dir);
+  const git = simpleGit(dir, { config: [`user.name=${BOT.name}`, `user.email=${BOT.email}`] });
   // The demo folder is its own repository, even when it sits inside another one.
   if (!existsSync(path.join(dir, '.git'))) await git.init();
   await git.add('.');
   const status = await git.status();
   if (status.isClean()) return;
-  await git.env({ ...process.env, GIT_AUTHOR_NAME: BOT.name, GIT_AUTHOR_EMAIL: BOT.email, GIT_COMMITTER_NAME: BOT.name, GIT_COMMITTER_EMAIL: BOT.email }).commit(message);
+  await git.commit(message);
 }
 
 function serve(dir: string, port: number, out: Output): Promise<http.Server> {

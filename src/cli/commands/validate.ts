@@ -1,6 +1,7 @@
 import { loadConfig } from '../../config/load.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
+import { warnConfig } from '../output.ts';
 
 export const validate: Command = {
   summary: 'Check the configuration (cairn.yaml, checks/*.yaml) and report every problem',
@@ -8,13 +9,7 @@ export const validate: Command = {
   async run(args, out) {
     const { values } = parse(args, DIR_OPTION);
     const config = await loadConfig(statusDir(values.dir));
-    for (const w of config.warnings) {
-      out.warn(`${w.location.file}:${w.location.line}:${w.location.column}: ${w.path ? `${w.path}: ` : ''}${w.message}`, {
-        file: w.location.file,
-        line: w.location.line,
-        col: w.location.column,
-      });
-    }
+    warnConfig(out, config.warnings);
     out.info(
       `Configuration is valid: ${config.checks.length} check${config.checks.length === 1 ? '' : 's'} in ${config.components.length} component${config.components.length === 1 ? '' : 's'}.`,
     );

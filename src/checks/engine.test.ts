@@ -1,0 +1,282 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redactor } from '../config/secrets.ts';
+import type { ResolvedHttpCheck } from '../config/types.ts';
+import { ATTEMPT_GRACE_MS, deadlineError, runChecks } from './engine.ts';
+import { runners } from './index.ts';
+import { httpCheck, sleep, startHttpServer, tcpCheck, type TestServer } from './test-helpers.ts';
+import type { AttemptContext, AttemptOutcome, CheckResult, CheckRunner } from './types.ts';
+
+const settings = { concurrency: 4, deadlineMs: 60_000 };
+const up: AttemptOutcome = { status: 'up', responseTimeMs: 12, error: null };
+
+/** A fake http runner: behaviour per check id. */
+function fakeRunner(behaviour: (check: ResolvedHttpCheck, ctx: AttemptContext) => Promise<AttemptOutcome> | AttemptOutcome): CheckRunner<ResolvedHttpCheck> {
+  return { kind: 'http', attempt: async (check, ctx) => behaviour(check, ctx) };
+}
+
+const never = () => new Promise<AttemptOutcome>(() => undefined);
+
+let server: TestServer;
+const hits = new Map<string, number>();
+
+beforeAll(async () => {
+  server = await startHttpServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    const count = (hits.get(url.pathname) ?? 0) + 1;
+    hits.set(url.pathname, count);
+    if (url.pathname.startsWith('/flap')) {
+      res.writeHead(count === 1 ? 503 : 200);
+      res.end();
+    } else if (url.pathname === '/always-503') {
+      res.writeHead(503);
+      res.end();
+    } else if (url.pathname === '/slow') {
+      await sleep(Number(url.searchParams.get('ms')));
+      res.end('slow');
+    } else if (url.pathname === '/redirect-with-token') {
+      res.writeHead(302, { location: `/ok?token=${url.searchParams.get('token')}` });
+      res.end();
+    } else {
+      res.end('ok');
+    }
+  });
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+describe('runChecks: results', () => {
+  it('returns nothing for no checks', async () => {
+    expect(await runChecks([], settings)).toEqual([]);
+  });
+
+  it('skips disabled checks and keeps the input order, whatever the completion order', async () => {
+    const delays: Record<string, number> = { a: 300, b: 10, c: 150, d: 0 };
+    const checks = ['a', 'b', 'x', 'c', 'd'].map((id) => httpCheck({ id, enabled: id !== 'x' }));
+    const progress: [string, number, number][] = [];
+    const results = await runChecks(checks, settings, {
+      runners: { http: fakeRunner(async (check) => (await sleep(delays[check.id] ?? 0), up)) },
+      onResult: (r, done, total) => progress.push([r.id, done, total]),
+    });
+    expect(results.map((r) => r.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(results.every((r) => r.status === 'up' && r.error === null && r.attempts === 1)).toBe(true);
+    expect(progress.map(([, done, total]) => [done, total])).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
+    expect(progress.map(([id]) => id).sort()).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('builds the result from the outcome', async () => {
+    const now = () => new Date('2024-05-01T12:00:00.000Z');
+    const [result] = await runChecks([httpCheck({ id: 'one' })], settings, {
+      now,
+      runners: { http: fakeRunner(() => ({ ...up, statusCode: 204, details: { ttfbMs: 3 } })) },
+    });
+    expect(result).toEqual<CheckResult>({
+      id: 'one',
+      kind: 'http',
+      status: 'up',
+      responseTimeMs: 12,
+      error: null,
+      checkedAt: '2024-05-01T12:00:00.000Z',
+      attempts: 1,
+      statusCode: 204,
+      details: { ttfbMs: 3 },
+    });
+  });
+
+  it('runs the real runners by kind', async () => {
+    const checks = [httpCheck({ id: 'web', url: server.url('/ok') }), tcpCheck({ id: 'port', port: server.port })];
+    const results = await runChecks(checks, settings);
+    expect(results.map((r) => [r.id, r.kind, r.status])).toEqual([
+      ['web', 'http', 'up'],
+      ['port', 'tcp', 'up'],
+    ]);
+    expect(runners.http.kind).toBe('http');
+    expect(runners.tcp.kind).toBe('tcp');
+  });
+});
+
+describe('runChecks: concurrency', () => {
+  it('never has more checks in flight than the bound (counted by the server)', async () => {
+    const slow = await startHttpServer(async (_req, res) => {
+      await sleep(400);
+      res.end('ok');
+    });
+    try {
+      const checks = Array.from({ length: 8 }, (_, i) => httpCheck({ id: `c${i}`, url: slow.url(`/${i}`) }));
+      const results = await runChecks(checks, { concurrency: 3, deadlineMs: 60_000 });
+      expect(results.map((r) => r.status)).toEqual(Array(8).fill('up'));
+      expect(slow.requests).toHaveLength(8);
+      expect(slow.maxInFlight).toBeLessThanOrEqual(3);
+      expect(slow.maxInFlight).toBeGreaterThanOrEqual(2);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('runs exactly `concurrency` attempts at once when there is more work (fake runner)', async () => {
+    let inFlight = 0;
+    let max = 0;
+    const runner = fakeRunner(async () => {
+      inFlight += 1;
+      max = Math.max(max, inFlight);
+      await sleep(50);
+      inFlight -= 1;
+      return up;
+    });
+    const checks = Array.from({ length: 10 }, (_, i) => httpCheck({ id: `c${i}` }));
+    await runChecks(checks, { concurrency: 4, deadlineMs: 60_000 }, { runners: { http: runner } });
+    expect(max).toBe(4);
+  });
+});
+
+describe('runChecks: global deadline', () => {
+  it('returns by the deadline; unfinished and unstarted checks are down with the deadline error', async () => {
+    const checks = [
+      httpCheck({ id: 'fast', timeoutMs: 60_000 }),
+      httpCheck({ id: 'hang', timeoutMs: 60_000 }),
+      httpCheck({ id: 'queued', timeoutMs: 60_000 }),
+    ];
+    const seen: AttemptContext[] = [];
+    const runner = fakeRunner((check, ctx) => {
+      seen.push(ctx);
+      // `hang` ignores its signal entirely.
+      return check.id === 'hang' ? never() : up;
+    });
+    const started = Date.now();
+    const results = await runChecks(checks, { concurrency: 1, deadlineMs: 500 }, { runners: { http: runner } });
+    const elapsed = Date.now() - started;
+
+    expect(results.map((r) => [r.id, r.status, r.attempts])).toEqual([
+      ['fast', 'up', 1],
+      ['hang', 'down', 1],
+      ['queued', 'down', 0],
+    ]);
+    expect(results[1]?.error).toBe('not completed: global deadline of 500 ms exceeded');
+    expect(results[2]?.error).toBe(deadlineError(500));
+    expect(results[1]?.responseTimeMs).toBeNull();
+    // Generous: the point is that it did not wait for the 60 s per-check timeout.
+    expect(elapsed).toBeLessThan(10_000);
+    // The attempt timeout was capped by the deadline, and the deadline aborted the signal.
+    expect(seen[1]?.timeoutMs).toBeLessThanOrEqual(500);
+    expect(seen[1]?.signal.aborted).toBe(true);
+  });
+
+  it('stops retrying at the deadline', async () => {
+    let calls = 0;
+    const runner = fakeRunner(() => {
+      calls += 1;
+      return { status: 'down', responseTimeMs: null, error: 'HTTP 503 Service Unavailable (expected 2xx)' };
+    });
+    const results = await runChecks([httpCheck({ id: 'flaky', retries: 5 })], { concurrency: 1, deadlineMs: 300 }, { runners: { http: runner } });
+    expect(results[0]?.status).toBe('down');
+    expect(results[0]?.error).toBe(deadlineError(300));
+    // Backoff 200 ms then 400 ms: no more than two attempts fit in 300 ms.
+    expect(calls).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('runChecks: attempts', () => {
+  it('gives up on an attempt whose runner ignores its timeout', async () => {
+    const [result] = await runChecks([httpCheck({ id: 'stuck', timeoutMs: 200 })], settings, { runners: { http: fakeRunner(never) } });
+    expect(result).toMatchObject({ status: 'down', error: 'timed out after 200 ms', attempts: 1 });
+    expect(ATTEMPT_GRACE_MS).toBeGreaterThan(0);
+  });
+
+  it('turns a throwing runner into down with an internal error (sync and async)', async () => {
+    const syncThrow: CheckRunner<ResolvedHttpCheck> = {
+      kind: 'http',
+      attempt: (check) => {
+        if (check.id === 'sync') throw new Error('boom');
+        return Promise.reject(new TypeError('async boom'));
+      },
+    };
+    const results = await runChecks([httpCheck({ id: 'sync' }), httpCheck({ id: 'async' })], settings, { runners: { http: syncThrow } });
+    expect(results.map((r) => [r.status, r.error])).toEqual([
+      ['down', 'internal error: boom'],
+      ['down', 'internal error: async boom'],
+    ]);
+  });
+
+  it('confirms a failure: a flapping server that fails once is up after 2 attempts', async () => {
+    let clock = 0;
+    const now = () => new Date(Date.UTC(2024, 0, 1, 0, 0, clock++));
+    const [result] = await runChecks([httpCheck({ id: 'flap', url: server.url('/flap-1'), retries: 1 })], settings, { now });
+    expect(result).toMatchObject({ status: 'up', statusCode: 200, attempts: 2, error: null });
+    // checkedAt is when the final attempt started.
+    expect(result?.checkedAt).toBe('2024-01-01T00:00:01.000Z');
+    expect(hits.get('/flap-1')).toBe(2);
+  });
+
+  it('reports the final attempt when every retry fails', async () => {
+    const [result] = await runChecks([httpCheck({ id: 'bad', url: server.url('/always-503'), retries: 2 })], settings);
+    expect(result).toMatchObject({ status: 'down', statusCode: 503, attempts: 3, error: 'HTTP 503 Service Unavailable (expected 2xx)' });
+    expect(hits.get('/always-503')).toBe(3);
+  });
+
+  it('does not retry when retries is 0, nor a degraded result', async () => {
+    let calls = 0;
+    const runner = fakeRunner((check) => {
+      calls += 1;
+      return check.id === 'degraded'
+        ? { status: 'degraded', responseTimeMs: 5, error: 'certificate expires in 3 days' }
+        : { status: 'down', responseTimeMs: null, error: 'nope' };
+    });
+    const results = await runChecks(
+      [httpCheck({ id: 'degraded', retries: 3 }), httpCheck({ id: 'down', retries: 0 })],
+      settings,
+      { runners: { http: runner } },
+    );
+    expect(results.map((r) => [r.status, r.attempts, r.error])).toEqual([
+      ['degraded', 1, 'certificate expires in 3 days'],
+      ['down', 1, 'nope'],
+    ]);
+    expect(calls).toBe(2);
+  });
+});
+
+describe('runChecks: thresholds against a slow server', () => {
+  it('is degraded above the warning threshold, keeping the reason', async () => {
+    const check = httpCheck({ id: 'slowish', url: server.url('/slow?ms=400'), thresholds: { degradedMs: 100, downMs: 30_000 } });
+    const [result] = await runChecks([check], settings);
+    expect(result?.status).toBe('degraded');
+    expect(result?.statusCode).toBe(200);
+    expect(result?.responseTimeMs).toBeGreaterThanOrEqual(400);
+    expect(result?.error).toBe(`response time ${result?.responseTimeMs} ms above warning threshold 100 ms`);
+  });
+
+  it('is down above the critical threshold', async () => {
+    const check = httpCheck({ id: 'slow', url: server.url('/slow?ms=400'), thresholds: { degradedMs: 50, downMs: 150 } });
+    const [result] = await runChecks([check], settings);
+    expect(result?.status).toBe('down');
+    expect(result?.attempts).toBe(1);
+    expect(result?.error).toBe(`response time ${result?.responseTimeMs} ms above critical threshold 150 ms`);
+  });
+});
+
+describe('runChecks: redaction', () => {
+  const secret = 'tok-3f9a7c1e';
+  const redactor = new Redactor();
+  redactor.add(secret);
+
+  it('redacts a secret of the URL from errors and details', async () => {
+    const checks = [
+      httpCheck({ id: 'no-follow', url: server.url(`/redirect-with-token?token=${secret}`), maxRedirects: 0 }),
+      httpCheck({ id: 'follow', url: server.url(`/redirect-with-token?token=${secret}`), maxRedirects: 5 }),
+    ];
+    const results = await runChecks(checks, settings, { redactor });
+    expect(results[0]?.status).toBe('down');
+    expect(results[0]?.error).toBe('HTTP 302 Found to /ok?token=[REDACTED]: redirects are not followed (expected 2xx)');
+    expect(results[1]?.status).toBe('up');
+    expect(results[1]?.details?.['url']).toBe(server.url('/ok?token=[REDACTED]'));
+    expect(JSON.stringify(results)).not.toContain(secret);
+  });
+
+  it('redacts secrets from internal errors too', async () => {
+    const runner = fakeRunner(() => {
+      throw new Error(`cannot reach https://user:hunter2@example.test/?key=${secret}`);
+    });
+    const [result] = await runChecks([httpCheck()], settings, { redactor, runners: { http: runner } });
+    expect(result?.error).toBe('internal error: cannot reach https://user:[REDACTED]@example.test/?key=[REDACTED]');
+  });
+});

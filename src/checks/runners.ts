@@ -1,0 +1,15 @@
+/**
+ * The registry of runners: one per check kind, each in its own file.
+ * Adding a kind means adding its runner here; the mapped type makes a missing one a type error.
+ */
+import type { CheckKind, ResolvedCheck } from '../config/types.ts';
+import { httpRunner } from './http.ts';
+import { tcpRunner } from './tcp.ts';
+import type { CheckRunner } from './types.ts';
+
+export type RunnerRegistry = { [K in CheckKind]: CheckRunner<Extract<ResolvedCheck, { kind: K }>> };
+
+export const runners: RunnerRegistry = {
+  http: httpRunner,
+  tcp: tcpRunner,
+};
