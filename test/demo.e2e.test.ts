@@ -32,6 +32,15 @@ describe('cairn demo --no-serve', () => {
     expect(stdout).toBe('');
   });
 
+  it('build works from inside the status repo and leaves only the site in dist', async () => {
+    const res = await cairn(['build'], { cwd: dir });
+    expect(res.stderr).toContain('Site built');
+    expect(res.code).toBe(0);
+    const entries = await readdir(path.join(dir, 'dist'));
+    expect(entries.sort()).toEqual(['_astro', 'components', 'favicon.svg', 'index.html']);
+    expect((await readdir(dir)).filter((f) => f === '.astro' || f === 'node_modules')).toEqual([]);
+  });
+
   it('validates, and `check --json` prints one object per check', async () => {
     const v = await cairn(['validate', '--dir', dir]);
     expect(v.code).toBe(0);

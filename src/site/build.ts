@@ -36,26 +36,34 @@ export interface BuildSiteOptions {
 }
 
 export async function buildSite(model: StatusModel, opts: BuildSiteOptions): Promise<void> {
+  const outDir = path.resolve(opts.outDir);
   const work = await mkdtemp(path.join(os.tmpdir(), 'cairn-build-'));
   const modelFile = path.join(work, 'model.json');
   await writeFile(modelFile, JSON.stringify(model));
   const previous = { model: process.env['CAIRN_MODEL'], telemetry: process.env['ASTRO_TELEMETRY_DISABLED'] };
   process.env['CAIRN_MODEL'] = modelFile;
   process.env['ASTRO_TELEMETRY_DISABLED'] = '1';
+  // Astro writes its intermediate server build inside the current folder when the outDir is
+  // outside it, and decides "inside" by a string prefix. Building from a fresh folder of our own
+  // keeps concurrent builds apart and never writes into the user's folder; bundling every
+  // dependency into that server build (ssr.noExternal) lets it run from wherever it lands.
+  const cwd = process.cwd();
+  process.chdir(work);
   try {
     const { build } = await import('astro');
     const { site, base } = siteAndBase(model.site.baseUrl);
     await build({
       root: PACKAGE_ROOT,
-      outDir: path.resolve(opts.outDir),
+      outDir,
       cacheDir: path.join(work, 'cache'),
       base,
       ...(site ? { site } : {}),
       logLevel: opts.logLevel ?? 'warn',
-      vite: { cacheDir: path.join(work, 'vite') },
+      vite: { cacheDir: path.join(work, 'vite'), ssr: { noExternal: true } },
     });
-    await removeStrayBuildFiles(path.resolve(opts.outDir));
+    await removeStrayBuildFiles(outDir);
   } finally {
+    process.chdir(cwd);
     restoreEnv('CAIRN_MODEL', previous.model);
     restoreEnv('ASTRO_TELEMETRY_DISABLED', previous.telemetry);
     await rm(work, { recursive: true, force: true });
