@@ -1,0 +1,116 @@
+/**
+ * Reading incident files: markdown with YAML front matter between `---` lines.
+ *
+ * ```markdown
+ * ---
+ * title: Elevated API error rates
+ * impact: major                  # none | minor | major | critical
+ * components: [api]
+ * started: 2026-11-24T10:00:00Z
+ * resolved: 2026-11-24T11:05:00Z # absent while the incident is open
+ * updates:
+ *   - at: 2026-11-24T10:05:00Z
+ *     status: investigating      # investigating | identified | monitoring | resolved | postmortem
+ *     text: We are looking into errors on the API.
+ * ---
+ * Free markdown: details, the postmortem.
+ * ```
+ *
+ * Errors are `ConfigError`s with the file, line and column of the offending field, found with the
+ * same machinery as the configuration's.
+ */
+import { z } from 'zod';
+import { ConfigError } from '../config/errors.ts';
+import { DEFAULT_MESSAGE, issueToErrors } from '../config/issues.ts';
+import { Redactor } from '../config/secrets.ts';
+import { parseSource, yamlErrors } from '../config/yaml-source.ts';
+import { IMPACTS, SEVERITIES, SEVERITY_OF_IMPACT, UPDATE_STATUSES, type Incident } from './types.ts';
+
+const Time = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: 'expected a time with its offset, such as 2026-11-24T10:00:00Z',
+  });
+
+export const IncidentUpdateSchema = z.strictObject({
+  at: Time.describe('When the update was posted'),
+  status: z.enum(UPDATE_STATUSES).describe('investigating, identified, monitoring, resolved or postmortem'),
+  text: z.string().min(1).describe('What the update says (markdown)'),
+});
+
+export const IncidentFrontMatter = z.strictObject({
+  title: z.string().min(1),
+  impact: z.enum(IMPACTS).optional().describe('none, minor, major or critical (default major)'),
+  severity: z.enum(SEVERITIES).optional().describe('P1 to P4 (default from impact)'),
+  components: z.array(z.string().min(1)).optional().describe('Affected component ids'),
+  auto: z.boolean().optional().describe('Set by Cairn on incidents it opened'),
+  started: Time.describe('When the problem started'),
+  detected: Time.optional().describe('When the incident was opened (default: started)'),
+  resolved: Time.optional().describe('When it was resolved; absent while open'),
+  updates: z.array(IncidentUpdateSchema).optional(),
+});
+
+const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
+
+export interface ParsedIncident {
+  incident: Incident | null;
+  errors: ConfigError[];
+}
+
+function fileError(file: string, message: string, line = 1): ConfigError {
+  return new ConfigError({ file, line, column: 1, path: '', message });
+}
+
+/** Splits a markdown file into its front matter (with leading blank lines so line numbers match) and body. */
+export function splitFrontMatter(text: string): { yaml: string; body: string } | null {
+  const m = FRONT_MATTER.exec(text.replace(/^\uFEFF/, ''));
+  if (!m) return null;
+  return { yaml: `\n${m[1] ?? ''}`, body: text.slice(m[0].length + (text.startsWith('\uFEFF') ? 1 : 0)) };
+}
+
+export function parseIncident(file: string, text: string): ParsedIncident {
+  const parts = splitFrontMatter(text);
+  if (!parts) return { incident: null, errors: [fileError(file, 'expected front matter between two "---" lines at the top of the file')] };
+  const source = parseSource(file, parts.yaml);
+  const syntax = yamlErrors(source);
+  if (syntax.length > 0) {
+    return { incident: null, errors: syntax.map((p) => new ConfigError({ ...p.location, path: '', message: p.message })) };
+  }
+  const data: unknown = source.doc.toJS();
+  const result = IncidentFrontMatter.safeParse(data, { error: () => DEFAULT_MESSAGE });
+  if (!result.success) {
+    const ctx = { source, data, schema: IncidentFrontMatter, redactor: new Redactor() };
+    return { incident: null, errors: result.error.issues.flatMap((issue) => issueToErrors(issue, ctx)) };
+  }
+  const fm = result.data;
+  const updates = (fm.updates ?? []).map((u) => ({ at: Date.parse(u.at), status: u.status, text: u.text })).sort((a, b) => a.at - b.at);
+  const impact = fm.impact ?? 'major';
+  const firstResolved = updates.find((u) => u.status === 'resolved');
+  const incident: Incident = {
+    id: file.replace(/^.*\//, '').replace(/\.md$/, ''),
+    file,
+    title: fm.title,
+    impact,
+    severity: fm.severity ?? SEVERITY_OF_IMPACT[impact],
+    components: fm.components ?? [],
+    auto: fm.auto ?? false,
+    startedAt: Date.parse(fm.started),
+    detectedAt: fm.detected ? Date.parse(fm.detected) : Date.parse(fm.started),
+    resolvedAt: fm.resolved ? Date.parse(fm.resolved) : (firstResolved?.at ?? null),
+    updates,
+    body: parts.body.trim(),
+  };
+  const errors: ConfigError[] = [];
+  const at = (key: string) => {
+    const node = source.doc.get(key, true) as { range?: [number, number, number] } | undefined;
+    const { line, col } = source.lineCounter.linePos(node?.range?.[0] ?? 0);
+    return { line, column: col };
+  };
+  if (incident.resolvedAt !== null && incident.resolvedAt < incident.startedAt) {
+    errors.push(new ConfigError({ file, ...at('resolved'), path: 'resolved', message: 'expected a time after "started"' }));
+  }
+  if (incident.detectedAt < incident.startedAt) {
+    errors.push(new ConfigError({ file, ...at('detected'), path: 'detected', message: 'expected a time after "started"' }));
+  }
+  return { incident: errors.length ? null : incident, errors };
+}
