@@ -87,7 +87,7 @@ describe('writing incidents', () => {
     const human = base
       .replace('title: "Public API is down"', 'title: "Checkout failures" # renamed by on-call')
       .replace('impact: critical', 'impact: major')
-      .replace('---\n\n', '---\n\n## Postmortem\n\nThe database ran out of connections.\n')
+      .replace(/---\n$/, '---\n\n## Postmortem\n\nThe database ran out of connections.\n')
       .replace(
         '    text: "Cairn detected that Public API is down: HTTP 503."',
         '    text: "Cairn detected that Public API is down: HTTP 503."\n  - at: 2026-11-24T10:10:00Z\n    status: identified\n    text: Connection pool exhausted.',

@@ -36,8 +36,7 @@ export function renderIncident(n: NewIncident): string {
     'updates:',
     ...n.updates.flatMap((u) => [`  - at: ${iso(u.at)}`, `    status: ${u.status}`, `    text: ${quoteIfNeeded(u.text)}`]),
     '---',
-    '',
-    n.body.trim(),
+    ...(n.body.trim() ? ['', n.body.trim()] : []),
     '',
   ];
   if (n.updates.length === 0) lines.splice(lines.indexOf('updates:'), 1, 'updates: []');
