@@ -1,17 +1,22 @@
+import { ConfigErrors } from '../../config/errors.ts';
 import { loadConfig } from '../../config/load.ts';
+import { loadIncidents } from '../../incidents/store.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
 import { warnConfig } from '../output.ts';
 
 export const validate: Command = {
-  summary: 'Check the configuration (cairn.yaml, checks/*.yaml) and report every problem',
+  summary: 'Check the configuration (cairn.yaml, checks/*.yaml) and incidents/*.md, reporting every problem',
   usage: 'cairn validate [--dir <status-repo>]',
   async run(args, out) {
     const { values } = parse(args, DIR_OPTION);
     const config = await loadConfig(statusDir(values.dir));
     warnConfig(out, config.warnings);
+    const { incidents, errors } = await loadIncidents(config);
+    if (errors.length > 0) throw new ConfigErrors(errors);
+    const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
     out.info(
-      `Configuration is valid: ${config.checks.length} check${config.checks.length === 1 ? '' : 's'} in ${config.components.length} component${config.components.length === 1 ? '' : 's'}.`,
+      `Configuration is valid: ${plural(config.checks.length, 'check')} in ${plural(config.components.length, 'component')}, ${plural(config.maintenance.length, 'maintenance window')}, ${plural(incidents.length, 'incident')}.`,
     );
     return 0;
   },
