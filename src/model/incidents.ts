@@ -1,0 +1,103 @@
+/**
+ * Incidents in the model: each incident with its figures, and per month and component the
+ * incident count, mean time to detect, mean time to resolve and downtime.
+ *
+ * - duration = resolved − started (open incidents: now − started)
+ * - time to detect = detected − started (the first failing sample to the incident's opening)
+ * - MTTD, MTTR = means over the incidents that started in the month (MTTR over resolved ones)
+ * - downtime = time the component was down in the month (the status timeline, gap rule applied)
+ */
+import { incidentStatus, type Incident, type IncidentUpdate, type UpdateStatus } from '../incidents/types.ts';
+import { type Segment, tally } from './timeline.ts';
+
+export interface IncidentModel {
+  id: string;
+  title: string;
+  impact: Incident['impact'];
+  severity: Incident['severity'];
+  status: UpdateStatus;
+  components: string[];
+  auto: boolean;
+  startedAt: string;
+  detectedAt: string;
+  resolvedAt: string | null;
+  durationMs: number;
+  timeToDetectMs: number;
+  updates: { at: string; status: IncidentUpdate['status']; text: string }[];
+  /** Markdown below the front matter. */
+  body: string;
+}
+
+export interface MonthFigures {
+  /** `YYYY-MM` (UTC). */
+  month: string;
+  incidents: number;
+  /** Mean time to detect, ms; null without incidents. */
+  mttdMs: number | null;
+  /** Mean time to resolve, ms, over resolved incidents; null without any. */
+  mttrMs: number | null;
+  downtimeMs: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function incidentModel(incident: Incident, now: number): IncidentModel {
+  return {
+    id: incident.id,
+    title: incident.title,
+    impact: incident.impact,
+    severity: incident.severity,
+    status: incidentStatus(incident),
+    components: incident.components,
+    auto: incident.auto,
+    startedAt: iso(incident.startedAt),
+    detectedAt: iso(incident.detectedAt),
+    resolvedAt: incident.resolvedAt === null ? null : iso(incident.resolvedAt),
+    durationMs: (incident.resolvedAt ?? now) - incident.startedAt,
+    timeToDetectMs: incident.detectedAt - incident.startedAt,
+    updates: [...incident.updates].reverse().map((u) => ({ at: iso(u.at), status: u.status, text: u.text })),
+    body: incident.body,
+  };
+}
+
+const mean = (xs: number[]) => (xs.length === 0 ? null : Math.round(xs.reduce((a, b) => a + b, 0) / xs.length));
+
+/** UTC months `[start, end)` from the month of `from` to the month of `to`, oldest first. */
+export function utcMonths(from: number, to: number): { month: string; start: number; end: number }[] {
+  const out: { month: string; start: number; end: number }[] = [];
+  const d = new Date(from);
+  let y = d.getUTCFullYear();
+  let m = d.getUTCMonth();
+  for (;;) {
+    const start = Date.UTC(y, m, 1);
+    if (start > to) break;
+    const end = Date.UTC(y, m + 1, 1);
+    out.push({ month: `${y}-${String(m + 1).padStart(2, '0')}`, start, end });
+    m += 1;
+    if (m === 12) {
+      m = 0;
+      y += 1;
+    }
+  }
+  return out;
+}
+
+export function monthFigures(
+  component: string,
+  incidents: readonly Incident[],
+  segments: readonly Segment[],
+  months: readonly { month: string; start: number; end: number }[],
+  now: number,
+): MonthFigures[] {
+  return months.map(({ month, start, end }) => {
+    const inMonth = incidents.filter((i) => i.components.includes(component) && i.startedAt >= start && i.startedAt < end);
+    const resolved = inMonth.filter((i) => i.resolvedAt !== null);
+    return {
+      month,
+      incidents: inMonth.length,
+      mttdMs: mean(inMonth.map((i) => i.detectedAt - i.startedAt)),
+      mttrMs: mean(resolved.map((i) => (i.resolvedAt as number) - i.startedAt)),
+      downtimeMs: tally(segments, start, Math.min(end, now)).downMs,
+    };
+  });
+}
