@@ -37,7 +37,7 @@ describe('cairn demo --no-serve', () => {
     expect(res.stderr).toContain('Site built');
     expect(res.code).toBe(0);
     const entries = await readdir(path.join(dir, 'dist'));
-    expect(entries.sort()).toEqual(['_astro', 'components', 'favicon.svg', 'index.html']);
+    expect(entries.sort()).toEqual(['_astro', 'components', 'favicon.svg', 'incidents', 'index.html']);
     expect((await readdir(dir)).filter((f) => f === '.astro' || f === 'node_modules')).toEqual([]);
   });
 
@@ -89,6 +89,17 @@ describe('the built demo page in Chromium', () => {
     const today = page.locator('[data-component="api"] .bar').last();
     expect(await today.getAttribute('data-level')).toBe('down');
     expect(await today.getAttribute('title')).toMatch(/% uptime, .* down/);
+    // The failing target opened an automatic incident, listed first on the page.
+    const incidents = await page.$$eval('#active-incidents ~ [data-incident] .title', (els) => els.map((e) => e.textContent?.trim()));
+    expect(incidents).toContain('Public API partial outage');
+  });
+
+  it.skipIf(!available)('incident page: its timeline and figures', async () => {
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    await page.goto(`${server.url}/incidents/`);
+    await page.click('text=Public API partial outage');
+    await expect(page.locator('[data-incident] .updates li').first().textContent()).resolves.toContain('HTTP 503');
+    await expect(page.locator('.facts').textContent()).resolves.toContain('Public API');
   });
 
   it.skipIf(!available)('component page: check statuses, error text and a drawn response-time chart', async () => {

@@ -1,9 +1,11 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../config/secrets.ts';
 import type { ResolvedHttpCheck } from '../config/types.ts';
-import { ATTEMPT_GRACE_MS, deadlineError, runChecks } from './engine.ts';
+import { ATTEMPT_GRACE_MS, hostOf, runCheckRound, runChecks, type SkippedCheck } from './engine.ts';
 import { runners } from './index.ts';
-import { httpCheck, sleep, startHttpServer, tcpCheck, type TestServer } from './test-helpers.ts';
+import { dnsCheck, hasIpv6Loopback, httpCheck, sleep, startHttpServer, tcpCheck, type TestServer } from './test-helpers.ts';
 import type { AttemptContext, AttemptOutcome, CheckResult, CheckRunner } from './types.ts';
 
 const settings = { concurrency: 4, deadlineMs: 60_000 };
@@ -131,7 +133,7 @@ describe('runChecks: concurrency', () => {
 });
 
 describe('runChecks: global deadline', () => {
-  it('returns by the deadline; unfinished and unstarted checks are down with the deadline error', async () => {
+  it('returns by the deadline; a check never started or without a verdict is skipped, not down', async () => {
     const checks = [
       httpCheck({ id: 'fast', timeoutMs: 60_000 }),
       httpCheck({ id: 'hang', timeoutMs: 60_000 }),
@@ -144,35 +146,133 @@ describe('runChecks: global deadline', () => {
       return check.id === 'hang' ? never() : up;
     });
     const started = Date.now();
-    const results = await runChecks(checks, { concurrency: 1, deadlineMs: 500 }, { runners: { http: runner } });
+    const skippedSeen: SkippedCheck[] = [];
+    const round = await runCheckRound(checks, { concurrency: 1, deadlineMs: 500 }, { runners: { http: runner }, onSkipped: (s) => skippedSeen.push(s) });
     const elapsed = Date.now() - started;
 
-    expect(results.map((r) => [r.id, r.status, r.attempts])).toEqual([
-      ['fast', 'up', 1],
-      ['hang', 'down', 1],
-      ['queued', 'down', 0],
+    expect(round.results.map((r) => [r.id, r.status, r.attempts])).toEqual([['fast', 'up', 1]]);
+    expect(round.skipped).toEqual([
+      {
+        id: 'hang',
+        kind: 'http',
+        started: true,
+        reason: expect.stringMatching(/^unfinished: the global deadline of 500 ms passed \d+ ms into its first attempt \(timeout 60000 ms\), so there is no verdict$/),
+      },
+      { id: 'queued', kind: 'http', started: false, reason: 'not started: the global deadline of 500 ms passed before a slot was free' },
     ]);
-    expect(results[1]?.error).toBe('not completed: global deadline of 500 ms exceeded');
-    expect(results[2]?.error).toBe(deadlineError(500));
-    expect(results[1]?.responseTimeMs).toBeNull();
+    expect(skippedSeen).toEqual(round.skipped);
+    // runChecks keeps returning only the checks that ran.
+    expect((await runChecks(checks, { concurrency: 1, deadlineMs: 500 }, { runners: { http: runner } })).map((r) => r.id)).toEqual(['fast']);
     // Generous: the point is that it did not wait for the 60 s per-check timeout.
     expect(elapsed).toBeLessThan(10_000);
-    // The attempt timeout was capped by the deadline, and the deadline aborted the signal.
-    expect(seen[1]?.timeoutMs).toBeLessThanOrEqual(500);
+    // The attempt keeps its own timeout (a deadline cut is not a timeout); the deadline aborted it.
+    expect(seen[1]?.timeoutMs).toBe(60_000);
     expect(seen[1]?.signal.aborted).toBe(true);
   });
 
-  it('stops retrying at the deadline', async () => {
+  it('reports a failure awaiting confirmation at the deadline as down, saying it is unconfirmed', async () => {
     let calls = 0;
     const runner = fakeRunner(() => {
       calls += 1;
       return { status: 'down', responseTimeMs: null, error: 'HTTP 503 Service Unavailable (expected 2xx)' };
     });
-    const results = await runChecks([httpCheck({ id: 'flaky', retries: 5 })], { concurrency: 1, deadlineMs: 300 }, { runners: { http: runner } });
-    expect(results[0]?.status).toBe('down');
-    expect(results[0]?.error).toBe(deadlineError(300));
+    const round = await runCheckRound([httpCheck({ id: 'flaky', retries: 5 })], { concurrency: 1, deadlineMs: 300 }, { runners: { http: runner } });
+    expect(round.skipped).toEqual([]);
+    const [result] = round.results;
+    expect(result?.status).toBe('down');
     // Backoff 200 ms then 400 ms: no more than two attempts fit in 300 ms.
     expect(calls).toBeLessThanOrEqual(2);
+    expect(result?.attempts).toBe(calls);
+    expect(result?.error).toBe(`HTTP 503 Service Unavailable (expected 2xx) (not confirmed: the global deadline of 300 ms passed before retry ${calls})`);
+  });
+
+  it('reports an attempt already slower than the critical threshold at the deadline as down', async () => {
+    const round = await runCheckRound(
+      [httpCheck({ id: 'slow', timeoutMs: 60_000, thresholds: { degradedMs: null, downMs: 100 } })],
+      { concurrency: 1, deadlineMs: 400 },
+      { runners: { http: fakeRunner(never) } },
+    );
+    expect(round.skipped).toEqual([]);
+    expect(round.results[0]?.status).toBe('down');
+    expect(round.results[0]?.error).toMatch(/^no response within \d+ ms, above critical threshold 100 ms \(stopped by the global deadline of 400 ms\)$/);
+  });
+
+  it('discards an outcome that the deadline caused (the runner answers the abort with a timeout)', async () => {
+    const runner = fakeRunner(
+      (_check, ctx) =>
+        new Promise<AttemptOutcome>((resolve) => {
+          ctx.signal.addEventListener('abort', () => resolve({ status: 'down', responseTimeMs: null, error: `timed out after ${ctx.timeoutMs} ms` }));
+        }),
+    );
+    const round = await runCheckRound([httpCheck({ id: 'cut', timeoutMs: 30_000 })], { concurrency: 1, deadlineMs: 300 }, { runners: { http: runner } });
+    expect(round.results).toEqual([]);
+    expect(round.skipped.map((s) => [s.id, s.started])).toEqual([['cut', true]]);
+  });
+});
+
+describe('runChecks: per-host bound', () => {
+  it('runs at most perHostConcurrency checks against one host, and lets other hosts through', async () => {
+    const inFlight = new Map<string, number>();
+    const max = new Map<string, number>();
+    let globalMax = 0;
+    let total = 0;
+    const runner = fakeRunner(async (check) => {
+      const host = new URL(check.url).hostname;
+      inFlight.set(host, (inFlight.get(host) ?? 0) + 1);
+      total += 1;
+      globalMax = Math.max(globalMax, total);
+      max.set(host, Math.max(max.get(host) ?? 0, inFlight.get(host) ?? 0));
+      await sleep(40);
+      inFlight.set(host, (inFlight.get(host) ?? 0) - 1);
+      total -= 1;
+      return up;
+    });
+    // Ten checks on a.test first, then ten on b.test: b.test must not wait behind a.test.
+    const checks = [
+      ...Array.from({ length: 10 }, (_, i) => httpCheck({ id: `a${i}`, url: `http://a.test/${i}` })),
+      ...Array.from({ length: 10 }, (_, i) => httpCheck({ id: `b${i}`, url: `http://B.test:8080/${i}` })),
+    ];
+    const results = await runChecks(checks, { concurrency: 5, perHostConcurrency: 2, deadlineMs: 60_000 }, { runners: { http: runner } });
+    expect(results).toHaveLength(20);
+    expect(max.get('a.test')).toBe(2);
+    expect(max.get('b.test')).toBe(2);
+    expect(globalMax).toBe(4);
+  });
+
+  it('derives the host from url, host, a DNS server or nothing', () => {
+    expect(hostOf(httpCheck({ url: 'https://User:pw@API.example.com:8443/x' }))).toBe('api.example.com');
+    expect(hostOf(httpCheck({ url: 'http://[::1]:8080/' }))).toBe('::1');
+    expect(hostOf(tcpCheck({ host: 'DB.internal' }))).toBe('db.internal');
+    expect(hostOf(dnsCheck({ server: '127.0.0.1:5353' }))).toBe('127.0.0.1');
+    expect(hostOf(dnsCheck({ server: '[::1]:53' }))).toBe('::1');
+    expect(hostOf(dnsCheck({ server: null }))).toBeNull();
+  });
+});
+
+describe('runChecks: IPv6 loopback', () => {
+  it('runs an http and a tcp check against [::1]', async (ctx) => {
+    if (!(await hasIpv6Loopback())) {
+      if (process.env['CI']) throw new Error('::1 is not available on this machine');
+      ctx.skip();
+    }
+    const v6 = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => v6.listen(0, '::1', () => resolve()));
+    const port = (v6.address() as AddressInfo).port;
+    try {
+      const results = await runChecks(
+        [httpCheck({ id: 'web6', url: `http://[::1]:${port}/` }), tcpCheck({ id: 'tcp6', host: '::1', port })],
+        settings,
+      );
+      expect(results.map((r) => [r.id, r.status, r.error])).toEqual([
+        ['web6', 'up', null],
+        ['tcp6', 'up', null],
+      ]);
+      expect(results[0]?.statusCode).toBe(200);
+      expect(results[1]?.details).toMatchObject({ address: '::1' });
+    } finally {
+      v6.closeAllConnections();
+      await new Promise<void>((resolve) => v6.close(() => resolve()));
+    }
   });
 });
 

@@ -1,12 +1,20 @@
 /**
- * The checks engine: runs every enabled check once, concurrently within a bound, each attempt
- * with its own timeout, all inside one global deadline, and returns one result per check.
+ * The checks engine: runs every enabled check once, concurrently within a global bound and a
+ * per-host bound, each attempt with its own timeout, all inside one global deadline.
  *
  * Guarantees, whatever the runners do:
- * - one result per enabled check, in the input order (disabled checks are skipped);
- * - the promise settles by the global deadline: a check still running, backing off or not yet
- *   started then is `down` with `not completed: global deadline of N ms exceeded`, even when its
- *   runner ignores its abort signal;
+ * - at most `concurrency` checks run at once, and at most `perHostConcurrency` against one host
+ *   (`hostOf`); checks start in input order, a check whose host is busy does not hold up others;
+ * - one result per enabled check that came to a verdict, in the input order (disabled checks are
+ *   left out);
+ * - the promise settles by the global deadline, even when a runner ignores its abort signal. A
+ *   check without a verdict then is never invented into downtime. It is `skipped` with a reason
+ *   (`runCheckRound`), and so is *no data* for the status model, when it had not started, or when
+ *   its first attempt was still in flight. Two exceptions, both real evidence: an attempt already
+ *   in flight longer than the check's critical response-time threshold is `down`; a failure seen
+ *   and awaiting confirmation is reported `down` with `(not confirmed: ...)`;
+ * - an attempt's outcome that arrives after the deadline aborted it is discarded (a cut-short
+ *   attempt says nothing about its target);
  * - an attempt whose runner ignores its signal is given up `ATTEMPT_GRACE_MS` after its timeout;
  * - a runner that throws yields `down` with `internal error: <message>`;
  * - every error message and every string in `details` has passed through the redactor.
@@ -17,9 +25,9 @@
  * it started and `attempts` counts the attempts made.
  */
 import { performance } from 'node:perf_hooks';
-import pLimit from 'p-limit';
 import type { Redactor } from '../config/secrets.ts';
-import type { ResolvedCheck, RunSettings } from '../config/types.ts';
+import { DEFAULT_RUN } from '../config/resolve.ts';
+import type { CheckKind, ResolvedCheck, RunSettings } from '../config/types.ts';
 import { messageOf } from './errors.ts';
 import { runners as defaultRunners, type RunnerRegistry } from './runners.ts';
 import { applyThresholds } from './thresholds.ts';
@@ -32,6 +40,8 @@ export interface RunChecksOptions {
   now?: () => Date;
   /** Called once per check as its result is final, in completion order. */
   onResult?: (result: CheckResult, done: number, total: number) => void;
+  /** Called once per check left without a verdict by the global deadline, after the last result. */
+  onSkipped?: (skipped: SkippedCheck) => void;
   /** Runners to use instead of the built-in ones, by kind (tests, plugins). */
   runners?: Partial<RunnerRegistry>;
 }
@@ -39,11 +49,15 @@ export interface RunChecksOptions {
 /** How long an attempt's runner may take to return after its signal aborted before it is abandoned. */
 export const ATTEMPT_GRACE_MS = 1000;
 
+/** Checks run at once against one host when the settings do not say. */
+export const DEFAULT_PER_HOST_CONCURRENCY = DEFAULT_RUN.perHostConcurrency;
+
 /** Wait before retry n (1-based): 200 ms, 400 ms, 800 ms... capped at 2 s. */
 export function retryBackoffMs(retry: number): number {
   return Math.min(2000, 200 * 2 ** (retry - 1));
 }
 
+/** The reason given for a check aborted by the global deadline. */
 export function deadlineError(deadlineMs: number): string {
   return `not completed: global deadline of ${deadlineMs} ms exceeded`;
 }
@@ -135,86 +149,249 @@ function redacted(result: CheckResult, redactor: Redactor | undefined): CheckRes
 }
 
 interface Progress {
+  /** Attempts started. */
   attempts: number;
   /** Start of the latest attempt. */
   checkedAt: Date | null;
+  /** Monotonic start of the attempt in flight; null between attempts. */
+  inFlightSince: number | null;
+  /** The last attempt that finished (a failure awaiting confirmation), with its start. */
+  last: { outcome: AttemptOutcome; startedAt: Date; attempts: number } | null;
 }
 
-export async function runChecks(
-  checks: readonly ResolvedCheck[],
-  settings: Pick<RunSettings, 'concurrency' | 'deadlineMs'>,
-  opts: RunChecksOptions = {},
-): Promise<CheckResult[]> {
+/** A check that produced no result in this run, and why; it is not stored (no data, not down). */
+export interface SkippedCheck {
+  id: string;
+  kind: CheckKind;
+  /** Whether any attempt had started. */
+  started: boolean;
+  /** One sentence: why it has no result. */
+  reason: string;
+}
+
+export interface RoundResults {
+  /** One result per check that came to a verdict, in input order. */
+  results: CheckResult[];
+  /** The enabled checks that did not (the global deadline passed first), in input order. */
+  skipped: SkippedCheck[];
+}
+
+export type EngineSettings = Pick<RunSettings, 'concurrency' | 'deadlineMs'> & Partial<Pick<RunSettings, 'perHostConcurrency'>>;
+
+/**
+ * The host a check puts load on, for the per-host bound: the URL's host name, `host`, a DNS
+ * check's server, or the first step's URL; lowercased. Null: no per-host bound applies.
+ */
+export function hostOf(check: ResolvedCheck): string | null {
+  const c = check as unknown as Record<string, unknown>;
+  const fromUrl = (u: unknown): string | null => {
+    if (typeof u !== 'string') return null;
+    try {
+      return new URL(u).hostname.replace(/^\[|\]$/g, '').toLowerCase() || null;
+    } catch {
+      return null;
+    }
+  };
+  if (typeof c['url'] === 'string') return fromUrl(c['url']);
+  if (check.kind === 'dns') {
+    const server = check.server;
+    if (server === null) return null;
+    const v6 = /^\[([^\]]+)\]/.exec(server);
+    if (v6) return (v6[1] as string).toLowerCase();
+    return server.includes('.') ? (server.split(':')[0] as string) : server.toLowerCase();
+  }
+  if (typeof c['host'] === 'string') return c['host'].replace(/^\[|\]$/g, '').toLowerCase();
+  const steps = c['steps'];
+  if (Array.isArray(steps) && steps.length > 0 && steps[0] !== null && typeof steps[0] === 'object') {
+    return fromUrl((steps[0] as Record<string, unknown>)['url']);
+  }
+  return null;
+}
+
+/**
+ * Starts work in input order, at most `global` at once and at most `perHost` per host; a check
+ * whose host is busy is passed over (not blocking the ones behind it) until a slot frees.
+ */
+class Scheduler {
+  private readonly queue: number[];
+  private readonly busy = new Map<string, number>();
+  private active = 0;
+  private stopped = false;
+
+  constructor(
+    count: number,
+    private readonly hosts: readonly (string | null)[],
+    private readonly global: number,
+    private readonly perHost: number,
+    private readonly run: (index: number) => Promise<void>,
+  ) {
+    this.queue = Array.from({ length: count }, (_, i) => i);
+  }
+
+  /** Index of checks never started. */
+  pending(): readonly number[] {
+    return this.queue;
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  pump(): void {
+    for (let q = 0; q < this.queue.length && this.active < this.global && !this.stopped; ) {
+      const index = this.queue[q] as number;
+      const host = this.hosts[index] ?? null;
+      if (host !== null && (this.busy.get(host) ?? 0) >= this.perHost) {
+        q += 1;
+        continue;
+      }
+      this.queue.splice(q, 1);
+      this.active += 1;
+      if (host !== null) this.busy.set(host, (this.busy.get(host) ?? 0) + 1);
+      void this.run(index).finally(() => {
+        this.active -= 1;
+        if (host !== null) this.busy.set(host, (this.busy.get(host) ?? 1) - 1);
+        this.pump();
+      });
+    }
+  }
+}
+
+/** Why a check that had started has no verdict at the deadline, or the verdict it had. */
+function atDeadline(
+  check: ResolvedCheck,
+  p: Progress,
+  deadlineMs: number,
+): { result: CheckResult } | { reason: string } {
+  const elapsed = p.inFlightSince === null ? null : Math.round(performance.now() - p.inFlightSince);
+  const downMs = check.thresholds.downMs;
+  if (elapsed !== null && downMs !== null && elapsed > downMs) {
+    // Already slower than the critical threshold: down whatever the answer would have been.
+    const error = `no response within ${elapsed} ms, above critical threshold ${downMs} ms (stopped by the global deadline of ${deadlineMs} ms)`;
+    return { result: toResult(check, { status: 'down', responseTimeMs: null, error }, p.checkedAt ?? new Date(), p.attempts) };
+  }
+  if (p.last !== null) {
+    // A failure seen but not yet confirmed by its retries: report it, saying so.
+    const { outcome, startedAt, attempts } = p.last;
+    const note = `(not confirmed: the global deadline of ${deadlineMs} ms passed before retry ${attempts})`;
+    return { result: toResult(check, { ...outcome, error: `${outcome.error ?? 'down'} ${note}` }, startedAt, attempts) };
+  }
+  return {
+    reason: `unfinished: the global deadline of ${deadlineMs} ms passed ${elapsed ?? 0} ms into its first attempt (timeout ${check.timeoutMs} ms), so there is no verdict`,
+  };
+}
+
+/**
+ * Runs every enabled check once; see the module comment. Checks the global deadline left without a
+ * verdict are in `skipped`, with the reason, never in `results`.
+ */
+export async function runCheckRound(checks: readonly ResolvedCheck[], settings: EngineSettings, opts: RunChecksOptions = {}): Promise<RoundResults> {
   const enabled = checks.filter((c) => c.enabled);
   const total = enabled.length;
-  if (total === 0) return [];
+  if (total === 0) return { results: [], skipped: [] };
 
   const now = opts.now ?? (() => new Date());
   const registry: Partial<RunnerRegistry> = { ...defaultRunners, ...opts.runners };
   const deadline = new AbortController();
-  const deadlineAt = performance.now() + settings.deadlineMs;
-  const limit = pLimit(Math.max(1, Math.floor(settings.concurrency)));
 
   const results: (CheckResult | undefined)[] = enabled.map(() => undefined);
-  const progress: Progress[] = enabled.map(() => ({ attempts: 0, checkedAt: null }));
+  const progress: Progress[] = enabled.map(() => ({ attempts: 0, checkedAt: null, inFlightSince: null, last: null }));
   let done = 0;
   let open = true;
+  let failure: { err: unknown } | null = null;
+  let allDone: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (allDone = resolve));
 
   const settle = (index: number, result: CheckResult) => {
     if (!open || results[index] !== undefined) return;
     const final = redacted(result, opts.redactor);
     results[index] = final;
     done += 1;
-    opts.onResult?.(final, done, total);
+    try {
+      opts.onResult?.(final, done, total);
+    } catch (err) {
+      failure ??= { err };
+      allDone();
+    }
+    if (done === total) allDone();
   };
 
-  const runOne = async (check: ResolvedCheck, index: number, p: Progress): Promise<void> => {
+  const runOne = async (index: number): Promise<void> => {
+    const check = enabled[index] as ResolvedCheck;
+    const p = progress[index] as Progress;
     const runner = registry[check.kind] as CheckRunner | undefined;
     for (;;) {
       if (deadline.signal.aborted) return;
       p.attempts += 1;
       const startedAt = now();
       p.checkedAt = startedAt;
-      const timeoutMs = Math.max(1, Math.min(check.timeoutMs, Math.floor(deadlineAt - performance.now())));
+      p.inFlightSince = performance.now();
+      const timeoutMs = Math.max(1, check.timeoutMs);
       const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), deadline.signal]);
-      const outcome = applyThresholds(await runAttempt(runner, check, { signal, timeoutMs }), check.thresholds);
-      if (outcome.status !== 'down' || p.attempts > check.retries || deadline.signal.aborted) {
+      const raw = await runAttempt(runner, check, { signal, timeoutMs });
+      p.inFlightSince = null;
+      // An attempt cut short by the deadline says nothing about the target: no verdict from it.
+      if (deadline.signal.aborted) return;
+      const outcome = applyThresholds(raw, check.thresholds);
+      if (outcome.status !== 'down' || p.attempts > check.retries) {
         settle(index, toResult(check, outcome, startedAt, p.attempts));
         return;
       }
+      p.last = { outcome, startedAt, attempts: p.attempts };
       await sleep(retryBackoffMs(p.attempts), deadline.signal);
     }
   };
+
+  const hosts = enabled.map(hostOf);
+  const perHost = Math.max(1, Math.floor(settings.perHostConcurrency ?? DEFAULT_PER_HOST_CONCURRENCY));
+  const scheduler = new Scheduler(total, hosts, Math.max(1, Math.floor(settings.concurrency)), perHost, runOne);
 
   let timer: NodeJS.Timeout | undefined;
   const deadlinePassed = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, Math.max(0, settings.deadlineMs));
   });
-  const all = Promise.all(
-    enabled.map((check, index) => limit(() => runOne(check, index, progress[index] as Progress))),
-  );
+  scheduler.pump();
   try {
-    await Promise.race([all, deadlinePassed]);
-  } catch (err) {
-    // Only onResult can throw here; stop everything still running before passing it on.
-    deadline.abort(err);
-    limit.clearQueue();
-    throw err;
+    await Promise.race([finished, deadlinePassed]);
   } finally {
     clearTimeout(timer);
   }
+  if (failure !== null) {
+    // Only onResult can throw; stop everything still running before passing it on.
+    scheduler.stop();
+    deadline.abort((failure as { err: unknown }).err);
+    open = false;
+    throw (failure as { err: unknown }).err;
+  }
 
+  const skipped: SkippedCheck[] = [];
   if (done < total) {
-    const message = deadlineError(settings.deadlineMs);
-    deadline.abort(new Error(message));
-    limit.clearQueue();
-    const at = now();
+    scheduler.stop();
+    deadline.abort(new Error(deadlineError(settings.deadlineMs)));
+    const neverStarted = new Set(scheduler.pending());
     enabled.forEach((check, index) => {
+      if (results[index] !== undefined) return;
       const p = progress[index] as Progress;
-      const outcome: AttemptOutcome = { status: 'down', responseTimeMs: null, error: message };
-      settle(index, toResult(check, outcome, p.checkedAt ?? at, p.attempts));
+      if (neverStarted.has(index) || p.attempts === 0) {
+        skipped.push({
+          id: check.id,
+          kind: check.kind,
+          started: false,
+          reason: `not started: the global deadline of ${settings.deadlineMs} ms passed before a slot was free`,
+        });
+        return;
+      }
+      const verdict = atDeadline(check, p, settings.deadlineMs);
+      if ('result' in verdict) settle(index, verdict.result);
+      else skipped.push({ id: check.id, kind: check.kind, started: true, reason: verdict.reason });
     });
+    skipped.forEach((s) => opts.onSkipped?.(s));
   }
   open = false;
-  return results as CheckResult[];
+  return { results: results.filter((r): r is CheckResult => r !== undefined), skipped };
+}
+
+/** The results of the checks that came to a verdict (see `runCheckRound` for the skipped ones). */
+export async function runChecks(checks: readonly ResolvedCheck[], settings: EngineSettings, opts: RunChecksOptions = {}): Promise<CheckResult[]> {
+  return (await runCheckRound(checks, settings, opts)).results;
 }

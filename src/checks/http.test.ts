@@ -89,7 +89,7 @@ describe('httpRunner: up', () => {
       url: server.url('/echo?q=1'),
       method: 'POST',
       headers: { 'X-Api-Key': 'k-123', 'Content-Type': 'application/json' },
-      body: '{"ping":true}',
+      body: { type: 'text', text: '{"ping":true}' },
     });
     const out = await httpRunner.attempt(check, attemptContext(5000));
     expect(out.status).toBe('up');

@@ -1,26 +1,35 @@
 /**
- * HTTP(S) checks with undici.
+ * HTTP(S) checks with undici, and the request machinery the health and journey kinds reuse.
  *
- * Each attempt gets its own Agent (fresh DNS lookup, TCP connection and TLS handshake, as a
- * visitor would see them) which is destroyed when the attempt ends, so nothing keeps the process
- * alive. Redirects are followed by undici's redirect interceptor; a small interceptor under it
- * records every hop (status and Location) for the messages. At most `MAX_BODY_BYTES` of the body
- * is read; the rest is discarded by closing the connection.
+ * Each exchange gets its own Agent (fresh DNS lookup, TCP connection and TLS handshake, as a
+ * visitor would see them) which is destroyed when the exchange ends, so nothing keeps the
+ * process alive. Redirects are followed by undici's redirect interceptor; a small interceptor
+ * under it records every hop (status, Location, when it was sent and answered). At most
+ * `maxBodyBytes` of the body is read (default 1 MiB); the rest is never read: the stream is
+ * destroyed, which closes the connection, so memory stays flat whatever the server sends.
  *
- * Times are whole milliseconds measured with the monotonic clock: `responseTimeMs` is from the
- * start of the attempt to the end of the body (or to the point where reading stopped at the cap).
- * `details` holds `ttfbMs` (final response headers), `connectMs` (first connection: DNS + TCP +
- * TLS), `bodyBytes`, and when relevant `bodyTruncated`, `redirects` and the final `url`.
+ * Timing phases (whole milliseconds, monotonic clock, in `details`), measured by a connector
+ * that wraps undici's own and timestamps the socket's `lookup`, `connect` and TLS handshake:
+ * - `dnsMs`: name resolution (0 for an IP address), `connectMs`: TCP connect, `tlsMs`: TLS
+ *   handshake (null for http://) — all of the last connection opened;
+ * - `ttfbMs`: from sending the final request (once its connection was ready) to its response
+ *   headers; `downloadMs`: from the headers to the end of the body (or the read cap);
+ * - `totalMs` (= `responseTimeMs`): from the start to the end of the body, redirects included.
+ * Each phase is the difference of two rounded timestamps, so the phases never add up to more
+ * than `totalMs`.
  */
 import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
+import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, interceptors, request, type Dispatcher } from 'undici';
-import type { ResolvedHttpCheck } from '../config/types.ts';
+import type { HttpRequestSpec, ResolvedHttpCheck, TlsTrust } from '../config/types.ts';
+import { evaluateAssertions, summarizeFailures, type ResponseView } from './assertions.ts';
 import { describeNetworkError, formatHostPort, messageOf, type Target } from './errors.ts';
 import type { AttemptContext, AttemptOutcome, CheckRunner } from './types.ts';
 
-/** Bytes of response body read at most; reading stops there and the connection is closed. */
+/** Bytes of response body read at most by default (`maxBodyBytes`). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export const USER_AGENT = 'Cairn-Status-Check/1 (+synthetic monitoring)';
@@ -31,13 +40,24 @@ interface Hop {
   url: string;
   statusCode: number | null;
   location: string | null;
+  sentAt: number;
+  headersAt: number | null;
 }
 
-interface AttemptState {
+/** Timestamps (performance.now()) of the last connection opened. */
+interface ConnectionMarks {
+  start: number;
+  dnsEnd: number | null;
+  tcpEnd: number | null;
+  ready: number | null;
+  secure: boolean;
+}
+
+interface ExchangeState {
   phase: Phase;
   target: Target;
-  connectMs: number | null;
   hops: Hop[];
+  connection: ConnectionMarks | null;
   bodyBytes: number;
 }
 
@@ -70,9 +90,7 @@ export function formatStatus(code: number, statusText?: string): string {
   return reason ? `${code} ${reason}` : String(code);
 }
 
-const since = (start: number) => Math.round(performance.now() - start);
-
-function timeoutMessage(timeoutMs: number, state: AttemptState, statusCode: number | null): string {
+function timeoutMessage(timeoutMs: number, state: ExchangeState, statusCode: number | null): string {
   const base = `timed out after ${timeoutMs} ms`;
   switch (state.phase) {
     case 'connecting':
@@ -94,7 +112,7 @@ function codeOf(err: unknown): string | undefined {
   return err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
 }
 
-function describeRequestError(err: unknown, ctx: AttemptContext, state: AttemptState, statusCode: number | null): string {
+function describeRequestError(err: unknown, ctx: AttemptContext, state: ExchangeState, statusCode: number | null): string {
   const code = codeOf(err);
   if (ctx.signal.aborted) return timeoutMessage(ctx.timeoutMs, state, statusCode);
   const timeoutPhase = code ? TIMEOUT_PHASE[code] : undefined;
@@ -118,19 +136,34 @@ function describeRequestError(err: unknown, ctx: AttemptContext, state: AttemptS
   return describeNetworkError(err, state.target);
 }
 
+/** Receives the Set-Cookie headers of every hop, and gives the Cookie header of a request. */
+export interface CookieStore {
+  cookieHeader(url: URL): string | null;
+  store(url: URL, setCookie: readonly string[]): void;
+}
+
 /** Records each hop of a request (under the redirect interceptor, so every hop passes here). */
-function recordHops(state: AttemptState): Dispatcher.DispatcherComposeInterceptor {
+function recordHops(state: ExchangeState, cookies: CookieStore | undefined): Dispatcher.DispatcherComposeInterceptor {
   return (dispatch) => (opts, handler) => {
     const url = opts.origin === undefined ? opts.path : new URL(opts.path, opts.origin).href;
-    const hop: Hop = { url, statusCode: null, location: null };
+    const hop: Hop = { url, statusCode: null, location: null, sentAt: performance.now(), headersAt: null };
     state.hops.push(hop);
     const recorder: Dispatcher.DispatchHandler = {
       onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
       onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
       onResponseStart: (controller, statusCode, headers, statusMessage) => {
+        hop.headersAt = performance.now();
         hop.statusCode = statusCode;
         const location = headers['location'];
         hop.location = Array.isArray(location) ? (location[0] ?? null) : (location ?? null);
+        const setCookie = headers['set-cookie'];
+        if (cookies && setCookie !== undefined) {
+          try {
+            cookies.store(new URL(url), Array.isArray(setCookie) ? setCookie : [setCookie]);
+          } catch {
+            // A hop URL that does not parse has no cookies to keep.
+          }
+        }
         return handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
       },
       onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
@@ -141,51 +174,83 @@ function recordHops(state: AttemptState): Dispatcher.DispatcherComposeIntercepto
   };
 }
 
-/** A per-attempt Agent whose connector records the connection time and the current phase. */
-function createAgent(timeoutMs: number, state: AttemptState): Agent {
-  const connector = buildConnector({ timeout: timeoutMs });
+/** TLS options of the connector: extra CAs on top of the system roots, or no verification at all. */
+function tlsOptions(trust: TlsTrust): { ca?: string[]; rejectUnauthorized?: boolean } {
+  if (trust.insecureSkipVerify) return { rejectUnauthorized: false };
+  if (trust.ca !== null) return { ca: [...rootCertificates, trust.ca] };
+  return {};
+}
+
+/** A per-exchange Agent whose connector timestamps DNS, TCP and TLS and tracks the phase. */
+function createAgent(timeoutMs: number, trust: TlsTrust, state: ExchangeState): Agent {
+  const connector = buildConnector({ timeout: timeoutMs, ...tlsOptions(trust) });
   return new Agent({
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     connect(options, callback) {
       state.phase = 'connecting';
       state.target = { host: options.hostname, port: options.port || (options.protocol === 'https:' ? 443 : 80) };
-      const started = performance.now();
-      connector(options, (...args) => {
+      const marks: ConnectionMarks = { start: performance.now(), dnsEnd: null, tcpEnd: null, ready: null, secure: options.protocol === 'https:' };
+      state.connection = marks;
+      const socket = connector(options, (...args) => {
         if (args[0] === null) {
-          state.connectMs ??= since(started);
+          marks.ready = performance.now();
+          marks.tcpEnd ??= marks.ready;
           state.phase = 'waiting';
         }
         callback(...args);
-      });
+      }) as unknown as Socket | undefined;
+      // undici's connector returns the socket it opened; its events date the phases.
+      socket?.once?.('lookup', () => (marks.dnsEnd ??= performance.now()));
+      socket?.once?.('connect', () => (marks.tcpEnd ??= performance.now()));
     },
   });
 }
 
-/** Reads at most `max` bytes, then stops (destroying the stream, which closes the connection). */
-async function readCapped(body: Readable, max: number, state: AttemptState): Promise<{ truncated: boolean; error: unknown }> {
+interface CappedBody {
+  /** The bytes read, at most `max`; empty unless kept. */
+  body: Buffer;
+  truncated: boolean;
+  error: unknown;
+}
+
+/**
+ * Reads at most `max` bytes, then stops (destroying the stream, which closes the connection).
+ * A body of exactly `max` bytes is complete; only a byte beyond the cap marks it truncated.
+ */
+async function readCapped(body: Readable, max: number, keep: boolean, state: ExchangeState): Promise<CappedBody> {
+  const chunks: Buffer[] = [];
   try {
-    for await (const chunk of body) {
-      state.bodyBytes += (chunk as Buffer).length;
-      if (state.bodyBytes >= max) {
+    for await (const data of body) {
+      const chunk = data as Buffer;
+      const room = max - state.bodyBytes;
+      if (chunk.length > room) {
+        if (keep && room > 0) chunks.push(chunk.subarray(0, room));
+        state.bodyBytes = max;
         body.destroy();
-        return { truncated: true, error: null };
+        return { body: Buffer.concat(chunks), truncated: true, error: null };
       }
+      state.bodyBytes += chunk.length;
+      if (keep) chunks.push(chunk);
     }
-    return { truncated: false, error: null };
+    return { body: Buffer.concat(chunks), truncated: false, error: null };
   } catch (error) {
-    return { truncated: false, error };
+    return { body: Buffer.concat(chunks), truncated: false, error };
   }
 }
 
-/** Request headers: the check's own, a User-Agent unless set, Basic auth from URL credentials. */
-function requestTarget(check: ResolvedHttpCheck): { url: string; headers: Record<string, string> } {
-  const url = new URL(check.url);
-  const headers: Record<string, string> = { ...check.headers };
-  const has = (name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name);
-  if (!has('user-agent')) headers['user-agent'] = USER_AGENT;
+function hasHeader(headers: Record<string, string>, name: string): boolean {
+  return Object.keys(headers).some((k) => k.toLowerCase() === name);
+}
+
+/** URL with the query appended, and headers: the request's own, a User-Agent, Basic auth from URL credentials, the body's content-type. */
+export function buildRequest(spec: HttpRequestSpec): { url: string; headers: Record<string, string>; body: string | null } {
+  const url = new URL(spec.url);
+  for (const [k, v] of Object.entries(spec.query)) url.searchParams.append(k, v);
+  const headers: Record<string, string> = { ...spec.headers };
+  if (!hasHeader(headers, 'user-agent')) headers['user-agent'] = USER_AGENT;
   if (url.username || url.password) {
-    if (!has('authorization')) {
+    if (!hasHeader(headers, 'authorization')) {
       const user = decodeURIComponent(url.username);
       const password = decodeURIComponent(url.password);
       headers['authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
@@ -193,84 +258,191 @@ function requestTarget(check: ResolvedHttpCheck): { url: string; headers: Record
     url.username = '';
     url.password = '';
   }
-  return { url: url.href, headers };
-}
-
-function wrongStatusMessage(check: ResolvedHttpCheck, code: number, statusText: string, state: AttemptState): string {
-  const expected = formatExpected(check.expectStatus);
-  const status = `HTTP ${formatStatus(code, statusText)}`;
-  const location = state.hops.at(-1)?.location ?? null;
-  if (code >= 300 && code < 400 && location) {
-    if (check.maxRedirects === 0) return `${status} to ${location}: redirects are not followed (${expected})`;
-    const followed = Math.max(0, state.hops.length - 1);
-    if (followed >= check.maxRedirects) {
-      return `too many redirects: stopped after ${followed} (last ${status} to ${location}; ${expected})`;
-    }
-    return `${status} to ${location} (${expected})`;
+  let body: string | null = null;
+  if (spec.body?.type === 'text') body = spec.body.text;
+  else if (spec.body?.type === 'json') {
+    body = JSON.stringify(spec.body.value);
+    if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/json';
+  } else if (spec.body?.type === 'form') {
+    body = new URLSearchParams(spec.body.fields).toString();
+    if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/x-www-form-urlencoded';
   }
-  return `${status} (${expected})`;
+  return { url: url.href, headers, body };
 }
 
-async function attempt(check: ResolvedHttpCheck, ctx: AttemptContext): Promise<AttemptOutcome> {
+/** The response of an exchange that got one. */
+export interface HttpResponse extends ResponseView {
+  statusCode: number;
+  statusText: string;
+  /** Set when the body could not be read to its end (reset, timeout): the sentence why. */
+  bodyError: string | null;
+  /** `Location` of the final response, if any. */
+  location: string | null;
+  /** The hops followed before the final response, and the final URL. */
+  redirects: number;
+  finalUrl: string;
+}
+
+export type Exchange =
+  | { ok: true; response: HttpResponse; details: Record<string, unknown> }
+  | { ok: false; error: string; statusCode: number | null; details: Record<string, unknown> | null };
+
+export interface ExchangeOptions {
+  trust: TlsTrust;
+  /** Keep the body read (for assertions and parsing); when false only its size is counted. */
+  keepBody: boolean;
+  cookies?: CookieStore;
+}
+
+function timingDetails(started: number, state: ExchangeState, end: number): Record<string, number | null> {
+  const at = (t: number) => Math.round(t - started);
+  const conn = state.connection;
+  const final = state.hops.at(-1);
+  const headersAt = final?.headersAt ?? end;
+  let dnsMs = 0;
+  let connectMs = 0;
+  let tlsMs: number | null = null;
+  let requestAt = final?.sentAt ?? started;
+  if (conn && conn.ready !== null) {
+    const dnsEnd = conn.dnsEnd ?? conn.start;
+    const tcpEnd = Math.max(conn.tcpEnd ?? conn.ready, dnsEnd);
+    dnsMs = at(dnsEnd) - at(conn.start);
+    connectMs = at(tcpEnd) - at(dnsEnd);
+    tlsMs = conn.secure ? at(conn.ready) - at(tcpEnd) : null;
+    requestAt = Math.max(requestAt, conn.ready);
+  }
+  return {
+    dnsMs,
+    connectMs,
+    tlsMs,
+    ttfbMs: Math.max(0, at(headersAt) - at(requestAt)),
+    downloadMs: Math.max(0, at(end) - at(headersAt)),
+    totalMs: at(end),
+  };
+}
+
+/**
+ * One HTTP exchange: the request, the response headers, and at most `maxBodyBytes` of the body.
+ * Never throws for target failures: `ok: false` with a sentence.
+ */
+export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts: ExchangeOptions): Promise<Exchange> {
   const started = performance.now();
-  const state: AttemptState = { phase: 'connecting', target: { host: '', port: null }, connectMs: null, hops: [], bodyBytes: 0 };
-  let target: { url: string; headers: Record<string, string> };
+  const state: ExchangeState = { phase: 'connecting', target: { host: '', port: null }, hops: [], connection: null, bodyBytes: 0 };
+  let target: ReturnType<typeof buildRequest>;
   try {
-    target = requestTarget(check);
+    target = buildRequest(spec);
     const u = new URL(target.url);
     state.target = { host: u.hostname, port: u.port || (u.protocol === 'https:' ? 443 : 80) };
+    if (opts.cookies) {
+      const cookie = opts.cookies.cookieHeader(u);
+      if (cookie !== null && !hasHeader(target.headers, 'cookie')) target.headers['cookie'] = cookie;
+    }
   } catch (err) {
-    return { status: 'down', responseTimeMs: null, error: `invalid URL: ${messageOf(err)}` };
+    return { ok: false, error: `invalid URL: ${messageOf(err)}`, statusCode: null, details: null };
+  }
+  if (opts.trust.ca === null && opts.trust.caFile !== null) {
+    return { ok: false, error: `the CA file "${opts.trust.caFile}" was not loaded (run through loadConfig)`, statusCode: null, details: null };
   }
 
-  const agent = createAgent(ctx.timeoutMs, state);
-  const chain: Dispatcher.DispatcherComposeInterceptor[] = [recordHops(state)];
-  if (check.maxRedirects > 0) chain.push(interceptors.redirect({ maxRedirections: check.maxRedirects }));
+  const agent = createAgent(ctx.timeoutMs, opts.trust, state);
+  const chain: Dispatcher.DispatcherComposeInterceptor[] = [recordHops(state, opts.cookies)];
+  if (spec.maxRedirects > 0) chain.push(interceptors.redirect({ maxRedirections: spec.maxRedirects }));
   const dispatcher = agent.compose(chain);
 
   let statusCode: number | null = null;
   try {
     const res = await request(target.url, {
       dispatcher,
-      method: check.method,
+      method: spec.method,
       headers: target.headers,
-      body: check.body ?? null,
+      body: target.body,
       signal: ctx.signal,
     });
     statusCode = res.statusCode;
-    const ttfbMs = since(started);
     state.phase = 'body';
-    const body = await readCapped(res.body, MAX_BODY_BYTES, state);
-    const totalMs = since(started);
-
+    const read = await readCapped(res.body, spec.maxBodyBytes, opts.keepBody, state);
+    const end = performance.now();
     const redirects = Math.max(0, state.hops.length - 1);
+    const finalHop = state.hops.at(-1);
     const details: Record<string, unknown> = {
-      ttfbMs,
-      connectMs: state.connectMs,
+      ...timingDetails(started, state, end),
       bodyBytes: state.bodyBytes,
-      ...(body.truncated ? { bodyTruncated: true } : {}),
-      ...(redirects > 0 ? { redirects, url: state.hops.at(-1)?.url ?? null } : {}),
+      ...(read.truncated ? { bodyTruncated: true } : {}),
+      ...(redirects > 0 ? { redirects, url: finalHop?.url ?? null } : {}),
     };
-
-    if (!isExpectedStatus(res.statusCode, check.expectStatus)) {
-      const error = wrongStatusMessage(check, res.statusCode, res.statusText, state);
-      return { status: 'down', responseTimeMs: totalMs, error, statusCode: res.statusCode, details };
-    }
-    if (body.error !== null) {
-      const error = describeRequestError(body.error, ctx, state, res.statusCode);
-      return { status: 'down', responseTimeMs: null, error, statusCode: res.statusCode, details };
-    }
-    return { status: 'up', responseTimeMs: totalMs, error: null, statusCode: res.statusCode, details };
+    const response: HttpResponse = {
+      statusCode: res.statusCode,
+      statusText: res.statusText,
+      headers: res.headers,
+      body: read.body,
+      truncated: read.truncated,
+      maxBodyBytes: spec.maxBodyBytes,
+      bodyError: read.error === null ? null : describeRequestError(read.error, ctx, state, res.statusCode),
+      location: finalHop?.location ?? null,
+      redirects,
+      finalUrl: finalHop?.url ?? target.url,
+    };
+    return { ok: true, response, details };
   } catch (err) {
-    return {
-      status: 'down',
-      responseTimeMs: null,
-      error: describeRequestError(err, ctx, state, statusCode),
-      ...(statusCode === null ? {} : { statusCode }),
-    };
+    return { ok: false, error: describeRequestError(err, ctx, state, statusCode), statusCode, details: null };
   } finally {
     await agent.destroy().catch(() => undefined);
   }
+}
+
+/** `HTTP 503 Service Unavailable (expected 2xx)`, with what the redirects did when relevant. */
+export function wrongStatusMessage(spec: HttpRequestSpec, response: HttpResponse): string {
+  const code = response.statusCode;
+  const expected = formatExpected(spec.expectStatus);
+  const status = `HTTP ${formatStatus(code, response.statusText)}`;
+  const location = response.location;
+  if (code >= 300 && code < 400 && location) {
+    if (spec.maxRedirects === 0) return `${status} to ${location}: redirects are not followed (${expected})`;
+    if (response.redirects >= spec.maxRedirects) {
+      return `too many redirects: stopped after ${response.redirects} (last ${status} to ${location}; ${expected})`;
+    }
+    return `${status} to ${location} (${expected})`;
+  }
+  return `${status} (${expected})`;
+}
+
+/** The verdict on a response: expected status, complete body, assertions; null when all hold. */
+export function responseProblem(spec: HttpRequestSpec, response: HttpResponse): { error: string; failures: string[] } | null {
+  if (!isExpectedStatus(response.statusCode, spec.expectStatus)) return { error: wrongStatusMessage(spec, response), failures: [] };
+  if (response.bodyError !== null) return { error: response.bodyError, failures: [] };
+  if (spec.assert === null) return null;
+  const failures = evaluateAssertions(spec.assert, response);
+  const error = summarizeFailures(failures);
+  return error === null ? null : { error, failures };
+}
+
+/** Whether the spec needs the body's bytes kept (for its assertions), not only counted. */
+export function needsBody(spec: HttpRequestSpec): boolean {
+  return spec.assert !== null;
+}
+
+async function attempt(check: ResolvedHttpCheck, ctx: AttemptContext): Promise<AttemptOutcome> {
+  const result = await exchange(check, ctx, { trust: check, keepBody: needsBody(check) });
+  if (!result.ok) {
+    return {
+      status: 'down',
+      responseTimeMs: null,
+      error: result.error,
+      ...(result.statusCode === null ? {} : { statusCode: result.statusCode }),
+    };
+  }
+  const { response, details } = result;
+  const totalMs = details['totalMs'] as number;
+  const problem = responseProblem(check, response);
+  if (problem === null) return { status: 'up', responseTimeMs: totalMs, error: null, statusCode: response.statusCode, details };
+  return {
+    status: 'down',
+    // A body that broke off has no meaningful response time.
+    responseTimeMs: response.bodyError !== null && problem.error === response.bodyError ? null : totalMs,
+    error: problem.error,
+    statusCode: response.statusCode,
+    details: problem.failures.length > 1 ? { ...details, failedAssertions: problem.failures } : details,
+  };
 }
 
 export const httpRunner: CheckRunner<ResolvedHttpCheck> = { kind: 'http', attempt };

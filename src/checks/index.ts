@@ -1,7 +1,12 @@
 /** The checks engine: runners per kind, and `runChecks` to run them all within a deadline. */
 export { runners, type RunnerRegistry } from './runners.ts';
-export { runChecks, deadlineError, type RunChecksOptions } from './engine.ts';
+export { runChecks, runCheckRound, hostOf, deadlineError, type RunChecksOptions, type RoundResults, type SkippedCheck } from './engine.ts';
 export { applyThresholds } from './thresholds.ts';
 export { httpRunner, MAX_BODY_BYTES } from './http.ts';
 export { tcpRunner } from './tcp.ts';
+export { tlsRunner } from './tls.ts';
+export { dnsRunner } from './dns.ts';
+export { pingRunner } from './ping.ts';
+export { healthRunner } from './health.ts';
+export { journeyRunner } from './journey.ts';
 export type { AttemptContext, AttemptOutcome, CheckResult, CheckRunner, CheckStatus } from './types.ts';

@@ -3,8 +3,13 @@
  * Adding a kind means adding its runner here; the mapped type makes a missing one a type error.
  */
 import type { CheckKind, ResolvedCheck } from '../config/types.ts';
+import { healthRunner } from './health.ts';
 import { httpRunner } from './http.ts';
+import { journeyRunner } from './journey.ts';
+import { dnsRunner } from './dns.ts';
+import { pingRunner } from './ping.ts';
 import { tcpRunner } from './tcp.ts';
+import { tlsRunner } from './tls.ts';
 import type { CheckRunner } from './types.ts';
 
 export type RunnerRegistry = { [K in CheckKind]: CheckRunner<Extract<ResolvedCheck, { kind: K }>> };
@@ -12,4 +17,9 @@ export type RunnerRegistry = { [K in CheckKind]: CheckRunner<Extract<ResolvedChe
 export const runners: RunnerRegistry = {
   http: httpRunner,
   tcp: tcpRunner,
+  tls: tlsRunner,
+  dns: dnsRunner,
+  ping: pingRunner,
+  health: healthRunner,
+  journey: journeyRunner,
 };

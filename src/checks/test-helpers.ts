@@ -3,14 +3,24 @@
  * 127.0.0.1 that record what they received. Used by the tests only.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ResolvedHttpCheck, ResolvedTcpCheck } from '../config/types.ts';
+import type {
+  JourneyStepSpec,
+  ResolvedAssertions,
+  ResolvedHealthCheck,
+  ResolvedDnsCheck,
+  ResolvedHttpCheck,
+  ResolvedJourneyCheck,
+  ResolvedPingCheck,
+  ResolvedTcpCheck,
+  ResolvedTlsCheck,
+} from '../config/types.ts';
 import type { AttemptContext } from './types.ts';
 
 const common = {
@@ -36,12 +46,71 @@ export function httpCheck(partial: Partial<ResolvedHttpCheck> = {}): ResolvedHtt
     headers: {},
     expectStatus: ['2xx'],
     maxRedirects: 5,
+    query: {},
+    body: null,
+    maxBodyBytes: 1024 * 1024,
+    assert: null,
+    ca: null,
+    caFile: null,
+    insecureSkipVerify: false,
     ...partial,
   };
 }
 
+/** Assertions with nothing asserted; spread the parts a test needs over it. */
+export function assertions(partial: Partial<ResolvedAssertions> = {}): ResolvedAssertions {
+  return { body: { contains: [], notContains: [], matches: [] }, json: [], headers: [], size: { min: null, max: null }, ...partial };
+}
+
+export function healthCheck(partial: Partial<ResolvedHealthCheck> = {}): ResolvedHealthCheck {
+  const { kind: _kind, id: _id, ...http } = httpCheck();
+  return { ...http, id: 'health-test', kind: 'health', format: 'auto', mapping: null, ...partial };
+}
+
+/** A journey step with the defaults of an http check. */
+export function journeyStep(partial: Partial<JourneyStepSpec> & { name: string; url: string }): JourneyStepSpec {
+  return {
+    method: 'GET',
+    headers: {},
+    query: {},
+    body: null,
+    expectStatus: ['2xx'],
+    maxRedirects: 5,
+    maxBodyBytes: 1024 * 1024,
+    assert: null,
+    extract: {},
+    ...partial,
+  };
+}
+
+export function journeyCheck(partial: Partial<ResolvedJourneyCheck> = {}): ResolvedJourneyCheck {
+  return { ...common, id: 'journey-test', kind: 'journey', ca: null, caFile: null, insecureSkipVerify: false, variables: {}, steps: [], ...partial };
+}
+
 export function tcpCheck(partial: Partial<ResolvedTcpCheck> = {}): ResolvedTcpCheck {
   return { ...common, id: 'tcp-test', kind: 'tcp', host: '127.0.0.1', port: 9, ...partial };
+}
+
+export function tlsCheck(partial: Partial<ResolvedTlsCheck> = {}): ResolvedTlsCheck {
+  return { ...common, id: 'tls-test', kind: 'tls', host: '127.0.0.1', port: 443, servername: null, warningDays: 14, criticalDays: 7, ca: null, caFile: null, ...partial };
+}
+
+export function dnsCheck(partial: Partial<ResolvedDnsCheck> = {}): ResolvedDnsCheck {
+  return { ...common, id: 'dns-test', kind: 'dns', query: 'example.test', record: 'A', server: null, expect: [], match: 'all', ...partial };
+}
+
+export function pingCheck(partial: Partial<ResolvedPingCheck> = {}): ResolvedPingCheck {
+  return {
+    ...common,
+    id: 'ping-test',
+    kind: 'ping',
+    host: '127.0.0.1',
+    port: 9,
+    count: 3,
+    icmp: false,
+    loss: { degradedPercent: 0, downPercent: 50 },
+    ...partial,
+  };
 }
 
 /** An attempt context as the engine builds it: a timeout signal, optionally another to follow. */
@@ -171,7 +240,7 @@ export async function closedPort(): Promise<number> {
  * A port where connections hang in the SYN stage: a listening socket that never accepts, whose
  * accept queue is filled first. Node always accepts, so the listener is a small perl process.
  */
-export async function unresponsivePort(): Promise<{ port: number; close(): Promise<void> }> {
+export async function unresponsivePort(opts: { fill?: boolean } = {}): Promise<{ port: number; close(): Promise<void> }> {
   const script =
     'use IO::Socket::INET; my $s = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => 0, Listen => 1) or die "listen: $!"; ' +
     '$| = 1; print $s->sockport, "\\n"; <STDIN>;';
@@ -182,7 +251,8 @@ export async function unresponsivePort(): Promise<{ port: number; close(): Promi
     child.stdout.once('data', (d: Buffer) => resolve(Number(String(d).trim())));
   });
   const fillers: net.Socket[] = [];
-  for (let i = 0; i < 64; i++) {
+  // Unfilled (fill: false), the kernel still completes 2 connections (backlog 1 + 1), then hangs.
+  for (let i = 0; i < (opts.fill === false ? 0 : 64); i++) {
     const socket = net.connect(port, '127.0.0.1');
     socket.on('error', () => undefined);
     fillers.push(socket);
@@ -203,3 +273,35 @@ export async function unresponsivePort(): Promise<{ port: number; close(): Promi
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A test CA and a server certificate for 127.0.0.1 signed by it, made with the openssl CLI.
+ * `ca` is the CA certificate (PEM) a client must trust to accept `cert`.
+ */
+export async function caSignedCert(): Promise<{ ca: string; key: string; cert: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cairn-ca-'));
+  const run = (args: string[]) => promisify(execFile)('openssl', args);
+  const f = (name: string) => join(dir, name);
+  try {
+    await run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=Cairn Test CA',
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      '-keyout', f('ca.key'), '-out', f('ca.pem')]);
+    await run(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('server.key'), '-out', f('server.csr')]);
+    await writeFile(f('ext.cnf'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+    await run(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial',
+      '-days', '1', '-extfile', f('ext.cnf'), '-out', f('server.pem')]);
+    const [ca, key, cert] = await Promise.all([readFile(f('ca.pem'), 'utf8'), readFile(f('server.key'), 'utf8'), readFile(f('server.pem'), 'utf8')]);
+    return { ca, key, cert };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Whether this machine has the IPv6 loopback (::1); tests over ::1 fail in CI without it. */
+export async function hasIpv6Loopback(): Promise<boolean> {
+  const server = net.createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(0, '::1', () => server.close(() => resolve(true)));
+  });
+}

@@ -20,6 +20,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./commands/verify.ts')).verify,
   schema: async () => (await import('./commands/schema.ts')).schema,
   demo: async () => (await import('./commands/demo.ts')).demo,
+  incident: async () => (await import('./commands/incident.ts')).incident,
+  import: async () => (await import('./commands/import.ts')).importCommand,
 };
 
 async function help(out: Output): Promise<void> {

@@ -2,10 +2,12 @@
  * One round of checks as the scheduled job runs it: run every check, append the results to the
  * store, and tell the terminal or GitHub Actions what happened.
  */
-import { runChecks } from '../checks/engine.ts';
+import { runCheckRound, type SkippedCheck } from '../checks/engine.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { STATUS_LABEL } from '../model/status.ts';
+import { type AppliedAction, applyAutoIncidents } from '../incidents/auto-run.ts';
+import { applyMaintenance } from '../maintenance/apply.ts';
 import { appendRun, toRunRecord } from '../store/samples.ts';
 import type { Output } from './output.ts';
 
@@ -15,8 +17,12 @@ const ANSI = { up: '\x1b[32m', degraded: '\x1b[33m', down: '\x1b[31m', maintenan
 export interface RoundOutcome {
   startedAt: Date;
   results: CheckResult[];
+  /** Checks the global deadline left without a verdict: not stored (no data), reported with why. */
+  skipped: SkippedCheck[];
   /** Data file written, relative to the status repo; null when nothing was written. */
   file: string | null;
+  /** Automatic incident changes this round made. */
+  incidents: AppliedAction[];
 }
 
 export function countByStatus(results: readonly CheckResult[]): string {
@@ -56,12 +62,20 @@ export async function runRound(config: ResolvedConfig, out: Output, opts: { writ
   const startedAt = new Date();
   const enabled = config.checks.filter((c) => c.enabled);
   if (!opts.quiet) out.info(`Running ${enabled.length} check${enabled.length === 1 ? '' : 's'} (up to ${config.run.concurrency} at once)…`);
-  const results = await runChecks(config.checks, config.run, {
+  const { results: raw, skipped } = await runCheckRound(config.checks, config.run, {
     redactor: config.redactor,
     onResult: (r, done, total) => {
       if (!opts.quiet) out.info(`[${done}/${total}] ${describe(r, out.color)}`);
     },
   });
+  for (const s of skipped) {
+    const check = config.checks.find((c) => c.id === s.id);
+    const where = check ? { file: check.source.file, line: check.source.line, col: check.source.column } : undefined;
+    // Not stored: the page shows no data for this run rather than invented downtime.
+    out.warn(`${s.id} skipped (no result stored): ${s.reason}`, where);
+  }
+  // Inside a maintenance window a result is recorded as maintenance: no incident, no alert.
+  const results = applyMaintenance(raw, config);
   for (const r of results) {
     const check = config.checks.find((c) => c.id === r.id);
     const where = check ? { file: check.source.file, line: check.source.line, col: check.source.column } : undefined;
@@ -70,8 +84,14 @@ export async function runRound(config: ResolvedConfig, out: Output, opts: { writ
     else if (r.status === 'degraded') out.warn(`${r.id} is degraded: ${r.error ?? 'no detail'}`, where);
   }
   let file: string | null = null;
-  if (opts.write && results.length > 0) file = await appendRun(config.dir, toRunRecord(startedAt, results));
-  if (!opts.quiet) out.info(`Done: ${countByStatus(results) || 'no checks ran'}${file ? `; wrote ${file}` : ''}.`);
+  const incidents: AppliedAction[] = [];
+  if (opts.write && results.length > 0) {
+    file = await appendRun(config.dir, toRunRecord(startedAt, results));
+    incidents.push(...(await applyAutoIncidents(config, results, Date.now())));
+    for (const { action, file: f } of incidents) out.info(`Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${action.component}: ${f}`);
+  }
+  const skippedNote = skipped.length > 0 ? `, ${skipped.length} skipped` : '';
+  if (!opts.quiet) out.info(`Done: ${countByStatus(results) || 'no checks ran'}${skippedNote}${file ? `; wrote ${file}` : ''}.`);
   await out.summary(summaryTable(results, startedAt));
-  return { startedAt, results, file };
+  return { startedAt, results, skipped, file, incidents };
 }

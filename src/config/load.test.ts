@@ -115,13 +115,13 @@ describe('loadConfig: YAML syntax', () => {
 
   it('counts columns on the first line without a byte-order mark', async () => {
     const out = await errors({ 'checks/a.yaml': `\uFEFF${yaml('chekcs: []')}` });
-    expect(out).toEqual(['checks/a.yaml:1:1: chekcs: unknown field "chekcs" (did you mean "checks"?); expected one of: $schema, checks, groups']);
+    expect(out).toEqual(['checks/a.yaml:1:1: chekcs: unknown field "chekcs" (did you mean "checks"?); expected one of: $schema, checks, groups, maintenance']);
   });
 
   it('rejects a top level that is a list, with a hint', async () => {
     const out = await errors({ 'checks/a.yaml': yaml('- id: api', '  kind: http', '  url: https://a.example') });
     expect(out).toEqual([
-      'checks/a.yaml:1:1: expected a mapping at the top level (keys: checks, groups), got a list; put the list of checks under a "checks:" key',
+      'checks/a.yaml:1:1: expected a mapping at the top level (keys: checks, groups, maintenance), got a list; put the list of checks under a "checks:" key',
     ]);
   });
 
@@ -147,7 +147,8 @@ describe('loadConfig: schema errors', () => {
     });
     expect(out).toEqual([
       'checks/a.yaml:5:5: checks[0].timout: unknown field "timout" (did you mean "timeout"?); expected one of: ' +
-        'id, name, description, component, interval, timeout, retries, enabled, kind, url, method, headers, body, expectStatus, thresholds, followRedirects',
+        'id, name, description, component, interval, timeout, retries, enabled, kind, url, method, headers, query, body, json, form, followRedirects, ' +
+        'maxBodyBytes, assert, expectStatus, ca, insecureSkipVerify, thresholds',
     ]);
   });
 
@@ -163,7 +164,7 @@ describe('loadConfig: schema errors', () => {
 
   it('suggests the top-level key a checks/ file allows', async () => {
     const out = await errors({ 'checks/a.yaml': yaml('check:', '  - id: api') });
-    expect(out).toEqual(['checks/a.yaml:1:1: check: unknown field "check" (did you mean "checks"?); expected one of: $schema, checks, groups']);
+    expect(out).toEqual(['checks/a.yaml:1:1: check: unknown field "check" (did you mean "checks"?); expected one of: $schema, checks, groups, maintenance']);
   });
 
   it('says what type was expected and what was found', async () => {
@@ -223,8 +224,8 @@ describe('loadConfig: schema errors', () => {
       'checks/a.yaml': yaml('checks:', '  - id: a', '    kind: ftp', '  - id: b', '    kind: htp', '    url: https://b.example'),
     });
     expect(out).toEqual([
-      'checks/a.yaml:3:11: checks[0].kind: expected one of "http", "tcp", got string "ftp"',
-      'checks/a.yaml:5:11: checks[1].kind: expected one of "http", "tcp", got string "htp"; did you mean "http"?',
+      'checks/a.yaml:3:11: checks[0].kind: expected one of "http", "tcp", "tls", "dns", "ping", "health", "journey", got string "ftp"',
+      'checks/a.yaml:5:11: checks[1].kind: expected one of "http", "tcp", "tls", "dns", "ping", "health", "journey", got string "htp"; did you mean "http"?',
     ]);
   });
 
@@ -234,7 +235,7 @@ describe('loadConfig: schema errors', () => {
     });
     expect(out).toEqual([
       'checks/a.yaml:2:5: checks[0]: missing required field "url" (expected string)',
-      'checks/a.yaml:4:5: checks[1]: missing required field "kind" (expected one of "http", "tcp")',
+      'checks/a.yaml:4:5: checks[1]: missing required field "kind" (expected one of "http", "tcp", "tls", "dns", "ping", "health", "journey")',
     ]);
   });
 
@@ -342,8 +343,8 @@ describe('loadConfig: rules across files', () => {
       'checks/a.yaml': yaml(API_CHECK.trimEnd(), 'site:', '  title: Nope', 'defaults:', '  interval: 1m'),
     });
     expect(out).toEqual([
-      'checks/a.yaml:5:1: site: expected "site" only in cairn.yaml, found it in a checks/ file (a checks/ file may hold $schema, checks, groups)',
-      'checks/a.yaml:7:1: defaults: expected "defaults" only in cairn.yaml, found it in a checks/ file (a checks/ file may hold $schema, checks, groups)',
+      'checks/a.yaml:5:1: site: expected "site" only in cairn.yaml, found it in a checks/ file (a checks/ file may hold $schema, checks, groups, maintenance)',
+      'checks/a.yaml:7:1: defaults: expected "defaults" only in cairn.yaml, found it in a checks/ file (a checks/ file may hold $schema, checks, groups, maintenance)',
     ]);
   });
 
@@ -449,7 +450,7 @@ describe('loadConfig: environment substitution', () => {
       { 'checks/a.yaml': yaml('checks:', '  - id: api', '    kind: http', '    url: https://a.example', '    body: \'{"user": "$${USER}", "home": "${HOME_DIR}"}\'') },
       { env: { USER: 'should-not-appear', HOME_DIR: '/home/me' } },
     );
-    expect(http(config, 'api').body).toBe('{"user": "${USER}", "home": "/home/me"}');
+    expect(http(config, 'api').body).toEqual({ type: 'text', text: '{"user": "${USER}", "home": "/home/me"}' });
     expect(config.redactor.redact('${USER} should-not-appear /home/me')).toBe('${USER} should-not-appear [REDACTED]');
   });
 
@@ -520,6 +521,7 @@ describe('loadConfig: resolution', () => {
       maxGapMs: 900_000,
       concurrency: 20,
       deadlineMs: 300_000,
+      perHostConcurrency: 4,
       degradedCountsAsUp: true,
     });
     expect(config.checks).toEqual([
@@ -571,11 +573,11 @@ describe('loadConfig: resolution', () => {
       ),
     });
     expect(http(config, 'plain')).toMatchObject({ method: 'GET', headers: {}, expectStatus: ['2xx'], maxRedirects: 5 });
-    expect(http(config, 'plain')).not.toHaveProperty('body');
+    expect(http(config, 'plain').body).toBeNull();
     expect(http(config, 'no-follow').maxRedirects).toBe(0);
     expect(http(config, 'follow-two')).toMatchObject({
       method: 'POST',
-      body: '{}',
+      body: { type: 'text', text: '{}' },
       headers: { 'Content-Type': 'application/json' },
       expectStatus: [200, '3xx', '400-404'],
       maxRedirects: 2,
@@ -636,6 +638,7 @@ describe('loadConfig: resolution', () => {
       maxGapMs: 1_800_000,
       concurrency: 4,
       deadlineMs: 120_000,
+      perHostConcurrency: 4,
       degradedCountsAsUp: false,
     });
     expect(tcp(config, 'inherits')).toMatchObject({
@@ -806,3 +809,178 @@ async function snapshot(dir: string): Promise<string[]> {
   }
   return out;
 }
+
+describe('loadConfig: http assertions, health and journey checks', () => {
+  it('resolves request bodies, query, TLS trust, the read cap and assertions', async () => {
+    const config = await load(
+      {
+        'checks/a.yaml': yaml(
+          'checks:',
+          '  - id: api',
+          '    kind: http',
+          '    url: https://api.example.com/health',
+          '    method: POST',
+          '    query: { region: eu, verbose: true, n: 2 }',
+          '    json: { ping: true, key: "${KEY}" }',
+          '    maxBodyBytes: 64KiB',
+          '    insecureSkipVerify: true',
+          '    assert:',
+          '      body: { contains: ok, notContains: [error, fail] }',
+          '      json:',
+          '        - { path: $.status, equals: pass }',
+          '        - { path: $.latency, gte: 0, lt: 500 }',
+          '      headers: { Content-Type: { contains: json } }',
+          '      size: { max: 10KiB }',
+          '  - id: form',
+          '    kind: http',
+          '    url: https://api.example.com/login',
+          '    form: { user: alice }',
+          '    ca: "-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----"',
+        ),
+      },
+      { env: { KEY: 'k-123' } },
+    );
+    expect(http(config, 'api')).toMatchObject({
+      query: { region: 'eu', verbose: 'true', n: '2' },
+      body: { type: 'json', value: { ping: true, key: 'k-123' } },
+      maxBodyBytes: 65536,
+      insecureSkipVerify: true,
+      ca: null,
+      assert: {
+        body: { contains: ['ok'], notContains: ['error', 'fail'], matches: [] },
+        json: [
+          { path: '$.status', op: 'equals', value: 'pass' },
+          { path: '$.latency', op: 'gte', value: 0 },
+          { path: '$.latency', op: 'lt', value: 500 },
+        ],
+        headers: [{ name: 'content-type', op: 'contains', value: 'json' }],
+        size: { min: null, max: 10240 },
+      },
+    });
+    expect(http(config, 'form')).toMatchObject({ body: { type: 'form', fields: { user: 'alice' } }, maxBodyBytes: 1024 * 1024, insecureSkipVerify: false, assert: null });
+    expect(http(config, 'form').ca).toContain('-----BEGIN CERTIFICATE-----');
+  });
+
+  it('reads a CA file relative to the status repo', async () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    const config = await load({
+      'certs/ca.pem': pem,
+      'checks/a.yaml': yaml('checks:', '  - id: api', '    kind: http', '    url: https://internal.example', '    ca: certs/ca.pem'),
+    });
+    expect(http(config, 'api')).toMatchObject({ ca: pem, caFile: 'certs/ca.pem' });
+  });
+
+  it('rejects two bodies, a bad JSON path, a bad regex and an assertion without an operator', async () => {
+    const out = await errors({
+      'checks/a.yaml': yaml(
+        'checks:',
+        '  - id: api',
+        '    kind: http',
+        '    url: https://a.example',
+        '    body: hello',
+        '    json: { a: 1 }',
+        '    assert:',
+        '      body: { matches: "([a-z" }',
+        '      json:',
+        '        - { path: status, equals: pass }',
+        '        - { path: $.x }',
+      ),
+    });
+    expect(out).toEqual([
+      'checks/a.yaml:6:11: checks[0].json: expected only one request body, but body and json are both set; keep one, got a mapping',
+      'checks/a.yaml:8:24: checks[0].assert.body.matches: expected a valid regular expression (JavaScript syntax), got "([a-z"',
+      'checks/a.yaml:10:19: checks[0].assert.json[0].path: expected a JSON path starting with "$", such as "$.status" or "$.items[0].id", got "status"',
+      'checks/a.yaml:11:11: checks[0].assert.json[1]: expected at least one operator next to "path": equals, notEquals, gt, gte, lt, lte, contains, matches, exists, got a mapping',
+    ]);
+  });
+
+  it('resolves a health check: auto by default, custom when a mapping is given', async () => {
+    const config = await load({
+      'checks/a.yaml': yaml(
+        'checks:',
+        '  - id: api-health',
+        '    kind: health',
+        '    url: https://api.example.com/actuator/health',
+        '  - id: legacy',
+        '    kind: health',
+        '    url: https://legacy.example.com/status',
+        '    mapping:',
+        '      status: $.overall_status',
+        '      up: [ok, Healthy]',
+        '      components: $.checks',
+        '      componentStatus: $.healthy',
+      ),
+    });
+    expect(config.checks[0]).toMatchObject({ kind: 'health', format: 'auto', mapping: null, expectStatus: ['2xx'] });
+    expect(config.checks[1]).toMatchObject({
+      kind: 'health',
+      format: 'custom',
+      mapping: { status: '$.overall_status', up: ['ok', 'healthy'], degraded: ['warn', 'warning', 'degraded'], components: '$.checks', componentStatus: '$.healthy', componentName: null, componentOutput: null },
+    });
+  });
+
+  it('requires a mapping for format: custom', async () => {
+    const out = await errors({
+      'checks/a.yaml': yaml('checks:', '  - id: h', '    kind: health', '    url: https://a.example/health', '    format: custom'),
+    });
+    expect(out).toEqual(['checks/a.yaml:5:13: checks[0].format: expected a "mapping" next to format: custom, saying where the statuses are, got "custom"']);
+  });
+
+  it('resolves a journey, its steps and extractions', async () => {
+    const config = await load(
+      {
+        'checks/a.yaml': yaml(
+          'checks:',
+          '  - id: checkout',
+          '    kind: journey',
+          '    variables: { user: alice }',
+          '    steps:',
+          '      - name: log in',
+          '        method: POST',
+          '        url: https://shop.example.com/login',
+          '        json: { user: "{{user}}", password: "${PASSWORD}" }',
+          '        extract: { token: { json: $.token } }',
+          '      - name: create order',
+          '        method: POST',
+          '        url: https://shop.example.com/orders',
+          '        headers: { Authorization: "Bearer {{token}}" }',
+          '        expectStatus: [201]',
+          '        extract: { id: { header: location, regex: "/orders/(\\\\d+)" } }',
+          '      - name: read order',
+          '        url: https://shop.example.com/orders/{{id}}',
+        ),
+      },
+      { env: { PASSWORD: 'pw-9876' } },
+    );
+    const journey = config.checks[0];
+    if (journey?.kind !== 'journey') throw new Error('expected a journey');
+    expect(journey.variables).toEqual({ user: 'alice' });
+    expect(journey.steps.map((s) => [s.name, s.method, s.url, s.expectStatus])).toEqual([
+      ['log in', 'POST', 'https://shop.example.com/login', ['2xx']],
+      ['create order', 'POST', 'https://shop.example.com/orders', [201]],
+      ['read order', 'GET', 'https://shop.example.com/orders/{{id}}', ['2xx']],
+    ]);
+    expect(journey.steps[0]?.body).toEqual({ type: 'json', value: { user: '{{user}}', password: 'pw-9876' } });
+    expect(journey.steps[1]?.extract).toEqual({ id: { json: null, header: 'location', regex: '/orders/(\\d+)' } });
+    expect(config.redactor.redact('pw-9876')).toBe('[REDACTED]');
+  });
+
+  it('rejects a {{variable}} that no earlier step extracts', async () => {
+    const out = await errors({
+      'checks/a.yaml': yaml(
+        'checks:',
+        '  - id: j',
+        '    kind: journey',
+        '    steps:',
+        '      - name: read',
+        '        url: https://a.example/orders/{{id}}',
+        '      - name: create',
+        '        url: https://a.example/orders',
+        '        extract: { id: { header: location } }',
+      ),
+    });
+    expect(out).toEqual([
+      'checks/a.yaml:6:14: checks[0].steps[0].url: expected {{id}} to be extracted by an earlier step or declared in variables (no variable is defined before this step), got "https://a.example/orders/{{id}}"',
+    ]);
+  });
+});

@@ -9,6 +9,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { loadCaFiles } from './ca.ts';
 import { checkCrossFileRules } from './crossfile.ts';
 import { ConfigErrors, type ConfigError } from './errors.ts';
 import { substituteEnv, type Env, type FileSubstitution } from './env.ts';
@@ -264,6 +265,7 @@ export async function loadConfig(dir: string, opts: LoadOptions = {}): Promise<R
   const { valid, coerced, rejected } = validateAll(parsed, keepMissing, problems);
   checkCrossFileRules(parsed.map((f) => ({ file: f.ref.file, data: f.data, locate: (p) => locatePath(f.source, p) })), problems);
   const resolution = resolveConfig(valid, problems);
+  await loadCaFiles(root, resolution.checks, problems);
   if (!incomplete && !rejected && resolution.checks.length === 0) {
     problems.error(noPosition(`${CHECKS_DIR}/`), '', `expected at least one check, found none: add a YAML file with a "checks:" list to ${CHECKS_DIR}/`);
   }

@@ -2,11 +2,35 @@
  * From validated files to the `ResolvedConfig` everything downstream reads: defaults applied,
  * groups and components resolved. Pure: positions come from each file's `locate`.
  */
+import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import type { Problems } from './problems.ts';
-import type { CairnFileConfig, CheckConfig, HttpCheckConfig, TcpCheckConfig } from './schema.ts';
+import { resolveIncidentSettings, resolveMaintenance } from './resolve-maintenance.ts';
 import type {
+  AssertionsConfig,
+  CairnFileConfig,
+  CheckConfig,
+  DnsCheckConfig,
+  HealthCheckConfig,
+  HttpCheckConfig,
+  JourneyCheckConfig,
+  PingCheckConfig,
+  TcpCheckConfig,
+  TlsCheckConfig,
+} from './schema.ts';
+import type {
+  HealthMapping,
+  IncidentSettings,
+  HttpRequestSpec,
+  RequestBody,
+  ResolvedAssertions,
+  ResolvedHealthCheck,
+  ResolvedJourneyCheck,
+  TlsTrust,
   ResolvedCheck,
   ResolvedComponent,
+  ResolvedDnsCheck,
+  ResolvedPingCheck,
+  ResolvedTlsCheck,
   ResolvedGroup,
   ResolvedHttpCheck,
   ResolvedTcpCheck,
@@ -36,6 +60,7 @@ export const DEFAULT_RUN = {
   retries: 1,
   concurrency: 20,
   deadlineMs: 5 * 60_000,
+  perHostConcurrency: 4,
   degradedCountsAsUp: true,
 } as const;
 
@@ -66,6 +91,7 @@ export function resolveRun(defaults: DefaultsConfig | undefined): RunSettings {
     maxGapMs: defaults?.maxGap ?? MAX_GAP_INTERVALS * intervalMs,
     concurrency: defaults?.concurrency ?? DEFAULT_RUN.concurrency,
     deadlineMs: defaults?.deadline ?? DEFAULT_RUN.deadlineMs,
+    perHostConcurrency: defaults?.perHostConcurrency ?? DEFAULT_RUN.perHostConcurrency,
     degradedCountsAsUp: defaults?.degradedCountsAsUp ?? DEFAULT_RUN.degradedCountsAsUp,
   };
 }
@@ -106,16 +132,121 @@ function resolveCommon(check: CheckConfig, ctx: CheckContext) {
   };
 }
 
+/** Bytes of a response body read at most unless `maxBodyBytes` says otherwise. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+/** The request fields shared by http, health and journey steps. */
+type RequestConfig = Pick<HttpCheckConfig, 'method' | 'headers' | 'query' | 'body' | 'json' | 'form' | 'followRedirects' | 'maxBodyBytes' | 'assert' | 'expectStatus'> & {
+  url: string;
+};
+
+function scalarRecord(record: Record<string, string | number | boolean> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(record ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+function resolveBody(request: RequestConfig): RequestBody | null {
+  if (request.body !== undefined) return { type: 'text', text: request.body };
+  if (request.json !== undefined) return { type: 'json', value: request.json };
+  if (request.form !== undefined) return { type: 'form', fields: scalarRecord(request.form) };
+  return null;
+}
+
+const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+const JSON_OPS = ['equals', 'notEquals', 'gt', 'gte', 'lt', 'lte', 'contains', 'matches', 'exists'] as const;
+const HEADER_OPS = ['equals', 'contains', 'matches', 'exists'] as const;
+
+export function resolveAssertions(assert: AssertionsConfig | undefined): ResolvedAssertions | null {
+  if (assert === undefined) return null;
+  const json: ResolvedAssertions['json'] = [];
+  for (const a of assert.json ?? []) {
+    for (const op of JSON_OPS) if (Object.hasOwn(a, op)) json.push({ path: a.path, op, value: a[op] });
+  }
+  const headers: ResolvedAssertions['headers'] = [];
+  for (const [name, a] of Object.entries(assert.headers ?? {})) {
+    for (const op of HEADER_OPS) {
+      const value = a[op];
+      if (value !== undefined) headers.push({ name: name.toLowerCase(), op, value });
+    }
+  }
+  return {
+    body: { contains: list(assert.body?.contains), notContains: list(assert.body?.notContains), matches: list(assert.body?.matches) },
+    json,
+    headers,
+    size: { min: assert.size?.min ?? null, max: assert.size?.max ?? null },
+  };
+}
+
+function resolveRequest(request: RequestConfig): HttpRequestSpec {
+  return {
+    url: request.url,
+    method: request.method ?? 'GET',
+    headers: request.headers ?? {},
+    query: scalarRecord(request.query),
+    body: resolveBody(request),
+    expectStatus: request.expectStatus ?? ['2xx'],
+    maxRedirects: maxRedirects(request.followRedirects),
+    maxBodyBytes: request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    assert: resolveAssertions(request.assert),
+  };
+}
+
+/** `ca` (inline PEM, or a file the loader reads: `loadCaFiles`) and `insecureSkipVerify`. */
+function resolveTrust(check: { ca?: string | undefined; insecureSkipVerify?: boolean | undefined }): TlsTrust {
+  const inline = check.ca !== undefined && isInlinePem(check.ca);
+  return {
+    ca: inline ? (check.ca ?? null) : null,
+    caFile: check.ca !== undefined && !inline ? check.ca : null,
+    insecureSkipVerify: check.insecureSkipVerify ?? false,
+  };
+}
+
 function resolveHttp(check: HttpCheckConfig, ctx: CheckContext): ResolvedHttpCheck {
+  return { ...resolveCommon(check, ctx), kind: 'http', ...resolveRequest(check), ...resolveTrust(check) };
+}
+
+export const DEFAULT_HEALTH_UP = ['up', 'ok', 'pass', 'passing', 'healthy', 'true'];
+export const DEFAULT_HEALTH_DEGRADED = ['warn', 'warning', 'degraded'];
+
+function resolveMapping(mapping: HealthCheckConfig['mapping']): HealthMapping | null {
+  if (mapping === undefined) return null;
+  const lower = (values: (string | number | boolean)[] | undefined, fallback: string[]) => (values ? values.map((v) => String(v).toLowerCase()) : fallback);
+  return {
+    status: mapping.status ?? null,
+    up: lower(mapping.up, DEFAULT_HEALTH_UP),
+    degraded: lower(mapping.degraded, DEFAULT_HEALTH_DEGRADED),
+    components: mapping.components ?? null,
+    componentName: mapping.componentName ?? null,
+    componentStatus: mapping.componentStatus ?? '$.status',
+    componentOutput: mapping.componentOutput ?? null,
+  };
+}
+
+function resolveHealth(check: HealthCheckConfig, ctx: CheckContext): ResolvedHealthCheck {
+  const mapping = resolveMapping(check.mapping);
   return {
     ...resolveCommon(check, ctx),
-    kind: 'http',
-    url: check.url,
-    method: check.method ?? 'GET',
-    headers: check.headers ?? {},
-    ...(check.body === undefined ? {} : { body: check.body }),
-    expectStatus: check.expectStatus ?? ['2xx'],
-    maxRedirects: maxRedirects(check.followRedirects),
+    kind: 'health',
+    ...resolveRequest(check),
+    ...resolveTrust(check),
+    format: check.format ?? (mapping ? 'custom' : 'auto'),
+    mapping,
+  };
+}
+
+function resolveJourney(check: JourneyCheckConfig, ctx: CheckContext): ResolvedJourneyCheck {
+  return {
+    ...resolveCommon(check, ctx),
+    kind: 'journey',
+    ...resolveTrust(check),
+    variables: check.variables ?? {},
+    steps: check.steps.map((step) => ({
+      name: step.name,
+      ...resolveRequest(step),
+      extract: Object.fromEntries(
+        Object.entries(step.extract ?? {}).map(([name, e]) => [name, { json: e.json ?? null, header: e.header ?? null, regex: e.regex ?? null }]),
+      ),
+    })),
   };
 }
 
@@ -123,8 +254,75 @@ function resolveTcp(check: TcpCheckConfig, ctx: CheckContext): ResolvedTcpCheck 
   return { ...resolveCommon(check, ctx), kind: 'tcp', host: check.host, port: check.port };
 }
 
+export const TLS_DEFAULTS = { port: 443, warningDays: 14, criticalDays: 7 } as const;
+
+/** A `ca` value is inline PEM when it holds a PEM block, else a path relative to the status repo. */
+export function isInlinePem(ca: string): boolean {
+  return ca.includes('-----BEGIN ');
+}
+
+function resolveTls(check: TlsCheckConfig, ctx: CheckContext): ResolvedTlsCheck {
+  const inline = check.ca !== undefined && isInlinePem(check.ca);
+  return {
+    ...resolveCommon(check, ctx),
+    kind: 'tls',
+    host: check.host,
+    port: check.port ?? TLS_DEFAULTS.port,
+    servername: check.servername ?? null,
+    warningDays: check.warningDays ?? TLS_DEFAULTS.warningDays,
+    criticalDays: check.criticalDays ?? TLS_DEFAULTS.criticalDays,
+    // A CA file is read by the loader (loadCaFiles), which reports a missing or invalid one.
+    ca: inline ? (check.ca ?? null) : null,
+    caFile: check.ca !== undefined && !inline ? check.ca : null,
+  };
+}
+
+function resolveDns(check: DnsCheckConfig, ctx: CheckContext): ResolvedDnsCheck {
+  return {
+    ...resolveCommon(check, ctx),
+    kind: 'dns',
+    query: check.query,
+    record: check.record ?? 'A',
+    server: check.server ?? null,
+    expect: check.expect ?? [],
+    match: check.match ?? 'all',
+  };
+}
+
+export const PING_DEFAULTS = { count: 3, degradedLossPercent: 0, downLossPercent: 50 } as const;
+
+function resolvePing(check: PingCheckConfig, ctx: CheckContext): ResolvedPingCheck {
+  return {
+    ...resolveCommon(check, ctx),
+    kind: 'ping',
+    host: check.host,
+    port: check.port ?? null,
+    count: check.count ?? PING_DEFAULTS.count,
+    icmp: check.icmp ?? false,
+    loss: {
+      degradedPercent: check.loss?.degraded ?? PING_DEFAULTS.degradedLossPercent,
+      downPercent: check.loss?.down ?? PING_DEFAULTS.downLossPercent,
+    },
+  };
+}
+
 export function resolveCheck(check: CheckConfig, ctx: CheckContext): ResolvedCheck {
-  return check.kind === 'http' ? resolveHttp(check, ctx) : resolveTcp(check, ctx);
+  switch (check.kind) {
+    case 'http':
+      return resolveHttp(check, ctx);
+    case 'tcp':
+      return resolveTcp(check, ctx);
+    case 'tls':
+      return resolveTls(check, ctx);
+    case 'dns':
+      return resolveDns(check, ctx);
+    case 'ping':
+      return resolvePing(check, ctx);
+    case 'health':
+      return resolveHealth(check, ctx);
+    case 'journey':
+      return resolveJourney(check, ctx);
+  }
 }
 
 /**
@@ -222,6 +420,8 @@ export interface Resolution {
   groups: ResolvedGroup[];
   components: ResolvedComponent[];
   checks: ResolvedCheck[];
+  maintenance: MaintenanceWindow[];
+  incidents: IncidentSettings;
 }
 
 /** Resolves the valid files (settings file first, then checks/ files in name order). */
@@ -231,5 +431,7 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   const checks = collectChecks(files, run, settings?.defaults);
   const { groups, declared } = collectGroups(files);
   const components = buildComponents(declared, checks, problems);
-  return { site: resolveSite(settings?.site), run, groups, components, checks };
+  const site = resolveSite(settings?.site);
+  const maintenance = resolveMaintenance(files, components, site.timeZone, problems);
+  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files) };
 }

@@ -57,7 +57,7 @@ describe('jsonSchema', () => {
 
   it('describes every section, and allows no other keys where the loader does not', () => {
     expect(schema['type']).toBe('object');
-    expect(Object.keys(schema['properties'] as object)).toEqual(['$schema', 'site', 'defaults', 'groups', 'checks']);
+    expect(Object.keys(schema['properties'] as object)).toEqual(['$schema', 'site', 'defaults', 'groups', 'checks', 'maintenance', 'incidents']);
     expect(schema['additionalProperties']).toBe(false);
     expect(prop(schema, 'site')['additionalProperties']).toBe(false);
     expect(prop(schema, 'site')['required']).toEqual(['title']);
@@ -67,7 +67,7 @@ describe('jsonSchema', () => {
 
   it('offers each check kind with its own fields, strictly', () => {
     const kinds = (prop(schema, 'checks')['items'] as JsonSchema)['oneOf'] as JsonSchema[];
-    expect(kinds.map((k) => prop(k, 'kind')['const'])).toEqual(['http', 'tcp']);
+    expect(kinds.map((k) => prop(k, 'kind')['const'])).toEqual(['http', 'tcp', 'tls', 'dns', 'ping', 'health', 'journey']);
     for (const kind of kinds) {
       expect(kind['additionalProperties']).toBe(false);
       expect(prop(kind, 'id')['pattern']).toBe('^[a-z0-9][a-z0-9_-]{0,63}$');

@@ -7,6 +7,8 @@
  * JSON Schema, so editors autocomplete both kinds of file.
  */
 import { z } from 'zod';
+import { parseJsonPath } from '../checks/jsonpath.ts';
+import { templateNamesDeep, VARIABLE_NAME_RE, withPlaceholders } from '../checks/templates.ts';
 
 /** A duration: milliseconds as a number, or a string such as `500ms`, `30s`, `5m`, `1h`, `2d`. */
 const DURATION_RE = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;
@@ -78,24 +80,300 @@ const Thresholds = z
   })
   .describe('Response-time thresholds');
 
-export const HttpCheck = z.strictObject({
-  ...checkCommon,
-  kind: z.literal('http'),
-  url: HttpUrl,
-  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).optional(),
+// ---------------------------------------------------------------------------------------------
+// HTTP requests and assertions: shared by the http, health and journey kinds.
+
+const SIZE_RE = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB)?\s*$/;
+const SIZE_UNITS: Record<string, number> = { B: 1, KB: 1000, KiB: 1024, MB: 1_000_000, MiB: 1024 * 1024 };
+const SIZE_EXPECTED = 'expected a size such as 65536, "512KiB" or "1MiB" (units B, KB, KiB, MB, MiB)';
+
+export function parseByteSize(value: string | number): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.floor(value) : null;
+  const m = SIZE_RE.exec(value);
+  if (!m) return null;
+  return Math.floor(Number(m[1]) * (SIZE_UNITS[m[2] ?? 'B'] as number));
+}
+
+const ByteSize = z
+  .union([z.number().int().nonnegative({ message: SIZE_EXPECTED }), z.string().regex(SIZE_RE, { message: SIZE_EXPECTED })], { error: SIZE_EXPECTED })
+  .describe('A size in bytes, or a string such as "512KiB", "1MiB", "10MB"')
+  .transform((v) => parseByteSize(v) ?? 0);
+
+/** The most `maxBodyBytes` may be: the body read is kept in memory for the assertions. */
+export const MAX_BODY_BYTES_LIMIT = 64 * 1024 * 1024;
+
+const JsonPathString = z
+  .string()
+  .superRefine((s, ctx) => {
+    const parsed = parseJsonPath(s);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', input: s, message: parsed });
+  })
+  .describe('A JSON path to one value: $.status, $.checks.db.healthy, $.items[0].id, $["x-y"]');
+
+function isRegex(s: string): boolean {
+  try {
+    new RegExp(s, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const RegexString = z.string().refine(isRegex, { message: 'expected a valid regular expression (JavaScript syntax)' });
+
+const OneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
+
+const Scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+const BodyAssertions = z
+  .strictObject({
+    contains: OneOrMany(z.string().min(1)).optional().describe('Text the body must contain (one string or a list, all required)'),
+    notContains: OneOrMany(z.string().min(1)).optional().describe('Text the body must not contain (one string or a list)'),
+    matches: OneOrMany(RegexString).optional().describe('Regular expression(s) the body must match (JavaScript syntax)'),
+  })
+  .describe('Assertions on the response body, as text');
+
+export const JSON_ASSERTION_OPS = ['equals', 'notEquals', 'gt', 'gte', 'lt', 'lte', 'contains', 'matches', 'exists'] as const;
+
+const JsonAssertion = z
+  .strictObject({
+    path: JsonPathString.describe('The value to test: a JSON path such as $.status or $.items[0].id'),
+    equals: z.unknown().optional().describe('The value must equal this (string, number, boolean, null, list or mapping)'),
+    notEquals: z.unknown().optional().describe('The value must differ from this'),
+    gt: z.number().optional().describe('The value must be a number greater than this'),
+    gte: z.number().optional().describe('The value must be a number greater than or equal to this'),
+    lt: z.number().optional().describe('The value must be a number less than this'),
+    lte: z.number().optional().describe('The value must be a number less than or equal to this'),
+    contains: z.unknown().optional().describe('A string value must contain this text; a list must contain this item'),
+    matches: RegexString.optional().describe('The value (a string, or a number as text) must match this regular expression'),
+    exists: z.boolean().optional().describe('true: the path must hold a value; false: it must not exist'),
+  })
+  .refine((a) => JSON_ASSERTION_OPS.some((op) => Object.hasOwn(a, op)), {
+    message: `expected at least one operator next to "path": ${JSON_ASSERTION_OPS.join(', ')}`,
+  })
+  .describe('One JSON assertion: a path and one or more operators, e.g. { path: $.status, equals: pass }');
+
+const HeaderAssertion = z
+  .strictObject({
+    equals: z.string().optional().describe('The header must equal this (case-sensitive)'),
+    contains: z.string().optional().describe('The header must contain this text (case-insensitive)'),
+    matches: RegexString.optional().describe('The header must match this regular expression'),
+    exists: z.boolean().optional().describe('true: the header must be present; false: it must be absent'),
+  })
+  .refine((a) => ['equals', 'contains', 'matches', 'exists'].some((op) => Object.hasOwn(a, op)), {
+    message: 'expected at least one of equals, contains, matches, exists',
+  });
+
+export const Assertions = z
+  .strictObject({
+    body: BodyAssertions.optional(),
+    json: z.array(JsonAssertion).min(1).optional().describe('Assertions on the JSON body; a body that is not JSON fails them'),
+    headers: z
+      .record(z.string().min(1), HeaderAssertion)
+      .optional()
+      .describe('Assertions on response headers, by header name (case-insensitive)'),
+    size: z
+      .strictObject({
+        min: ByteSize.optional().describe('Smallest acceptable body size'),
+        max: ByteSize.optional().describe('Largest acceptable body size (at most maxBodyBytes is read)'),
+      })
+      .optional()
+      .describe('Assertions on the body size in bytes'),
+  })
+  .describe('Assertions on the response; any failing one makes the check down, with a sentence saying which');
+
+const ExpectStatus = z.array(StatusCodeSpec).min(1).describe('Accepted status codes: 200, classes ("2xx") or ranges ("200-399")');
+
+const requestFields = {
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']).optional().describe('HTTP method (default GET)'),
   headers: Headers.optional(),
-  body: z.string().optional().describe('Request body, sent as is'),
-  expectStatus: z
-    .array(StatusCodeSpec)
-    .min(1)
+  query: z
+    .record(z.string(), Scalar)
     .optional()
-    .describe('Accepted status codes (default: 2xx)'),
-  thresholds: Thresholds.optional(),
+    .describe('Query parameters appended to the URL (URL-encoded), e.g. { region: eu, verbose: true }'),
+  body: z.string().optional().describe('Request body, sent as is (set a content-type header yourself); use json or form for structured bodies'),
+  json: z.unknown().optional().describe('Request body as JSON: any value, serialized, with content-type: application/json'),
+  form: z
+    .record(z.string(), Scalar)
+    .optional()
+    .describe('Request body as a form: fields sent URL-encoded with content-type: application/x-www-form-urlencoded'),
   followRedirects: z
     .union([z.boolean(), z.number().int().min(0).max(20)])
     .optional()
     .describe('Follow redirects: true (up to 5), false, or the maximum number to follow'),
-});
+  maxBodyBytes: ByteSize.optional().describe('Bytes of the response body read at most (default 1MiB); reading stops there'),
+  assert: Assertions.optional(),
+};
+
+const tlsFields = {
+  ca: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Extra CA certificate(s) to trust, on top of the system ones: a PEM file path relative to the status repo, or inline PEM'),
+  insecureSkipVerify: z
+    .boolean()
+    .optional()
+    .describe('DANGEROUS: accept any certificate (expired, self-signed, wrong host). The connection is encrypted but not authenticated; prefer ca'),
+};
+
+type BodyFields = { body?: unknown; json?: unknown; form?: unknown; maxBodyBytes?: number };
+
+/** At most one of body, json and form; maxBodyBytes within its limit. */
+function checkRequestFields(value: BodyFields, ctx: z.core.$RefinementCtx<BodyFields>): void {
+  const given = (['body', 'json', 'form'] as const).filter((k) => value[k] !== undefined);
+  if (given.length > 1) {
+    ctx.addIssue({
+      code: 'custom',
+      path: [given[1] as string],
+      input: value[given[1] as 'body'],
+      message: `expected only one request body, but ${given.join(' and ')} are both set; keep one`,
+    });
+  }
+  if (value.maxBodyBytes !== undefined && (value.maxBodyBytes < 1 || value.maxBodyBytes > MAX_BODY_BYTES_LIMIT)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['maxBodyBytes'],
+      input: value.maxBodyBytes,
+      message: `expected a size from 1 byte to 64MiB (${MAX_BODY_BYTES_LIMIT} bytes)`,
+    });
+  }
+}
+
+export const HttpCheck = z
+  .strictObject({
+    ...checkCommon,
+    kind: z.literal('http'),
+    url: HttpUrl.describe('The URL to request; credentials in it are sent as Basic auth and never shown'),
+    ...requestFields,
+    expectStatus: ExpectStatus.optional().describe('Accepted status codes (default: 2xx)'),
+    ...tlsFields,
+    thresholds: Thresholds.optional(),
+  })
+  .superRefine(checkRequestFields);
+
+export const HEALTH_FORMATS = ['auto', 'ietf', 'spring', 'custom'] as const;
+
+const HealthStatusValues = z
+  .array(z.union([z.string(), z.boolean(), z.number()]))
+  .min(1);
+
+export const HealthMapping = z
+  .strictObject({
+    status: JsonPathString.optional().describe('Path of the overall status, e.g. $.overall_status (default: none, components only)'),
+    up: HealthStatusValues.optional().describe('Values meaning up (case-insensitive; default: up, ok, pass, healthy, true)'),
+    degraded: HealthStatusValues.optional().describe('Values meaning degraded (default: warn, warning, degraded); anything else is down'),
+    components: JsonPathString.optional().describe('Path of the components: a mapping of name -> object, or a list of objects'),
+    componentName: JsonPathString.optional().describe('For a list of components: path of the name inside each (default: $.name, $.id or $.componentId)'),
+    componentStatus: JsonPathString.optional().describe('Path of the status inside each component, e.g. $.healthy (default: $.status); true is up, false is down'),
+    componentOutput: JsonPathString.optional().describe('Path of a message inside each component shown when it is not up, e.g. $.error'),
+  })
+  .refine((m) => m.status !== undefined || m.components !== undefined, {
+    message: 'expected "status" or "components" (or both): where the mapping finds the statuses',
+  })
+  .describe('How to read a custom health response: where the statuses are and which values mean up or degraded');
+
+export const HealthCheck = z
+  .strictObject({
+    ...checkCommon,
+    kind: z.literal('health'),
+    url: HttpUrl.describe('The health endpoint'),
+    format: z
+      .enum(HEALTH_FORMATS)
+      .optional()
+      .describe('auto (default: detect), ietf (application/health+json), spring (Spring Boot Actuator), custom (with mapping)'),
+    mapping: HealthMapping.optional(),
+    ...requestFields,
+    expectStatus: ExpectStatus.optional().describe('Accepted status codes (default: 2xx); a 503 with a readable body still reports its components'),
+    ...tlsFields,
+    thresholds: Thresholds.optional(),
+  })
+  .superRefine((value, ctx) => {
+    checkRequestFields(value, ctx as unknown as z.core.$RefinementCtx<BodyFields>);
+    if (value.format === 'custom' && value.mapping === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['format'], input: value.format, message: 'expected a "mapping" next to format: custom, saying where the statuses are' });
+    }
+    if (value.mapping !== undefined && value.format !== undefined && value.format !== 'custom') {
+      ctx.addIssue({ code: 'custom', path: ['format'], input: value.format, message: 'expected format: custom (or no format) when a mapping is given' });
+    }
+  });
+
+const TemplatedUrl = z
+  .string()
+  .refine(
+    (s) => {
+      try {
+        const u = new URL(withPlaceholders(s));
+        return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+      } catch {
+        return false;
+      }
+    },
+    { message: 'expected an absolute http:// or https:// URL (it may use {{variables}})' },
+  )
+  .describe('The URL to request; may use {{variables}} extracted by earlier steps');
+
+const VariableName = z.string().regex(VARIABLE_NAME_RE, { message: 'expected a variable name of letters, digits and "_", not starting with a digit' });
+
+const Extraction = z
+  .strictObject({
+    json: JsonPathString.optional().describe('Take the value at this JSON path of the response body'),
+    header: z.string().min(1).optional().describe('Take the value of this response header'),
+    regex: RegexString.optional().describe('Apply this regular expression (to the header, the JSON value, or else the body) and take its first group, or the whole match'),
+  })
+  .refine((e) => e.json !== undefined || e.header !== undefined || e.regex !== undefined, {
+    message: 'expected json, header or regex: where to take the value from',
+  })
+  .refine((e) => e.json === undefined || e.header === undefined, { message: 'expected json or header, not both' });
+
+export const JourneyStep = z
+  .strictObject({
+    name: z.string().min(1).describe('What the step does, e.g. "log in"; named in the error when it fails'),
+    url: TemplatedUrl,
+    ...requestFields,
+    expectStatus: ExpectStatus.optional().describe('Accepted status codes (default: 2xx)'),
+    extract: z
+      .record(VariableName, Extraction)
+      .optional()
+      .describe('Values to keep for later steps as {{name}}: { token: { json: $.token }, id: { header: location, regex: "/orders/(\\\\d+)" } }'),
+  })
+  .superRefine((value, ctx) => checkRequestFields(value, ctx as unknown as z.core.$RefinementCtx<BodyFields>));
+
+/** The templated parts of a step: where `{{name}}` may appear. */
+const STEP_TEMPLATED = ['url', 'headers', 'query', 'body', 'json', 'form'] as const;
+
+export const JourneyCheck = z
+  .strictObject({
+    ...checkCommon,
+    kind: z.literal('journey'),
+    variables: z
+      .record(VariableName, z.string())
+      .optional()
+      .describe('Variables available to every step as {{name}} (may use ${ENV} secrets)'),
+    steps: z.array(JourneyStep).min(1).describe('HTTP requests run in order; the journey stops at the first failing step'),
+    ...tlsFields,
+    thresholds: Thresholds.optional().describe('Thresholds on the total time of all steps'),
+  })
+  .superRefine((value, ctx) => {
+    // Every {{name}} must be declared in variables or extracted by an earlier step.
+    const known = new Set(Object.keys(value.variables ?? {}));
+    value.steps.forEach((step, i) => {
+      for (const field of STEP_TEMPLATED) {
+        if (step[field] === undefined) continue;
+        for (const name of templateNamesDeep(step[field])) {
+          if (known.has(name)) continue;
+          const defined = known.size > 0 ? `defined before this step: ${[...known].join(', ')}` : 'no variable is defined before this step';
+          ctx.addIssue({
+            code: 'custom',
+            path: ['steps', i, field],
+            input: step[field],
+            message: `expected {{${name}}} to be extracted by an earlier step or declared in variables (${defined})`,
+          });
+        }
+      }
+      for (const name of Object.keys(step.extract ?? {})) known.add(name);
+    });
+  });
 
 export const TcpCheck = z.strictObject({
   ...checkCommon,
@@ -105,7 +383,70 @@ export const TcpCheck = z.strictObject({
   thresholds: Thresholds.optional(),
 });
 
-export const Check = z.discriminatedUnion('kind', [HttpCheck, TcpCheck]);
+const Port = z.number().int().min(1).max(65535);
+
+export const TlsCheck = z.strictObject({
+  ...checkCommon,
+  kind: z.literal('tls'),
+  host: z.string().min(1).describe('Host name or IP address to connect to'),
+  port: Port.optional().describe('Port (default 443)'),
+  servername: z.string().min(1).optional().describe('Name sent as SNI and matched against the certificate (default: host)'),
+  warningDays: z.number().int().min(0).max(3650).optional().describe('Degraded when the certificate expires within this many days (default 14)'),
+  criticalDays: z.number().int().min(0).max(3650).optional().describe('Down when the certificate expires within this many days (default 7)'),
+  ca: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('CA certificates to trust instead of the system ones: a PEM file path relative to the status repo, or inline PEM'),
+  thresholds: Thresholds.optional(),
+});
+
+export const DNS_RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'MX', 'TXT', 'NS'] as const;
+
+export const DnsCheck = z.strictObject({
+  ...checkCommon,
+  kind: z.literal('dns'),
+  query: z.string().min(1).describe('The DNS name to resolve, e.g. api.acme.com'),
+  record: z.enum(DNS_RECORD_TYPES).optional().describe('Record type (default A)'),
+  server: z
+    .string()
+    .regex(/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:.]+\](:\d{1,5})?|[0-9a-fA-F:]*:[0-9a-fA-F:.]+)$/, {
+      message: 'expected a DNS server IP address, optionally with a port: "1.1.1.1", "10.0.0.2:5353", "[::1]:53"',
+    })
+    .optional()
+    .describe('DNS server to ask (IP address, optionally :port); default: the system resolver'),
+  expect: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe('Expected values: addresses, names, "10 mx.acme.com" for MX, text for TXT'),
+  match: z.enum(['all', 'any']).optional().describe('all: every expected value must be in the answer (default); any: at least one'),
+  thresholds: Thresholds.optional(),
+});
+
+export const PingCheck = z
+  .strictObject({
+    ...checkCommon,
+    kind: z.literal('ping'),
+    host: z.string().min(1).describe('Host name or IP address'),
+    port: Port.optional().describe('TCP port to connect to (required unless icmp is true)'),
+    count: z.number().int().min(1).max(20).optional().describe('Probes to send (default 3)'),
+    icmp: z.boolean().optional().describe('Use ICMP echo through the system ping command instead of TCP connections (default false)'),
+    loss: z
+      .strictObject({
+        degraded: z.number().min(0).max(100).optional().describe('Packet loss (%) above which the check is degraded (default 0)'),
+        down: z.number().min(0).max(100).optional().describe('Packet loss (%) above which the check is down (default 50)'),
+      })
+      .optional()
+      .describe('Packet-loss thresholds in percent'),
+    thresholds: Thresholds.optional(),
+  })
+  .refine((c) => c.icmp === true || c.port !== undefined, {
+    path: ['port'],
+    message: 'expected a port: a TCP ping connects to host:port (or set icmp: true)',
+  });
+
+export const Check = z.discriminatedUnion('kind', [HttpCheck, TcpCheck, TlsCheck, DnsCheck, PingCheck, HealthCheck, JourneyCheck]);
 
 export const Component = z.union([
   Id,
@@ -123,21 +464,86 @@ export const Group = z.strictObject({
   components: z.array(Component).min(1),
 });
 
+const TimeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'expected an IANA time zone such as "UTC" or "Europe/Berlin"' },
+);
+
+/** An instant with its offset: 2026-11-24T10:00:00Z or 2026-11-24T11:00:00+01:00. */
+const Instant = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: 'expected a time with its offset, such as 2026-12-01T02:00:00Z',
+  });
+
+const CalendarDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date such as 2026-12-01' });
+
+export const WEEKDAY_NAMES = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+const Weekday = z.enum(WEEKDAY_NAMES);
+
+export const Recurrence = z
+  .strictObject({
+    every: z.enum(['day', 'week', 'month']).describe('How often the window recurs'),
+    on: z
+      .union([Weekday, z.array(Weekday).min(1), z.number().int().min(1).max(31)])
+      .optional()
+      .describe('Weekday(s) for "week" (default sunday); day of the month for "month" (default 1; 31 means the last day)'),
+    at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a local time such as "02:00"' }).describe('Local start time, HH:MM'),
+    duration: Duration.describe('How long each window lasts'),
+    timeZone: TimeZone.optional().describe('Zone of "at" (default: site.timeZone); DST-correct'),
+    from: CalendarDate.optional().describe('First date the rule applies'),
+    until: CalendarDate.optional().describe('Last date the rule applies'),
+  })
+  .describe('A recurring window, e.g. every Sunday 02:00 for 2h');
+
+export const Maintenance = z
+  .strictObject({
+    id: Id.describe('Stable identifier of the window'),
+    title: z.string().min(1),
+    description: z.string().optional(),
+    components: z.array(Id).min(1).describe('Components under maintenance during the window'),
+    start: Instant.optional().describe('Start of a one-off window'),
+    end: Instant.optional().describe('End of a one-off window (or give duration)'),
+    duration: Duration.optional().describe('Length of a one-off window (or give end)'),
+    recurring: Recurrence.optional(),
+  })
+  .superRefine((m, ctx) => {
+    if (m.recurring) {
+      for (const key of ['start', 'end', 'duration'] as const) {
+        if (m[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `a recurring window takes no "${key}" (its timing is in "recurring")` });
+      }
+      return;
+    }
+    if (m.start === undefined) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'expected "start" with "end" or "duration" for a one-off window, or "recurring"' });
+      return;
+    }
+    if ((m.end === undefined) === (m.duration === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['start'], message: 'expected exactly one of "end" or "duration" with "start"' });
+    } else if (m.end !== undefined && Date.parse(m.end) <= Date.parse(m.start)) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'expected "end" after "start"' });
+    }
+  })
+  .describe('A maintenance window: inside it the status is "maintenance", no incident opens, no alert goes out');
+
+export const IncidentSettings = z
+  .strictObject({
+    auto: z.boolean().optional().describe('Open and resolve incidents automatically (default true)'),
+    resolveAfter: z.number().int().min(1).max(100).optional().describe('Healthy runs in a row that resolve an automatic incident (default 2)'),
+  })
+  .describe('Automatic incidents');
+
 export const Site = z.strictObject({
   title: z.string().min(1).describe('Page title, e.g. "Acme Status"'),
   description: z.string().optional(),
-  timeZone: z
-    .string()
-    .refine((tz) => {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: tz });
-        return true;
-      } catch {
-        return false;
-      }
-    }, { message: 'expected an IANA time zone such as "UTC" or "Europe/Berlin"' })
-    .optional()
-    .describe('Time zone in which days and times are shown (default UTC)'),
+  timeZone: TimeZone.optional().describe('Time zone in which days and times are shown (default UTC)'),
   baseUrl: HttpUrl.optional().describe('Public URL of the page, e.g. https://acme.github.io/status/'),
   locale: z
     .string()
@@ -158,6 +564,7 @@ export const Defaults = z.strictObject({
   retries: z.number().int().min(0).max(5).optional().describe('Attempts to confirm a failure (default 1)'),
   maxGap: Duration.optional().describe('How long a sample holds without a newer one (default 3x interval)'),
   concurrency: z.number().int().min(1).max(1000).optional().describe('Checks run at once (default 20)'),
+  perHostConcurrency: z.number().int().min(1).max(1000).optional().describe('Checks run at once against one host (default 4)'),
   deadline: Duration.optional().describe('Global deadline for one run of all checks (default 5m)'),
   degradedCountsAsUp: z.boolean().optional().describe('Whether degraded time counts as available (default true)'),
   thresholds: Thresholds.optional(),
@@ -170,6 +577,8 @@ export const CairnFile = z
     defaults: Defaults.optional(),
     groups: z.array(Group).optional(),
     checks: z.array(Check).optional(),
+    maintenance: z.array(Maintenance).optional(),
+    incidents: IncidentSettings.optional(),
   })
   .describe('A Cairn configuration file: cairn.yaml (site settings) or checks/*.yaml (checks)');
 
@@ -177,7 +586,15 @@ export type CheckConfigInput = z.input<typeof Check>;
 export type CheckConfig = z.output<typeof Check>;
 export type HttpCheckConfig = z.output<typeof HttpCheck>;
 export type TcpCheckConfig = z.output<typeof TcpCheck>;
+export type HealthCheckConfig = z.output<typeof HealthCheck>;
+export type JourneyCheckConfig = z.output<typeof JourneyCheck>;
+export type JourneyStepConfig = z.output<typeof JourneyStep>;
+export type AssertionsConfig = z.output<typeof Assertions>;
+export type TlsCheckConfig = z.output<typeof TlsCheck>;
+export type DnsCheckConfig = z.output<typeof DnsCheck>;
+export type PingCheckConfig = z.output<typeof PingCheck>;
 export type CairnFileConfig = z.output<typeof CairnFile>;
+export type MaintenanceConfig = z.output<typeof Maintenance>;
 
 /** The JSON Schema of a Cairn configuration file (input form: what a user writes). */
 export function jsonSchema(): Record<string, unknown> {

@@ -2,7 +2,8 @@
  * The configuration after loading: every default applied, every reference resolved.
  * This is what the rest of Cairn reads; nothing downstream looks at raw YAML.
  */
-import type { HttpCheckConfig, TcpCheckConfig } from './schema.ts';
+import type { TcpCheckConfig } from './schema.ts';
+import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import type { Redactor } from './secrets.ts';
 
 export interface SourceLocation {
@@ -33,20 +34,150 @@ interface ResolvedCommon {
   source: SourceLocation;
 }
 
-export type ResolvedHttpCheck = ResolvedCommon &
-  Omit<HttpCheckConfig, keyof ResolvedCommon | 'thresholds'> & {
-    kind: 'http';
-    method: NonNullable<HttpCheckConfig['method']>;
-    headers: Record<string, string>;
-    expectStatus: (number | string)[];
-    /** Maximum redirects to follow; 0 means do not follow. */
-    maxRedirects: number;
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+
+/** A request body: text sent as is, a JSON value (serialized), or form fields (URL-encoded). */
+export type RequestBody =
+  | { type: 'text'; text: string }
+  | { type: 'json'; value: unknown }
+  | { type: 'form'; fields: Record<string, string> };
+
+export type JsonAssertionOp = 'equals' | 'notEquals' | 'gt' | 'gte' | 'lt' | 'lte' | 'contains' | 'matches' | 'exists';
+export type HeaderAssertionOp = 'equals' | 'contains' | 'matches' | 'exists';
+
+/** Assertions on a response, one operator per entry, in the order written. */
+export interface ResolvedAssertions {
+  body: { contains: string[]; notContains: string[]; matches: string[] };
+  json: { path: string; op: JsonAssertionOp; value: unknown }[];
+  /** Header names lowercased. `exists` has a boolean value, the others a string. */
+  headers: { name: string; op: HeaderAssertionOp; value: string | boolean }[];
+  size: { min: number | null; max: number | null };
+}
+
+/** One HTTP request and what its response must look like (http, health, each journey step). */
+export interface HttpRequestSpec {
+  url: string;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  /** Appended to the URL's own query, values as text. */
+  query: Record<string, string>;
+  body: RequestBody | null;
+  expectStatus: (number | string)[];
+  /** Maximum redirects to follow; 0 means do not follow. */
+  maxRedirects: number;
+  /** Bytes of the response body read at most. */
+  maxBodyBytes: number;
+  assert: ResolvedAssertions | null;
+}
+
+/** Which certificates an HTTPS request trusts. */
+export interface TlsTrust {
+  /** PEM text of extra CA certificates to trust on top of the system ones; null: none. */
+  ca: string | null;
+  /** Where `ca` came from: a path relative to the status repo, or null when inline or unset. */
+  caFile: string | null;
+  /** Accept any certificate. Dangerous; off unless the check says so. */
+  insecureSkipVerify: boolean;
+}
+
+export type ResolvedHttpCheck = ResolvedCommon & HttpRequestSpec & TlsTrust & { kind: 'http' };
+
+export type HealthFormat = 'auto' | 'ietf' | 'spring' | 'custom';
+
+/** Where a custom health response keeps its statuses; values lowercased. */
+export interface HealthMapping {
+  status: string | null;
+  up: string[];
+  degraded: string[];
+  components: string | null;
+  componentName: string | null;
+  componentStatus: string;
+  componentOutput: string | null;
+}
+
+export type ResolvedHealthCheck = ResolvedCommon &
+  HttpRequestSpec &
+  TlsTrust & {
+    kind: 'health';
+    format: HealthFormat;
+    /** Set when `format` is custom. */
+    mapping: HealthMapping | null;
+  };
+
+/** Where a journey step takes a variable from; a regex alone applies to the body. */
+export interface ExtractionSpec {
+  json: string | null;
+  header: string | null;
+  regex: string | null;
+}
+
+export interface JourneyStepSpec extends HttpRequestSpec {
+  name: string;
+  /** Variables to extract, by name. */
+  extract: Record<string, ExtractionSpec>;
+}
+
+export type ResolvedJourneyCheck = ResolvedCommon &
+  TlsTrust & {
+    kind: 'journey';
+    /** Declared variables, available to every step. */
+    variables: Record<string, string>;
+    steps: JourneyStepSpec[];
   };
 
 export type ResolvedTcpCheck = ResolvedCommon &
   Omit<TcpCheckConfig, keyof ResolvedCommon | 'thresholds'> & { kind: 'tcp' };
 
-export type ResolvedCheck = ResolvedHttpCheck | ResolvedTcpCheck;
+/** A certificate check: connect with TLS, verify the chain, the name and the validity dates. */
+export interface ResolvedTlsCheck extends ResolvedCommon {
+  kind: 'tls';
+  host: string;
+  port: number;
+  /** SNI and the name matched against the certificate; null: the host. */
+  servername: string | null;
+  /** Degraded when the certificate expires within this many days. */
+  warningDays: number;
+  /** Down when the certificate expires within this many days. */
+  criticalDays: number;
+  /** PEM text of the CA certificates to trust instead of the system ones; null: the system's. */
+  ca: string | null;
+  /** Where `ca` came from: a path relative to the status repo, or null when inline or unset. */
+  caFile: string | null;
+}
+
+export type DnsRecordType = 'A' | 'AAAA' | 'CNAME' | 'MX' | 'TXT' | 'NS';
+
+export interface ResolvedDnsCheck extends ResolvedCommon {
+  kind: 'dns';
+  /** The DNS name to resolve. */
+  query: string;
+  record: DnsRecordType;
+  /** `ip` or `ip:port` (`[v6]:port`); null: the system resolver. */
+  server: string | null;
+  /** Expected values; empty: any answer is fine. */
+  expect: string[];
+  match: 'all' | 'any';
+}
+
+export interface ResolvedPingCheck extends ResolvedCommon {
+  kind: 'ping';
+  host: string;
+  /** TCP port of a TCP ping; null for ICMP. */
+  port: number | null;
+  count: number;
+  icmp: boolean;
+  /** Loss in percent above which the result is degraded, and down. */
+  loss: { degradedPercent: number; downPercent: number };
+}
+
+export type ResolvedCheck =
+  | ResolvedHttpCheck
+  | ResolvedTcpCheck
+  | ResolvedTlsCheck
+  | ResolvedDnsCheck
+  | ResolvedPingCheck
+  | ResolvedHealthCheck
+  | ResolvedJourneyCheck;
 export type CheckKind = ResolvedCheck['kind'];
 
 export interface ResolvedComponent {
@@ -80,6 +211,8 @@ export interface RunSettings {
   maxGapMs: number;
   concurrency: number;
   deadlineMs: number;
+  /** Checks run at once against one host (on top of `concurrency`). */
+  perHostConcurrency: number;
   degradedCountsAsUp: boolean;
 }
 
@@ -87,6 +220,13 @@ export interface ConfigWarning {
   location: SourceLocation;
   path: string;
   message: string;
+}
+
+export interface IncidentSettings {
+  /** Open and resolve incidents automatically. */
+  auto: boolean;
+  /** Healthy runs in a row that resolve an automatic incident. */
+  resolveAfter: number;
 }
 
 export interface ResolvedConfig {
@@ -98,6 +238,9 @@ export interface ResolvedConfig {
   /** Every component, in page order: declared groups first, then ungrouped ones. */
   components: ResolvedComponent[];
   checks: ResolvedCheck[];
+  /** Declared maintenance windows (one-off and recurring). */
+  maintenance: MaintenanceWindow[];
+  incidents: IncidentSettings;
   /** Redacts the values of `${ENV}` substitutions and other secrets from any text. */
   redactor: Redactor;
   warnings: ConfigWarning[];

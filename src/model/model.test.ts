@@ -143,3 +143,50 @@ describe('dayRanges', () => {
     expect(days[1]!.end - days[1]!.start).toBe(25 * HOUR);
   });
 });
+
+describe('computeModel: maintenance and incidents', () => {
+  it('a declared window turns its time into maintenance, excluded from availability, even after the fact', () => {
+    const config = fixtureConfig({
+      checks: [{ id: 'a' }],
+      maintenance: [{ id: 'w', title: 'Upgrade', description: null, components: ['a'], start: NOW - 60 * MIN, end: NOW - 30 * MIN, recurring: null }],
+    });
+    const samples = every5m('a', NOW - 2 * HOUR, NOW, (at) => (at >= NOW - 60 * MIN && at < NOW - 30 * MIN ? 'down' : 'up'));
+    const m = computeModel({ config, samples, now: NOW });
+    expect(m.checks[0]!.uptime['24h']).toMatchObject({ downMs: 0, maintenanceMs: 30 * MIN, percent: '100.00' });
+    expect(m.components[0]!.uptime['24h'].maintenanceMs).toBe(30 * MIN);
+    expect(m.maintenance.past.map((o) => o.windowId)).toEqual(['w']);
+    expect(m.components[0]!.status).toBe('up');
+  });
+
+  it('an active window puts the component under maintenance; upcoming ones are listed', () => {
+    const config = fixtureConfig({
+      checks: [{ id: 'a' }],
+      maintenance: [
+        { id: 'now', title: 'Now', description: null, components: ['a'], start: NOW - MIN, end: NOW + HOUR, recurring: null },
+        { id: 'later', title: 'Later', description: null, components: ['a'], start: NOW + DAY, end: NOW + DAY + HOUR, recurring: null },
+      ],
+    });
+    const m = computeModel({ config, samples: [sample('a', NOW - 2 * MIN, 'up')], now: NOW });
+    expect(m.components[0]!.status).toBe('maintenance');
+    expect(m.maintenance.active.map((o) => o.title)).toEqual(['Now']);
+    expect(m.maintenance.upcoming.map((o) => o.title)).toEqual(['Later']);
+  });
+
+  it('lists incidents newest first with figures, and the component knows its open ones', () => {
+    const config = fixtureConfig({ checks: [{ id: 'a' }] });
+    const base = { file: 'incidents/x.md', impact: 'major' as const, severity: 'P2' as const, components: ['a'], auto: false, updates: [], body: '' };
+    const incidents = [
+      { ...base, id: 'old', title: 'Old', startedAt: NOW - 2 * DAY, detectedAt: NOW - 2 * DAY + 5 * MIN, resolvedAt: NOW - 2 * DAY + HOUR },
+      { ...base, id: 'open', title: 'Open', startedAt: NOW - HOUR, detectedAt: NOW - HOUR, resolvedAt: null },
+    ];
+    const m = computeModel({ config, samples: [], incidents, now: NOW });
+    expect(m.incidents.map((i) => [i.id, i.status, i.durationMs])).toEqual([
+      ['open', 'investigating', HOUR],
+      ['old', 'resolved', HOUR],
+    ]);
+    expect(m.components[0]!.activeIncidents).toEqual(['open']);
+    const nov = m.components[0]!.monthly.at(-1)!;
+    expect(nov).toMatchObject({ month: '2026-11', incidents: 2, mttdMs: Math.round(2.5 * MIN), mttrMs: HOUR });
+    expect(m.components[0]!.monthly).toHaveLength(13);
+  });
+});

@@ -4,7 +4,10 @@
  */
 import type { CheckKind, ResolvedConfig, SiteSettings } from '../config/types.ts';
 import type { Sample, StoreProblem } from '../store/samples.ts';
+import type { Incident } from '../incidents/types.ts';
 import { dayRanges } from './days.ts';
+import { type IncidentModel, incidentModel, type MonthFigures, monthFigures, utcMonths } from './incidents.ts';
+import { type MaintenanceScheduleModel, maintenanceModel, occurrencesByComponent, overlayMaintenance } from './maintenance.ts';
 import { truncatedPercent } from './percent.ts';
 import { type ShownStatus, worstOf } from './status.ts';
 import { type Segment, type Tally, checkSegments, knownMs, mergeWorst, tally } from './timeline.ts';
@@ -17,6 +20,8 @@ export const WINDOW_KEYS = Object.keys(WINDOWS) as WindowKey[];
 export const DAY_BARS = 90;
 /** How far back the response-time series of a check reaches. */
 export const SERIES_MS = WINDOWS['7d'];
+/** Months of incident figures per component. */
+export const MONTHS = 13;
 
 export interface WindowFigure extends Tally {
   /** Start of the window, ISO-8601 UTC. */
@@ -82,6 +87,10 @@ export interface ComponentModel {
   checks: string[];
   uptime: Record<WindowKey, WindowFigure>;
   days: DayBar[];
+  /** Ids of the component's unresolved incidents. */
+  activeIncidents: string[];
+  /** The last 13 UTC months, oldest first: incidents, MTTD, MTTR, downtime. */
+  monthly: MonthFigures[];
 }
 
 export interface GroupModel {
@@ -103,6 +112,9 @@ export interface StatusModel {
   ungrouped: string[];
   components: ComponentModel[];
   checks: CheckModel[];
+  /** Every incident, newest first. */
+  incidents: IncidentModel[];
+  maintenance: MaintenanceScheduleModel;
   /** Store files or lines that could not be read (skipped). */
   problems: StoreProblem[];
 }
@@ -111,6 +123,8 @@ export interface ModelInput {
   config: ResolvedConfig;
   samples: readonly Sample[];
   problems?: readonly StoreProblem[];
+  /** Hand-written and automatic incidents (already validated). */
+  incidents?: readonly Incident[];
   /** The instant the model describes, epoch milliseconds. */
   now: number;
 }
@@ -173,6 +187,13 @@ export function computeModel(input: ModelInput): StatusModel {
   const degradedCountsAsUp = config.run.degradedCountsAsUp;
   const days = dayRanges(now, DAY_BARS, config.site.timeZone);
 
+  const historyFrom = days[0]?.start ?? now - WINDOWS['90d'];
+  const occurrences = occurrencesByComponent(config.maintenance, Math.min(historyFrom, now - WINDOWS['90d']), now);
+  const maintenance = maintenanceModel(config.maintenance, now, WINDOWS['90d']);
+  const incidents = [...(input.incidents ?? [])].sort((a, b) => b.startedAt - a.startedAt || a.id.localeCompare(b.id));
+  const months = utcMonths(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() - (MONTHS - 1), 1), now);
+  const inMaintenance = new Set(maintenance.active.flatMap((o) => o.components));
+
   const byCheck = new Map<string, Sample[]>();
   for (const s of input.samples) {
     if (s.at > now) continue;
@@ -184,7 +205,7 @@ export function computeModel(input: ModelInput): StatusModel {
   const segmentsByCheck = new Map<string, Segment[]>();
   const checks: CheckModel[] = config.checks.map((check) => {
     const samples = (byCheck.get(check.id) ?? []).sort((a, b) => a.at - b.at);
-    const segments = checkSegments(samples, check.maxGapMs, now);
+    const segments = overlayMaintenance(checkSegments(samples, check.maxGapMs, now), occurrences.get(check.component) ?? []);
     segmentsByCheck.set(check.id, segments);
     const last = samples[samples.length - 1];
     const fresh = last !== undefined && now - last.at <= check.maxGapMs;
@@ -218,9 +239,11 @@ export function computeModel(input: ModelInput): StatusModel {
       name: comp.name,
       description: comp.description,
       group: comp.group,
-      status: worstOf(members.map((c) => c.status)),
+      status: inMaintenance.has(comp.id) ? 'maintenance' : worstOf(members.map((c) => c.status)),
       checks: comp.checks,
       ...figures(segments, now, days, degradedCountsAsUp),
+      activeIncidents: incidents.filter((i) => i.resolvedAt === null && i.components.includes(comp.id)).map((i) => i.id),
+      monthly: monthFigures(comp.id, incidents, segments, months, now),
     };
   });
   const componentById = new Map(components.map((c) => [c.id, c]));
@@ -243,6 +266,8 @@ export function computeModel(input: ModelInput): StatusModel {
     ungrouped: components.filter((c) => c.group === null).map((c) => c.id),
     components,
     checks,
+    incidents: incidents.map((i) => incidentModel(i, now)),
+    maintenance,
     problems: [...(input.problems ?? [])],
   };
 }

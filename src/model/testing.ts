@@ -1,5 +1,6 @@
 /** Builders of resolved configurations for the model's and outputs' tests. */
 import { Redactor } from '../config/secrets.ts';
+import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import type { ResolvedCheck, ResolvedComponent, ResolvedConfig, ResolvedGroup } from '../config/types.ts';
 
 export interface FixtureCheck {
@@ -14,6 +15,7 @@ export function fixtureConfig(opts: {
   groups?: { id: string; name?: string; components: string[] }[];
   timeZone?: string;
   degradedCountsAsUp?: boolean;
+  maintenance?: MaintenanceWindow[];
 }): ResolvedConfig {
   const checks: ResolvedCheck[] = opts.checks.map((c, i) => ({
     id: c.id,
@@ -60,11 +62,14 @@ export function fixtureConfig(opts: {
       maxGapMs: 900_000,
       concurrency: 4,
       deadlineMs: 60_000,
+      perHostConcurrency: 4,
       degradedCountsAsUp: opts.degradedCountsAsUp ?? true,
     },
     groups,
     components,
     checks,
+    maintenance: opts.maintenance ?? [],
+    incidents: { auto: true, resolveAfter: 2 },
     redactor: new Redactor(),
     warnings: [],
   };

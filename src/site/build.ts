@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../config/types.ts';
+import { loadIncidents } from '../incidents/store.ts';
 import { computeModel, type StatusModel, WINDOWS } from '../model/model.ts';
 import { readSamples } from '../store/samples.ts';
 
@@ -18,7 +19,10 @@ const HISTORY_MS = WINDOWS['90d'] + 2 * 86_400_000;
 
 export async function buildModel(config: ResolvedConfig, now = Date.now()): Promise<StatusModel> {
   const { samples, problems } = await readSamples(config.dir, { sinceMs: now - HISTORY_MS });
-  return computeModel({ config, samples, problems, now });
+  // A broken incident file is reported and skipped: the page still renders (`cairn validate` names it).
+  const { incidents, errors } = await loadIncidents(config);
+  for (const e of errors) problems.push({ file: e.file, line: e.line || null, message: `${e.path ? `${e.path}: ` : ''}${e.message}` });
+  return computeModel({ config, samples, problems, incidents, now });
 }
 
 /** Splits a public URL into Astro's `site` (origin) and `base` (path). */

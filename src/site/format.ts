@@ -70,3 +70,19 @@ export function dayBarText(bar: DayBar, locale: string): string {
   if (bar.coverage !== '100.00') parts.push(`data for ${bar.coverage}% of the day`);
   return parts.join(', ');
 }
+
+export const IMPACT_LABEL = { none: 'No impact', minor: 'Minor', major: 'Major', critical: 'Critical' } as const;
+
+export const UPDATE_LABEL = {
+  investigating: 'Investigating',
+  identified: 'Identified',
+  monitoring: 'Monitoring',
+  resolved: 'Resolved',
+  postmortem: 'Postmortem',
+} as const;
+
+/** `Nov 24, 10:00 – 11:30 UTC` style range for maintenance windows. */
+export function formatRange(startIso: string, endIso: string, timeZone: string, locale: string): string {
+  const fmt = new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return `${fmt.formatRange(new Date(startIso), new Date(endIso))} (${timeZone})`;
+}

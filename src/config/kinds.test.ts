@@ -1,0 +1,93 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigErrors } from './errors.ts';
+import { loadConfig } from './load.ts';
+
+const dirs: string[] = [];
+afterEach(async () => {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function repo(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'cairn-kinds-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) {
+    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
+    await writeFile(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+
+async function errorsOf(dir: string): Promise<string[]> {
+  try {
+    await loadConfig(dir, { env: {} });
+  } catch (err) {
+    if (err instanceof ConfigErrors) return err.errors.map((e) => e.message);
+    throw err;
+  }
+  return [];
+}
+
+describe('tls, dns and ping checks in the configuration', () => {
+  it('resolves each kind with its defaults, and reads a CA file relative to the status repo', async () => {
+    const dir = await repo({
+      'cairn.yaml': 'defaults:\n  perHostConcurrency: 8\n',
+      'checks/ca.pem': PEM,
+      'checks/a.yaml': [
+        'checks:',
+        '  - { id: cert, kind: tls, host: www.acme.test }',
+        '  - { id: cert-ca, kind: tls, host: 10.0.0.5, port: 8443, servername: api.acme.test, warningDays: 30, criticalDays: 3, ca: checks/ca.pem }',
+        '  - { id: mx, kind: dns, query: acme.test, record: MX, server: "10.0.0.2:5353", expect: ["10 mx.acme.test"], match: any }',
+        '  - { id: a, kind: dns, query: acme.test }',
+        '  - { id: db, kind: ping, host: db.acme.test, port: 5432 }',
+        '  - { id: icmp, kind: ping, host: 10.0.0.1, icmp: true, count: 5, loss: { degraded: 10, down: 60 } }',
+      ].join('\n'),
+    });
+    const config = await loadConfig(dir, { env: {} });
+    expect(config.run.perHostConcurrency).toBe(8);
+    const byId = new Map(config.checks.map((c) => [c.id, c]));
+    expect(byId.get('cert')).toMatchObject({ kind: 'tls', port: 443, servername: null, warningDays: 14, criticalDays: 7, ca: null, caFile: null });
+    expect(byId.get('cert-ca')).toMatchObject({ port: 8443, servername: 'api.acme.test', warningDays: 30, criticalDays: 3, ca: PEM, caFile: 'checks/ca.pem' });
+    expect(byId.get('mx')).toMatchObject({ kind: 'dns', query: 'acme.test', record: 'MX', server: '10.0.0.2:5353', expect: ['10 mx.acme.test'], match: 'any' });
+    expect(byId.get('a')).toMatchObject({ record: 'A', server: null, expect: [], match: 'all' });
+    expect(byId.get('db')).toMatchObject({ kind: 'ping', port: 5432, count: 3, icmp: false, loss: { degradedPercent: 0, downPercent: 50 } });
+    expect(byId.get('icmp')).toMatchObject({ port: null, icmp: true, count: 5, loss: { degradedPercent: 10, downPercent: 60 } });
+  });
+
+  it('takes inline PEM as is', async () => {
+    const dir = await repo({ 'checks/a.yaml': `checks:\n  - id: c\n    kind: tls\n    host: x.test\n    ca: |\n${PEM.split('\n').map((l) => `      ${l}`).join('\n')}\n` });
+    const config = await loadConfig(dir, { env: {} });
+    expect(config.checks[0]).toMatchObject({ ca: PEM, caFile: null });
+  });
+
+  it('reports a missing or empty CA file, a TCP ping without a port and a bad DNS server', async () => {
+    const dir = await repo({
+      'checks/empty.pem': 'nothing here\n',
+      'checks/a.yaml': [
+        'checks:',
+        '  - { id: c1, kind: tls, host: x.test, ca: checks/missing.pem }',
+        '  - { id: c2, kind: tls, host: x.test, ca: checks/empty.pem }',
+        '  - { id: p, kind: ping, host: x.test }',
+        '  - { id: d, kind: dns, query: x.test, server: "dns.google" }',
+      ].join('\n'),
+    });
+    const errors = await errorsOf(dir);
+    // The schema is checked before any file is read: these two come first, and alone.
+    expect(errors).toEqual([
+      'missing required field "port"',
+      'expected a DNS server IP address, optionally with a port: "1.1.1.1", "10.0.0.2:5353", "[::1]:53", got "dns.google"',
+    ]);
+    const dir2 = await repo({
+      'checks/empty.pem': 'nothing here\n',
+      'checks/a.yaml': ['checks:', '  - { id: c1, kind: tls, host: x.test, ca: checks/missing.pem }', '  - { id: c2, kind: tls, host: x.test, ca: checks/empty.pem }'].join('\n'),
+    });
+    expect(await errorsOf(dir2)).toEqual([
+      'cannot use the CA file "checks/missing.pem" (relative to the status repo): no such file',
+      'the CA file "checks/empty.pem" holds no PEM certificate (expected "-----BEGIN CERTIFICATE-----")',
+    ]);
+  });
+});

@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { inlineMarkdown, markdownToHtml } from './markdown.ts';
+
+describe('markdown', () => {
+  it('renders markdown', () => {
+    expect(markdownToHtml('## Postmortem\n\nThe **pool** ran out.')).toBe('<h2>Postmortem</h2>\n<p>The <strong>pool</strong> ran out.</p>\n');
+  });
+
+  it('shows raw HTML as text, never as markup', () => {
+    const html = inlineMarkdown('expected JSON but got text/html ("<!doctype html><script>alert(1)</script>")');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+    expect(markdownToHtml('<img src=x onerror=alert(1)>')).not.toContain('<img');
+  });
+});
