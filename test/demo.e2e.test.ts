@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM, CHROMIUM_ARGS, cairn, chromiumAvailable, serveDir } from './helpers.ts';
+import { STATUSPAGE_SHAPES } from './statuspage-shapes.ts';
 
 let dir: string;
 let demoStderr = '';
@@ -37,7 +38,9 @@ describe('cairn demo --no-serve', () => {
     expect(res.stderr).toContain('Site built');
     expect(res.code).toBe(0);
     const entries = await readdir(path.join(dir, 'dist'));
-    expect(entries.sort()).toEqual(['_astro', 'components', 'favicon.svg', 'incidents', 'index.html']);
+    expect(entries).toEqual(expect.arrayContaining(['_astro', 'api', 'components', 'incidents', 'index.html']));
+    // Only the site: none of Astro's server build or content-layer stubs.
+    expect(entries.filter((e) => e.endsWith('.mjs') || ['chunks', 'pages', 'manifest.json'].includes(e))).toEqual([]);
     expect((await readdir(dir)).filter((f) => f === '.astro' || f === 'node_modules')).toEqual([]);
   });
 
@@ -80,8 +83,8 @@ describe('the built demo page in Chromium', () => {
     );
     expect(Object.fromEntries(statuses)).toEqual({
       website: '✓ Operational',
-      api: '✕ Outage',
-      search: expect.stringMatching(/Operational|Outage/),
+      api: '✕ Partial outage',
+      search: expect.stringMatching(/Operational|Major outage/),
       database: '✓ Operational',
     });
     await expect(page.locator('.banner h1').textContent()).resolves.toBe('Some systems are down');
@@ -100,6 +103,46 @@ describe('the built demo page in Chromium', () => {
     await page.click('text=Public API partial outage');
     await expect(page.locator('[data-incident] .updates li').first().textContent()).resolves.toContain('HTTP 503');
     await expect(page.locator('.facts').textContent()).resolves.toContain('Public API');
+  });
+
+  it.skipIf(!available)('serves the Statuspage-compatible API, in the Statuspage shapes, agreeing with the page', async () => {
+    for (const [file, shape] of Object.entries(STATUSPAGE_SHAPES)) {
+      const res = await fetch(`${server.url}/api/v2/${file}`);
+      expect(res.status, file).toBe(200);
+      const result = shape.safeParse(await res.json());
+      expect(result.error?.issues ?? [], file).toEqual([]);
+    }
+    const summary = (await (await fetch(`${server.url}/api/v2/summary.json`)).json()) as {
+      components: { id: string; status: string }[];
+      incidents: { name: string }[];
+      status: { indicator: string };
+    };
+    const byId = Object.fromEntries(summary.components.map((c) => [c.id, c.status]));
+    expect(byId).toMatchObject({ website: 'operational', api: 'partial_outage', database: 'operational' });
+    expect(summary.incidents.map((i) => i.name)).toContain('Public API partial outage');
+    expect(summary.status.indicator).toBe('critical'); // search is fully down or its open incident is critical
+  });
+
+  it.skipIf(!available)('feeds are well-formed XML and the calendar is iCalendar', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    for (const [file, root, entry] of [['feed.atom', 'feed', 'entry'], ['feed.rss', 'rss', 'item']] as const) {
+      const text = await (await fetch(`${server.url}/${file}`)).text();
+      const parsed = await page.evaluate((xml) => {
+        const doc = new DOMParser().parseFromString(xml, 'application/xml');
+        return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.localName, titles: [...doc.getElementsByTagName('title')].map((t) => t.textContent) };
+      }, text);
+      expect(parsed.error, file).toBeNull();
+      expect(parsed.root).toBe(root);
+      expect(parsed.titles).toContain('Public API partial outage');
+      expect(parsed.titles).toContain('[Maintenance] Database upgrade');
+      expect(text.split(`<${entry}>`).length).toBeGreaterThan(2);
+    }
+    const ics = await (await fetch(`${server.url}/maintenance.ics`)).text();
+    expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
+    expect(ics).toContain('SUMMARY:Maintenance: Database upgrade');
+    const badge = (await (await fetch(`${server.url}/badges/api/status.json`)).json()) as Record<string, unknown>;
+    expect(badge).toEqual({ schemaVersion: 1, label: 'Public API', message: 'partial outage', color: '#cf222e' });
   });
 
   it.skipIf(!available)('component page: check statuses, error text and a drawn response-time chart', async () => {

@@ -16,12 +16,16 @@ export interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./commands/validate.ts')).validate,
   check: async () => (await import('./commands/check.ts')).check,
+  slo: async () => (await import('./commands/slo.ts')).slo,
   build: async () => (await import('./commands/build.ts')).build,
   verify: async () => (await import('./commands/verify.ts')).verify,
   schema: async () => (await import('./commands/schema.ts')).schema,
   demo: async () => (await import('./commands/demo.ts')).demo,
+  run: async () => (await import('./commands/run.ts')).run,
+  compact: async () => (await import('./commands/compact.ts')).compact,
   incident: async () => (await import('./commands/incident.ts')).incident,
   import: async () => (await import('./commands/import.ts')).importCommand,
+  notify: async () => (await import('./commands/notify.ts')).notify,
 };
 
 async function help(out: Output): Promise<void> {

@@ -8,7 +8,9 @@ import type { ResolvedConfig } from '../config/types.ts';
 import { STATUS_LABEL } from '../model/status.ts';
 import { type AppliedAction, applyAutoIncidents } from '../incidents/auto-run.ts';
 import { applyMaintenance } from '../maintenance/apply.ts';
+import { notifyAfterRound } from '../notify/notify.ts';
 import { appendRun, toRunRecord } from '../store/samples.ts';
+import type { Shard } from '../store/shard.ts';
 import type { Output } from './output.ts';
 
 const GLYPH = { up: '✓', degraded: '!', down: '✕', maintenance: '⚙' } as const;
@@ -58,7 +60,7 @@ function summaryTable(results: readonly CheckResult[], startedAt: Date): string 
   ].join('\n');
 }
 
-export async function runRound(config: ResolvedConfig, out: Output, opts: { write: boolean; quiet?: boolean }): Promise<RoundOutcome> {
+export async function runRound(config: ResolvedConfig, out: Output, opts: { write: boolean; quiet?: boolean; shard?: Shard | null }): Promise<RoundOutcome> {
   const startedAt = new Date();
   const enabled = config.checks.filter((c) => c.enabled);
   if (!opts.quiet) out.info(`Running ${enabled.length} check${enabled.length === 1 ? '' : 's'} (up to ${config.run.concurrency} at once)…`);
@@ -86,9 +88,10 @@ export async function runRound(config: ResolvedConfig, out: Output, opts: { writ
   let file: string | null = null;
   const incidents: AppliedAction[] = [];
   if (opts.write && results.length > 0) {
-    file = await appendRun(config.dir, toRunRecord(startedAt, results));
+    file = await appendRun(config.dir, toRunRecord(startedAt, results), { shard: opts.shard ?? null });
     incidents.push(...(await applyAutoIncidents(config, results, Date.now())));
     for (const { action, file: f } of incidents) out.info(`Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${action.component}: ${f}`);
+    await notifyAfterRound(config, { results, incidents }, out);
   }
   const skippedNote = skipped.length > 0 ? `, ${skipped.length} skipped` : '';
   if (!opts.quiet) out.info(`Done: ${countByStatus(results) || 'no checks ran'}${skippedNote}${file ? `; wrote ${file}` : ''}.`);

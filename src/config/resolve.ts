@@ -5,6 +5,9 @@
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import type { Problems } from './problems.ts';
 import { resolveIncidentSettings, resolveMaintenance } from './resolve-maintenance.ts';
+import { resolveNotifications } from './resolve-notify.ts';
+import type { NotificationSettings } from './notify-types.ts';
+import { type PrometheusSettings, resolvePrometheus } from './resolve-prometheus.ts';
 import type {
   AssertionsConfig,
   CairnFileConfig,
@@ -37,6 +40,7 @@ import type {
   RunSettings,
   SiteSettings,
   SourceLocation,
+  StoreSettings,
   Thresholds,
 } from './types.ts';
 import type { FileRole } from './validate.ts';
@@ -422,6 +426,26 @@ export interface Resolution {
   checks: ResolvedCheck[];
   maintenance: MaintenanceWindow[];
   incidents: IncidentSettings;
+  store: StoreSettings;
+  prometheus: PrometheusSettings;
+  notifications: NotificationSettings;
+}
+
+export const DEFAULT_STORE = {
+  retentionMs: 90 * 86_400_000,
+  git: { name: 'Cairn bot', email: 'cairn-bot@users.noreply.github.com', push: true, pushAttempts: 5 },
+} as const;
+
+export function resolveStore(store: CairnFileConfig['store']): StoreSettings {
+  return {
+    retentionMs: store?.retention ?? DEFAULT_STORE.retentionMs,
+    git: {
+      name: store?.git?.name ?? DEFAULT_STORE.git.name,
+      email: store?.git?.email ?? DEFAULT_STORE.git.email,
+      push: store?.git?.push ?? DEFAULT_STORE.git.push,
+      pushAttempts: store?.git?.pushAttempts ?? DEFAULT_STORE.git.pushAttempts,
+    },
+  };
 }
 
 /** Resolves the valid files (settings file first, then checks/ files in name order). */
@@ -433,5 +457,5 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   const components = buildComponents(declared, checks, problems);
   const site = resolveSite(settings?.site);
   const maintenance = resolveMaintenance(files, components, site.timeZone, problems);
-  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files) };
+  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems), notifications: resolveNotifications(files, components, problems) };
 }

@@ -570,6 +570,255 @@ export const Defaults = z.strictObject({
   thresholds: Thresholds.optional(),
 });
 
+/** Raw history shorter than this could not feed the 7-day response-time series. */
+export const MIN_RETENTION_MS = 8 * 86_400_000;
+
+export const Store = z
+  .strictObject({
+    retention: Duration.refine((ms) => ms >= MIN_RETENTION_MS, { message: 'expected a retention of at least 8d' })
+      .optional()
+      .describe('Raw samples older than this are compacted into daily rollups (default 90d, at least 8d)'),
+    git: z
+      .strictObject({
+        name: z.string().min(1).optional().describe('Commit author name of `cairn run` (default "Cairn bot"; env CAIRN_GIT_NAME overrides)'),
+        email: z.string().min(3).optional().describe('Commit author email (default cairn-bot@users.noreply.github.com; env CAIRN_GIT_EMAIL overrides)'),
+        push: z.boolean().optional().describe('Whether `cairn run` pushes to the upstream branch when there is one (default true)'),
+        pushAttempts: z.number().int().min(1).max(20).optional().describe('Push attempts before giving up; each rejected push fetches, rebases and retries (default 5)'),
+      })
+      .optional()
+      .describe('How `cairn run` commits and pushes'),
+  })
+  .describe('The results store: retention of raw samples, and the git identity of `cairn run`');
+
+// ---------------------------------------------------------------------------------------------
+// Prometheus: endpoints, SLOs and capacity forecasts (cairn.yaml only; see src/prometheus).
+
+/** `metric{label="v"}`, `metric` or `{__name__="m"}`: what `increase()` and friends are applied to. */
+export const SELECTOR_RE = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)?\s*(\{[^{}]*\})?\s*$/;
+const SeriesSelector = z
+  .string()
+  .refine((s) => SELECTOR_RE.test(s) && s.trim() !== '' && s.trim() !== '{}', {
+    message: 'expected a series selector such as http_requests_total{job="api",code=~"5.."} (a metric name and/or {label matchers}, no functions)',
+  });
+
+export const PrometheusEndpoint = z
+  .strictObject({
+    id: Id.describe('Identifier of the endpoint; SLOs and capacity resources name it in "prometheus" (default: the first endpoint)'),
+    url: HttpUrl.describe('Base URL including any path prefix: https://prometheus.acme.com, https://mimir.acme.com/prometheus (the API is <url>/api/v1)'),
+    bearerToken: z.string().min(1).optional().describe('Bearer token sent as "Authorization: Bearer"; write a ${ENV} secret, never the token itself'),
+    basicAuth: z
+      .strictObject({
+        username: z.string().min(1).describe('Basic-auth user name'),
+        password: z.string().min(1).describe('Basic-auth password; write a ${ENV} secret'),
+      })
+      .optional()
+      .describe('HTTP basic authentication (or give bearerToken)'),
+    headers: Headers.optional().describe('Extra request headers, e.g. { X-Scope-OrgID: acme } for a Mimir or Cortex tenant; values may use ${ENV} secrets'),
+    timeout: Duration.optional().describe('Per-request timeout (default 30s); also sent to the server as its query timeout'),
+    alerts: z.boolean().optional().describe("Read firing alerts from this server's /api/v1/alerts and show them on the components (default true)"),
+    alertLabel: z.string().min(1).optional().describe('Alert label whose value is a component id (default "component")'),
+  })
+  .refine((e) => e.bearerToken === undefined || e.basicAuth === undefined, {
+    path: ['basicAuth'],
+    message: 'expected bearerToken or basicAuth, not both',
+  })
+  .describe('A Prometheus-compatible server: Prometheus, Thanos, Mimir, Cortex or VictoriaMetrics');
+
+export const SloSli = z
+  .strictObject({
+    ratio: z
+      .strictObject({
+        errors: SeriesSelector.optional().describe('Counter of bad events, e.g. http_requests_total{job="api",code=~"5.."} (or give good)'),
+        good: SeriesSelector.optional().describe('Counter of good events (or give errors)'),
+        total: SeriesSelector.describe('Counter of all events, e.g. http_requests_total{job="api"}'),
+      })
+      .refine((r) => (r.errors === undefined) !== (r.good === undefined), { message: 'expected exactly one of "errors" or "good" next to "total"' })
+      .optional()
+      .describe('Event-based SLI from counters: good share = 1 - errors/total (or good/total)'),
+    gauge: SeriesSelector.optional().describe('Time-based SLI from a 0/1 gauge such as probe_success{job="blackbox"}: share of samples that are 1'),
+    latency: z
+      .strictObject({
+        metric: SeriesSelector.describe('Histogram bucket series, e.g. http_request_duration_seconds_bucket{job="api"}'),
+        le: z
+          .union([z.number().positive(), z.string().regex(/^\d+(\.\d+)?([eE][-+]?\d+)?$/, { message: 'expected a bucket bound such as 0.3' })])
+          .describe('Threshold: the bucket upper bound ("le" label), e.g. 0.3 for 300 ms'),
+      })
+      .optional()
+      .describe('Latency SLI from histogram buckets: share of requests at or under the threshold'),
+  })
+  .refine((s) => [s.ratio, s.gauge, s.latency].filter((x) => x !== undefined).length === 1, {
+    message: 'expected exactly one of ratio, gauge or latency',
+  })
+  .describe('The service level indicator');
+
+const SloWindowSpec = z.union([z.literal('month'), Duration]).describe('"month" (the calendar month, UTC) or a rolling duration such as "30d"');
+
+export const Slo = z
+  .strictObject({
+    id: Id.describe('Stable identifier of the SLO'),
+    component: Id.describe('Component the SLO belongs to (must exist)'),
+    name: z.string().min(1).optional().describe('Display name (defaults to the id)'),
+    description: z.string().optional().describe('What the SLO promises, shown on the page'),
+    prometheus: Id.optional().describe('Endpoint id to query (default: the first endpoint)'),
+    target: z.number().gt(0).lt(100).describe('Objective in percent, e.g. 99.9'),
+    windows: z
+      .array(SloWindowSpec)
+      .min(1)
+      .optional()
+      .describe('Compliance windows; the first drives the budget, burn-down and time to exhaustion shown first (default ["30d", "month"])'),
+    sli: SloSli,
+  })
+  .describe('A service level objective computed from Prometheus');
+
+export const CAPACITY_TYPES = ['cpu', 'memory', 'disk', 'custom'] as const;
+
+export const CapacityResource = z
+  .strictObject({
+    id: Id.describe('Stable identifier of the resource'),
+    component: Id.describe('Component the resource belongs to (must exist)'),
+    name: z.string().min(1).optional().describe('Display name (defaults to the id)'),
+    prometheus: Id.optional().describe('Endpoint id to query (default: the first endpoint)'),
+    type: z
+      .enum(CAPACITY_TYPES)
+      .optional()
+      .describe('cpu (warning 80, critical 95), memory (85/95), disk (90/95), in percent; or custom (give both thresholds). Default custom'),
+    query: z
+      .string()
+      .min(1)
+      .describe('PromQL expression of the usage, e.g. 100 * (1 - node_filesystem_avail_bytes / node_filesystem_size_bytes); of several series the highest counts (lowest when falling)'),
+    unit: z.string().optional().describe('Unit shown with the figures (default "%" for cpu, memory and disk)'),
+    direction: z.enum(['up', 'down']).optional().describe('up (default): trouble when the value rises to a threshold; down: when it falls to one (free space)'),
+    warning: z.number().optional().describe('Warning threshold (default by type)'),
+    critical: z.number().optional().describe('Critical threshold (default by type)'),
+    lookback: Duration.optional().describe('History the trend is fitted on, 30d to 90d (default 30d)'),
+    method: z.enum(['least-squares', 'theil-sen']).optional().describe('Trend fit: least-squares (default) or theil-sen (robust to outliers)'),
+    horizon: Duration.optional().describe('How far ahead a crossing is projected (default 365d); beyond it: "not within N days"'),
+    resolution: Duration.optional().describe('Resolution of the daily maxima (default 5m): the server takes the max over evaluations this far apart'),
+  })
+  .superRefine((c, ctx) => {
+    const noDefaults = (c.type ?? 'custom') === 'custom' || c.direction === 'down';
+    for (const key of ['warning', 'critical'] as const) {
+      if (noDefaults && c[key] === undefined) {
+        ctx.addIssue({ code: 'custom', path: [], message: `expected "${key}": a ${c.direction === 'down' ? 'falling' : 'custom'} resource has no default thresholds` });
+      }
+    }
+    if (c.lookback !== undefined && (c.lookback < 30 * 86_400_000 || c.lookback > 90 * 86_400_000)) {
+      ctx.addIssue({ code: 'custom', path: ['lookback'], input: c.lookback, message: 'expected a lookback from 30d to 90d' });
+    }
+  })
+  .describe('A capacity forecast: a trend fitted on daily maxima and the projected date each threshold is crossed');
+
+// ---------------------------------------------------------------------------------------------
+// Notifications (cairn.yaml only): channels, routes by severity, component and labels, cooldowns.
+
+export const NOTIFY_SEVERITIES = ['critical', 'warning', 'info'] as const;
+const NotifySeverity = z.enum(NOTIFY_SEVERITIES);
+
+const SecretText = z.string().min(1);
+const channelCommon = {
+  timeout: Duration.optional().describe('Timeout of one delivery attempt (default 10s)'),
+  retries: z.number().int().min(0).max(5).optional().describe('Extra attempts after a 5xx, a 429 or a refused connection, with exponential backoff (default 3)'),
+};
+
+export const NotifyChannel = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      type: z.literal('slack').describe('Slack incoming webhook, Block Kit message'),
+      url: HttpUrl.describe('Incoming webhook URL; a secret: write ${SLACK_WEBHOOK_URL}'),
+      ...channelCommon,
+    }),
+    z.strictObject({
+      type: z.literal('discord').describe('Discord webhook, one embed per message'),
+      url: HttpUrl.describe('Webhook URL; a secret: write ${DISCORD_WEBHOOK_URL}'),
+      username: z.string().min(1).optional().describe('Name the message is posted as (default "Cairn")'),
+      ...channelCommon,
+    }),
+    z.strictObject({
+      type: z.literal('teams').describe('Microsoft Teams incoming webhook (Workflows), Adaptive Card message'),
+      url: HttpUrl.describe('Webhook URL; a secret: write ${TEAMS_WEBHOOK_URL}'),
+      ...channelCommon,
+    }),
+    z.strictObject({
+      type: z.literal('email').describe('Email over SMTP, with HTML and text parts'),
+      host: z.string().min(1).describe('SMTP server host'),
+      port: z.number().int().min(1).max(65535).optional().describe('SMTP port (default 465 when secure, else 587)'),
+      secure: z.boolean().optional().describe('true: TLS from the start (port 465); false (default): STARTTLS when the server offers it'),
+      user: SecretText.optional().describe('SMTP user; write ${SMTP_USER}'),
+      pass: SecretText.optional().describe('SMTP password; a secret: write ${SMTP_PASSWORD}'),
+      from: z.string().min(3).describe('Sender, e.g. "Acme Status <status@acme.com>"'),
+      to: z.union([z.string().min(3), z.array(z.string().min(3)).min(1)]).describe('Recipient address(es)'),
+      ...channelCommon,
+    }),
+    z.strictObject({
+      type: z.literal('pagerduty').describe('PagerDuty Events API v2: trigger, and resolve with the same dedup_key'),
+      routingKey: SecretText.describe('Integration (routing) key of the service; a secret: write ${PAGERDUTY_ROUTING_KEY}'),
+      eventsUrl: HttpUrl.optional().describe('Events API URL (default https://events.pagerduty.com/v2/enqueue)'),
+      ...channelCommon,
+    }),
+    z.strictObject({
+      type: z.literal('webhook').describe('Generic JSON POST signed with HMAC-SHA256 (X-Cairn-Signature, X-Cairn-Timestamp)'),
+      url: HttpUrl.describe('Receiver URL'),
+      secret: SecretText.describe('Signing secret shared with the receiver; write ${CAIRN_WEBHOOK_SECRET}'),
+      headers: Headers.optional().describe('Extra request headers; values may use ${ENV} secrets'),
+      ...channelCommon,
+    }),
+    z.strictObject({
+      type: z.literal('github').describe('GitHub issues: opened on an alert or incident, commented on updates, closed on resolve'),
+      repo: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { message: 'expected "owner/name"' }).describe('Repository the issues are opened in, "owner/name"'),
+      token: SecretText.optional().describe('Token with issues: write; default: the GITHUB_TOKEN environment variable at send time'),
+      apiUrl: HttpUrl.optional().describe('REST API base URL (default https://api.github.com; GitHub Enterprise: https://host/api/v3)'),
+      labels: z.array(z.string().min(1)).optional().describe('Labels put on opened issues (default ["incident"])'),
+      ...channelCommon,
+    }),
+  ])
+  .describe('A notification channel; its "type" says which service');
+
+const OneOrManySeverity = z.union([NotifySeverity, z.array(NotifySeverity).min(1)]);
+
+export const NotifyRoute = z
+  .strictObject({
+    severity: OneOrManySeverity.optional().describe('Severities this route takes: critical, warning, info (default: all)'),
+    components: z.array(Id).min(1).optional().describe('Components this route takes (default: all); an event about any of them matches'),
+    labels: z.record(z.string().min(1), z.string()).optional().describe('Labels an event must carry, all of them (component labels, SLO labels)'),
+    events: z
+      .array(z.string().regex(/^[a-z_]+(\.[a-z_]+)?$/, { message: 'expected an event type such as "incident" or "incident.opened"' }))
+      .min(1)
+      .optional()
+      .describe('Event types this route takes: a family ("incident", "component", "certificate", "slo", "capacity", "maintenance") or one type ("incident.opened")'),
+    channels: z.array(Id).min(1).describe('Channel names the matching events go to'),
+    stop: z.boolean().optional().describe('true: routes after this one are not considered for a matching event'),
+  })
+  .describe('A route: events matching every condition given go to its channels');
+
+export const Notifications = z
+  .strictObject({
+    channels: z.record(Id, NotifyChannel).describe('Named channels, e.g. { oncall: { type: pagerduty, ... }, team: { type: slack, ... } }'),
+    routes: z
+      .array(NotifyRoute)
+      .optional()
+      .describe('Routes, in order; every matching route adds its channels. Default: critical → pagerduty, chat, email; warning → chat, email; info → chat'),
+    componentLabels: z
+      .record(Id, z.record(z.string().min(1), z.string()))
+      .optional()
+      .describe('Labels of components for routing, e.g. { api: { team: payments } }'),
+    cooldown: z
+      .strictObject({
+        critical: Duration.optional().describe('Least time between two notifications of one critical alert (default 5m)'),
+        warning: Duration.optional().describe('Least time between two notifications of one warning alert (default 30m)'),
+        info: Duration.optional().describe('Least time between two notifications of one info alert (default 15m)'),
+      })
+      .optional()
+      .describe('Per severity: a new notification for the same alert waits this long (escalations and resolves do not wait)'),
+    remind: z
+      .union([Duration, z.literal(false)])
+      .optional()
+      .describe('Remind chat, email and webhook channels this often while an alert or incident stays open (default 4h; false or 0: never)'),
+    sendResolved: z.boolean().optional().describe('Notify when an alert resolves (default true; PagerDuty and GitHub are always resolved)'),
+    maintenanceEvents: z.boolean().optional().describe('Notify when a maintenance window starts and ends (default false)'),
+    forecastWithin: Duration.optional().describe('Notify when a capacity threshold is forecast to be crossed within this time (default 14d)'),
+  })
+  .describe('Notifications: channels, routing by severity, component and labels, cooldowns and reminders (cairn.yaml only)');
+
 export const CairnFile = z
   .strictObject({
     $schema: z.string().optional(),
@@ -579,6 +828,14 @@ export const CairnFile = z
     checks: z.array(Check).optional(),
     maintenance: z.array(Maintenance).optional(),
     incidents: IncidentSettings.optional(),
+    prometheus: z
+      .union([PrometheusEndpoint, z.array(PrometheusEndpoint).min(1)])
+      .optional()
+      .describe('Prometheus-compatible endpoint(s) that `cairn slo` queries (cairn.yaml only)'),
+    slos: z.array(Slo).optional().describe('Service level objectives computed from Prometheus (cairn.yaml only)'),
+    capacity: z.array(CapacityResource).optional().describe('Capacity forecasts from Prometheus (cairn.yaml only)'),
+    store: Store.optional(),
+    notifications: Notifications.optional(),
   })
   .describe('A Cairn configuration file: cairn.yaml (site settings) or checks/*.yaml (checks)');
 
@@ -595,6 +852,9 @@ export type DnsCheckConfig = z.output<typeof DnsCheck>;
 export type PingCheckConfig = z.output<typeof PingCheck>;
 export type CairnFileConfig = z.output<typeof CairnFile>;
 export type MaintenanceConfig = z.output<typeof Maintenance>;
+export type PrometheusEndpointConfig = z.output<typeof PrometheusEndpoint>;
+export type SloConfig = z.output<typeof Slo>;
+export type CapacityConfig = z.output<typeof CapacityResource>;
 
 /** The JSON Schema of a Cairn configuration file (input form: what a user writes). */
 export function jsonSchema(): Record<string, unknown> {

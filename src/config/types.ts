@@ -5,6 +5,8 @@
 import type { TcpCheckConfig } from './schema.ts';
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import type { Redactor } from './secrets.ts';
+import type { PrometheusSettings } from './resolve-prometheus.ts';
+import type { NotificationSettings } from './notify-types.ts';
 
 export interface SourceLocation {
   /** Path relative to the status repo, e.g. `checks/api.yaml`. */
@@ -229,6 +231,17 @@ export interface IncidentSettings {
   resolveAfter: number;
 }
 
+export interface StoreSettings {
+  /** Raw samples older than this are compacted into daily rollups. */
+  retentionMs: number;
+  git: {
+    name: string;
+    email: string;
+    push: boolean;
+    pushAttempts: number;
+  };
+}
+
 export interface ResolvedConfig {
   /** Absolute path of the status repo. */
   dir: string;
@@ -241,6 +254,12 @@ export interface ResolvedConfig {
   /** Declared maintenance windows (one-off and recurring). */
   maintenance: MaintenanceWindow[];
   incidents: IncidentSettings;
+  /** The results store: retention and git identity (`store:` in cairn.yaml). */
+  store: StoreSettings;
+  /** Prometheus endpoints, SLOs and capacity resources (`prometheus:`, `slos:`, `capacity:` in cairn.yaml). */
+  prometheus: PrometheusSettings;
+  /** Channels, routes, cooldowns (`notifications:` in cairn.yaml); no channel: notifications are off. */
+  notifications: NotificationSettings;
   /** Redacts the values of `${ENV}` substitutions and other secrets from any text. */
   redactor: Redactor;
   warnings: ConfigWarning[];

@@ -60,6 +60,27 @@ groups:
 `;
 }
 
+function maintenanceYaml(now: Date): string {
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 2, 22, 0));
+  return `
+maintenance:
+  - id: db-upgrade
+    title: Database upgrade
+    description: Minor version upgrade; writes may be rejected for a few minutes.
+    components: [database]
+    start: ${start.toISOString().replace('.000Z', 'Z')}
+    duration: 1h
+  - id: weekly-patching
+    title: Weekly patching
+    components: [website, api]
+    recurring:
+      every: week
+      on: sunday
+      at: "03:00"
+      duration: 30m
+`;
+}
+
 function checksYaml(t: DemoTargets): string {
   return `# yaml-language-server: $schema=../cairn.schema.json
 checks:
@@ -105,5 +126,5 @@ export async function writeDemoRepo(dir: string, targets: DemoTargets): Promise<
   await writeFile(path.join(dir, '.gitignore'), 'dist/\n');
   await writeFile(path.join(dir, 'cairn.schema.json'), `${JSON.stringify(jsonSchema(), null, 2)}\n`);
   await writeFile(path.join(dir, 'cairn.yaml'), settingsYaml());
-  await writeFile(path.join(dir, 'checks', 'demo.yaml'), checksYaml(targets));
+  await writeFile(path.join(dir, 'checks', 'demo.yaml'), checksYaml(targets) + maintenanceYaml(new Date()));
 }

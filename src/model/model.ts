@@ -3,14 +3,18 @@
  * the outputs show. The site, the API JSON, badges and reports read this; none recomputes.
  */
 import type { CheckKind, ResolvedConfig, SiteSettings } from '../config/types.ts';
+import type { RollupRecord } from '../store/rollup-format.ts';
 import type { Sample, StoreProblem } from '../store/samples.ts';
 import type { Incident } from '../incidents/types.ts';
 import { dayRanges } from './days.ts';
 import { type IncidentModel, incidentModel, type MonthFigures, monthFigures, utcMonths } from './incidents.ts';
 import { type MaintenanceScheduleModel, maintenanceModel, occurrencesByComponent, overlayMaintenance } from './maintenance.ts';
 import { truncatedPercent } from './percent.ts';
+import { type SloModel, sloModel } from './slo.ts';
+import type { SloSnapshot } from '../prometheus/types.ts';
 import { type ShownStatus, worstOf } from './status.ts';
-import { type Segment, type Tally, checkSegments, knownMs, mergeWorst, tally } from './timeline.ts';
+import { storedTimeline } from './stored.ts';
+import { type Segment, type Tally, knownMs, mergeWorst, tally } from './timeline.ts';
 
 export const MODEL_VERSION = 1;
 
@@ -87,10 +91,14 @@ export interface ComponentModel {
   checks: string[];
   uptime: Record<WindowKey, WindowFigure>;
   days: DayBar[];
+  /** When down: `major` if every check with data is down, `partial` if only some are. */
+  outage: 'partial' | 'major' | null;
+  /** Response time over the last 24 h across the component's checks (down samples excluded). */
+  latency24h: LatencySummary;
   /** Ids of the component's unresolved incidents. */
   activeIncidents: string[];
-  /** The last 13 UTC months, oldest first: incidents, MTTD, MTTR, downtime. */
-  monthly: MonthFigures[];
+  /** The last 13 UTC months, oldest first: uptime, incidents, MTTD, MTTR, downtime. */
+  monthly: (MonthFigures & { uptime: WindowFigure })[];
 }
 
 export interface GroupModel {
@@ -117,14 +125,20 @@ export interface StatusModel {
   maintenance: MaintenanceScheduleModel;
   /** Store files or lines that could not be read (skipped). */
   problems: StoreProblem[];
+  /** SLOs, capacity forecasts and firing alerts from the latest SLO snapshot; null without one. */
+  slo: SloModel | null;
 }
 
 export interface ModelInput {
   config: ResolvedConfig;
   samples: readonly Sample[];
+  /** Daily rollups of compacted days (src/store/rollup-format.ts); raw days they cover are not in `samples`. */
+  rollups?: readonly RollupRecord[];
   problems?: readonly StoreProblem[];
   /** Hand-written and automatic incidents (already validated). */
   incidents?: readonly Incident[];
+  /** The latest SLO snapshot (data/slo/latest.json), if any. */
+  sloSnapshot?: SloSnapshot | null;
   /** The instant the model describes, epoch milliseconds. */
   now: number;
 }
@@ -194,6 +208,13 @@ export function computeModel(input: ModelInput): StatusModel {
   const months = utcMonths(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() - (MONTHS - 1), 1), now);
   const inMaintenance = new Set(maintenance.active.flatMap((o) => o.components));
 
+  const rollupsByCheck = new Map<string, RollupRecord[]>();
+  for (const r of [...(input.rollups ?? [])].sort((a, b) => (a.d < b.d ? -1 : a.d > b.d ? 1 : 0))) {
+    let list = rollupsByCheck.get(r.id);
+    if (!list) rollupsByCheck.set(r.id, (list = []));
+    list.push(r);
+  }
+
   const byCheck = new Map<string, Sample[]>();
   for (const s of input.samples) {
     if (s.at > now) continue;
@@ -205,9 +226,10 @@ export function computeModel(input: ModelInput): StatusModel {
   const segmentsByCheck = new Map<string, Segment[]>();
   const checks: CheckModel[] = config.checks.map((check) => {
     const samples = (byCheck.get(check.id) ?? []).sort((a, b) => a.at - b.at);
-    const segments = overlayMaintenance(checkSegments(samples, check.maxGapMs, now), occurrences.get(check.component) ?? []);
+    const stored = storedTimeline(samples, rollupsByCheck.get(check.id) ?? [], check.maxGapMs, now);
+    const segments = overlayMaintenance(stored.segments, occurrences.get(check.component) ?? []);
     segmentsByCheck.set(check.id, segments);
-    const last = samples[samples.length - 1];
+    const last = stored.last ?? undefined;
     const fresh = last !== undefined && now - last.at <= check.maxGapMs;
     return {
       id: check.id,
@@ -234,16 +256,25 @@ export function computeModel(input: ModelInput): StatusModel {
   const components: ComponentModel[] = config.components.map((comp) => {
     const members = comp.checks.map((id) => checkById.get(id)).filter((c): c is CheckModel => c !== undefined);
     const segments = mergeWorst(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
+    const status = inMaintenance.has(comp.id) ? 'maintenance' : worstOf(members.map((c) => c.status));
     return {
       id: comp.id,
       name: comp.name,
       description: comp.description,
       group: comp.group,
-      status: inMaintenance.has(comp.id) ? 'maintenance' : worstOf(members.map((c) => c.status)),
+      status,
+      outage: status !== 'down' ? null : members.every((c) => c.status === 'down' || c.status === 'nodata') ? 'major' : 'partial',
+      latency24h: latencySummary(
+        comp.checks.flatMap((id) => byCheck.get(id) ?? []),
+        now - WINDOWS['24h'],
+      ),
       checks: comp.checks,
       ...figures(segments, now, days, degradedCountsAsUp),
       activeIncidents: incidents.filter((i) => i.resolvedAt === null && i.components.includes(comp.id)).map((i) => i.id),
-      monthly: monthFigures(comp.id, incidents, segments, months, now),
+      monthly: monthFigures(comp.id, incidents, segments, months, now).map((f, i) => {
+        const { start, end } = months[i] as { start: number; end: number };
+        return { ...f, uptime: windowFigure(tally(segments, start, Math.min(end, now)), start, Math.min(end, now), degradedCountsAsUp) };
+      }),
     };
   });
   const componentById = new Map(components.map((c) => [c.id, c]));
@@ -269,5 +300,6 @@ export function computeModel(input: ModelInput): StatusModel {
     incidents: incidents.map((i) => incidentModel(i, now)),
     maintenance,
     problems: [...(input.problems ?? [])],
+    slo: sloModel(input.sloSnapshot, config.components.map((c) => c.id), now, config.run.maxGapMs),
   };
 }

@@ -1,5 +1,6 @@
 /** Builders of resolved configurations for the model's and outputs' tests. */
 import { Redactor } from '../config/secrets.ts';
+import { noNotifications } from '../config/resolve-notify.ts';
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import type { ResolvedCheck, ResolvedComponent, ResolvedConfig, ResolvedGroup } from '../config/types.ts';
 
@@ -70,6 +71,9 @@ export function fixtureConfig(opts: {
     checks,
     maintenance: opts.maintenance ?? [],
     incidents: { auto: true, resolveAfter: 2 },
+    store: { retentionMs: 90 * 86_400_000, git: { name: 'Cairn bot', email: 'cairn-bot@users.noreply.github.com', push: true, pushAttempts: 5 } },
+    prometheus: { endpoints: [], slos: [], capacity: [] },
+    notifications: noNotifications(),
     redactor: new Redactor(),
     warnings: [],
   };

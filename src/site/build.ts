@@ -9,20 +9,25 @@ import { fileURLToPath } from 'node:url';
 import type { ResolvedConfig } from '../config/types.ts';
 import { loadIncidents } from '../incidents/store.ts';
 import { computeModel, type StatusModel, WINDOWS } from '../model/model.ts';
-import { readSamples } from '../store/samples.ts';
+import { readSnapshot } from '../prometheus/snapshot.ts';
+import { readStore } from '../store/store.ts';
 
 /** The Cairn package itself: where astro.config.mjs and src/pages live. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Samples older than this cannot change any figure the model shows (90 days + a day of zone slack). */
 const HISTORY_MS = WINDOWS['90d'] + 2 * 86_400_000;
+/** Rollups (compacted days) are small: read 13 months and a bit, for the monthly figures. */
+const ROLLUP_HISTORY_MS = 400 * 86_400_000;
 
 export async function buildModel(config: ResolvedConfig, now = Date.now()): Promise<StatusModel> {
-  const { samples, problems } = await readSamples(config.dir, { sinceMs: now - HISTORY_MS });
+  const { samples, rollups, problems } = await readStore(config.dir, { sinceMs: now - HISTORY_MS, rollupsSinceMs: now - ROLLUP_HISTORY_MS });
   // A broken incident file is reported and skipped: the page still renders (`cairn validate` names it).
   const { incidents, errors } = await loadIncidents(config);
   for (const e of errors) problems.push({ file: e.file, line: e.line || null, message: `${e.path ? `${e.path}: ` : ''}${e.message}` });
-  return computeModel({ config, samples, problems, incidents, now });
+  // The SLO snapshot `cairn slo` wrote; the build never queries Prometheus.
+  const sloSnapshot = await readSnapshot(config.dir);
+  return computeModel({ config, samples, rollups, problems, incidents, now, sloSnapshot });
 }
 
 /** Splits a public URL into Astro's `site` (origin) and `base` (path). */
@@ -44,9 +49,19 @@ export async function buildSite(model: StatusModel, opts: BuildSiteOptions): Pro
   const work = await mkdtemp(path.join(os.tmpdir(), 'cairn-build-'));
   const modelFile = path.join(work, 'model.json');
   await writeFile(modelFile, JSON.stringify(model));
-  const previous = { model: process.env['CAIRN_MODEL'], telemetry: process.env['ASTRO_TELEMETRY_DISABLED'] };
-  process.env['CAIRN_MODEL'] = modelFile;
-  process.env['ASTRO_TELEMETRY_DISABLED'] = '1';
+  // Vite reads import.meta.env's built-in keys from the environment when they are set there (test
+  // runners set BASE_URL=/ and MODE=test): the site's base path must come from the settings only.
+  const overrides: Record<string, string | undefined> = {
+    CAIRN_MODEL: modelFile,
+    ASTRO_TELEMETRY_DISABLED: '1',
+    BASE_URL: undefined,
+    MODE: undefined,
+    DEV: undefined,
+    PROD: undefined,
+    SSR: undefined,
+  };
+  const previous = Object.fromEntries(Object.keys(overrides).map((k) => [k, process.env[k]]));
+  for (const [k, v] of Object.entries(overrides)) restoreEnv(k, v);
   // Astro writes its intermediate server build inside the current folder when the outDir is
   // outside it, and decides "inside" by a string prefix. Building from a fresh folder of our own
   // keeps concurrent builds apart and never writes into the user's folder; bundling every
@@ -68,8 +83,7 @@ export async function buildSite(model: StatusModel, opts: BuildSiteOptions): Pro
     await removeStrayBuildFiles(outDir);
   } finally {
     process.chdir(cwd);
-    restoreEnv('CAIRN_MODEL', previous.model);
-    restoreEnv('ASTRO_TELEMETRY_DISABLED', previous.telemetry);
+    for (const [k, v] of Object.entries(previous)) restoreEnv(k, v);
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -12,4 +12,12 @@ describe('markdown', () => {
     expect(html).toContain('&lt;script&gt;');
     expect(markdownToHtml('<img src=x onerror=alert(1)>')).not.toContain('<img');
   });
+
+  it('drops javascript: and data: link targets, keeps http(s), mailto and relative ones', () => {
+    expect(inlineMarkdown('[x](javascript:alert(1))')).toBe('x');
+    expect(inlineMarkdown('[x](JaVaScRiPt:alert(1))')).toBe('x');
+    expect(inlineMarkdown('![i](data:image/svg+xml,<svg onload=alert(1)>)')).not.toContain('<img');
+    expect(inlineMarkdown('[x](https://example.com/a?b=1&c=2)')).toBe('<a href="https://example.com/a?b=1&amp;c=2" rel="nofollow noopener">x</a>');
+    expect(inlineMarkdown('[x](../incidents/a/)')).toContain('href="../incidents/a/"');
+  });
 });

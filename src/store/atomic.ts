@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -23,4 +23,28 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/**
+ * Deletes the temporary files (`.*.tmp`) that a killed write left under `root`. Readers never
+ * read them; the next run (`cairn check`, `run`, `compact`) cleans them up. One writer per
+ * working tree: a concurrent writer's temp file would be deleted from under it.
+ */
+export async function removeTempFiles(root: string): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await readdir(root, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const removed: string[] = [];
+  for (const rel of entries) {
+    const base = path.basename(rel);
+    if (base.startsWith('.') && base.endsWith('.tmp')) {
+      await rm(path.join(root, rel), { force: true });
+      removed.push(rel);
+    }
+  }
+  return removed;
 }

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../checks/types.ts';
-import { appendRun, readSamples, toRunRecord } from './samples.ts';
+import { appendRun, appendRuns, readSamples, toRunRecord } from './samples.ts';
+import { fnv1a32, inShard, parseShard, shardOf } from './shard.ts';
 
 const result = (id: string, status: CheckResult['status'], at: string, extra: Partial<CheckResult> = {}): CheckResult => ({
   id,
@@ -33,13 +34,16 @@ describe('results store', () => {
     expect(f2).toBe(path.join('data', 'samples', '2026', '11', '2026-11-25.ndjson'));
     const lines = (await readFile(path.join(dir, f1), 'utf8')).trimEnd().split('\n');
     expect(lines).toHaveLength(2);
+    // Compact columnar line (version 2): ids, one status letter each, whole-ms response times.
     expect(JSON.parse(lines[0]!)).toEqual({
-      v: 1,
+      v: 2,
       t: t1,
-      r: [
-        { id: 'a', s: 'up', t: t1, ms: 12.5, e: null },
-        { id: 'b', s: 'down', t: t1, ms: 12.5, e: 'HTTP 500', code: 500, n: 2 },
-      ],
+      id: ['a', 'b'],
+      s: 'ud',
+      ms: [13, 13],
+      code: [null, 500],
+      e: { 1: 'HTTP 500' },
+      n: { 1: 2 },
     });
     const { samples, problems } = await readSamples(dir);
     expect(problems).toEqual([]);
@@ -80,5 +84,53 @@ describe('results store', () => {
 
   it('reads an empty store as no samples', async () => {
     expect(await readSamples(await tmp())).toEqual({ samples: [], problems: [] });
+  });
+
+  it('shards: a stable subset per shard, its own day file, and readers merge every file of a day', async () => {
+    expect(fnv1a32('')).toBe(0x811c9dc5);
+    expect(fnv1a32('a')).toBe(0xe40c292c);
+    expect(parseShard('2/3')).toEqual({ index: 2, count: 3 });
+    expect(parseShard('4/3')).toMatch(/expected 1 <= i <= n/);
+    expect(parseShard('x')).toMatch(/expected a shard/);
+    const ids = Array.from({ length: 40 }, (_, i) => `check-${i}`);
+    // Every id is in exactly one of the shards, always the same one.
+    for (const id of ids) expect([1, 2, 3].filter((i) => inShard(id, { index: i, count: 3 }))).toEqual([shardOf(id, 3)]);
+    expect(new Set(ids.map((id) => shardOf(id, 3)))).toEqual(new Set([1, 2, 3]));
+
+    const dir = await tmp();
+    const t = '2026-11-24T10:00:00.000Z';
+    const f1 = await appendRun(dir, toRunRecord(new Date(t), [result('a', 'up', t)]), { shard: { index: 1, count: 2 } });
+    const f2 = await appendRun(dir, toRunRecord(new Date(t), [result('b', 'down', t)]), { shard: { index: 2, count: 2 } });
+    const f0 = await appendRun(dir, toRunRecord(new Date(t), [result('c', 'up', t)]));
+    expect([f1, f2, f0]).toEqual([
+      path.join('data', 'samples', '2026', '11', '2026-11-24.shard-1-of-2.ndjson'),
+      path.join('data', 'samples', '2026', '11', '2026-11-24.shard-2-of-2.ndjson'),
+      path.join('data', 'samples', '2026', '11', '2026-11-24.ndjson'),
+    ]);
+    // A temporary file left by a killed write is never read.
+    await writeFile(path.join(dir, 'data', 'samples', '2026', '11', '.2026-11-24.ndjson.abc123.tmp'), '{"v":2,"t":"2026-11-24T1');
+    const { samples, problems } = await readSamples(dir);
+    expect(problems).toEqual([]);
+    expect(samples.map((s) => s.id).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('reads version 1 lines next to version 2 lines, and bulk-writes one file per day', async () => {
+    const dir = await tmp();
+    const file = path.join(dir, 'data', 'samples', '2026', '11', '2026-11-24.ndjson');
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, '{"v":1,"t":"2026-11-24T10:00:00.000Z","r":[{"id":"a","s":"up","t":"2026-11-24T10:00:00.120Z","ms":84.2,"e":null}]}\n');
+    const at = (d: string) => `2026-11-${d}T10:05:00.000Z`;
+    const written = await appendRuns(dir, [
+      toRunRecord(new Date(at('25')), [result('a', 'down', at('25'))]),
+      toRunRecord(new Date(at('24')), [result('a', 'degraded', at('24'), { checkedAt: '2026-11-24T10:05:02.900Z' })]),
+    ]);
+    expect(written).toEqual([path.join('data', 'samples', '2026', '11', '2026-11-24.ndjson'), path.join('data', 'samples', '2026', '11', '2026-11-25.ndjson')]);
+    const { samples } = await readSamples(dir);
+    expect(samples.map((s) => [s.status, new Date(s.at).toISOString(), s.responseTimeMs])).toEqual([
+      ['up', '2026-11-24T10:00:00.120Z', 84.2],
+      // Version 2 keeps a check's start in whole seconds after the run's start.
+      ['degraded', '2026-11-24T10:05:02.000Z', 13],
+      ['down', '2026-11-25T10:05:00.000Z', 13],
+    ]);
   });
 });

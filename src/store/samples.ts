@@ -1,24 +1,44 @@
 /**
- * The results store: append one run's results, read samples back.
+ * The results store: append runs, read samples back.
  *
- * Each line of a day file is one run record (schema version 1):
+ * A run is handled in memory as a `RunRecord` (the schema version 1 line):
  *
- *   {"v":1,"t":"2026-11-24T10:05:00.000Z","r":[{"id":"api","s":"up","t":"2026-11-24T10:05:00.120Z","ms":84,"e":null,"code":200,"n":1}]}
+ *   {"v":1,"t":"2026-11-24T10:05:00.000Z","r":[{"id":"api","s":"up","t":"2026-11-24T10:05:00.120Z","ms":84,"e":null,"code":200,"n":2}]}
  *
- * - `v`  schema version; `t` when the run started (UTC ISO-8601)
- * - `r`  one entry per check: `id`, `s` status, `t` when it was checked, `ms` response time or
- *   null, `e` error text (already redacted) or null, optional `code` (HTTP status) and `n`
- *   (attempts, when more than one).
+ * and written to disk as ONE compact columnar line (schema version 2):
+ *
+ *   {"v":2,"t":"2026-11-24T10:05:00.000Z","id":["api","web"],"s":"ud","ms":[84,null],"dt":[0,3],"code":[200,null],"e":{"1":"connection refused"},"n":{"1":2}}
+ *
+ * - `t`     when the run started (UTC ISO-8601, ms)
+ * - `id`    the check ids of the run, in order; every other column follows this order
+ * - `s`     one letter per check: u up, w degraded, d down, m maintenance
+ * - `ms`    response times in whole milliseconds, or null
+ * - `dt`    optional: when each check's final attempt started, in whole seconds after `t`
+ *           (omitted when every check started within the run's first second)
+ * - `code`  optional: HTTP status codes, or null
+ * - `e`     optional: errors (redacted) by column index; absent means null
+ * - `n`     optional: attempts by column index, when more than one
+ *
+ * The columns repeat from one line to the next (ids, statuses, codes), so git stores a new line
+ * as a few copy instructions plus the response times: see "Benchmarks" in README.md.
+ * Both versions are read; version 2 is written.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult, CheckStatus } from '../checks/types.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { SAMPLES_DIR, dayFile, dayOfFile, utcDay } from './layout.ts';
+import { coveredDays } from './rollup-format.ts';
+import type { Shard } from './shard.ts';
 
+/** Version of the in-memory run record (and of the verbose line format). */
 export const STORE_VERSION = 1;
+/** Version of the compact line format that `appendRun` writes. */
+export const LINE_VERSION = 2;
 
 const STATUSES: ReadonlySet<string> = new Set<CheckStatus>(['up', 'degraded', 'down', 'maintenance']);
+const LETTER: Record<CheckStatus, string> = { up: 'u', degraded: 'w', down: 'd', maintenance: 'm' };
+const FROM_LETTER: Record<string, CheckStatus> = { u: 'up', w: 'degraded', d: 'down', m: 'maintenance' };
 
 export interface StoredResult {
   id: string;
@@ -34,6 +54,19 @@ export interface RunRecord {
   v: typeof STORE_VERSION;
   t: string;
   r: StoredResult[];
+}
+
+/** The compact line written to disk. */
+export interface CompactRunLine {
+  v: typeof LINE_VERSION;
+  t: string;
+  id: string[];
+  s: string;
+  ms: (number | null)[];
+  dt?: number[];
+  code?: (number | null)[];
+  e?: Record<string, string>;
+  n?: Record<string, number>;
 }
 
 /** A sample as the model reads it. */
@@ -67,25 +100,77 @@ export function toRunRecord(startedAt: Date, results: CheckResult[]): RunRecord 
   };
 }
 
-/**
- * Appends one run to the day file of its start time. The file is rewritten atomically
- * (temp file + rename), so a crash leaves the previous content intact.
- * Returns the path written, relative to the status repo.
- */
-export async function appendRun(dir: string, record: RunRecord): Promise<string> {
-  const file = dayFile(dir, utcDay(Date.parse(record.t)));
-  let existing = '';
-  try {
-    existing = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
-  if (existing !== '' && !existing.endsWith('\n')) existing += '\n';
-  await writeFileAtomic(file, `${existing}${JSON.stringify(record)}\n`);
-  return path.relative(dir, file);
+/** The compact (version 2) line of a run, without the newline. */
+export function encodeRunLine(record: RunRecord): string {
+  const t0 = Date.parse(record.t);
+  const line: CompactRunLine = {
+    v: LINE_VERSION,
+    t: new Date(t0).toISOString(),
+    id: record.r.map((r) => r.id),
+    s: record.r.map((r) => LETTER[r.s]).join(''),
+    ms: record.r.map((r) => (r.ms === null ? null : Math.round(r.ms))),
+  };
+  const dt = record.r.map((r) => Math.floor((Date.parse(r.t) - t0) / 1000));
+  if (dt.some((x) => x !== 0)) line.dt = dt;
+  if (record.r.some((r) => r.code !== undefined)) line.code = record.r.map((r) => r.code ?? null);
+  const e: Record<string, string> = {};
+  const n: Record<string, number> = {};
+  record.r.forEach((r, i) => {
+    if (r.e !== null) e[i] = r.e;
+    if (r.n !== undefined && r.n > 1) n[i] = r.n;
+  });
+  if (Object.keys(e).length) line.e = e;
+  if (Object.keys(n).length) line.n = n;
+  return JSON.stringify(line);
 }
 
-/** Parses one line of a day file; returns the record or a reason. */
+async function readIfExists(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    throw err;
+  }
+}
+
+export interface AppendOptions {
+  /** Write to this shard's own day file. */
+  shard?: Shard | null;
+}
+
+/**
+ * Appends one run to the day file of its start time (its shard's, with `shard`). The file is
+ * rewritten atomically (temp file + fsync + rename), so a crash at any moment leaves either the
+ * previous content or the new one. Returns the path written, relative to the status repo.
+ */
+export async function appendRun(dir: string, record: RunRecord, opts: AppendOptions = {}): Promise<string> {
+  const [file] = await appendRuns(dir, [record], opts);
+  return file as string;
+}
+
+/**
+ * Bulk write (imports, backfills): appends many runs with ONE atomic rewrite per day file, in
+ * time order. Returns the files written, relative to the status repo.
+ */
+export async function appendRuns(dir: string, records: readonly RunRecord[], opts: AppendOptions = {}): Promise<string[]> {
+  const byFile = new Map<string, RunRecord[]>();
+  for (const rec of [...records].sort((a, b) => Date.parse(a.t) - Date.parse(b.t))) {
+    const file = dayFile(dir, utcDay(Date.parse(rec.t)), opts.shard);
+    let list = byFile.get(file);
+    if (!list) byFile.set(file, (list = []));
+    list.push(rec);
+  }
+  const written: string[] = [];
+  for (const [file, recs] of byFile) {
+    let existing = await readIfExists(file);
+    if (existing !== '' && !existing.endsWith('\n')) existing += '\n';
+    await writeFileAtomic(file, `${existing}${recs.map((r) => `${encodeRunLine(r)}\n`).join('')}`);
+    written.push(path.relative(dir, file));
+  }
+  return written;
+}
+
+/** Parses one line of a day file (version 1 or 2) into a run record, or returns a reason. */
 export function parseRunLine(line: string): RunRecord | string {
   let value: unknown;
   try {
@@ -93,16 +178,66 @@ export function parseRunLine(line: string): RunRecord | string {
   } catch (err) {
     return `invalid JSON: ${(err as Error).message}`;
   }
-  if (typeof value !== 'object' || value === null) return 'expected a run record object';
-  const rec = value as Partial<RunRecord>;
-  if (rec.v !== STORE_VERSION) return `unsupported schema version ${JSON.stringify(rec.v)} (expected ${STORE_VERSION})`;
-  if (typeof rec.t !== 'string' || Number.isNaN(Date.parse(rec.t))) return 'field "t": expected an ISO-8601 time';
-  if (!Array.isArray(rec.r)) return 'field "r": expected an array of results';
-  for (const [i, r] of rec.r.entries()) {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a run record object';
+  const rec = value as Record<string, unknown>;
+  if (typeof rec['t'] !== 'string' || Number.isNaN(Date.parse(rec['t']))) return 'field "t": expected an ISO-8601 time';
+  if (rec['v'] === LINE_VERSION) return parseCompact(rec as Partial<CompactRunLine> & { t: string });
+  if (rec['v'] !== STORE_VERSION) return `unsupported schema version ${JSON.stringify(rec['v'])} (expected ${STORE_VERSION} or ${LINE_VERSION})`;
+  if (!Array.isArray(rec['r'])) return 'field "r": expected an array of results';
+  for (const [i, r] of (rec['r'] as unknown[]).entries()) {
     const problem = resultProblem(r);
     if (problem) return `r[${i}]: ${problem}`;
   }
-  return rec as RunRecord;
+  return rec as unknown as RunRecord;
+}
+
+function parseCompact(rec: Partial<CompactRunLine> & { t: string }): RunRecord | string {
+  const ids = rec.id;
+  if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' && id !== '')) return 'field "id": expected an array of check ids';
+  const n = ids.length;
+  if (typeof rec.s !== 'string' || rec.s.length !== n || ![...rec.s].every((c) => c in FROM_LETTER)) {
+    return `field "s": expected ${n} status letters (u, w, d, m)`;
+  }
+  const column = <T>(name: string, value: unknown, ok: (x: unknown) => x is T, optional: boolean): T[] | string | undefined => {
+    if (value === undefined && optional) return undefined;
+    if (!Array.isArray(value) || value.length !== n || !value.every(ok)) return `field "${name}": expected an array of ${n} values`;
+    return value as T[];
+  };
+  const ms = column('ms', rec.ms, (x): x is number | null => x === null || (typeof x === 'number' && x >= 0), false);
+  if (typeof ms === 'string') return ms;
+  const dt = column('dt', rec.dt, (x): x is number => typeof x === 'number' && Number.isInteger(x), true);
+  if (typeof dt === 'string') return dt;
+  const code = column('code', rec.code, (x): x is number | null => x === null || (typeof x === 'number' && Number.isInteger(x)), true);
+  if (typeof code === 'string') return code;
+  const sparse = (name: string, value: unknown, ok: (x: unknown) => boolean): string | null => {
+    if (value === undefined) return null;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return `field "${name}": expected an object by column index`;
+    for (const [k, v] of Object.entries(value)) {
+      if (!/^\d+$/.test(k) || Number(k) >= n || !ok(v)) return `field "${name}": bad entry ${JSON.stringify(k)}`;
+    }
+    return null;
+  };
+  const eProblem = sparse('e', rec.e, (x) => typeof x === 'string');
+  if (eProblem) return eProblem;
+  const nProblem = sparse('n', rec.n, (x) => typeof x === 'number' && Number.isInteger(x) && x > 1);
+  if (nProblem) return nProblem;
+  const t0 = Date.parse(rec.t);
+  const t = new Date(t0).toISOString();
+  const r: StoredResult[] = ids.map((id, i) => {
+    const out: StoredResult = {
+      id,
+      s: FROM_LETTER[rec.s?.[i] as string] as CheckStatus,
+      t: dt && dt[i] ? new Date(t0 + (dt[i] as number) * 1000).toISOString() : t,
+      ms: ms?.[i] ?? null,
+      e: rec.e?.[i] ?? null,
+    };
+    const c = code?.[i];
+    if (c !== undefined && c !== null) out.code = c;
+    const attempts = rec.n?.[i];
+    if (attempts !== undefined) out.n = attempts;
+    return out;
+  });
+  return { v: STORE_VERSION, t, r };
 }
 
 function resultProblem(r: unknown): string | null {
@@ -116,8 +251,14 @@ function resultProblem(r: unknown): string | null {
   return null;
 }
 
-/** Lists the day files under data/samples, oldest first, with their day. */
-export async function listDayFiles(dir: string): Promise<{ day: string; file: string }[]> {
+export interface DayFile {
+  day: string;
+  /** Absolute path. */
+  file: string;
+}
+
+/** Lists the day files under data/samples (every shard), oldest day first. Temp files are skipped. */
+export async function listDayFiles(dir: string): Promise<DayFile[]> {
   const root = path.join(dir, SAMPLES_DIR);
   let entries: string[];
   try {
@@ -126,7 +267,7 @@ export async function listDayFiles(dir: string): Promise<{ day: string; file: st
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  const files: { day: string; file: string }[] = [];
+  const files: DayFile[] = [];
   for (const rel of entries) {
     const day = dayOfFile(rel);
     if (day) files.push({ day, file: path.join(root, rel) });
@@ -134,19 +275,15 @@ export async function listDayFiles(dir: string): Promise<{ day: string; file: st
   return files.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : a.file.localeCompare(b.file)));
 }
 
-/**
- * Reads every sample from `sinceMs` on (whole UTC days). A corrupt line or file is reported in
- * `problems` and skipped; everything else is still returned.
- */
-export async function readSamples(
-  dir: string,
-  opts: { sinceMs?: number } = {},
-): Promise<{ samples: Sample[]; problems: StoreProblem[] }> {
-  const sinceDay = opts.sinceMs === undefined ? '' : utcDay(opts.sinceMs);
+export function toSample(r: StoredResult): Sample {
+  return { id: r.id, status: r.s, at: Date.parse(r.t), responseTimeMs: r.ms, error: r.e, statusCode: r.code ?? null };
+}
+
+/** Reads the samples of the given day files; bad lines and files are reported and skipped. */
+export async function readDayFiles(dir: string, files: readonly DayFile[]): Promise<{ samples: Sample[]; problems: StoreProblem[] }> {
   const samples: Sample[] = [];
   const problems: StoreProblem[] = [];
-  for (const { day, file } of await listDayFiles(dir)) {
-    if (day < sinceDay) continue;
+  for (const { file } of files) {
     const rel = path.relative(dir, file);
     let text: string;
     try {
@@ -155,25 +292,37 @@ export async function readSamples(
       problems.push({ file: rel, line: null, message: `unreadable: ${(err as Error).message}` });
       continue;
     }
-    const lines = text.split('\n');
-    lines.forEach((line, i) => {
+    text.split('\n').forEach((line, i) => {
       if (line.trim() === '') return;
       const rec = parseRunLine(line);
       if (typeof rec === 'string') {
         problems.push({ file: rel, line: i + 1, message: rec });
         return;
       }
-      for (const r of rec.r) {
-        samples.push({
-          id: r.id,
-          status: r.s,
-          at: Date.parse(r.t),
-          responseTimeMs: r.ms,
-          error: r.e,
-          statusCode: r.code ?? null,
-        });
-      }
+      for (const r of rec.r) samples.push(toSample(r));
     });
   }
   return { samples, problems };
+}
+
+export interface ReadSamplesOptions {
+  /** Read whole UTC days from this instant on. */
+  sinceMs?: number;
+  /**
+   * Days already compacted into rollups: their raw files (left by a crash between writing the
+   * rollup and deleting the raw day) are ignored. Read from data/rollups when not given.
+   */
+  coveredDays?: ReadonlySet<string>;
+}
+
+/**
+ * Reads every raw sample from `sinceMs` on (whole UTC days), merging every shard of a day and
+ * skipping days that rollups cover. A corrupt line or file is reported in `problems` and skipped;
+ * everything else is still returned.
+ */
+export async function readSamples(dir: string, opts: ReadSamplesOptions = {}): Promise<{ samples: Sample[]; problems: StoreProblem[] }> {
+  const sinceDay = opts.sinceMs === undefined ? '' : utcDay(opts.sinceMs);
+  const covered = opts.coveredDays ?? (await coveredDays(dir));
+  const files = (await listDayFiles(dir)).filter((f) => f.day >= sinceDay && !covered.has(f.day));
+  return readDayFiles(dir, files);
 }

@@ -1,17 +1,23 @@
+import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
+import { removeTempFiles } from '../../store/atomic.ts';
+import { DATA_DIR } from '../../store/layout.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
 import { warnConfig } from '../output.ts';
 import { runRound } from '../round.ts';
+import { SHARD_OPTION, shardConfig, shardOption } from '../shard.ts';
 
 export const check: Command = {
   summary: 'Run every check once and append the results to data/',
-  usage: 'cairn check [--dir <status-repo>] [--json] [--no-write]',
+  usage: 'cairn check [--dir <status-repo>] [--json] [--no-write] [--shard i/n]',
   async run(args, out) {
-    const { values } = parse(args, { ...DIR_OPTION, json: { type: 'boolean' }, 'no-write': { type: 'boolean' } });
-    const config = await loadConfig(statusDir(values.dir));
+    const { values } = parse(args, { ...DIR_OPTION, ...SHARD_OPTION, json: { type: 'boolean' }, 'no-write': { type: 'boolean' } });
+    const shard = shardOption(values.shard);
+    const config = shardConfig(await loadConfig(statusDir(values.dir)), shard);
     warnConfig(out, config.warnings);
-    const { results } = await runRound(config, out, { write: !values['no-write'] });
+    if (!values['no-write']) await removeTempFiles(path.join(config.dir, DATA_DIR));
+    const { results } = await runRound(config, out, { write: !values['no-write'], shard });
     if (values.json) {
       const byId = new Map(config.checks.map((c) => [c.id, c]));
       const rows = results.map((r) => ({

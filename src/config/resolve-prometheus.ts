@@ -1,0 +1,217 @@
+/**
+ * `prometheus:`, `slos:` and `capacity:` of cairn.yaml, resolved: defaults applied, endpoints and
+ * components referenced by id checked (an error at the field that names an unknown one).
+ */
+import type { Problems } from './problems.ts';
+import type { CapacityConfig, PrometheusEndpointConfig, SloConfig } from './schema.ts';
+import type { ValidFile } from './resolve.ts';
+import type { ResolvedComponent, SourceLocation } from './types.ts';
+
+export type PrometheusAuth =
+  | { type: 'none' }
+  | { type: 'bearer'; token: string }
+  | { type: 'basic'; username: string; password: string };
+
+export interface PrometheusEndpointSettings {
+  id: string;
+  /** Base URL with any path prefix, without a trailing slash; the API is `${url}/api/v1`. */
+  url: string;
+  auth: PrometheusAuth;
+  headers: Record<string, string>;
+  timeoutMs: number;
+  /** Whether firing alerts are read from this endpoint. */
+  alerts: boolean;
+  /** Alert label whose value names a component. */
+  alertLabel: string;
+}
+
+/** A compliance window: rolling (the last `ms`) or the current calendar month (UTC). */
+export type SloWindow = { kind: 'rolling'; ms: number; label: string } | { kind: 'month'; label: 'month' };
+
+export type SliSpec =
+  | { kind: 'ratio'; errors: string | null; good: string | null; total: string }
+  | { kind: 'gauge'; selector: string }
+  | { kind: 'latency'; metric: string; le: string };
+
+export interface SloSpec {
+  id: string;
+  name: string;
+  description: string | null;
+  component: string;
+  endpoint: string;
+  /** Objective in percent, e.g. 99.9. */
+  target: number;
+  /** The first window drives the budget, burn-down and exhaustion shown first. */
+  windows: SloWindow[];
+  sli: SliSpec;
+  source: SourceLocation;
+}
+
+export type CapacityType = 'cpu' | 'memory' | 'disk' | 'custom';
+export type FitMethod = 'least-squares' | 'theil-sen';
+
+export interface CapacitySpec {
+  id: string;
+  name: string;
+  component: string;
+  endpoint: string;
+  type: CapacityType;
+  query: string;
+  unit: string;
+  direction: 'up' | 'down';
+  warning: number;
+  critical: number;
+  lookbackMs: number;
+  method: FitMethod;
+  horizonMs: number;
+  resolutionMs: number;
+  source: SourceLocation;
+}
+
+export interface PrometheusSettings {
+  endpoints: PrometheusEndpointSettings[];
+  slos: SloSpec[];
+  capacity: CapacitySpec[];
+}
+
+const DAY = 86_400_000;
+export const PROMETHEUS_DEFAULTS = { timeoutMs: 30_000, alertLabel: 'component' } as const;
+export const DEFAULT_SLO_WINDOWS: SloWindow[] = [
+  { kind: 'rolling', ms: 30 * DAY, label: '30d' },
+  { kind: 'month', label: 'month' },
+];
+/** Default thresholds by resource type (percent), from common practice. */
+export const CAPACITY_THRESHOLDS: Record<Exclude<CapacityType, 'custom'>, { warning: number; critical: number }> = {
+  cpu: { warning: 80, critical: 95 },
+  memory: { warning: 85, critical: 95 },
+  disk: { warning: 90, critical: 95 },
+};
+export const CAPACITY_DEFAULTS = { lookbackMs: 30 * DAY, horizonMs: 365 * DAY, resolutionMs: 5 * 60_000, method: 'least-squares' } as const;
+
+/** `30d`, `12h`, `90m`: the shortest exact label of a duration. */
+export function durationLabel(ms: number): string {
+  for (const [unit, size] of [['d', DAY], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) {
+    if (ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+/** A bucket bound as the `le` label value: exporters write `1` or `1.0`; integers match both. */
+export function leLabel(le: number | string): string {
+  return String(le);
+}
+
+function resolveEndpoint(e: PrometheusEndpointConfig): PrometheusEndpointSettings {
+  const auth: PrometheusAuth = e.bearerToken
+    ? { type: 'bearer', token: e.bearerToken }
+    : e.basicAuth
+      ? { type: 'basic', username: e.basicAuth.username, password: e.basicAuth.password }
+      : { type: 'none' };
+  return {
+    id: e.id,
+    url: e.url.replace(/\/+$/, ''),
+    auth,
+    headers: e.headers ?? {},
+    timeoutMs: e.timeout ?? PROMETHEUS_DEFAULTS.timeoutMs,
+    alerts: e.alerts ?? true,
+    alertLabel: e.alertLabel ?? PROMETHEUS_DEFAULTS.alertLabel,
+  };
+}
+
+function resolveWindows(windows: SloConfig['windows']): SloWindow[] {
+  if (!windows) return DEFAULT_SLO_WINDOWS;
+  return windows.map((w) => (w === 'month' ? { kind: 'month', label: 'month' } : { kind: 'rolling', ms: w, label: durationLabel(w) }));
+}
+
+function resolveSli(sli: SloConfig['sli']): SliSpec {
+  if (sli.ratio) return { kind: 'ratio', errors: sli.ratio.errors ?? null, good: sli.ratio.good ?? null, total: sli.ratio.total };
+  if (sli.gauge !== undefined) return { kind: 'gauge', selector: sli.gauge };
+  const latency = sli.latency as NonNullable<SloConfig['sli']['latency']>;
+  return { kind: 'latency', metric: latency.metric, le: leLabel(latency.le) };
+}
+
+export function resolvePrometheus(files: readonly ValidFile[], components: readonly ResolvedComponent[], problems: Problems): PrometheusSettings {
+  const settings = files.find((f) => f.role === 'settings');
+  const out: PrometheusSettings = { endpoints: [], slos: [], capacity: [] };
+  if (!settings) return out;
+  const { config, locate } = settings;
+  const raw = config.prometheus === undefined ? [] : Array.isArray(config.prometheus) ? config.prometheus : [config.prometheus];
+  const endpointPath = (i: number, key: string) => (Array.isArray(config.prometheus) ? ['prometheus', i, key] : ['prometheus', key]);
+  raw.forEach((e, i) => {
+    if (out.endpoints.some((x) => x.id === e.id)) {
+      const p = endpointPath(i, 'id');
+      problems.error(locate(p), p.join('.').replace(/\.(\d+)\./g, '[$1].'), `duplicate prometheus endpoint id "${e.id}"`);
+      return;
+    }
+    out.endpoints.push(resolveEndpoint(e));
+  });
+  const known = new Set(components.map((c) => c.id));
+  const endpointIds = out.endpoints.map((e) => e.id);
+
+  const refs = (section: 'slos' | 'capacity', i: number, item: { component: string; prometheus?: string | undefined }): string => {
+    if (!known.has(item.component)) {
+      problems.error(locate([section, i, 'component']), `${section}[${i}].component`, `unknown component "${item.component}" (known: ${[...known].join(', ') || 'none'})`);
+    }
+    if (endpointIds.length === 0) {
+      problems.error(locate([section, i]), `${section}[${i}]`, 'expected a "prometheus:" endpoint in cairn.yaml to query');
+      return '';
+    }
+    const endpoint = item.prometheus ?? (endpointIds[0] as string);
+    if (!endpointIds.includes(endpoint)) {
+      problems.error(locate([section, i, 'prometheus']), `${section}[${i}].prometheus`, `unknown prometheus endpoint "${endpoint}" (known: ${endpointIds.join(', ')})`);
+    }
+    return endpoint;
+  };
+  const seen = new Set<string>();
+  const unique = (section: 'slos' | 'capacity', i: number, id: string): boolean => {
+    const key = `${section}:${id}`;
+    if (seen.has(key)) {
+      problems.error(locate([section, i, 'id']), `${section}[${i}].id`, `duplicate ${section === 'slos' ? 'SLO' : 'capacity'} id "${id}"`);
+      return false;
+    }
+    seen.add(key);
+    return true;
+  };
+
+  (config.slos ?? []).forEach((s, i) => {
+    const endpoint = refs('slos', i, s);
+    if (!unique('slos', i, s.id)) return;
+    out.slos.push({
+      id: s.id,
+      name: s.name ?? s.id,
+      description: s.description ?? null,
+      component: s.component,
+      endpoint,
+      target: s.target,
+      windows: resolveWindows(s.windows),
+      sli: resolveSli(s.sli),
+      source: locate(['slos', i]),
+    });
+  });
+
+  (config.capacity ?? []).forEach((c: CapacityConfig, i) => {
+    const endpoint = refs('capacity', i, c);
+    if (!unique('capacity', i, c.id)) return;
+    const type = c.type ?? 'custom';
+    const defaults = type === 'custom' || c.direction === 'down' ? null : CAPACITY_THRESHOLDS[type];
+    out.capacity.push({
+      id: c.id,
+      name: c.name ?? c.id,
+      component: c.component,
+      endpoint,
+      type,
+      query: c.query,
+      unit: c.unit ?? (type === 'custom' ? '' : '%'),
+      direction: c.direction ?? 'up',
+      // The schema requires both thresholds where no default exists.
+      warning: c.warning ?? defaults?.warning ?? 0,
+      critical: c.critical ?? defaults?.critical ?? 0,
+      lookbackMs: c.lookback ?? CAPACITY_DEFAULTS.lookbackMs,
+      method: c.method ?? CAPACITY_DEFAULTS.method,
+      horizonMs: c.horizon ?? CAPACITY_DEFAULTS.horizonMs,
+      resolutionMs: c.resolution ?? CAPACITY_DEFAULTS.resolutionMs,
+      source: locate(['capacity', i]),
+    });
+  });
+  return out;
+}

@@ -1,0 +1,62 @@
+/**
+ * The SLO part of the status model: the figures of the latest SLO snapshot (data/slo/latest.json,
+ * written by `cairn slo`), passed through per component, with whether they are current. The
+ * model never queries Prometheus; every figure was computed when the snapshot was taken.
+ */
+import type { AlertEntry, CapacityEntry, SloEntry, SloSnapshot } from '../prometheus/types.ts';
+
+export interface ComponentSlo {
+  slos: SloEntry[];
+  capacity: CapacityEntry[];
+  alerts: AlertEntry[];
+}
+
+export interface SloModel {
+  /** When the snapshot was taken. */
+  generatedAt: string;
+  /** The snapshot is older than the max gap: the page says "SLO data as of …". */
+  stale: boolean;
+  /** Every figure of the snapshot was computed by its run (none kept from an earlier one). */
+  complete: boolean;
+  /** What failed in the snapshot's run, redacted. */
+  failures: string[];
+  /** Warnings of partial responses, redacted. */
+  warnings: string[];
+  /** Components with at least one SLO, capacity resource or firing alert. */
+  byComponent: Record<string, ComponentSlo>;
+}
+
+/** An entry whose figures were not computed by the snapshot's own run, or not at all. */
+export function isStale(entry: { asOf: string | null; error: string | null }, generatedAt: string): boolean {
+  return entry.error !== null || entry.asOf !== generatedAt;
+}
+
+/** A share as a percentage truncated (never rounded up) to `decimals`: 0.99999 → "99.99" at 2. */
+export function truncatedShare(fraction: number, decimals = 2): string {
+  const scale = 10 ** decimals;
+  // The 1e-9 guard keeps binary noise (0.9995 stored as 0.99949999…) from dropping a digit.
+  const scaled = Math.floor(fraction * 100 * scale + 1e-9);
+  return (scaled / scale).toFixed(decimals);
+}
+
+export function sloModel(snapshot: SloSnapshot | null | undefined, components: readonly string[], now: number, staleAfterMs: number): SloModel | null {
+  if (!snapshot) return null;
+  const known = new Set(components);
+  const byComponent: Record<string, ComponentSlo> = {};
+  const slot = (id: string): ComponentSlo | null => {
+    if (!known.has(id)) return null;
+    return (byComponent[id] ??= { slos: [], capacity: [], alerts: [] });
+  };
+  for (const s of snapshot.slos) slot(s.component)?.slos.push(s);
+  for (const c of snapshot.capacity) slot(c.component)?.capacity.push(c);
+  for (const a of snapshot.alerts.firing) slot(a.component)?.alerts.push(a);
+  const failures = snapshot.endpoints.flatMap((e) => e.errors);
+  return {
+    generatedAt: snapshot.generatedAt,
+    stale: now - Date.parse(snapshot.generatedAt) > staleAfterMs,
+    complete: snapshot.complete,
+    failures,
+    warnings: snapshot.endpoints.flatMap((e) => e.warnings),
+    byComponent,
+  };
+}

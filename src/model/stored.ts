@@ -1,0 +1,77 @@
+/**
+ * The timeline of one check from the store: rollup days (compacted) followed by raw samples.
+ *
+ * A rollup line holds the day's segments, computed at compaction with the same gap rule; the
+ * raw part is computed here from the raw samples, starting with the last compacted sample (the
+ * rollup's `last`), whose hold may run into the first raw day. The result equals what the raw
+ * samples alone gave before compaction.
+ */
+import type { RollupRecord } from '../store/rollup-format.ts';
+import { LETTER_STATUS } from '../store/rollup-format.ts';
+import type { Sample } from '../store/samples.ts';
+import type { CheckStatus } from '../checks/types.ts';
+import { type Histogram, decodeHistogram, mergeHistograms, quantile } from '../store/histogram.ts';
+import { type Segment, checkSegments } from './timeline.ts';
+
+const DAY_MS = 86_400_000;
+
+function push(out: Segment[], s: Segment): void {
+  const last = out[out.length - 1];
+  if (last && last.status === s.status && last.end === s.start) last.end = s.end;
+  else out.push({ ...s });
+}
+
+export interface StoredTimeline {
+  segments: Segment[];
+  /** The check's last sample: the newest raw one, else the last compacted one. */
+  last: Sample | null;
+}
+
+/**
+ * `samples`: the check's raw samples, sorted by time; `rollups`: its rollup lines, sorted by day.
+ */
+export function storedTimeline(samples: readonly Sample[], rollups: readonly RollupRecord[], maxGapMs: number, now: number): StoredTimeline {
+  if (rollups.length === 0) return { segments: checkSegments(samples, maxGapMs, now), last: samples[samples.length - 1] ?? null };
+  const out: Segment[] = [];
+  for (const r of rollups) {
+    const start = Date.parse(`${r.d}T00:00:00.000Z`);
+    for (const [a, b, letter] of r.seg) {
+      const s = start + a;
+      const e = Math.min(start + b, now);
+      if (e > s) push(out, { start: s, end: e, status: LETTER_STATUS[letter] as CheckStatus });
+    }
+  }
+  const lastRollup = rollups[rollups.length - 1] as RollupRecord;
+  const boundary = Date.parse(`${lastRollup.d}T00:00:00.000Z`) + DAY_MS;
+  const l = lastRollup.last;
+  const carry: Sample = { id: '', status: l.s, at: Date.parse(l.t), responseTimeMs: l.ms, error: l.e, statusCode: l.code ?? null };
+  const raw = samples.filter((s) => s.at >= boundary);
+  for (const s of checkSegments([carry, ...raw], maxGapMs, now)) {
+    const start = Math.max(s.start, boundary);
+    if (s.end > start) push(out, { start, end: s.end, status: s.status });
+  }
+  const newest = raw[raw.length - 1];
+  return { segments: out, last: newest ?? { ...carry, id: lastRollup.id } };
+}
+
+export interface LatencyPercentiles {
+  samples: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+}
+
+/**
+ * Latency percentiles over any span of compacted days (a week, a month, a year): the days'
+ * histograms add up, and each percentile is within 1% of the exact one.
+ */
+export function rollupLatency(rollups: readonly RollupRecord[]): LatencyPercentiles {
+  const hs: Histogram[] = [];
+  for (const r of rollups) {
+    if (r.lat === null) continue;
+    const h = decodeHistogram(r.lat);
+    if (typeof h !== 'string') hs.push(h);
+  }
+  const all = mergeHistograms(...hs);
+  return { samples: all.count, p50: quantile(all, 50), p95: quantile(all, 95), p99: quantile(all, 99) };
+}

@@ -1,0 +1,60 @@
+/** Email over SMTP with nodemailer: a text part and an HTML part, the severity in the subject. */
+import nodemailer from 'nodemailer';
+import type { ChannelSettings } from '../../config/notify-types.ts';
+import type { Channel } from '../channel.ts';
+import type { DeliveryOutcome } from '../delivery.ts';
+import type { NotificationEvent } from '../events.ts';
+import { html, plainText, statusWord, titleOf, type SiteInfo } from '../format.ts';
+
+type Settings = Extract<ChannelSettings, { type: 'email' }>;
+
+export function emailMessage(event: NotificationEvent, site: SiteInfo, settings: Pick<Settings, 'from' | 'to'>, now?: number) {
+  return {
+    from: settings.from,
+    to: settings.to,
+    subject: `[${site.title}] ${statusWord(event)}: ${titleOf(event, now)}`,
+    text: plainText(event, site, now),
+    html: html(event, site, now),
+    headers: { 'X-Cairn-Event': event.type, 'X-Cairn-Alert': event.key },
+  };
+}
+
+/** SMTP 4xx replies and dropped connections are worth another try; 5xx are not. */
+function retryable(err: unknown): boolean {
+  const e = err as { responseCode?: number; code?: string };
+  if (typeof e.responseCode === 'number') return e.responseCode >= 400 && e.responseCode < 500;
+  return ['ECONNECTION', 'ECONNREFUSED', 'ECONNRESET', 'ESOCKET', 'EDNS'].includes(e.code ?? '');
+}
+
+export function emailChannel(settings: Settings): Channel {
+  return {
+    name: settings.name,
+    type: 'email',
+    async send(event, ctx): Promise<DeliveryOutcome> {
+      const transport = nodemailer.createTransport({
+        host: settings.host,
+        port: settings.port,
+        secure: settings.secure,
+        ...(settings.user !== null ? { auth: { user: settings.user, pass: settings.pass ?? '' } } : {}),
+        connectionTimeout: settings.timeoutMs,
+        greetingTimeout: settings.timeoutMs,
+        socketTimeout: settings.timeoutMs,
+      });
+      const message = emailMessage(event, ctx.site, settings, ctx.env.now());
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const info = await transport.sendMail(message);
+            return { status: 'sent', attempts: attempt, detail: `accepted by ${settings.host}: ${String(info.response ?? '').slice(0, 120)}` };
+          } catch (err) {
+            const text = err instanceof Error ? err.message : String(err);
+            if (!retryable(err) || attempt > settings.retries) return { status: 'failed', attempts: attempt, detail: text };
+            await ctx.env.sleep(Math.min(ctx.env.maxDelayMs, ctx.env.baseDelayMs * 2 ** (attempt - 1)));
+          }
+        }
+      } finally {
+        transport.close();
+      }
+    },
+  };
+}

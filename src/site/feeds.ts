@@ -1,0 +1,165 @@
+/**
+ * Feeds of incidents and maintenance (Atom 1.0 and RSS 2.0) and an iCalendar file of maintenance
+ * windows, from the model. Text is escaped, never interpreted: an incident update that quotes HTML
+ * shows as text in a feed reader.
+ */
+import type { StatusModel } from '../model/model.ts';
+import type { MaintenanceModel } from '../model/maintenance.ts';
+import { stableId } from './statuspage.ts';
+
+const escapeXml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+
+interface FeedEntry {
+  id: string;
+  title: string;
+  link: string;
+  updated: string;
+  published: string;
+  summary: string;
+}
+
+/** Absolute when the page has a base URL; otherwise paths from the site root. */
+function linker(model: StatusModel, base: string): (path: string) => string {
+  const root = (model.site.baseUrl ?? base).replace(/\/?$/, '/');
+  return (path) => `${root}${path.replace(/^\//, '')}`;
+}
+
+function maintenanceSummary(m: MaintenanceModel, names: Map<string, string>): string {
+  const affects = m.components.map((c) => names.get(c) ?? c).join(', ');
+  return `${m.description ? `${m.description} ` : ''}From ${m.start} to ${m.end}. Affects ${affects}.`;
+}
+
+export function feedEntries(model: StatusModel, base: string): FeedEntry[] {
+  const link = linker(model, base);
+  const names = new Map(model.components.map((c) => [c.id, c.name]));
+  const incidents = model.incidents.slice(0, 50).map((i) => ({
+    id: `urn:cairn:incident:${i.id}`,
+    title: `${i.resolvedAt ? '[Resolved] ' : ''}${i.title}`,
+    link: link(`incidents/${i.id}/`),
+    updated: i.updates[0]?.at ?? i.detectedAt,
+    published: i.detectedAt,
+    summary: i.updates.map((u) => `${u.status}: ${u.text} (${u.at})`).join('\n'),
+  }));
+  const maintenance = [...model.maintenance.upcoming, ...model.maintenance.active, ...model.maintenance.past.slice(0, 20)].map((m) => ({
+    id: `urn:cairn:maintenance:${m.id}`,
+    title: `[Maintenance] ${m.title}`,
+    link: link('maintenance/'),
+    updated: m.start,
+    published: m.start,
+    summary: maintenanceSummary(m, names),
+  }));
+  return [...incidents, ...maintenance].sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
+}
+
+export function atomFeed(model: StatusModel, base: string): string {
+  const link = linker(model, base);
+  const entries = feedEntries(model, base);
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<feed xmlns="http://www.w3.org/2005/Atom">',
+    `  <title>${escapeXml(model.site.title)}: incidents and maintenance</title>`,
+    `  <id>urn:cairn:feed:${stableId(`page:${model.site.title}`)}</id>`,
+    `  <link rel="alternate" type="text/html" href="${escapeXml(link(''))}"/>`,
+    `  <link rel="self" type="application/atom+xml" href="${escapeXml(link('feed.atom'))}"/>`,
+    `  <updated>${entries[0]?.updated ?? model.generatedAt}</updated>`,
+    '  <generator>Cairn</generator>',
+    ...entries.map((e) =>
+      [
+        '  <entry>',
+        `    <title>${escapeXml(e.title)}</title>`,
+        `    <id>${escapeXml(e.id)}</id>`,
+        `    <link rel="alternate" type="text/html" href="${escapeXml(e.link)}"/>`,
+        `    <published>${e.published}</published>`,
+        `    <updated>${e.updated}</updated>`,
+        `    <author><name>${escapeXml(model.site.title)}</name></author>`,
+        `    <summary type="text">${escapeXml(e.summary)}</summary>`,
+        '  </entry>',
+      ].join('\n'),
+    ),
+    '</feed>',
+    '',
+  ].join('\n');
+}
+
+export function rssFeed(model: StatusModel, base: string): string {
+  const link = linker(model, base);
+  const rfc822 = (iso: string) => new Date(iso).toUTCString();
+  const entries = feedEntries(model, base);
+  return [
+    '<?xml version="1.0" encoding="utf-8"?>',
+    '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
+    '  <channel>',
+    `    <title>${escapeXml(model.site.title)}: incidents and maintenance</title>`,
+    `    <link>${escapeXml(link(''))}</link>`,
+    `    <description>${escapeXml(model.site.description ?? `Incidents and maintenance of ${model.site.title}`)}</description>`,
+    `    <atom:link href="${escapeXml(link('feed.rss'))}" rel="self" type="application/rss+xml"/>`,
+    `    <lastBuildDate>${rfc822(model.generatedAt)}</lastBuildDate>`,
+    '    <generator>Cairn</generator>',
+    ...entries.map((e) =>
+      [
+        '    <item>',
+        `      <title>${escapeXml(e.title)}</title>`,
+        `      <link>${escapeXml(e.link)}</link>`,
+        `      <guid isPermaLink="false">${escapeXml(e.id)}</guid>`,
+        `      <pubDate>${rfc822(e.updated)}</pubDate>`,
+        `      <description>${escapeXml(e.summary)}</description>`,
+        '    </item>',
+      ].join('\n'),
+    ),
+    '  </channel>',
+    '</rss>',
+    '',
+  ].join('\n');
+}
+
+/** RFC 5545 text escaping. */
+const icalText = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+const icalTime = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+/** Folds a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 sequence. */
+export function foldLine(line: string): string {
+  const out: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const ch of line) {
+    const n = Buffer.byteLength(ch);
+    if (octets + n > (out.length === 0 ? 75 : 74)) {
+      out.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += ch;
+    octets += n;
+  }
+  out.push(current);
+  return out.join('\r\n ');
+}
+
+export function maintenanceCalendar(model: StatusModel, base: string): string {
+  const link = linker(model, base);
+  const names = new Map(model.components.map((c) => [c.id, c.name]));
+  const all = [...model.maintenance.past, ...model.maintenance.active, ...model.maintenance.upcoming];
+  const stamp = icalTime(model.generatedAt);
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Cairn//Status page//EN',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    `X-WR-CALNAME:${icalText(`${model.site.title} maintenance`)}`,
+    ...all.flatMap((m) => [
+      'BEGIN:VEVENT',
+      `UID:${icalText(m.id)}@cairn`,
+      `DTSTAMP:${stamp}`,
+      `DTSTART:${icalTime(m.start)}`,
+      `DTEND:${icalTime(m.end)}`,
+      `SUMMARY:${icalText(`Maintenance: ${m.title}`)}`,
+      `DESCRIPTION:${icalText(maintenanceSummary(m, names))}`,
+      `URL:${link('maintenance/')}`,
+      'END:VEVENT',
+    ]),
+    'END:VCALENDAR',
+  ];
+  return `${lines.map(foldLine).join('\r\n')}\r\n`;
+}

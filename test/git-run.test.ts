@@ -1,0 +1,142 @@
+/** `cairn run` against real git: a bare remote, racing clones, a shallow clone. */
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStore } from '../src/store/store.ts';
+import { cairn } from './helpers.ts';
+
+let server: http.Server;
+let base: string;
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    res.statusCode = req.url === '/down' ? 503 : 200;
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=Seed', '-c', 'user.email=seed@example.com', ...args], { cwd, encoding: 'utf8' });
+}
+
+const ENV = { CAIRN_PUSH_JITTER_MS: '50' };
+
+/** A bare remote holding a status repo with three checks (the third one down with `broken`). */
+async function remote(opts: { broken?: boolean } = {}): Promise<{ bare: string; root: string }> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'cairn-git-'));
+  const bare = path.join(root, 'remote.git');
+  const seed = path.join(root, 'seed');
+  git(root, 'init', '-q', '--bare', '-b', 'main', bare);
+  await mkdir(path.join(seed, 'checks'), { recursive: true });
+  await writeFile(path.join(seed, 'cairn.yaml'), 'site:\n  title: Test\nstore:\n  git:\n    name: Status Bot\n    email: status-bot@example.com\n');
+  await writeFile(
+    path.join(seed, 'checks', 'web.yaml'),
+    `checks:\n  - id: home\n    kind: http\n    url: ${base}/\n  - id: api\n    kind: http\n    url: ${base}/api\n  - id: broken\n    kind: http\n    url: ${base}/${opts.broken ? 'down' : 'fine'}\n    retries: 0\n`,
+  );
+  git(root, 'init', '-q', '-b', 'main', seed);
+  git(seed, 'add', '-A');
+  git(seed, 'commit', '-q', '-m', 'seed');
+  git(seed, 'remote', 'add', 'origin', bare);
+  git(seed, 'push', '-q', '-u', 'origin', 'main');
+  return { bare, root };
+}
+
+async function clone(root: string, bare: string, name: string, ...flags: string[]): Promise<string> {
+  const dir = path.join(root, name);
+  git(root, 'clone', '-q', ...flags, `file://${bare}`, dir);
+  return dir;
+}
+
+/** Samples on the remote, read from a fresh clone. */
+async function remoteSamples(root: string, bare: string) {
+  const dir = await clone(root, bare, `check-${Math.random().toString(36).slice(2)}`);
+  const store = await readStore(dir);
+  expect(store.problems).toEqual([]);
+  return { dir, samples: store.samples };
+}
+
+describe('cairn run with git', () => {
+  it('two clones racing: both runs end up on the remote (union merge on rebase), no force-push', async () => {
+    const { bare, root } = await remote();
+    const a = await clone(root, bare, 'a');
+    const b = await clone(root, bare, 'b');
+
+    // Deterministic race: a commits without pushing, b pushes, then a's push is rejected and
+    // must fetch, rebase its append onto b's append of the same day file, and push.
+    expect((await cairn(['run', '--dir', a, '--no-push'], { env: ENV })).code).toBe(0);
+    const rb = await cairn(['run', '--dir', b], { env: { ...ENV, CAIRN_GIT_NAME: 'Env Bot' } });
+    expect(rb.code).toBe(0);
+    const ra = await cairn(['run', '--dir', a], { env: ENV });
+    expect(ra.stderr).toContain('push rejected');
+    expect(ra.stderr).toMatch(/Pushed to origin\/main after 2 attempts \(1 rebased, 0 replayed\)/);
+    expect(ra.code).toBe(0);
+
+    // Then three rounds at the same time.
+    for (let round = 0; round < 3; round++) {
+      const [x, y] = await Promise.all([cairn(['run', '--dir', a], { env: ENV }), cairn(['run', '--dir', b], { env: ENV })]);
+      expect([x.code, y.code, x.stderr + y.stderr]).toEqual([0, 0, expect.stringContaining('Pushed to origin/main')]);
+    }
+
+    const { dir, samples } = await remoteSamples(root, bare);
+    // 2 + 1 + 3 x 2 = 9 runs of 3 checks.
+    expect(samples).toHaveLength(27);
+    expect(samples.filter((s) => s.status === 'up')).toHaveLength(27);
+    // One commit per run, on a linear history: nothing was overwritten.
+    const log = git(dir, 'log', '--format=%an <%ae>|%s').trim().split('\n');
+    expect(log).toHaveLength(10);
+    expect(log.filter((l) => l.startsWith('Status Bot <status-bot@example.com>|3 up [skip ci]'))).toHaveLength(8);
+    expect(log.filter((l) => l.startsWith('Env Bot <status-bot@example.com>|3 up [skip ci]'))).toHaveLength(1);
+    expect(git(dir, 'rev-list', '--merges', '--count', 'HEAD').trim()).toBe('0');
+    expect(await readFile(path.join(dir, '.gitattributes'), 'utf8')).toContain('data/**/*.ndjson merge=union');
+    expect((await cairn(['verify', '--dir', dir])).code).toBe(0);
+  });
+
+  it('a file changed on both sides (auto-incident state) cannot be merged: the run is replayed on top, no sample lost', async () => {
+    const { bare, root } = await remote({ broken: true });
+    const a = await clone(root, bare, 'a');
+    const b = await clone(root, bare, 'b');
+    expect((await cairn(['run', '--dir', a, '--no-push'], { env: ENV })).code).toBe(0);
+    expect((await cairn(['run', '--dir', b], { env: ENV })).code).toBe(0);
+    const ra = await cairn(['run', '--dir', a], { env: ENV });
+    expect(ra.code).toBe(0);
+    expect(ra.stderr).toMatch(/Pushed to origin\/main after 2 attempts \(0 rebased, 1 replayed\)/);
+    const { samples } = await remoteSamples(root, bare);
+    // b's run and both of a's runs (the unpushed --no-push one too): 3 runs of 3 checks.
+    expect(samples.filter((s) => s.id === 'broken').every((s) => s.status === 'down')).toBe(true);
+    expect(samples).toHaveLength(9);
+  });
+
+  it('a shallow clone (depth 1) pushes after someone else pushed', async () => {
+    const { bare, root } = await remote();
+    const other = await clone(root, bare, 'other');
+    expect((await cairn(['run', '--dir', other], { env: ENV })).code).toBe(0);
+    const shallow = await clone(root, bare, 'shallow', '--depth', '1');
+    expect(git(shallow, 'rev-parse', '--is-shallow-repository').trim()).toBe('true');
+    // Someone else pushes in between.
+    expect((await cairn(['run', '--dir', other], { env: ENV })).code).toBe(0);
+    const res = await cairn(['run', '--dir', shallow], { env: ENV });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/Pushed to origin\/main after 2 attempts \(1 rebased, 0 replayed\)/);
+    const { samples } = await remoteSamples(root, bare);
+    expect(samples).toHaveLength(9);
+  });
+
+  it('sharded runs write their own files and never conflict', async () => {
+    const { bare, root } = await remote();
+    const a = await clone(root, bare, 'a');
+    const b = await clone(root, bare, 'b');
+    const [x, y] = await Promise.all([cairn(['run', '--dir', a, '--shard', '1/2'], { env: ENV }), cairn(['run', '--dir', b, '--shard', '2/2'], { env: ENV })]);
+    expect([x.code, y.code]).toEqual([0, 0]);
+    const { samples, dir } = await remoteSamples(root, bare);
+    expect(samples.map((s) => s.id).sort()).toEqual(['api', 'broken', 'home']);
+    const files = git(dir, 'ls-files', 'data/samples').trim().split('\n');
+    expect(files.map((f) => path.basename(f).replace(/^\d{4}-\d{2}-\d{2}/, 'DAY')).sort()).toEqual(['DAY.shard-1-of-2.ndjson', 'DAY.shard-2-of-2.ndjson']);
+  });
+});
