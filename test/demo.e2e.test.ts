@@ -91,7 +91,10 @@ describe('the built demo page in Chromium', () => {
     expect(await page.locator('[data-component="website"] .bar').count()).toBe(90);
     const today = page.locator('[data-component="api"] .bar').last();
     expect(await today.getAttribute('data-level')).toBe('down');
-    expect(await today.getAttribute('title')).toMatch(/% uptime, .* down/);
+    // Each bar tells its date, uptime, downtime and the day's incidents, in text (a tooltip on hover, focus and tap).
+    await expect(today.locator('.tip').textContent()).resolves.toMatch(/% uptime, .* down, .*incidents: Public API partial outage/);
+    await today.focus();
+    expect(await today.locator('.tip').evaluate((e) => e.getBoundingClientRect().width)).toBeGreaterThan(50);
     // The failing target opened an automatic incident, listed first on the page.
     const incidents = await page.$$eval('#active-incidents ~ [data-incident] .title', (els) => els.map((e) => e.textContent?.trim()));
     expect(incidents).toContain('Public API partial outage');

@@ -77,6 +77,13 @@ async function fixtureRepo(): Promise<string> {
   }
   const res = await cairn(['build', '--dir', dir]);
   if (res.code !== 0) throw new Error(`build failed:\n${res.stderr}`);
+  // The same site in German, to prove the strings live in one place.
+  const settings = path.join(dir, 'cairn.yaml');
+  const english = await readFile(settings, 'utf8');
+  await writeFile(settings, english.replace('  timeZone: Europe/Berlin\n', '  timeZone: Europe/Berlin\n  locale: de-DE\n'));
+  const de = await cairn(['build', '--dir', dir, '--out', path.join(dir, 'dist', 'de')]);
+  if (de.code !== 0) throw new Error(`German build failed:\n${de.stderr}`);
+  await writeFile(settings, english);
   return dir;
 }
 
@@ -207,6 +214,31 @@ describe.skipIf(!available)('the built site', () => {
     const comp = await open('/status/components/api/', { js: false });
     await expect(comp.page.locator('tr[data-window="24h"] td').first().textContent()).resolves.toMatch(/^9\d\.\d\d%$/);
     expect(await comp.page.locator('details table tbody tr').count()).toBeGreaterThan(0);
+  });
+
+  it('the dark-mode switch works without JavaScript, both ways', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const ctx = await browser.newContext({ javaScriptEnabled: false, colorScheme: scheme });
+      const page = await ctx.newPage();
+      await page.goto(`${site.origin}/status/`);
+      const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      const before = await bg();
+      await page.getByLabel('Dark mode').check();
+      const after = await bg();
+      expect(after).not.toBe(before);
+      expect(before).toBe(scheme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(13, 17, 23)');
+      expect(after).toBe(scheme === 'light' ? 'rgb(13, 17, 23)' : 'rgb(255, 255, 255)');
+      await ctx.close();
+    }
+  });
+
+  it('speaks German when site.locale is de-DE', async () => {
+    const { page } = await open('/status/de/', { js: false });
+    expect(await page.getAttribute('html', 'lang')).toBe('de');
+    await expect(page.locator('.banner h1').textContent()).resolves.toBe('Alle Systeme in Betrieb');
+    await expect(page.locator('[data-component="api"] .pill').textContent()).resolves.toContain('In Betrieb');
+    await expect(page.locator('nav').first().textContent()).resolves.toContain('Störungen');
+    await page.context().close();
   });
 
   it('holds at 320 px: no horizontal scrolling of the page', async () => {

@@ -8,6 +8,7 @@ import { resolveIncidentSettings, resolveMaintenance } from './resolve-maintenan
 import { resolveNotifications } from './resolve-notify.ts';
 import type { NotificationSettings } from './notify-types.ts';
 import { type PrometheusSettings, resolvePrometheus } from './resolve-prometheus.ts';
+import { type ReportSettings, resolveReports } from './resolve-reports.ts';
 import type {
   AssertionsConfig,
   CairnFileConfig,
@@ -429,6 +430,7 @@ export interface Resolution {
   store: StoreSettings;
   prometheus: PrometheusSettings;
   notifications: NotificationSettings;
+  reports: ReportSettings;
 }
 
 export const DEFAULT_STORE = {
@@ -457,5 +459,5 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   const components = buildComponents(declared, checks, problems);
   const site = resolveSite(settings?.site);
   const maintenance = resolveMaintenance(files, components, site.timeZone, problems);
-  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems), notifications: resolveNotifications(files, components, problems) };
+  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems), notifications: resolveNotifications(files, components, problems), reports: resolveReports(files) };
 }

@@ -819,6 +819,14 @@ export const Notifications = z
   })
   .describe('Notifications: channels, routing by severity, component and labels, cooldowns and reminders (cairn.yaml only)');
 
+export const Reports = z
+  .strictObject({
+    slaTarget: z.number().gt(0).lt(100).optional().describe('SLA target in percent of components without an SLO (default 99.9); a component with an SLO uses its first SLO\'s target'),
+    certificateDays: z.number().int().min(1).max(365).optional().describe('Certificates expiring within this many days of the month\'s end are listed (default 60)'),
+    prometheus: z.boolean().optional().describe('Query Prometheus for the exact calendar month when an endpoint is configured (default true); otherwise the daily SLO snapshots are used'),
+  })
+  .describe('Monthly health reports (`cairn report`, cairn.yaml only)');
+
 export const CairnFile = z
   .strictObject({
     $schema: z.string().optional(),
@@ -836,6 +844,7 @@ export const CairnFile = z
     capacity: z.array(CapacityResource).optional().describe('Capacity forecasts from Prometheus (cairn.yaml only)'),
     store: Store.optional(),
     notifications: Notifications.optional(),
+    reports: Reports.optional(),
   })
   .describe('A Cairn configuration file: cairn.yaml (site settings) or checks/*.yaml (checks)');
 

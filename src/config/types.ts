@@ -7,6 +7,7 @@ import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import type { Redactor } from './secrets.ts';
 import type { PrometheusSettings } from './resolve-prometheus.ts';
 import type { NotificationSettings } from './notify-types.ts';
+import type { ReportSettings } from './resolve-reports.ts';
 
 export interface SourceLocation {
   /** Path relative to the status repo, e.g. `checks/api.yaml`. */
@@ -260,6 +261,8 @@ export interface ResolvedConfig {
   prometheus: PrometheusSettings;
   /** Channels, routes, cooldowns (`notifications:` in cairn.yaml); no channel: notifications are off. */
   notifications: NotificationSettings;
+  /** Monthly reports (`reports:` in cairn.yaml). */
+  reports: ReportSettings;
   /** Redacts the values of `${ENV}` substitutions and other secrets from any text. */
   redactor: Redactor;
   warnings: ConfigWarning[];

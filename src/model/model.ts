@@ -12,6 +12,7 @@ import { type MaintenanceScheduleModel, maintenanceModel, occurrencesByComponent
 import { truncatedPercent } from './percent.ts';
 import { type SloModel, sloModel } from './slo.ts';
 import type { SloSnapshot } from '../prometheus/types.ts';
+import type { ReportPage } from '../reports/types.ts';
 import { type ShownStatus, worstOf } from './status.ts';
 import { storedTimeline } from './stored.ts';
 import { type Segment, type Tally, knownMs, mergeWorst, tally } from './timeline.ts';
@@ -48,6 +49,8 @@ export interface DayBar extends WindowFigure {
   /** Calendar date in the site's time zone, `YYYY-MM-DD`. */
   date: string;
   level: DayLevel;
+  /** Components only: ids of the incidents that were open at some time that day. */
+  incidents?: string[];
 }
 
 export interface LatencySummary {
@@ -127,6 +130,8 @@ export interface StatusModel {
   problems: StoreProblem[];
   /** SLOs, capacity forecasts and firing alerts from the latest SLO snapshot; null without one. */
   slo: SloModel | null;
+  /** Monthly reports found in the status repo's reports/ folder (set by `cairn build`), newest first. */
+  reports?: ReportPage[];
 }
 
 export interface ModelInput {
@@ -143,7 +148,8 @@ export interface ModelInput {
   now: number;
 }
 
-function windowFigure(t: Tally, from: number, to: number, degradedCountsAsUp: boolean): WindowFigure {
+/** The figures of one window from its tally (the page's, the API's and the reports' one formula). */
+export function windowFigure(t: Tally, from: number, to: number, degradedCountsAsUp: boolean): WindowFigure {
   const known = knownMs(t);
   const denominator = known - t.maintenanceMs;
   const available = t.upMs + (degradedCountsAsUp ? t.degradedMs : 0);
@@ -196,16 +202,32 @@ function latencySummary(samples: readonly Sample[], from: number): LatencySummar
   return { samples: values.length, p50: percentile(values, 50), p95: percentile(values, 95) };
 }
 
+/** Marks each day bar with the component's incidents that were open during that day. */
+function withDayIncidents<T extends { days: DayBar[] }>(f: T, component: string, incidents: readonly Incident[], now: number): T {
+  const mine = incidents.filter((i) => i.components.includes(component));
+  if (mine.length === 0) return f;
+  return {
+    ...f,
+    days: f.days.map((d) => {
+      const from = Date.parse(d.from);
+      const to = Date.parse(d.to);
+      const ids = mine.filter((i) => i.startedAt < to && (i.resolvedAt ?? now) >= from).map((i) => i.id);
+      return ids.length ? { ...d, incidents: ids } : d;
+    }),
+  };
+}
+
 export function computeModel(input: ModelInput): StatusModel {
   const { config, now } = input;
   const degradedCountsAsUp = config.run.degradedCountsAsUp;
   const days = dayRanges(now, DAY_BARS, config.site.timeZone);
 
   const historyFrom = days[0]?.start ?? now - WINDOWS['90d'];
-  const occurrences = occurrencesByComponent(config.maintenance, Math.min(historyFrom, now - WINDOWS['90d']), now);
+  const months = utcMonths(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() - (MONTHS - 1), 1), now);
+  // Maintenance applies to every figure shown, the 13 monthly ones included (reports read the same months).
+  const occurrences = occurrencesByComponent(config.maintenance, Math.min(historyFrom, now - WINDOWS['90d'], months[0]?.start ?? now), now);
   const maintenance = maintenanceModel(config.maintenance, now, WINDOWS['90d']);
   const incidents = [...(input.incidents ?? [])].sort((a, b) => b.startedAt - a.startedAt || a.id.localeCompare(b.id));
-  const months = utcMonths(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() - (MONTHS - 1), 1), now);
   const inMaintenance = new Set(maintenance.active.flatMap((o) => o.components));
 
   const rollupsByCheck = new Map<string, RollupRecord[]>();
@@ -269,7 +291,7 @@ export function computeModel(input: ModelInput): StatusModel {
         now - WINDOWS['24h'],
       ),
       checks: comp.checks,
-      ...figures(segments, now, days, degradedCountsAsUp),
+      ...withDayIncidents(figures(segments, now, days, degradedCountsAsUp), comp.id, incidents, now),
       activeIncidents: incidents.filter((i) => i.resolvedAt === null && i.components.includes(comp.id)).map((i) => i.id),
       monthly: monthFigures(comp.id, incidents, segments, months, now).map((f, i) => {
         const { start, end } = months[i] as { start: number; end: number };

@@ -1,6 +1,7 @@
 /** Builders of resolved configurations for the model's and outputs' tests. */
 import { Redactor } from '../config/secrets.ts';
 import { noNotifications } from '../config/resolve-notify.ts';
+import { DEFAULT_REPORTS } from '../config/resolve-reports.ts';
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import type { ResolvedCheck, ResolvedComponent, ResolvedConfig, ResolvedGroup } from '../config/types.ts';
 
@@ -74,6 +75,7 @@ export function fixtureConfig(opts: {
     store: { retentionMs: 90 * 86_400_000, git: { name: 'Cairn bot', email: 'cairn-bot@users.noreply.github.com', push: true, pushAttempts: 5 } },
     prometheus: { endpoints: [], slos: [], capacity: [] },
     notifications: noNotifications(),
+    reports: { ...DEFAULT_REPORTS },
     redactor: new Redactor(),
     warnings: [],
   };

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CheckModel, ComponentModel, StatusModel } from '../model/model.ts';
+import { strings, type Strings } from './i18n.ts';
 
 let cached: StatusModel | undefined;
 
@@ -29,4 +30,9 @@ export function checksOf(model: StatusModel, component: ComponentModel): CheckMo
 export function url(path = ''): string {
   const base = import.meta.env.BASE_URL.endsWith('/') ? import.meta.env.BASE_URL : `${import.meta.env.BASE_URL}/`;
   return `${base}${path.replace(/^\//, '')}`;
+}
+
+/** The page's strings, in the language of `site.locale`. */
+export function t(): Strings {
+  return strings(getModel().site.locale);
 }

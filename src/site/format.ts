@@ -1,17 +1,7 @@
 /** Formatting for the site: dates in the page's zone, durations, figures. Pure. */
 import type { ShownStatus } from '../model/status.ts';
-import { STATUS_LABEL } from '../model/status.ts';
 import type { DayBar, WindowFigure } from '../model/model.ts';
-
-export { STATUS_LABEL };
-
-export const OVERALL_LABEL: Record<ShownStatus, string> = {
-  up: 'All systems operational',
-  degraded: 'Some systems are degraded',
-  down: 'Some systems are down',
-  maintenance: 'Maintenance in progress',
-  nodata: 'No recent data',
-};
+import type { Strings } from './i18n.ts';
 
 /** A short glyph per status so no status is told by colour alone. */
 export const STATUS_GLYPH: Record<ShownStatus, string> = {
@@ -55,31 +45,27 @@ export function formatMs(ms: number | null): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
 }
 
-export function formatPercent(f: WindowFigure): string {
-  return f.percent === null ? 'no data' : `${f.percent}%`;
+export function formatPercent(f: WindowFigure, t: Strings): string {
+  return f.percent === null ? t.noData : `${f.percent}%`;
+}
+
+/** A duration, or "under a minute" when it rounds to nothing. */
+export function formatSpan(ms: number, t: Strings): string {
+  return formatDuration(ms) || t.underAMinute;
 }
 
 /** The text of one daily bar, read by screen readers and shown as its tooltip. */
-export function dayBarText(bar: DayBar, locale: string): string {
+export function dayBarText(bar: DayBar, locale: string, t: Strings, incidents: readonly string[] = []): string {
   const day = formatDay(bar.date, locale);
-  if (bar.level === 'nodata') return `${day}: no data`;
-  const parts = [`${day}: ${bar.percent ?? '—'}% uptime`];
-  if (bar.downMs > 0) parts.push(`${formatDuration(bar.downMs)} down`);
-  if (bar.degradedMs > 0) parts.push(`${formatDuration(bar.degradedMs)} degraded`);
-  if (bar.maintenanceMs > 0) parts.push(`${formatDuration(bar.maintenanceMs)} maintenance`);
-  if (bar.coverage !== '100.00') parts.push(`data for ${bar.coverage}% of the day`);
+  if (bar.level === 'nodata') return t.day.noData(day);
+  const parts = [t.day.uptime(day, bar.percent ?? '—')];
+  if (bar.downMs > 0) parts.push(t.day.down(formatDuration(bar.downMs) || '<1 min'));
+  if (bar.degradedMs > 0) parts.push(t.day.degraded(formatDuration(bar.degradedMs) || '<1 min'));
+  if (bar.maintenanceMs > 0) parts.push(t.day.maintenance(formatDuration(bar.maintenanceMs) || '<1 min'));
+  if (bar.coverage !== '100.00') parts.push(t.day.coverage(bar.coverage));
+  if (incidents.length > 0) parts.push(t.day.incidents(incidents.join('; ')));
   return parts.join(', ');
 }
-
-export const IMPACT_LABEL = { none: 'No impact', minor: 'Minor', major: 'Major', critical: 'Critical' } as const;
-
-export const UPDATE_LABEL = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  postmortem: 'Postmortem',
-} as const;
 
 /** `Nov 24, 10:00 – 11:30 UTC` style range for maintenance windows. */
 export function formatRange(startIso: string, endIso: string, timeZone: string, locale: string): string {

@@ -1,0 +1,236 @@
+/**
+ * Figures of arbitrary periods [from, to): what the monthly reports show, computed by the same
+ * code as the page (stored timelines, the maintenance overlay, the worst-of merge, `tally`,
+ * `windowFigure`, the incident figures), so a report's availability for a month is the page's
+ * monthly figure for that month, to the digit.
+ *
+ * Pure, like `computeModel`, and it takes the same inputs. Samples may also be handed over one
+ * check at a time (a function), so a month of 1,000 checks never holds every sample as an object.
+ *
+ * Latency percentiles of a period come from histograms (src/store/histogram.ts): the raw samples
+ * go into the same histogram a rollup line holds, so a period reads the same percentiles before
+ * and after its days are compacted (each within 1% of the exact nearest-rank value).
+ */
+import type { ResolvedConfig } from '../config/types.ts';
+import type { Incident } from '../incidents/types.ts';
+import type { RollupRecord } from '../store/rollup-format.ts';
+import type { Sample } from '../store/samples.ts';
+import { type Histogram, addValue, decodeHistogram, emptyHistogram, mergeHistograms, quantile } from '../store/histogram.ts';
+import { type IncidentModel, incidentModel, monthFigures } from './incidents.ts';
+import { type MaintenanceModel, occurrencesByComponent, overlayMaintenance } from './maintenance.ts';
+import { type WindowFigure, windowFigure } from './model.ts';
+import { type SlaFigures, slaFigures } from './sla.ts';
+import type { LatencyPercentiles } from './stored.ts';
+import { storedTimeline } from './stored.ts';
+import { type Segment, mergeWorst, tally } from './timeline.ts';
+import { expandWindows } from '../maintenance/windows.ts';
+
+const DAY_MS = 86_400_000;
+
+export interface Period {
+  /** Label, e.g. `2026-05`. */
+  label: string;
+  /** Epoch ms, inclusive. */
+  from: number;
+  /** Epoch ms, exclusive. */
+  to: number;
+}
+
+export interface PeriodInput {
+  config: ResolvedConfig;
+  /** Raw samples (any order), or the samples of one check on demand (sorted or not). */
+  samples: readonly Sample[] | ((checkId: string) => readonly Sample[]);
+  /** Daily rollups of compacted days; raw days they cover are not in `samples`. */
+  rollups?: readonly RollupRecord[];
+  incidents?: readonly Incident[];
+  /** Nothing after this instant is known (the current month ends here); epoch ms. */
+  now: number;
+  /** The periods to compute, usually UTC months. */
+  periods: readonly Period[];
+}
+
+export interface PeriodCheck {
+  id: string;
+  name: string;
+  component: string;
+  uptime: WindowFigure;
+  /** Samples taken in the period (raw ones, plus the counts of rollup days). */
+  samples: number;
+  latency: LatencyPercentiles;
+}
+
+export interface PeriodComponent {
+  id: string;
+  name: string;
+  group: string | null;
+  checks: string[];
+  uptime: WindowFigure;
+  /** Incidents that started in the period, their mean time to detect and resolve, and downtime (the page's monthly figures). */
+  incidents: number;
+  mttdMs: number | null;
+  mttrMs: number | null;
+  downtimeMs: number;
+  /** Response time across the component's checks (down samples excluded). */
+  latency: LatencyPercentiles;
+  /** SLA target (the component's first SLO target, else `reports.slaTarget`), met or missed, and its budget. */
+  sla: SlaFigures;
+}
+
+export interface PeriodFigures {
+  label: string;
+  from: string;
+  to: string;
+  /** The period's end clipped to `now` (a current month ends now). */
+  until: string;
+  components: PeriodComponent[];
+  checks: PeriodCheck[];
+  /** Incidents open at some time in the period, oldest first. */
+  incidents: IncidentModel[];
+  /** Maintenance occurrences overlapping the period, oldest first. */
+  maintenance: MaintenanceModel[];
+  /** UTC days of the period with raw samples / with rollup lines. */
+  rawDays: string[];
+  rollupDays: string[];
+}
+
+/** The SLA target of a component: its first SLO's target, else the configured default. */
+export function slaTargetOf(config: ResolvedConfig, component: string): { target: number; source: 'slo' | 'default'; slo: string | null } {
+  const slo = config.prometheus.slos.find((s) => s.component === component);
+  return slo ? { target: slo.target, source: 'slo', slo: slo.id } : { target: config.reports.slaTarget, source: 'default', slo: null };
+}
+
+function percentiles(h: Histogram): LatencyPercentiles {
+  return { samples: h.count, p50: quantile(h, 50), p95: quantile(h, 95), p99: quantile(h, 99) };
+}
+
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+export function computePeriods(input: PeriodInput): PeriodFigures[] {
+  const { config, now, periods } = input;
+  const degradedCountsAsUp = config.run.degradedCountsAsUp;
+  const ends = periods.map((p) => ({ ...p, until: Math.max(p.from, Math.min(p.to, now)) }));
+  const earliest = Math.min(...periods.map((p) => p.from));
+  const latest = Math.max(...ends.map((p) => p.until));
+  const occurrences = occurrencesByComponent(config.maintenance, earliest, latest);
+
+  const rollupsByCheck = new Map<string, RollupRecord[]>();
+  for (const r of [...(input.rollups ?? [])].sort((a, b) => (a.d < b.d ? -1 : a.d > b.d ? 1 : 0))) {
+    let list = rollupsByCheck.get(r.id);
+    if (!list) rollupsByCheck.set(r.id, (list = []));
+    list.push(r);
+  }
+  let samplesOf: (id: string) => readonly Sample[];
+  if (typeof input.samples === 'function') samplesOf = input.samples;
+  else {
+    const byCheck = new Map<string, Sample[]>();
+    for (const s of input.samples) {
+      let list = byCheck.get(s.id);
+      if (!list) byCheck.set(s.id, (list = []));
+      list.push(s);
+    }
+    samplesOf = (id) => byCheck.get(id) ?? [];
+  }
+
+  const rawDays = ends.map(() => new Set<string>());
+  const rollupDays = ends.map(() => new Set<string>());
+  const segmentsByCheck = new Map<string, Segment[]>();
+  const histByCheck = new Map<string, Histogram[]>();
+  const checks: PeriodCheck[][] = ends.map(() => []);
+  for (const check of config.checks) {
+    const samples = samplesOf(check.id)
+      .filter((s) => s.at <= now)
+      .sort((a, b) => a.at - b.at);
+    const rollups = rollupsByCheck.get(check.id) ?? [];
+    const stored = storedTimeline(samples, rollups, check.maxGapMs, now);
+    const segments = overlayMaintenance(stored.segments, occurrences.get(check.component) ?? []);
+    segmentsByCheck.set(check.id, segments);
+    // storedTimeline reads raw samples only after the last rollup day: so do the counts here.
+    const boundary = rollups.length ? Date.parse(`${(rollups[rollups.length - 1] as RollupRecord).d}T00:00:00.000Z`) + DAY_MS : -Infinity;
+    const hists = ends.map((p, i) => {
+      const h = emptyHistogram();
+      let count = 0;
+      for (const r of rollups) {
+        const start = Date.parse(`${r.d}T00:00:00.000Z`);
+        if (start < p.from || start >= p.until) continue;
+        rollupDays[i]?.add(r.d);
+        count += r.n[0] + r.n[1] + r.n[2] + r.n[3];
+        if (r.lat !== null) {
+          const decoded = decodeHistogram(r.lat);
+          if (typeof decoded !== 'string') Object.assign(h, mergeHistograms(h, decoded));
+        }
+      }
+      for (const s of samples) {
+        if (s.at < p.from || s.at >= p.until || s.at < boundary) continue;
+        count += 1;
+        rawDays[i]?.add(day(s.at));
+        if (s.status !== 'down' && s.responseTimeMs !== null) addValue(h, s.responseTimeMs);
+      }
+      checks[i]?.push({
+        id: check.id,
+        name: check.name,
+        component: check.component,
+        uptime: windowFigure(tally(segments, p.from, p.until), p.from, p.until, degradedCountsAsUp),
+        samples: count,
+        latency: percentiles(h),
+      });
+      return h;
+    });
+    histByCheck.set(check.id, hists);
+  }
+
+  const incidents = [...(input.incidents ?? [])].sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
+  const months = ends.map((p) => ({ month: p.label, start: p.from, end: p.to }));
+  const components = config.components.map((comp) => {
+    const segments = mergeWorst(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
+    const monthly = monthFigures(comp.id, incidents, segments, months, now);
+    return ends.map((p, i): PeriodComponent => {
+      const uptime = windowFigure(tally(segments, p.from, p.until), p.from, p.until, degradedCountsAsUp);
+      const f = monthly[i] as (typeof monthly)[number];
+      const h = mergeHistograms(...comp.checks.map((id) => histByCheck.get(id)?.[i] ?? emptyHistogram()));
+      const target = slaTargetOf(config, comp.id);
+      return {
+        id: comp.id,
+        name: comp.name,
+        group: comp.group,
+        checks: comp.checks,
+        uptime,
+        incidents: f.incidents,
+        mttdMs: f.mttdMs,
+        mttrMs: f.mttrMs,
+        downtimeMs: f.downtimeMs,
+        latency: percentiles(h),
+        sla: slaFigures(uptime, target.target, target.source, target.slo, degradedCountsAsUp),
+      };
+    });
+  });
+
+  const recurring = new Set(config.maintenance.filter((w) => w.recurring).map((w) => w.id));
+  return ends.map((p, i) => ({
+    label: p.label,
+    from: new Date(p.from).toISOString(),
+    to: new Date(p.to).toISOString(),
+    until: new Date(p.until).toISOString(),
+    components: components.map((c) => c[i] as PeriodComponent),
+    checks: checks[i] as PeriodCheck[],
+    incidents: incidents
+      .filter((x) => x.startedAt < p.until && (x.resolvedAt === null || x.resolvedAt >= p.from))
+      .map((x) => incidentModel(x, x.resolvedAt === null ? p.until : now)),
+    maintenance: expandWindows(config.maintenance, p.from, p.until).map((o) => ({
+      id: o.id,
+      windowId: o.windowId,
+      title: o.title,
+      description: o.description,
+      components: o.components,
+      start: new Date(o.start).toISOString(),
+      end: new Date(o.end).toISOString(),
+      recurring: recurring.has(o.windowId),
+    })),
+    rawDays: [...(rawDays[i] as Set<string>)].sort(),
+    rollupDays: [...(rollupDays[i] as Set<string>)].sort(),
+  }));
+}
+
+/** Figures of one period. */
+export function computePeriod(input: Omit<PeriodInput, 'periods'> & { period: Period }): PeriodFigures {
+  return computePeriods({ ...input, periods: [input.period] })[0] as PeriodFigures;
+}

@@ -1,0 +1,297 @@
+/**
+ * Every string the site shows, in one place: English and German. The page's language follows
+ * `site.locale` (its language subtag); dates and numbers follow the full locale.
+ */
+import type { ShownStatus } from '../model/status.ts';
+import type { Impact, UpdateStatus } from '../incidents/types.ts';
+
+export interface Strings {
+  skip: string;
+  nav: { incidents: string; maintenance: string; uptime: string; reports: string; feed: string; sections: string };
+  theme: { toggle: string };
+  footer: (updated: string, timeZone: string) => string;
+  status: Record<ShownStatus, string>;
+  partialOutage: string;
+  majorOutage: string;
+  overall: Record<ShownStatus, string>;
+  otherServices: string;
+  services: string;
+  currentStatus: string;
+  allServices: string;
+  activeIncidents: string;
+  maintenanceInProgress: string;
+  scheduledMaintenance: string;
+  recentIncidents: string;
+  noRecentIncidents: string;
+  incidentHistory: string;
+  noIncidents: string;
+  daysAgo: (n: number) => string;
+  today: string;
+  dailyUptime: (name: string, days: number) => string;
+  uptimeOver90: (percent: string) => string;
+  dataFor: (coverage: string) => string;
+  noData: string;
+  day: {
+    noData: (day: string) => string;
+    uptime: (day: string, percent: string) => string;
+    down: (d: string) => string;
+    degraded: (d: string) => string;
+    maintenance: (d: string) => string;
+    coverage: (c: string) => string;
+    incidents: (titles: string) => string;
+  };
+  uptime: string;
+  window: string;
+  downtime: string;
+  dataCoverage: string;
+  last: (key: string) => string;
+  incidents: string;
+  noComponentIncidents: (name: string) => string;
+  byMonth: string;
+  month: string;
+  ttd: string;
+  ttr: string;
+  kind: string;
+  lastChecked: string;
+  never: string;
+  responseTime: string;
+  median24h: string;
+  p95_24h: string;
+  httpStatus: string;
+  lastError: string;
+  impact: Record<Impact, string>;
+  update: Record<UpdateStatus, string>;
+  impactLine: (impact: string, severity: string) => string;
+  started: string;
+  lastedFor: (d: string) => string;
+  ongoingFor: (d: string) => string;
+  underAMinute: string;
+  affected: string;
+  detectedAfter: string;
+  resolved: string;
+  statusLabel: string;
+  ongoing: string;
+  duration: string;
+  affects: (names: string) => string;
+  maintenance: string;
+  subscribe: string;
+  calendar: string;
+  inProgress: string;
+  upcoming30: string;
+  past90: string;
+  noMaintenanceNow: string;
+  noMaintenanceScheduled: string;
+  noMaintenancePast: string;
+  uptimeHistory: string;
+  uptimeIntro: (timeZone: string) => string;
+  olderIncidents: string;
+  newerIncidents: string;
+  page: (n: number, of: number) => string;
+  chart: { caption: (n: number) => string; aria: (name: string) => string; table: (n: number) => string; time: string; status: string; noSamples: string; series: string };
+}
+
+const en: Strings = {
+  skip: 'Skip to content',
+  nav: { incidents: 'Incidents', maintenance: 'Maintenance', uptime: 'Uptime', reports: 'Reports', feed: 'Feed', sections: 'Sections' },
+  theme: { toggle: 'Dark mode' },
+  footer: (updated, tz) => `Updated ${updated}. Times in ${tz}. Powered by Cairn.`,
+  status: { up: 'Operational', degraded: 'Degraded performance', down: 'Outage', maintenance: 'Under maintenance', nodata: 'No data' },
+  partialOutage: 'Partial outage',
+  majorOutage: 'Major outage',
+  overall: {
+    up: 'All systems operational',
+    degraded: 'Some systems are degraded',
+    down: 'Some systems are down',
+    maintenance: 'Maintenance in progress',
+    nodata: 'No recent data',
+  },
+  otherServices: 'Other services',
+  services: 'Services',
+  currentStatus: '← Current status',
+  allServices: '← All services',
+  activeIncidents: 'Active incidents',
+  maintenanceInProgress: 'Maintenance in progress',
+  scheduledMaintenance: 'Scheduled maintenance',
+  recentIncidents: 'Recent incidents',
+  noRecentIncidents: 'No incidents resolved in the last 7 days.',
+  incidentHistory: 'Incident history',
+  noIncidents: 'No incidents recorded.',
+  daysAgo: (n) => `${n} days ago`,
+  today: 'Today',
+  dailyUptime: (name, days) => `${name}: daily uptime, last ${days} days`,
+  uptimeOver90: (p) => `${p} uptime over 90 days`,
+  dataFor: (c) => `(data for ${c}% of the period)`,
+  noData: 'no data',
+  day: {
+    noData: (d) => `${d}: no data`,
+    uptime: (d, p) => `${d}: ${p}% uptime`,
+    down: (x) => `${x} down`,
+    degraded: (x) => `${x} degraded`,
+    maintenance: (x) => `${x} maintenance`,
+    coverage: (c) => `data for ${c}% of the day`,
+    incidents: (t) => `incidents: ${t}`,
+  },
+  uptime: 'Uptime',
+  window: 'Window',
+  downtime: 'Downtime',
+  dataCoverage: 'Data coverage',
+  last: (k) => `Last ${k}`,
+  incidents: 'Incidents',
+  noComponentIncidents: (n) => `No incidents recorded for ${n}.`,
+  byMonth: 'Incidents and downtime by month (UTC)',
+  month: 'Month',
+  ttd: 'Time to detect (mean)',
+  ttr: 'Time to resolve (mean)',
+  kind: 'Kind',
+  lastChecked: 'Last checked',
+  never: 'never',
+  responseTime: 'Response time',
+  median24h: 'Median (24 h)',
+  p95_24h: '95th percentile (24 h)',
+  httpStatus: 'HTTP status',
+  lastError: 'Last error:',
+  impact: { none: 'No impact', minor: 'Minor', major: 'Major', critical: 'Critical' },
+  update: { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved', postmortem: 'Postmortem' },
+  impactLine: (i, s) => `${i} impact · ${s}`,
+  started: 'started',
+  lastedFor: (d) => `lasted ${d}`,
+  ongoingFor: (d) => `ongoing for ${d}`,
+  underAMinute: 'under a minute',
+  affected: 'Affected',
+  detectedAfter: 'Detected after',
+  resolved: 'Resolved',
+  statusLabel: 'Status',
+  ongoing: 'Ongoing',
+  duration: 'Duration',
+  affects: (n) => `Affects ${n}`,
+  maintenance: 'Maintenance',
+  subscribe: 'Subscribe:',
+  calendar: 'calendar (iCal)',
+  inProgress: 'In progress',
+  upcoming30: 'Upcoming (next 30 days)',
+  past90: 'Past (last 90 days)',
+  noMaintenanceNow: 'No maintenance in progress.',
+  noMaintenanceScheduled: 'No maintenance scheduled.',
+  noMaintenancePast: 'No maintenance in the last 90 days.',
+  uptimeHistory: 'Uptime history',
+  uptimeIntro: (tz) => `Monthly uptime per component (UTC months), and the last 90 days day by day (days in ${tz}). Months without data show a dash.`,
+  olderIncidents: 'Older incidents →',
+  newerIncidents: '← Newer incidents',
+  page: (n, of) => `Page ${n} of ${of}`,
+  chart: {
+    caption: (n) => `Response time, last 7 days (${n} samples)`,
+    aria: (name) => `Response time chart of ${name}; the table below lists the values`,
+    table: (n) => `Response times as a table (latest ${n})`,
+    time: 'Time',
+    status: 'Status',
+    noSamples: 'No samples yet.',
+    series: 'Response time (ms)',
+  },
+};
+
+const de: Strings = {
+  skip: 'Zum Inhalt springen',
+  nav: { incidents: 'Störungen', maintenance: 'Wartung', uptime: 'Verfügbarkeit', reports: 'Berichte', feed: 'Feed', sections: 'Bereiche' },
+  theme: { toggle: 'Dunkles Design' },
+  footer: (updated, tz) => `Aktualisiert ${updated}. Zeiten in ${tz}. Betrieben mit Cairn.`,
+  status: { up: 'In Betrieb', degraded: 'Eingeschränkte Leistung', down: 'Ausfall', maintenance: 'In Wartung', nodata: 'Keine Daten' },
+  partialOutage: 'Teilausfall',
+  majorOutage: 'Schwerer Ausfall',
+  overall: {
+    up: 'Alle Systeme in Betrieb',
+    degraded: 'Einige Systeme sind eingeschränkt',
+    down: 'Einige Systeme sind ausgefallen',
+    maintenance: 'Wartung läuft',
+    nodata: 'Keine aktuellen Daten',
+  },
+  otherServices: 'Weitere Dienste',
+  services: 'Dienste',
+  currentStatus: '← Aktueller Status',
+  allServices: '← Alle Dienste',
+  activeIncidents: 'Aktuelle Störungen',
+  maintenanceInProgress: 'Laufende Wartung',
+  scheduledMaintenance: 'Geplante Wartung',
+  recentIncidents: 'Letzte Störungen',
+  noRecentIncidents: 'In den letzten 7 Tagen wurden keine Störungen behoben.',
+  incidentHistory: 'Störungsverlauf',
+  noIncidents: 'Keine Störungen erfasst.',
+  daysAgo: (n) => `vor ${n} Tagen`,
+  today: 'Heute',
+  dailyUptime: (name, days) => `${name}: tägliche Verfügbarkeit, letzte ${days} Tage`,
+  uptimeOver90: (p) => `${p} Verfügbarkeit in 90 Tagen`,
+  dataFor: (c) => `(Daten für ${c} % des Zeitraums)`,
+  noData: 'keine Daten',
+  day: {
+    noData: (d) => `${d}: keine Daten`,
+    uptime: (d, p) => `${d}: ${p} % Verfügbarkeit`,
+    down: (x) => `${x} ausgefallen`,
+    degraded: (x) => `${x} eingeschränkt`,
+    maintenance: (x) => `${x} Wartung`,
+    coverage: (c) => `Daten für ${c} % des Tages`,
+    incidents: (t) => `Störungen: ${t}`,
+  },
+  uptime: 'Verfügbarkeit',
+  window: 'Zeitraum',
+  downtime: 'Ausfallzeit',
+  dataCoverage: 'Datenabdeckung',
+  last: (k) => `Letzte ${k}`,
+  incidents: 'Störungen',
+  noComponentIncidents: (n) => `Keine Störungen für ${n} erfasst.`,
+  byMonth: 'Störungen und Ausfallzeit nach Monat (UTC)',
+  month: 'Monat',
+  ttd: 'Zeit bis zur Erkennung (Mittel)',
+  ttr: 'Zeit bis zur Behebung (Mittel)',
+  kind: 'Art',
+  lastChecked: 'Zuletzt geprüft',
+  never: 'nie',
+  responseTime: 'Antwortzeit',
+  median24h: 'Median (24 h)',
+  p95_24h: '95. Perzentil (24 h)',
+  httpStatus: 'HTTP-Status',
+  lastError: 'Letzter Fehler:',
+  impact: { none: 'Keine Auswirkung', minor: 'Gering', major: 'Erheblich', critical: 'Kritisch' },
+  update: { investigating: 'Untersuchung', identified: 'Ursache erkannt', monitoring: 'Beobachtung', resolved: 'Behoben', postmortem: 'Nachbetrachtung' },
+  impactLine: (i, s) => `Auswirkung: ${i} · ${s}`,
+  started: 'begonnen',
+  lastedFor: (d) => `Dauer ${d}`,
+  ongoingFor: (d) => `seit ${d}`,
+  underAMinute: 'unter einer Minute',
+  affected: 'Betroffen',
+  detectedAfter: 'Erkannt nach',
+  resolved: 'Behoben',
+  statusLabel: 'Status',
+  ongoing: 'Andauernd',
+  duration: 'Dauer',
+  affects: (n) => `Betrifft ${n}`,
+  maintenance: 'Wartung',
+  subscribe: 'Abonnieren:',
+  calendar: 'Kalender (iCal)',
+  inProgress: 'Laufend',
+  upcoming30: 'Geplant (nächste 30 Tage)',
+  past90: 'Vergangen (letzte 90 Tage)',
+  noMaintenanceNow: 'Derzeit keine Wartung.',
+  noMaintenanceScheduled: 'Keine Wartung geplant.',
+  noMaintenancePast: 'Keine Wartung in den letzten 90 Tagen.',
+  uptimeHistory: 'Verfügbarkeitsverlauf',
+  uptimeIntro: (tz) => `Monatliche Verfügbarkeit je Komponente (UTC-Monate) und die letzten 90 Tage einzeln (Tage in ${tz}). Monate ohne Daten zeigen einen Strich.`,
+  olderIncidents: 'Ältere Störungen →',
+  newerIncidents: '← Neuere Störungen',
+  page: (n, of) => `Seite ${n} von ${of}`,
+  chart: {
+    caption: (n) => `Antwortzeit, letzte 7 Tage (${n} Messungen)`,
+    aria: (name) => `Antwortzeit-Diagramm von ${name}; die Tabelle darunter listet die Werte`,
+    table: (n) => `Antwortzeiten als Tabelle (letzte ${n})`,
+    time: 'Zeit',
+    status: 'Status',
+    noSamples: 'Noch keine Messungen.',
+    series: 'Antwortzeit (ms)',
+  },
+};
+
+export const LANGUAGES: Record<string, Strings> = { en, de };
+
+/** The strings for a locale such as `de-CH`; English when the language has none. */
+export function strings(locale: string): Strings {
+  const lang = locale.split('-')[0]?.toLowerCase() ?? 'en';
+  return LANGUAGES[lang] ?? en;
+}
