@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => (await import('./commands/verify.ts')).verify,
   schema: async () => (await import('./commands/schema.ts')).schema,
   demo: async () => (await import('./commands/demo.ts')).demo,
+  serve: async () => (await import('./commands/serve.ts')).serve,
   run: async () => (await import('./commands/run.ts')).run,
   compact: async () => (await import('./commands/compact.ts')).compact,
   incident: async () => (await import('./commands/incident.ts')).incident,

@@ -1,0 +1,357 @@
+/**
+ * The report's content: figures of the model (src/model/period.ts) and of the SLO snapshots,
+ * formatted once into plain strings that both templates (markdown and HTML) print as they are.
+ * Pure: the same inputs give the same view, so the same files.
+ */
+import type { ResolvedConfig } from '../config/types.ts';
+import type { PeriodComponent, PeriodFigures } from '../model/period.ts';
+import type { NotifyState } from '../notify/state.ts';
+import type { BurnDownPoint, SloSnapshot, SloWindowFigures } from '../prometheus/types.ts';
+import { allowance } from '../prometheus/slo.ts';
+import { change, duration, latency, minutes, monthName, num, share, shortMonth, targetText, thousands, utcDate, utcTime } from './format.ts';
+import type { MonthSlo } from './prometheus-month.ts';
+import { monthQueries } from './prometheus-month.ts';
+import { burnDownSvg, trendSvg } from './svg.ts';
+
+const DAY = 86_400_000;
+
+export interface ReportSources {
+  /** The month's figures. */
+  month: PeriodFigures;
+  previous: PeriodFigures;
+  /** Twelve months ending with the report's month, oldest first. */
+  trend: PeriodFigures[];
+  /** Daily SLO snapshots of the month, oldest first, and the latest one (used for a current month). */
+  history: SloSnapshot[];
+  latest: SloSnapshot | null;
+  /** Prometheus figures of the exact month, when queried; null when not. */
+  prometheus: { slos: MonthSlo[]; error: string | null } | null;
+  notifications: NotifyState | null;
+  /** Stored errors of every check with one, for certificate facts. */
+  errors: Map<string, { at: number; error: string }[]>;
+  /** Samples read for the month, raw day files read, store problems. */
+  stats: { samples: number; problems: number };
+  /** The month is over (`to` ≤ now). */
+  complete: boolean;
+}
+
+const esc = (s: string) => s;
+
+/** `[x](url)` target of an incident page, when the site's public URL is known. */
+function incidentLink(config: ResolvedConfig, id: string): string | null {
+  if (!config.site.baseUrl) return null;
+  const base = config.site.baseUrl.endsWith('/') ? config.site.baseUrl : `${config.site.baseUrl}/`;
+  return `${base}incidents/${encodeURIComponent(id)}/`;
+}
+
+function list(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function slaSentence(c: PeriodComponent): string {
+  return `${c.name} (${c.uptime.percent}% against ${targetText(c.sla.target)}%)`;
+}
+
+/** The burn-down and month figures of an SLO from the daily snapshots: its calendar-month window. */
+function fromHistory(id: string, monthFrom: string, history: readonly SloSnapshot[]): { figures: SloWindowFigures; burnDown: BurnDownPoint[]; asOf: string } | null {
+  const points: BurnDownPoint[] = [];
+  let last: { figures: SloWindowFigures; burnDown: BurnDownPoint[]; asOf: string } | null = null;
+  for (const snap of history) {
+    const e = snap.slos.find((s) => s.id === id);
+    const w = e?.figures?.windows.find((x) => x.window === 'month' && x.from === monthFrom);
+    if (!e?.figures || !w) continue;
+    points.push({ t: Date.parse(w.to), remaining: w.budget.remainingFraction });
+    const firstIsMonth = e.figures.windows[0]?.window === 'month';
+    last = { figures: w, burnDown: firstIsMonth ? e.figures.burnDown : [], asOf: e.asOf ?? snap.generatedAt };
+  }
+  if (!last) return null;
+  // The last snapshot's own burn-down (daily points since the 1st) when its first window is the month; else one point per day.
+  const burnDown = last.burnDown.length ? last.burnDown : [{ t: Date.parse(monthFrom), remaining: 1 }, ...points];
+  return { ...last, burnDown };
+}
+
+const CERT_RE = /\(notAfter ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z)\)/;
+
+export function reportView(config: ResolvedConfig, src: ReportSources) {
+  const { month, previous } = src;
+  const from = Date.parse(month.from);
+  const to = Date.parse(month.to);
+  const until = Date.parse(month.until);
+  const label = month.label;
+  const withData = month.components.filter((c) => c.uptime.knownMs > 0);
+  const hasData = withData.length > 0 || month.incidents.length > 0 || month.rawDays.length > 0 || month.rollupDays.length > 0;
+
+  // Executive summary.
+  const met = withData.filter((c) => c.sla.met === true);
+  const missed = withData.filter((c) => c.sla.met === false);
+  const noData = month.components.filter((c) => c.uptime.knownMs === 0);
+  const sentences: string[] = [];
+  if (withData.length) {
+    sentences.push(
+      met.length === 0
+        ? `No component met its SLA this month.`
+        : `${met.length} of ${withData.length} components met their SLA: ${list(met.map(slaSentence))}.`,
+    );
+    sentences.push(
+      missed.length === 0
+        ? `No component missed its SLA.`
+        : `${missed.length} ${missed.length === 1 ? 'component' : 'components'} missed ${missed.length === 1 ? 'its' : 'their'} SLA: ${list(missed.map(slaSentence))}.`,
+    );
+    if (noData.length) sentences.push(`No data for ${list(noData.map((c) => c.name))}.`);
+  }
+
+  const prevById = new Map(previous.components.map((c) => [c.id, c]));
+  const components = month.components.map((c) => ({
+    id: c.id,
+    name: esc(c.name),
+    target: targetText(c.sla.target),
+    targetSource: c.sla.targetSource === 'slo' ? `SLO ${c.sla.slo}` : 'default',
+    availability: c.uptime.percent ?? '—',
+    coverage: c.uptime.coverage,
+    downtime: minutes(c.downtimeMs),
+    maintenance: minutes(c.uptime.maintenanceMs),
+    allowed: minutes(c.sla.allowedMs),
+    consumed: minutes(c.sla.consumedMs),
+    consumedPercent: c.sla.consumedPercent ?? '—',
+    remaining: minutes(c.sla.remainingMs),
+    remainingPercent: c.sla.remainingPercent ?? '—',
+    result: c.sla.met === null ? 'no data' : c.sla.met ? 'met' : 'missed',
+    met: c.sla.met === true,
+    missed: c.sla.met === false,
+    incidents: c.incidents,
+    mttd: c.mttdMs === null ? '—' : duration(c.mttdMs),
+    mttr: c.mttrMs === null ? '—' : duration(c.mttrMs),
+  }));
+
+  const latencyRows = month.components
+    .filter((c) => c.latency.samples > 0 || (prevById.get(c.id)?.latency.samples ?? 0) > 0)
+    .map((c) => {
+      const p = prevById.get(c.id)?.latency ?? { samples: 0, p50: null, p95: null, p99: null };
+      return {
+        name: esc(c.name),
+        samples: thousands(c.latency.samples),
+        p50: latency(c.latency.p50),
+        p95: latency(c.latency.p95),
+        p99: latency(c.latency.p99),
+        prevP50: latency(p.p50),
+        prevP95: latency(p.p95),
+        prevP99: latency(p.p99),
+        d50: change(c.latency.p50, p.p50),
+        d95: change(c.latency.p95, p.p95),
+        d99: change(c.latency.p99, p.p99),
+      };
+    });
+
+  const componentName = new Map(config.components.map((c) => [c.id, c.name]));
+  const incidents = month.incidents.map((i) => {
+    const resolved = i.resolvedAt !== null && Date.parse(i.resolvedAt) <= until;
+    return {
+      id: i.id,
+      title: esc(i.title),
+      severity: i.severity,
+      impact: i.impact,
+      components: i.components.map((c) => componentName.get(c) ?? c).join(', '),
+      started: utcTime(i.startedAt),
+      detected: utcTime(i.detectedAt),
+      resolved: i.resolvedAt === null ? 'open' : utcTime(i.resolvedAt),
+      duration: i.resolvedAt === null ? `${duration(i.durationMs)} (open at the period's end)` : duration(i.durationMs),
+      ttd: duration(i.timeToDetectMs),
+      ttr: i.resolvedAt === null ? '—' : duration(Date.parse(i.resolvedAt) - Date.parse(i.detectedAt)),
+      resolvedInPeriod: resolved,
+      link: incidentLink(config, i.id),
+    };
+  });
+
+  const maintenance = month.maintenance.map((m) => ({
+    title: esc(m.title),
+    components: m.components.map((c) => componentName.get(c) ?? c).join(', '),
+    start: utcTime(m.start),
+    end: utcTime(m.end),
+    duration: duration(Date.parse(m.end) - Date.parse(m.start)),
+    recurring: m.recurring ? 'yes' : 'no',
+  }));
+
+  // SLOs: Prometheus for the exact month when it answered, else the daily snapshots.
+  const promById = new Map((src.prometheus?.slos ?? []).map((s) => [s.id, s]));
+  const slos = [...config.prometheus.slos]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((spec) => {
+      const prom = promById.get(spec.id);
+      const hist = fromHistory(spec.id, month.from, src.history);
+      const chosen = prom && prom.figures ? { source: 'Prometheus (exact calendar month)', figures: prom.figures, burnDown: prom.burnDown } : hist ? { source: `daily SLO snapshots (as of ${utcTime(hist.asOf)})`, figures: hist.figures, burnDown: hist.burnDown } : null;
+      const unit = spec.sli.kind === 'gauge' ? 'minutes' : 'events';
+      const title = `${spec.name}: remaining error budget in ${monthName(label)}`;
+      const q = monthQueries(spec, from, to);
+      return {
+        id: spec.id,
+        name: esc(spec.name),
+        component: componentName.get(spec.component) ?? spec.component,
+        target: targetText(spec.target),
+        sli: spec.sli.kind,
+        hasFigures: chosen !== null,
+        source: chosen?.source ?? (prom?.error ? `no data (Prometheus: ${prom.error}; no snapshot of this month)` : 'no data (no snapshot of this month)'),
+        achieved: chosen?.figures.achieved == null ? '—' : share(chosen.figures.achieved),
+        met: chosen?.figures.met == null ? '—' : chosen.figures.met ? 'met' : 'missed',
+        good: chosen ? num(chosen.figures.good) : '—',
+        total: chosen ? num(chosen.figures.total) : '—',
+        unit,
+        allowed: chosen ? num(chosen.figures.budget.allowed) : '—',
+        consumed: chosen ? num(chosen.figures.budget.consumed) : '—',
+        remaining: chosen?.figures.budget.remainingFraction == null ? '—' : share(chosen.figures.budget.remainingFraction),
+        burnDown: (chosen?.burnDown ?? []).map((p) => ({
+          day: utcDate(p.t),
+          remaining: share(p.remaining),
+          ideal: share(Math.max(0, 1 - (p.t - from) / (to - from))),
+        })),
+        svg: chosen && chosen.burnDown.length ? burnDownSvg(title, chosen.burnDown, from, to) : '',
+        promql: { counted: q.counted === 'good' ? 'good' : 'bad', a: q.a, total: q.total, dailyA: q.daily.a, dailyTotal: q.daily.total },
+      };
+    });
+  const sloSource = config.prometheus.slos.length === 0 ? null : src.prometheus && !src.prometheus.error && src.prometheus.slos.some((s) => s.figures) ? 'Prometheus, queried for the exact calendar month' : `the daily SLO snapshots in data/slo/history (${src.history.length} for this month)${src.prometheus?.error ? `; Prometheus did not answer: ${src.prometheus.error}` : ''}`;
+
+  // Capacity: the last snapshot of the month (for the current month, the latest one).
+  const capSnap = src.complete ? src.history[src.history.length - 1] : (src.latest ?? src.history[src.history.length - 1]);
+  const capacity = (capSnap?.capacity ?? [])
+    .filter((c) => c.figures)
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((c) => {
+      const fg = c.figures as NonNullable<typeof c.figures>;
+      return {
+        name: esc(c.name),
+        component: componentName.get(c.component) ?? c.component,
+        unit: c.unit,
+        current: fg.current === null ? '—' : num(fg.current),
+        growth: fg.growthPerWeek === null ? '—' : `${fg.growthPerWeek >= 0 ? '+' : ''}${num(fg.growthPerWeek)}`,
+        method: c.method,
+        lookback: c.lookbackDays,
+        asOf: c.asOf ? utcTime(c.asOf) : '—',
+        thresholds: fg.thresholds.map((t) => ({
+          level: t.level,
+          value: num(t.value),
+          state: t.state === 'breached' ? 'reached' : t.state === 'projected' ? 'projected' : `not within ${fg.horizonDays} days`,
+          earliest: t.earliest ? utcDate(t.earliest) : '—',
+          likely: t.likely ? utcDate(t.likely) : '—',
+          latest: t.latest ? utcDate(t.latest) : '—',
+        })),
+      };
+    });
+
+  // Certificates: the latest facts stored in the period (tls checks record notAfter in their error inside the warning window).
+  const certDays = config.reports.certificateDays;
+  const certs = new Map<string, { check: string; host: string; notAfter: string; at: number; source: string }>();
+  for (const check of config.checks) {
+    for (const e of src.errors.get(check.id) ?? []) {
+      if (e.at < from || e.at >= until) continue;
+      const m = CERT_RE.exec(e.error);
+      if (m) certs.set(check.id, { check: check.id, host: 'host' in check ? String(check.host) : check.id, notAfter: m[1] as string, at: e.at, source: 'stored check result' });
+    }
+  }
+  for (const a of Object.values(src.notifications?.alerts ?? {})) {
+    const d = a.event.details;
+    if (d.kind !== 'certificate' || a.event.at < from || a.event.at >= until) continue;
+    const known = certs.get(d.check);
+    if (!known || known.at < a.event.at) certs.set(d.check, { check: d.check, host: d.host ?? d.check, notAfter: d.notAfter, at: a.event.at, source: 'notification state' });
+  }
+  const certificates = [...certs.values()]
+    .filter((c) => Date.parse(c.notAfter) < until + certDays * DAY)
+    .sort((a, b) => a.notAfter.localeCompare(b.notAfter) || a.check.localeCompare(b.check))
+    .map((c) => ({
+      check: c.check,
+      host: c.host,
+      notAfter: utcTime(c.notAfter),
+      daysLeft: Math.floor((Date.parse(c.notAfter) - until) / DAY),
+      seen: utcTime(c.at),
+      source: c.source,
+    }));
+
+  // Alerts: SLO burn-rate alert states and firing Prometheus alerts in the daily snapshots; notifications sent.
+  const sloAlerts = new Map<string, { slo: string; state: string; first: string; last: string; days: number }>();
+  const promAlerts = new Map<string, { name: string; component: string; severity: string; activeAt: string; seen: string }>();
+  for (const snap of src.history) {
+    for (const s of snap.slos) {
+      const st = s.figures?.alertState;
+      if (!st || st === 'ok') continue;
+      const key = `${s.id}\n${st}`;
+      const day = snap.generatedAt.slice(0, 10);
+      const prev = sloAlerts.get(key);
+      if (prev) sloAlerts.set(key, { ...prev, last: day, days: prev.days + 1 });
+      else sloAlerts.set(key, { slo: s.id, state: st, first: day, last: day, days: 1 });
+    }
+    for (const a of snap.alerts.firing) {
+      const key = `${a.name}\n${a.component}\n${a.activeAt ?? ''}`;
+      if (!promAlerts.has(key)) promAlerts.set(key, { name: a.name, component: componentName.get(a.component) ?? a.component, severity: a.severity ?? '—', activeAt: a.activeAt ? utcTime(a.activeAt) : '—', seen: snap.generatedAt.slice(0, 10) });
+    }
+  }
+  const notified = Object.entries(src.notifications?.lastTrigger ?? {})
+    .filter(([, v]) => v.at >= from && v.at < until)
+    .map(([key, v]) => ({ key, severity: v.severity, at: utcTime(v.at), atMs: v.at, title: src.notifications?.alerts[key]?.event.title ?? key }))
+    .sort((a, b) => a.atMs - b.atMs || a.key.localeCompare(b.key));
+  const alerts = {
+    slo: [...sloAlerts.values()].sort((a, b) => a.first.localeCompare(b.first) || a.slo.localeCompare(b.slo) || a.state.localeCompare(b.state)),
+    prometheus: [...promAlerts.values()].sort((a, b) => a.activeAt.localeCompare(b.activeAt) || a.name.localeCompare(b.name) || a.component.localeCompare(b.component)),
+    notifications: notified.map(({ atMs: _, ...rest }) => rest),
+  };
+  const hasAlerts = alerts.slo.length + alerts.prometheus.length + alerts.notifications.length > 0;
+
+  // Twelve-month trend.
+  const trendMonths = src.trend.map((p) => p.label);
+  const trend = month.components.map((c, ci) => {
+    const values = src.trend.map((p) => {
+      const pc = p.components[ci] as PeriodComponent;
+      return { label: shortMonth(p.label), percent: pc.uptime.percent, met: pc.sla.met };
+    });
+    return { name: esc(c.name), values: values.map((v) => v.percent ?? '—'), svg: trendSvg(`${c.name}: availability per month, ${trendMonths[0]} to ${label}`, values) };
+  });
+  const hasTrend = src.trend.some((p) => p.components.some((c) => c.uptime.knownMs > 0));
+
+  const checksWithData = month.checks.filter((c) => c.uptime.knownMs > 0).length;
+  const days = Math.round((to - from) / DAY);
+  return {
+    title: `${config.site.title}: health report, ${monthName(label)}`,
+    siteTitle: config.site.title,
+    month: label,
+    monthName: monthName(label),
+    period: {
+      from: utcTime(from),
+      to: utcTime(to),
+      until: utcTime(until),
+      complete: src.complete,
+      days,
+    },
+    hasData,
+    sources: {
+      rawDays: month.rawDays.length,
+      rollupDays: month.rollupDays.length,
+      samples: thousands(src.stats.samples),
+      checks: config.checks.length,
+      checksWithData,
+      problems: src.stats.problems,
+      slo: sloSource,
+      snapshots: src.history.length,
+      notifications: src.notifications !== null,
+      degradedCountsAsUp: config.run.degradedCountsAsUp,
+    },
+    summary: { sentences, met: met.length, missed: missed.length, withData: withData.length },
+    components,
+    latency: latencyRows,
+    previousMonth: monthName(previous.label),
+    incidents,
+    maintenance,
+    slos,
+    hasSlos: slos.length > 0,
+    capacity,
+    certificates,
+    certificateDays: certDays,
+    alerts,
+    hasAlerts,
+    trend: { months: trendMonths.map(shortMonth), range: `${trendMonths[0]} to ${label}`, rows: trend },
+    hasTrend,
+    appendix: {
+      slaDefault: targetText(config.reports.slaTarget),
+      allowance: (t: number) => allowance(t),
+    },
+  };
+}
+
+export type ReportView = ReturnType<typeof reportView>;

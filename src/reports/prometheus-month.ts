@@ -1,0 +1,75 @@
+/**
+ * SLO figures of one exact calendar month from Prometheus: the same expressions and budget math
+ * as `cairn slo` (src/prometheus/slo.ts), evaluated at the month's end over the month's whole
+ * length, plus a burn-down of daily increments. Used only for a complete month, when an endpoint
+ * is configured and answers; otherwise the report reads the daily snapshots.
+ */
+import type { SloSpec } from '../config/resolve-prometheus.ts';
+import type { ResolvedConfig } from '../config/types.ts';
+import { PromClient } from '../prometheus/client.ts';
+import { QUERY_LABEL, type WindowSpan, burnDownSeries, combine, promRange, sliExpressions, windowFigures } from '../prometheus/slo.ts';
+import type { BurnDownPoint, SloWindowFigures } from '../prometheus/types.ts';
+
+const DAY = 86_400_000;
+
+export interface MonthSlo {
+  id: string;
+  figures: SloWindowFigures | null;
+  burnDown: BurnDownPoint[];
+  error: string | null;
+}
+
+/** The PromQL that gives an SLO's counts over [from, to) when evaluated at `to`. */
+export function monthQueries(spec: SloSpec, from: number, to: number): { counted: 'good' | 'bad'; a: string; total: string; daily: { a: string; total: string } } {
+  const e = sliExpressions(spec.sli, promRange(to - from));
+  const d = sliExpressions(spec.sli, promRange(DAY));
+  return { counted: e.counted, a: e.a, total: e.total, daily: { a: d.a, total: d.total } };
+}
+
+export async function queryMonthSlos(config: ResolvedConfig, from: number, to: number): Promise<MonthSlo[]> {
+  const clients = new Map(config.prometheus.endpoints.map((e) => [e.id, new PromClient(e)]));
+  const span: WindowSpan = { label: 'month', from, windowMs: to - from, elapsedMs: to - from };
+  const out: MonthSlo[] = [];
+  for (const spec of [...config.prometheus.slos].sort((a, b) => a.id.localeCompare(b.id))) {
+    const client = clients.get(spec.endpoint);
+    if (!client) continue;
+    const unit = spec.sli.kind === 'gauge' ? 'minutes' : 'events';
+    const q = monthQueries(spec, from, to);
+    try {
+      const values = new Map<string, number>();
+      for (const s of await client.instant(combine([{ key: 'a', expr: q.a }, { key: 't', expr: q.total }]), to)) {
+        const k = s.labels[QUERY_LABEL];
+        if (k !== undefined && Number.isFinite(s.value)) values.set(k, s.value);
+      }
+      const total = values.get('t') ?? 0;
+      const a = values.get('a') ?? 0;
+      const good = Math.min(total, Math.max(0, q.counted === 'good' ? a : total - a));
+      const figures = windowFigures(span, unit, { good, total }, spec.target, to);
+      const days = Math.floor((to - from) / DAY);
+      const steps: { t: number; good: number; total: number }[] = [];
+      if (days >= 1) {
+        const series = await client.range(combine([{ key: 'a', expr: q.daily.a }, { key: 't', expr: q.daily.total }]), from + DAY, from + days * DAY, DAY);
+        const byT = new Map<number, { a: number; t: number }>();
+        for (const s of series) {
+          const key = s.labels[QUERY_LABEL];
+          for (const [t, v] of s.points) {
+            const row = byT.get(t) ?? { a: 0, t: 0 };
+            if (key === 'a') row.a = v;
+            if (key === 't') row.t = v;
+            byT.set(t, row);
+          }
+        }
+        for (let k = 1; k <= days; k++) {
+          const t = from + k * DAY;
+          const row = byT.get(t) ?? { a: 0, t: 0 };
+          const g = q.counted === 'good' ? row.a : row.t - row.a;
+          steps.push({ t, good: Math.min(row.t, Math.max(0, g)), total: row.t });
+        }
+      }
+      out.push({ id: spec.id, figures, burnDown: burnDownSeries(span, unit, spec.target, steps, { t: to, good, total }), error: null });
+    } catch (err) {
+      out.push({ id: spec.id, figures: null, burnDown: [], error: config.redactor.redact(err instanceof Error ? err.message : String(err)) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,53 @@
+/** `cairn serve`: checks on a schedule in-process, the site rebuilt from current data, served live. */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readStore } from '../src/store/store.ts';
+import { CAIRN } from './helpers.ts';
+
+describe('cairn serve', () => {
+  it('runs rounds on its interval, rebuilds after each, and serves the current page', async () => {
+    let requests = 0;
+    // Up for the first round, down from the second on.
+    const target = http.createServer((_req, res) => {
+      requests += 1;
+      res.statusCode = requests === 1 ? 200 : 503;
+      res.end();
+    });
+    await new Promise<void>((r) => target.listen(0, '127.0.0.1', () => r()));
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-serve-'));
+    await mkdir(path.join(dir, 'checks'));
+    await writeFile(path.join(dir, 'checks', 'a.yaml'), `checks:\n  - { id: web, name: Web, kind: http, url: "http://127.0.0.1:${(target.address() as AddressInfo).port}/", retries: 0 }\n`);
+
+    const env = { ...process.env };
+    for (const k of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'GITHUB_ACTIONS']) delete env[k];
+    const child = spawn(process.execPath, [CAIRN, 'serve', '--dir', dir, '--port', '0', '--interval', '8s', '--rounds', '3'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
+        if (m) resolve(m[1] as string);
+      });
+      child.on('close', () => reject(new Error(`serve exited early:\n${stderr}`)));
+    });
+    const statusOf = async () => /data-component="web" data-status="(\w+)"/.exec(await (await fetch(url)).text())?.[1];
+    const rebuilds = () => stderr.split('Site rebuilt in').length - 1;
+    const waitFor = async (n: number) => {
+      while (rebuilds() < n) await new Promise((r) => setTimeout(r, 50));
+    };
+    await waitFor(2); // the first build, then the rebuild after round 1
+    expect(await statusOf()).toBe('up');
+    await waitFor(3); // the rebuild after round 2: the served page follows the data
+    expect(await statusOf()).toBe('down');
+    expect(await exited).toBe(0);
+    const { samples } = await readStore(dir);
+    expect(samples.map((s) => s.status)).toEqual(['up', 'down', 'down']);
+    target.close();
+  }, 120_000);
+});
