@@ -20,6 +20,8 @@ export interface CheckResult {
   attempts: number;
   /** HTTP status code, where the kind has one. */
   statusCode?: number;
+  /** Region the check ran from (`--region`, `CAIRN_REGION`); absent when none is set. */
+  region?: string;
   /** Kind-specific details (timing phases, certificate, ...), plain JSON. */
   details?: Record<string, unknown>;
 }

@@ -27,6 +27,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   incident: async () => (await import('./commands/incident.ts')).incident,
   import: async () => (await import('./commands/import.ts')).importCommand,
   notify: async () => (await import('./commands/notify.ts')).notify,
+  init: async () => (await import('./commands/init.ts')).init,
+  report: async () => (await import('./commands/report.ts')).report,
 };
 
 async function help(out: Output): Promise<void> {

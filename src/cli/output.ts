@@ -12,6 +12,12 @@ export interface Output {
   data(text: string): void;
   /** Appends markdown to the GitHub job summary when running on GitHub Actions. */
   summary(markdown: string): Promise<void>;
+  /**
+   * On a terminal only: replaces the single progress line at the bottom (`[123/1000] …`); null
+   * clears it. Absent when stderr is not a terminal (logs, GitHub Actions): callers print
+   * periodic lines instead, never both.
+   */
+  progress?(line: string | null): void;
   readonly github: boolean;
   readonly color: boolean;
 }
@@ -35,11 +41,20 @@ export function annotation(kind: 'error' | 'warning', message: string, where?: {
 
 export function createOutput(env: NodeJS.ProcessEnv = process.env): Output {
   const github = env['GITHUB_ACTIONS'] === 'true';
-  const color = !github && process.stderr.isTTY === true && !('NO_COLOR' in env);
-  const line = (s: string) => process.stderr.write(`${s}\n`);
+  const tty = !github && process.stderr.isTTY === true;
+  const color = tty && !('NO_COLOR' in env);
+  // On a terminal, a message is printed above the progress line, which is then redrawn.
+  let pending: string | null = null;
+  const line = (s: string) => process.stderr.write(pending === null ? `${s}\n` : `\r\x1b[K${s}\n${pending}`);
+  const progress = (s: string | null) => {
+    const width = process.stderr.columns ?? 80;
+    pending = s === null ? null : s.length >= width ? `${s.slice(0, Math.max(0, width - 2))}…` : s;
+    process.stderr.write(`\r\x1b[K${pending ?? ''}`);
+  };
   return {
     github,
     color,
+    ...(tty ? { progress } : {}),
     info: line,
     warn(message, where) {
       line(github ? annotation('warning', message, where) : `warning: ${message}`);

@@ -42,17 +42,51 @@ function describe(r: CheckResult, color: boolean): string {
   return `${GLYPH[r.status]} ${r.id} ${status}${ms}${r.error ? ` — ${r.error}` : ''}`;
 }
 
-function summaryTable(results: readonly CheckResult[], startedAt: Date): string {
+/** Up to this many checks, every result gets its own line when stderr is not a terminal. */
+export const LINE_PER_CHECK_UP_TO = 50;
+
+/**
+ * Progress of a round. On a terminal: one updating line, plus a line for each result that is
+ * not up. Elsewhere: a line per result for small runs; for large ones a line per result that is
+ * not up and a `[done/total]` line every tenth of the run. Never both.
+ */
+export function progressReporter(out: Output, quiet: boolean): (r: CheckResult, done: number, total: number) => void {
+  if (quiet) return () => {};
+  let notUp = 0;
+  return (r, done, total) => {
+    if (r.status !== 'up') notUp++;
+    if (out.progress) {
+      if (r.status !== 'up') out.info(`[${done}/${total}] ${describe(r, out.color)}`);
+      out.progress(done === total ? null : `[${done}/${total}] ${describe(r, false)}`);
+      return;
+    }
+    if (total <= LINE_PER_CHECK_UP_TO || r.status !== 'up') {
+      out.info(`[${done}/${total}] ${describe(r, out.color)}`);
+      return;
+    }
+    const step = Math.ceil(total / 10);
+    if (done % step === 0 || done === total) out.info(`[${done}/${total}] checked, ${notUp} not up so far`);
+  };
+}
+
+function summaryTable(results: readonly CheckResult[], startedAt: Date, extra: { skipped: readonly SkippedCheck[]; incidents: readonly AppliedAction[]; region: string | null }): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = results.map(
     (r) =>
       `| ${cell(r.id)} | ${GLYPH[r.status]} ${STATUS_LABEL[r.status]} | ${r.responseTimeMs === null ? '—' : `${Math.round(r.responseTimeMs)} ms`} | ${cell(r.error ?? '')} |`,
   );
+  const notes = [
+    ...extra.skipped.map((s) => `- ⏭ ${cell(s.id)} skipped (no result stored): ${cell(s.reason)}`),
+    ...extra.incidents.map(
+      ({ action, file }) => `- Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${cell(action.component)}: \`${file}\``,
+    ),
+  ];
   return [
-    `### Cairn checks, ${startedAt.toISOString()}`,
+    `### Cairn checks, ${startedAt.toISOString()}${extra.region ? ` (region ${extra.region})` : ''}`,
     '',
-    countByStatus(results),
+    [countByStatus(results) || 'no checks ran', extra.skipped.length > 0 ? `${extra.skipped.length} skipped` : ''].filter(Boolean).join(', '),
     '',
+    ...(notes.length > 0 ? [...notes, ''] : []),
     '| Check | Status | Response time | Error |',
     '| --- | --- | ---: | --- |',
     ...rows,
@@ -60,15 +94,17 @@ function summaryTable(results: readonly CheckResult[], startedAt: Date): string 
   ].join('\n');
 }
 
-export async function runRound(config: ResolvedConfig, out: Output, opts: { write: boolean; quiet?: boolean; shard?: Shard | null }): Promise<RoundOutcome> {
+export async function runRound(
+  config: ResolvedConfig,
+  out: Output,
+  opts: { write: boolean; quiet?: boolean; shard?: Shard | null; region?: string | null },
+): Promise<RoundOutcome> {
   const startedAt = new Date();
   const enabled = config.checks.filter((c) => c.enabled);
   if (!opts.quiet) out.info(`Running ${enabled.length} check${enabled.length === 1 ? '' : 's'} (up to ${config.run.concurrency} at once)…`);
   const { results: raw, skipped } = await runCheckRound(config.checks, config.run, {
     redactor: config.redactor,
-    onResult: (r, done, total) => {
-      if (!opts.quiet) out.info(`[${done}/${total}] ${describe(r, out.color)}`);
-    },
+    onResult: progressReporter(out, opts.quiet === true),
   });
   for (const s of skipped) {
     const check = config.checks.find((c) => c.id === s.id);
@@ -77,7 +113,8 @@ export async function runRound(config: ResolvedConfig, out: Output, opts: { writ
     out.warn(`${s.id} skipped (no result stored): ${s.reason}`, where);
   }
   // Inside a maintenance window a result is recorded as maintenance: no incident, no alert.
-  const results = applyMaintenance(raw, config);
+  const region = opts.region ?? null;
+  const results = applyMaintenance(raw, config).map((r) => (region === null ? r : { ...r, region }));
   for (const r of results) {
     const check = config.checks.find((c) => c.id === r.id);
     const where = check ? { file: check.source.file, line: check.source.line, col: check.source.column } : undefined;
@@ -95,6 +132,6 @@ export async function runRound(config: ResolvedConfig, out: Output, opts: { writ
   }
   const skippedNote = skipped.length > 0 ? `, ${skipped.length} skipped` : '';
   if (!opts.quiet) out.info(`Done: ${countByStatus(results) || 'no checks ran'}${skippedNote}${file ? `; wrote ${file}` : ''}.`);
-  await out.summary(summaryTable(results, startedAt));
+  await out.summary(summaryTable(results, startedAt, { skipped, incidents, region }));
   return { startedAt, results, skipped, file, incidents };
 }

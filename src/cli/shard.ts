@@ -1,5 +1,6 @@
 /** `--shard i/n`: the configuration narrowed to the checks of one shard. */
 import type { ResolvedConfig } from '../config/types.ts';
+import { parseRegion } from '../store/region.ts';
 import { type Shard, inShard, parseShard } from '../store/shard.ts';
 import { UsageError } from './errors.ts';
 
@@ -14,4 +15,15 @@ export function shardOption(value: string | undefined): Shard | null {
 
 export function shardConfig(config: ResolvedConfig, shard: Shard | null): ResolvedConfig {
   return shard ? { ...config, checks: config.checks.filter((c) => inShard(c.id, shard)) } : config;
+}
+
+export const REGION_OPTION = { region: { type: 'string' } } as const;
+
+/** `--region <name>`, else `CAIRN_REGION`, else none (the single-region store). */
+export function regionOption(value: string | undefined, env: NodeJS.ProcessEnv = process.env): string | null {
+  const raw = value ?? (env['CAIRN_REGION'] || undefined);
+  if (raw === undefined) return null;
+  const region = parseRegion(raw);
+  if (typeof region !== 'string') throw new UsageError(`${value === undefined ? 'CAIRN_REGION' : '--region'}: ${region.error}`);
+  return region;
 }

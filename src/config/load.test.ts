@@ -523,6 +523,7 @@ describe('loadConfig: resolution', () => {
       deadlineMs: 300_000,
       perHostConcurrency: 4,
       degradedCountsAsUp: true,
+      regionRule: 'majority',
     });
     expect(config.checks).toEqual([
       {
@@ -640,6 +641,7 @@ describe('loadConfig: resolution', () => {
       deadlineMs: 120_000,
       perHostConcurrency: 4,
       degradedCountsAsUp: false,
+      regionRule: 'majority',
     });
     expect(tcp(config, 'inherits')).toMatchObject({
       name: 'inherits',

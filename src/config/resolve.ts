@@ -67,6 +67,7 @@ export const DEFAULT_RUN = {
   deadlineMs: 5 * 60_000,
   perHostConcurrency: 4,
   degradedCountsAsUp: true,
+  regionRule: 'majority',
 } as const;
 
 /** A sample holds for this many schedule intervals unless `defaults.maxGap` says otherwise. */
@@ -98,6 +99,7 @@ export function resolveRun(defaults: DefaultsConfig | undefined): RunSettings {
     deadlineMs: defaults?.deadline ?? DEFAULT_RUN.deadlineMs,
     perHostConcurrency: defaults?.perHostConcurrency ?? DEFAULT_RUN.perHostConcurrency,
     degradedCountsAsUp: defaults?.degradedCountsAsUp ?? DEFAULT_RUN.degradedCountsAsUp,
+    regionRule: defaults?.regionRule ?? DEFAULT_RUN.regionRule,
   };
 }
 

@@ -567,6 +567,10 @@ export const Defaults = z.strictObject({
   perHostConcurrency: z.number().int().min(1).max(1000).optional().describe('Checks run at once against one host (default 4)'),
   deadline: Duration.optional().describe('Global deadline for one run of all checks (default 5m)'),
   degradedCountsAsUp: z.boolean().optional().describe('Whether degraded time counts as available (default true)'),
+  regionRule: z
+    .enum(['any', 'majority'])
+    .optional()
+    .describe('With checks run from several regions: "majority" (default) means down when more than half of the regions reporting see it down; "any" when any one does'),
   thresholds: Thresholds.optional(),
 });
 

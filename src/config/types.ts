@@ -217,6 +217,8 @@ export interface RunSettings {
   /** Checks run at once against one host (on top of `concurrency`). */
   perHostConcurrency: number;
   degradedCountsAsUp: boolean;
+  /** How the regions of a check run from several regions combine (src/model/regions.ts). */
+  regionRule: 'any' | 'majority';
 }
 
 export interface ConfigWarning {

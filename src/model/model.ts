@@ -14,6 +14,7 @@ import { type SloModel, sloModel } from './slo.ts';
 import type { SloSnapshot } from '../prometheus/types.ts';
 import type { ReportPage } from '../reports/types.ts';
 import { type ShownStatus, worstOf } from './status.ts';
+import { regionStatuses } from './regions.ts';
 import { storedTimeline } from './stored.ts';
 import { type Segment, type Tally, knownMs, mergeWorst, tally } from './timeline.ts';
 
@@ -83,6 +84,8 @@ export interface CheckModel {
   days: DayBar[];
   latency24h: LatencySummary;
   responseTimes: ResponsePoint[];
+  /** Checks run from several regions only: each region's status now (`status` is by `run.regionRule`). */
+  regions?: Record<string, ShownStatus>;
 }
 
 export interface ComponentModel {
@@ -248,7 +251,8 @@ export function computeModel(input: ModelInput): StatusModel {
   const segmentsByCheck = new Map<string, Segment[]>();
   const checks: CheckModel[] = config.checks.map((check) => {
     const samples = (byCheck.get(check.id) ?? []).sort((a, b) => a.at - b.at);
-    const stored = storedTimeline(samples, rollupsByCheck.get(check.id) ?? [], check.maxGapMs, now);
+    const stored = storedTimeline(samples, rollupsByCheck.get(check.id) ?? [], check.maxGapMs, now, config.run.regionRule);
+    const regional = regionStatuses(samples, check.maxGapMs, now, config.run.regionRule);
     const segments = overlayMaintenance(stored.segments, occurrences.get(check.component) ?? []);
     segmentsByCheck.set(check.id, segments);
     const last = stored.last ?? undefined;
@@ -261,7 +265,7 @@ export function computeModel(input: ModelInput): StatusModel {
       component: check.component,
       enabled: check.enabled,
       intervalMs: check.intervalMs,
-      status: fresh ? last.status : 'nodata',
+      status: regional ? regional.status : fresh ? last.status : 'nodata',
       lastCheckedAt: last ? new Date(last.at).toISOString() : null,
       lastResponseTimeMs: last?.responseTimeMs ?? null,
       lastError: last?.error ?? null,
@@ -271,6 +275,7 @@ export function computeModel(input: ModelInput): StatusModel {
       responseTimes: samples
         .filter((s) => s.at >= now - SERIES_MS)
         .map((s) => ({ t: s.at, ms: s.responseTimeMs, status: s.status })),
+      ...(regional ? { regions: regional.regions } : {}),
     };
   });
   const checkById = new Map(checks.map((c) => [c.id, c]));

@@ -105,6 +105,18 @@ function percentiles(h: Histogram): LatencyPercentiles {
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/** Index of the first sample at or after `t` (samples sorted by time). */
+function firstAtOrAfter(samples: readonly Sample[], t: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((samples[mid] as Sample).at < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function computePeriods(input: PeriodInput): PeriodFigures[] {
   const { config, now, periods } = input;
   const degradedCountsAsUp = config.run.degradedCountsAsUp;
@@ -131,15 +143,17 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     samplesOf = (id) => byCheck.get(id) ?? [];
   }
 
-  const rawDays = ends.map(() => new Set<string>());
+  const rawDays = ends.map(() => new Set<number>());
   const rollupDays = ends.map(() => new Set<string>());
   const segmentsByCheck = new Map<string, Segment[]>();
   const histByCheck = new Map<string, Histogram[]>();
   const checks: PeriodCheck[][] = ends.map(() => []);
   for (const check of config.checks) {
-    const samples = samplesOf(check.id)
-      .filter((s) => s.at <= now)
-      .sort((a, b) => a.at - b.at);
+    const own = samplesOf(check.id);
+    let ordered = true;
+    for (let k = 1; k < own.length && ordered; k++) ordered = (own[k] as Sample).at >= (own[k - 1] as Sample).at;
+    const sorted = ordered ? own : [...own].sort((a, b) => a.at - b.at);
+    const samples = sorted.length && (sorted[sorted.length - 1] as Sample).at > now ? sorted.filter((s) => s.at <= now) : sorted;
     const rollups = rollupsByCheck.get(check.id) ?? [];
     const stored = storedTimeline(samples, rollups, check.maxGapMs, now);
     const segments = overlayMaintenance(stored.segments, occurrences.get(check.component) ?? []);
@@ -159,10 +173,11 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
           if (typeof decoded !== 'string') Object.assign(h, mergeHistograms(h, decoded));
         }
       }
-      for (const s of samples) {
-        if (s.at < p.from || s.at >= p.until || s.at < boundary) continue;
+      for (let k = firstAtOrAfter(samples, Math.max(p.from, boundary)); k < samples.length; k++) {
+        const s = samples[k] as Sample;
+        if (s.at >= p.until) break;
         count += 1;
-        rawDays[i]?.add(day(s.at));
+        rawDays[i]?.add(Math.floor(s.at / DAY_MS));
         if (s.status !== 'down' && s.responseTimeMs !== null) addValue(h, s.responseTimeMs);
       }
       checks[i]?.push({
@@ -225,7 +240,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
       end: new Date(o.end).toISOString(),
       recurring: recurring.has(o.windowId),
     })),
-    rawDays: [...(rawDays[i] as Set<string>)].sort(),
+    rawDays: [...(rawDays[i] as Set<number>)].sort((a, b) => a - b).map((d) => day(d * DAY_MS)),
     rollupDays: [...(rollupDays[i] as Set<string>)].sort(),
   }));
 }

@@ -11,7 +11,8 @@ import { LETTER_STATUS } from '../store/rollup-format.ts';
 import type { Sample } from '../store/samples.ts';
 import type { CheckStatus } from '../checks/types.ts';
 import { type Histogram, decodeHistogram, mergeHistograms, quantile } from '../store/histogram.ts';
-import { type Segment, checkSegments } from './timeline.ts';
+import { type RegionRule, DEFAULT_REGION_RULE, regionSegments } from './regions.ts';
+import type { Segment } from './timeline.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -30,8 +31,14 @@ export interface StoredTimeline {
 /**
  * `samples`: the check's raw samples, sorted by time; `rollups`: its rollup lines, sorted by day.
  */
-export function storedTimeline(samples: readonly Sample[], rollups: readonly RollupRecord[], maxGapMs: number, now: number): StoredTimeline {
-  if (rollups.length === 0) return { segments: checkSegments(samples, maxGapMs, now), last: samples[samples.length - 1] ?? null };
+export function storedTimeline(
+  samples: readonly Sample[],
+  rollups: readonly RollupRecord[],
+  maxGapMs: number,
+  now: number,
+  regionRule: RegionRule = DEFAULT_REGION_RULE,
+): StoredTimeline {
+  if (rollups.length === 0) return { segments: regionSegments(samples, maxGapMs, now, regionRule), last: samples[samples.length - 1] ?? null };
   const out: Segment[] = [];
   for (const r of rollups) {
     const start = Date.parse(`${r.d}T00:00:00.000Z`);
@@ -46,7 +53,8 @@ export function storedTimeline(samples: readonly Sample[], rollups: readonly Rol
   const l = lastRollup.last;
   const carry: Sample = { id: '', status: l.s, at: Date.parse(l.t), responseTimeMs: l.ms, error: l.e, statusCode: l.code ?? null };
   const raw = samples.filter((s) => s.at >= boundary);
-  for (const s of checkSegments([carry, ...raw], maxGapMs, now)) {
+  if (l.g !== undefined) carry.region = l.g;
+  for (const s of regionSegments([carry, ...raw], maxGapMs, now, regionRule)) {
     const start = Math.max(s.start, boundary);
     if (s.end > start) push(out, { start, end: s.end, status: s.status });
   }

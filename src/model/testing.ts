@@ -17,6 +17,7 @@ export function fixtureConfig(opts: {
   groups?: { id: string; name?: string; components: string[] }[];
   timeZone?: string;
   degradedCountsAsUp?: boolean;
+  regionRule?: 'any' | 'majority';
   maintenance?: MaintenanceWindow[];
 }): ResolvedConfig {
   const checks: ResolvedCheck[] = opts.checks.map((c, i) => ({
@@ -66,6 +67,7 @@ export function fixtureConfig(opts: {
       deadlineMs: 60_000,
       perHostConcurrency: 4,
       degradedCountsAsUp: opts.degradedCountsAsUp ?? true,
+      regionRule: opts.regionRule ?? 'majority',
     },
     groups,
     components,

@@ -7,7 +7,6 @@ import type { ResolvedConfig } from '../config/types.ts';
 import type { PeriodComponent, PeriodFigures } from '../model/period.ts';
 import type { NotifyState } from '../notify/state.ts';
 import type { BurnDownPoint, SloSnapshot, SloWindowFigures } from '../prometheus/types.ts';
-import { allowance } from '../prometheus/slo.ts';
 import { change, duration, latency, minutes, monthName, num, share, shortMonth, targetText, thousands, utcDate, utcTime } from './format.ts';
 import type { MonthSlo } from './prometheus-month.ts';
 import { monthQueries } from './prometheus-month.ts';
@@ -34,8 +33,6 @@ export interface ReportSources {
   /** The month is over (`to` ≤ now). */
   complete: boolean;
 }
-
-const esc = (s: string) => s;
 
 /** `[x](url)` target of an incident page, when the site's public URL is known. */
 function incidentLink(config: ResolvedConfig, id: string): string | null {
@@ -104,7 +101,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
   const prevById = new Map(previous.components.map((c) => [c.id, c]));
   const components = month.components.map((c) => ({
     id: c.id,
-    name: esc(c.name),
+    name: c.name,
     target: targetText(c.sla.target),
     targetSource: c.sla.targetSource === 'slo' ? `SLO ${c.sla.slo}` : 'default',
     availability: c.uptime.percent ?? '—',
@@ -129,7 +126,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     .map((c) => {
       const p = prevById.get(c.id)?.latency ?? { samples: 0, p50: null, p95: null, p99: null };
       return {
-        name: esc(c.name),
+        name: c.name,
         samples: thousands(c.latency.samples),
         p50: latency(c.latency.p50),
         p95: latency(c.latency.p95),
@@ -148,7 +145,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     const resolved = i.resolvedAt !== null && Date.parse(i.resolvedAt) <= until;
     return {
       id: i.id,
-      title: esc(i.title),
+      title: i.title,
       severity: i.severity,
       impact: i.impact,
       components: i.components.map((c) => componentName.get(c) ?? c).join(', '),
@@ -164,7 +161,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
   });
 
   const maintenance = month.maintenance.map((m) => ({
-    title: esc(m.title),
+    title: m.title,
     components: m.components.map((c) => componentName.get(c) ?? c).join(', '),
     start: utcTime(m.start),
     end: utcTime(m.end),
@@ -185,7 +182,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
       const q = monthQueries(spec, from, to);
       return {
         id: spec.id,
-        name: esc(spec.name),
+        name: spec.name,
         component: componentName.get(spec.component) ?? spec.component,
         target: targetText(spec.target),
         sli: spec.sli.kind,
@@ -218,7 +215,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     .map((c) => {
       const fg = c.figures as NonNullable<typeof c.figures>;
       return {
-        name: esc(c.name),
+        name: c.name,
         component: componentName.get(c.component) ?? c.component,
         unit: c.unit,
         current: fg.current === null ? '—' : num(fg.current),
@@ -301,7 +298,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
       const pc = p.components[ci] as PeriodComponent;
       return { label: shortMonth(p.label), percent: pc.uptime.percent, met: pc.sla.met };
     });
-    return { name: esc(c.name), values: values.map((v) => v.percent ?? '—'), svg: trendSvg(`${c.name}: availability per month, ${trendMonths[0]} to ${label}`, values) };
+    return { name: c.name, values: values.map((v) => v.percent ?? '—'), svg: trendSvg(`${c.name}: availability per month, ${trendMonths[0]} to ${label}`, values) };
   });
   const hasTrend = src.trend.some((p) => p.components.some((c) => c.uptime.knownMs > 0));
 
@@ -349,7 +346,6 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     hasTrend,
     appendix: {
       slaDefault: targetText(config.reports.slaTarget),
-      allowance: (t: number) => allowance(t),
     },
   };
 }

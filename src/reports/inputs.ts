@@ -14,39 +14,50 @@ import { HISTORY_DIR, readSnapshot } from '../prometheus/snapshot.ts';
 import { SNAPSHOT_VERSION, type SloSnapshot } from '../prometheus/types.ts';
 import { utcDay } from '../store/layout.ts';
 import { type RollupRecord, readRollups } from '../store/rollup-format.ts';
-import { type Sample, type StoreProblem, listDayFiles, readDayFiles } from '../store/samples.ts';
+import { type Sample, type StoreProblem, listDayFiles, parseRunLine } from '../store/samples.ts';
 import type { CheckStatus } from '../checks/types.ts';
 
 const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
 
 /** Samples of many checks in columns; `of(id)` gives one check's samples as objects, sorted. */
 export class SampleColumns {
-  #cols = new Map<string, { at: number[]; st: number[]; ms: number[]; code: number[]; err: Map<number, string> }>();
+  #cols = new Map<string, { n: number; at: Float64Array; st: Uint8Array; ms: Float32Array; err: Map<number, string> }>();
   count = 0;
 
   add(s: Sample): void {
     let c = this.#cols.get(s.id);
-    if (!c) this.#cols.set(s.id, (c = { at: [], st: [], ms: [], code: [], err: new Map() }));
-    c.at.push(s.at);
-    c.st.push(STATUSES.indexOf(s.status));
-    c.ms.push(s.responseTimeMs ?? -1);
-    c.code.push(s.statusCode ?? -1);
-    if (s.error !== null) c.err.set(c.at.length - 1, s.error);
+    if (!c) this.#cols.set(s.id, (c = { n: 0, at: new Float64Array(1024), st: new Uint8Array(1024), ms: new Float32Array(1024), err: new Map() }));
+    if (c.n === c.at.length) {
+      // Grow by half: the spare capacity stays small for a month of 5-minute samples.
+      const grow = <T extends Float64Array | Float32Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(Math.ceil(a.length * 1.5));
+        b.set(a);
+        return b;
+      };
+      c.at = grow(c.at);
+      c.st = grow(c.st);
+      c.ms = grow(c.ms);
+    }
+    c.at[c.n] = s.at;
+    c.st[c.n] = STATUSES.indexOf(s.status);
+    c.ms[c.n] = s.responseTimeMs ?? -1;
+    if (s.error !== null) c.err.set(c.n, s.error);
+    c.n += 1;
     this.count += 1;
   }
 
+  /** One check's samples (status codes are not kept: no report figure reads them). */
   of(id: string): Sample[] {
     const c = this.#cols.get(id);
     if (!c) return [];
-    const out: Sample[] = c.at.map((at, i) => ({
-      id,
-      status: STATUSES[c.st[i] as number] as CheckStatus,
-      at,
-      responseTimeMs: (c.ms[i] as number) < 0 ? null : (c.ms[i] as number),
-      error: c.err.get(i) ?? null,
-      statusCode: (c.code[i] as number) < 0 ? null : (c.code[i] as number),
-    }));
-    return out.sort((a, b) => a.at - b.at);
+    const out: Sample[] = new Array(c.n);
+    let sorted = true;
+    for (let i = 0; i < c.n; i++) {
+      const ms = c.ms[i] as number;
+      out[i] = { id, status: STATUSES[c.st[i] as number] as CheckStatus, at: c.at[i] as number, responseTimeMs: ms < 0 ? null : ms, error: c.err.get(i) ?? null, statusCode: null };
+      if (i > 0 && (c.at[i] as number) < (c.at[i - 1] as number)) sorted = false;
+    }
+    return sorted ? out : out.sort((a, b) => a.at - b.at);
   }
 
   /** Per check, the stored errors (with their sample's time): certificate facts live there. */
@@ -55,6 +66,46 @@ export class SampleColumns {
     if (!c) return [];
     return [...c.err].map(([i, error]) => ({ at: c.at[i] as number, error })).sort((a, b) => a.at - b.at);
   }
+}
+
+/**
+ * Reads one day file line by line into the columns: one run's results at a time are objects, so
+ * a month of 1,000 checks stays small (the store's own parser, `parseRunLine`, reads each line).
+ */
+async function readDayInto(dir: string, file: string, into: SampleColumns): Promise<StoreProblem[]> {
+  const rel = path.relative(dir, file);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    return [{ file: rel, line: null, message: `unreadable: ${(err as Error).message}` }];
+  }
+  const problems: StoreProblem[] = [];
+  let start = 0;
+  let lineNo = 0;
+  let lastT = '';
+  let lastAt = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
+    lineNo += 1;
+    if (line.trim() === '') continue;
+    const rec = parseRunLine(line);
+    if (typeof rec === 'string') {
+      problems.push({ file: rel, line: lineNo, message: rec });
+      continue;
+    }
+    for (const r of rec.r) {
+      if (r.t !== lastT) {
+        lastT = r.t;
+        lastAt = Date.parse(r.t);
+      }
+      into.add({ id: r.id, status: r.s, at: lastAt, responseTimeMs: r.ms, error: r.e, statusCode: r.code ?? null });
+    }
+  }
+  return problems;
 }
 
 export interface ReportInputs {
@@ -84,11 +135,7 @@ export async function readReportInputs(config: ResolvedConfig, from: number, to:
   const files = (await listDayFiles(dir)).filter((f) => f.day >= firstDay && f.day <= lastDay && !r.covered.has(f.day));
   const samples = new SampleColumns();
   const problems: StoreProblem[] = [...r.problems];
-  for (const f of files) {
-    const got = await readDayFiles(dir, [f]);
-    for (const s of got.samples) samples.add(s);
-    problems.push(...got.problems);
-  }
+  for (const f of files) problems.push(...(await readDayInto(dir, f.file, samples)));
   const loaded = await loadIncidents(config);
   for (const e of loaded.errors) problems.push({ file: e.file, line: e.line || null, message: `${e.path ? `${e.path}: ` : ''}${e.message}` });
   return {

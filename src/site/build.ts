@@ -10,6 +10,7 @@ import type { ResolvedConfig } from '../config/types.ts';
 import { loadIncidents } from '../incidents/store.ts';
 import { computeModel, type StatusModel, WINDOWS } from '../model/model.ts';
 import { readSnapshot } from '../prometheus/snapshot.ts';
+import { readReportPages } from '../reports/pages.ts';
 import { readStore } from '../store/store.ts';
 
 /** The Cairn package itself: where astro.config.mjs and src/pages live. */
@@ -27,7 +28,10 @@ export async function buildModel(config: ResolvedConfig, now = Date.now()): Prom
   for (const e of errors) problems.push({ file: e.file, line: e.line || null, message: `${e.path ? `${e.path}: ` : ''}${e.message}` });
   // The SLO snapshot `cairn slo` wrote; the build never queries Prometheus.
   const sloSnapshot = await readSnapshot(config.dir);
-  return computeModel({ config, samples, rollups, problems, incidents, now, sloSnapshot });
+  const model = computeModel({ config, samples, rollups, problems, incidents, now, sloSnapshot });
+  // The monthly reports `cairn report` wrote (reports/YYYY-MM.html): listed and shown under /reports/.
+  model.reports = await readReportPages(config.dir);
+  return model;
 }
 
 /** Splits a public URL into Astro's `site` (origin) and `base` (path). */

@@ -12,7 +12,7 @@
  */
 import { readFile, readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
-import { checkSegments } from '../model/timeline.ts';
+import { type RegionRule, regionSegments } from '../model/regions.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { addValue, emptyHistogram, encodeHistogram } from './histogram.ts';
 import { DAY_MS, SAMPLES_DIR, dayStart, nextDay, rollupFile, utcDay } from './layout.ts';
@@ -23,12 +23,15 @@ export const DEFAULT_RETENTION_MS = 90 * DAY_MS;
 
 /** A rollup's `last` as a sample of its check. */
 export function sampleOfLast(id: string, last: RollupRecord['last']): Sample {
-  return { id, status: last.s, at: Date.parse(last.t), responseTimeMs: last.ms, error: last.e, statusCode: last.code ?? null };
+  const s: Sample = { id, status: last.s, at: Date.parse(last.t), responseTimeMs: last.ms, error: last.e, statusCode: last.code ?? null };
+  if (last.g !== undefined) s.region = last.g;
+  return s;
 }
 
 function lastOf(s: Sample): Omit<StoredResult, 'id'> {
   const out: Omit<StoredResult, 'id'> = { t: new Date(s.at).toISOString(), s: s.status, ms: s.responseTimeMs, e: s.error };
   if (s.statusCode !== null) out.code = s.statusCode;
+  if (s.region !== undefined) out.g = s.region;
   return out;
 }
 
@@ -41,6 +44,8 @@ export interface RollupInput {
   carry: ReadonlyMap<string, Sample>;
   maxGapMs(id: string): number;
   now: number;
+  /** How the regions of a multi-region check combine (defaults.regionRule); default majority. */
+  regionRule?: RegionRule;
 }
 
 /** The rollup lines of `days`, one per check per day with any sample or any known time. Pure. */
@@ -57,7 +62,8 @@ export function computeRollups(input: RollupInput): RollupRecord[] {
     const carry = input.carry.get(id);
     const sorted = [...own].sort((a, b) => a.at - b.at);
     const all = carry && (sorted.length === 0 || carry.at < (sorted[0] as Sample).at) ? [carry, ...sorted] : sorted;
-    const segments = checkSegments(all, input.maxGapMs(id), input.now);
+    // One region (or none): the gap rule over the samples, as always; several: the region rule.
+    const segments = regionSegments(all, input.maxGapMs(id), input.now, input.regionRule ?? 'majority');
     let si = 0; // first segment that may overlap the day
     let ai = 0; // first sample at or after the day's start
     let last: Sample | undefined;
@@ -100,6 +106,8 @@ export interface CompactOptions {
   retentionMs: number;
   now: number;
   maxGapMs(id: string): number;
+  /** defaults.regionRule, for checks run from several regions. */
+  regionRule?: RegionRule;
 }
 
 export interface CompactResult {
@@ -169,7 +177,7 @@ export async function compactStore(dir: string, opts: CompactOptions): Promise<C
   const lookahead = pending.filter((x) => x.day >= cutoffDay && x.day <= lookaheadEnd);
   const more = await readDayFiles(dir, lookahead);
 
-  const lines = computeRollups({ days, samples: [...firstRead.samples, ...more.samples], carry, maxGapMs: opts.maxGapMs, now: opts.now });
+  const lines = computeRollups({ days, samples: [...firstRead.samples, ...more.samples], carry, maxGapMs: opts.maxGapMs, now: opts.now, ...(opts.regionRule ? { regionRule: opts.regionRule } : {}) });
 
   // 2. Append the lines to their month files.
   const byMonth = new Map<string, RollupRecord[]>();

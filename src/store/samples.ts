@@ -18,6 +18,8 @@
  * - `code`  optional: HTTP status codes, or null
  * - `e`     optional: errors (redacted) by column index; absent means null
  * - `n`     optional: attempts by column index, when more than one
+ * - `g`     optional: the region the run was made from (`cairn run --region eu`); absent in a
+ *           single-region store, whose lines are unchanged
  *
  * The columns repeat from one line to the next (ids, statuses, codes), so git stores a new line
  * as a few copy instructions plus the response times: see "Benchmarks" in README.md.
@@ -29,6 +31,7 @@ import type { CheckResult, CheckStatus } from '../checks/types.ts';
 import { writeFileAtomic } from './atomic.ts';
 import { SAMPLES_DIR, dayFile, dayOfFile, utcDay } from './layout.ts';
 import { coveredDays } from './rollup-format.ts';
+import { isRegion } from './region.ts';
 import type { Shard } from './shard.ts';
 
 /** Version of the in-memory run record (and of the verbose line format). */
@@ -48,6 +51,8 @@ export interface StoredResult {
   e: string | null;
   code?: number;
   n?: number;
+  /** Region the result was checked from; absent in a single-region store. */
+  g?: string;
 }
 
 export interface RunRecord {
@@ -67,6 +72,7 @@ export interface CompactRunLine {
   code?: (number | null)[];
   e?: Record<string, string>;
   n?: Record<string, number>;
+  g?: string;
 }
 
 /** A sample as the model reads it. */
@@ -78,6 +84,8 @@ export interface Sample {
   responseTimeMs: number | null;
   error: string | null;
   statusCode: number | null;
+  /** Region of the sample; absent (not undefined) in a single-region store. */
+  region?: string;
 }
 
 /** A file or line the store could not read; reported, skipped, never fatal. */
@@ -95,6 +103,7 @@ export function toRunRecord(startedAt: Date, results: CheckResult[]): RunRecord 
       const stored: StoredResult = { id: r.id, s: r.status, t: r.checkedAt, ms: r.responseTimeMs, e: r.error };
       if (r.statusCode !== undefined) stored.code = r.statusCode;
       if (r.attempts > 1) stored.n = r.attempts;
+      if (r.region !== undefined) stored.g = r.region;
       return stored;
     }),
   };
@@ -121,6 +130,10 @@ export function encodeRunLine(record: RunRecord): string {
   });
   if (Object.keys(e).length) line.e = e;
   if (Object.keys(n).length) line.n = n;
+  const regions = new Set(record.r.map((r) => r.g));
+  if (regions.size > 1) throw new Error(`a run holds results of one region, found ${[...regions].map(String).join(', ')}`);
+  const g = record.r[0]?.g;
+  if (g !== undefined) line.g = g;
   return JSON.stringify(line);
 }
 
@@ -221,6 +234,7 @@ function parseCompact(rec: Partial<CompactRunLine> & { t: string }): RunRecord |
   if (eProblem) return eProblem;
   const nProblem = sparse('n', rec.n, (x) => typeof x === 'number' && Number.isInteger(x) && x > 1);
   if (nProblem) return nProblem;
+  if (rec.g !== undefined && !isRegion(rec.g)) return 'field "g": expected a region name';
   const t0 = Date.parse(rec.t);
   const t = new Date(t0).toISOString();
   const r: StoredResult[] = ids.map((id, i) => {
@@ -235,6 +249,7 @@ function parseCompact(rec: Partial<CompactRunLine> & { t: string }): RunRecord |
     if (c !== undefined && c !== null) out.code = c;
     const attempts = rec.n?.[i];
     if (attempts !== undefined) out.n = attempts;
+    if (rec.g !== undefined) out.g = rec.g;
     return out;
   });
   return { v: STORE_VERSION, t, r };
@@ -248,6 +263,7 @@ function resultProblem(r: unknown): string | null {
   if (typeof x['t'] !== 'string' || Number.isNaN(Date.parse(x['t']))) return 'field "t": expected an ISO-8601 time';
   if (x['ms'] !== null && (typeof x['ms'] !== 'number' || !(x['ms'] >= 0))) return 'field "ms": expected a number >= 0 or null';
   if (x['e'] !== null && typeof x['e'] !== 'string') return 'field "e": expected a string or null';
+  if (x['g'] !== undefined && !isRegion(x['g'])) return 'field "g": expected a region name';
   return null;
 }
 
@@ -276,7 +292,9 @@ export async function listDayFiles(dir: string): Promise<DayFile[]> {
 }
 
 export function toSample(r: StoredResult): Sample {
-  return { id: r.id, status: r.s, at: Date.parse(r.t), responseTimeMs: r.ms, error: r.e, statusCode: r.code ?? null };
+  const sample: Sample = { id: r.id, status: r.s, at: Date.parse(r.t), responseTimeMs: r.ms, error: r.e, statusCode: r.code ?? null };
+  if (r.g !== undefined) sample.region = r.g;
+  return sample;
 }
 
 /** Reads the samples of the given day files; bad lines and files are reported and skipped. */

@@ -6,18 +6,19 @@ import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
 import { warnConfig } from '../output.ts';
 import { runRound } from '../round.ts';
-import { SHARD_OPTION, shardConfig, shardOption } from '../shard.ts';
+import { REGION_OPTION, SHARD_OPTION, regionOption, shardConfig, shardOption } from '../shard.ts';
 
 export const check: Command = {
   summary: 'Run every check once and append the results to data/',
-  usage: 'cairn check [--dir <status-repo>] [--json] [--no-write] [--shard i/n]',
+  usage: 'cairn check [--dir <status-repo>] [--json] [--no-write] [--shard i/n] [--region <name>]',
   async run(args, out) {
-    const { values } = parse(args, { ...DIR_OPTION, ...SHARD_OPTION, json: { type: 'boolean' }, 'no-write': { type: 'boolean' } });
+    const { values } = parse(args, { ...DIR_OPTION, ...SHARD_OPTION, ...REGION_OPTION, json: { type: 'boolean' }, 'no-write': { type: 'boolean' } });
     const shard = shardOption(values.shard);
+    const region = regionOption(values.region);
     const config = shardConfig(await loadConfig(statusDir(values.dir)), shard);
     warnConfig(out, config.warnings);
     if (!values['no-write']) await removeTempFiles(path.join(config.dir, DATA_DIR));
-    const { results } = await runRound(config, out, { write: !values['no-write'], shard });
+    const { results } = await runRound(config, out, { write: !values['no-write'], shard, region });
     if (values.json) {
       const byId = new Map(config.checks.map((c) => [c.id, c]));
       const rows = results.map((r) => ({

@@ -16,6 +16,7 @@ export async function compactWithConfig(config: ResolvedConfig, out: Output, now
     retentionMs: config.store.retentionMs,
     now,
     maxGapMs: (id) => gaps.get(id) ?? config.run.maxGapMs,
+    regionRule: config.run.regionRule,
   });
   if (result.days.length > 0) {
     out.info(`Compacted ${result.days.length} day${result.days.length === 1 ? '' : 's'} (${result.days[0]}..${result.days[result.days.length - 1]}) into ${result.lines} rollup lines: ${result.rollupFiles.join(', ')}.`);

@@ -14,7 +14,8 @@ import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
 import { warnConfig } from '../output.ts';
 import { countByStatus, runRound } from '../round.ts';
-import { SHARD_OPTION, shardConfig, shardOption } from '../shard.ts';
+import { runSummary } from '../run-summary.ts';
+import { REGION_OPTION, SHARD_OPTION, regionOption, shardConfig, shardOption } from '../shard.ts';
 import { compactWithConfig } from './compact.ts';
 
 /** What `cairn run` stages: the store, the merge rule, and the incident files the run may write. */
@@ -22,11 +23,12 @@ export const RUN_PATHS = ['data', '.gitattributes', 'incidents'];
 
 export const run: Command = {
   summary: 'Check, compact, commit and push: everything the scheduled job does',
-  usage: 'cairn run [--dir <status-repo>] [--shard i/n] [--no-compact] [--no-commit] [--no-push] [--build] [--out <folder>]',
+  usage: 'cairn run [--dir <status-repo>] [--shard i/n] [--region <name>] [--no-compact] [--no-commit] [--no-push] [--build] [--out <folder>]',
   async run(args, out) {
     const { values } = parse(args, {
       ...DIR_OPTION,
       ...SHARD_OPTION,
+      ...REGION_OPTION,
       'no-compact': { type: 'boolean' },
       'no-commit': { type: 'boolean' },
       'no-push': { type: 'boolean' },
@@ -35,13 +37,14 @@ export const run: Command = {
     });
     const dir = statusDir(values.dir);
     const shard = shardOption(values.shard);
+    const region = regionOption(values.region);
     const full = await loadConfig(dir);
     warnConfig(out, full.warnings);
     const config = shardConfig(full, shard);
 
     // 1. Check (after removing the temp files a killed run may have left behind).
     await removeTempFiles(path.join(dir, DATA_DIR));
-    const round = await runRound(config, out, { write: true, shard });
+    const round = await runRound(config, out, { write: true, shard, region });
 
     // 2. Compact the days older than the retention window.
     const days = values['no-compact'] ? 0 : (await compactWithConfig(full, out)).days.length;
@@ -51,6 +54,7 @@ export const run: Command = {
       const wroteRule = await ensureGitattributes(dir);
       const parts = [countByStatus(round.results) || 'no checks ran'];
       if (shard) parts.push(`shard ${formatShard(shard)}`);
+      if (region) parts.push(`region ${region}`);
       if (days > 0) parts.push(`compacted ${days} day${days === 1 ? '' : 's'}`);
       const message = `${parts.join(', ')} [skip ci]`;
       const jitter = Number(process.env['CAIRN_PUSH_JITTER_MS'] ?? 1000);
@@ -72,6 +76,7 @@ export const run: Command = {
       else out.info('Nothing to commit.');
       if (res.pushed) out.info(`Pushed to ${res.upstream}${res.attempts > 1 ? ` after ${res.attempts} attempts (${res.rebases} rebased, ${res.replays} replayed)` : ''}.`);
       else if (res.upstream === null && full.store.git.push && !values['no-push']) out.info('No upstream branch: not pushed.');
+      await out.summary(runSummary({ message, committed: res.committed, pushed: res.pushed, upstream: res.upstream, attempts: res.attempts, startedAt: round.startedAt }, process.env, full.run.intervalMs));
     }
 
     // 4. Build, if asked.

@@ -1,0 +1,126 @@
+/**
+ * npm run bench:report — `cairn report` for one month of a generated status repo: `checks` checks
+ * (one component each) with a sample every 5 minutes for the whole month, plus the month before
+ * (for the latency comparison) unless --no-previous.
+ *
+ *   npm run bench:report -- [--checks 1000] [--month 2026-04]
+ *
+ * Prints progress to stderr and one JSON object on the last line of stdout: checks, samples (of the
+ * report's month), samples_read, wall_ms (= build_ms: the whole `cairn report` process), peak_rss_mb
+ * (its peak resident memory), md_bytes, html_bytes, and the goals (15 s, 1 GB).
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { dayFile } from '../src/store/layout.ts';
+import { STORE_VERSION, type StoredResult, encodeRunLine } from '../src/store/samples.ts';
+
+const { values } = parseArgs({ options: { checks: { type: 'string' }, month: { type: 'string' }, 'no-previous': { type: 'boolean' } } });
+const CHECKS = Number(values.checks ?? 1000);
+const MONTH = values.month ?? '2026-04';
+const STEP = 5 * 60_000;
+const CAIRN = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
+const log = (s: string) => process.stderr.write(`${s}\n`);
+
+const [y, m] = MONTH.split('-').map(Number) as [number, number];
+const FROM = Date.UTC(y, m - 1, 1);
+const TO = Date.UTC(y, m, 1);
+const START = values['no-previous'] ? FROM : Date.UTC(y, m - 2, 1);
+
+async function writeRepo(dir: string): Promise<string[]> {
+  await mkdir(path.join(dir, 'checks'), { recursive: true });
+  const ids = Array.from({ length: CHECKS }, (_, i) => `svc-${String(i).padStart(4, '0')}`);
+  await writeFile(path.join(dir, 'cairn.yaml'), 'site:\n  title: Bench Status\n  baseUrl: https://status.bench.test/\n');
+  await writeFile(path.join(dir, 'checks', 'bench.yaml'), `checks:\n${ids.map((id) => `  - { id: ${id}, kind: tcp, host: 127.0.0.1, port: 9 }`).join('\n')}\n`);
+  return ids;
+}
+
+/** One write per day file, compact (version 2) lines as `cairn check` writes them. */
+async function writeHistory(dir: string, ids: string[]): Promise<{ month: number; total: number }> {
+  let seed = 42;
+  const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  let month = 0;
+  let total = 0;
+  for (let day = START; day < TO; day += 86_400_000) {
+    const lines: string[] = [];
+    for (let t = day; t < day + 86_400_000; t += STEP) {
+      const at = new Date(t).toISOString();
+      const r: StoredResult[] = ids.map((id) => {
+        const x = rand();
+        const s = x < 0.002 ? 'down' : x < 0.01 ? 'degraded' : 'up';
+        return { id, s, t: at, ms: s === 'down' ? null : Math.round(40 + rand() * 200), e: s === 'down' ? 'connection refused' : null };
+      });
+      lines.push(encodeRunLine({ v: STORE_VERSION, t: at, r }));
+      total += r.length;
+      if (t >= FROM) month += r.length;
+    }
+    const file = dayFile(dir, new Date(day).toISOString().slice(0, 10));
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, `${lines.join('\n')}\n`);
+  }
+  return { month, total };
+}
+
+function report(dir: string): Promise<{ ms: number; peakRssMb: number }> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CAIRN, 'report', '--dir', dir, '--month', MONTH, '--offline'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let peakKb = 0;
+    const sample = () =>
+      readFile(`/proc/${child.pid}/status`, 'utf8')
+        .then((s) => {
+          const hwm = /VmHWM:\s+(\d+)/.exec(s);
+          if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+        })
+        .catch(() => undefined);
+    const timer = setInterval(() => void sample(), 50);
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('close', (code) => {
+      clearInterval(timer);
+      if (code !== 0) reject(new Error(`cairn report failed (${code}):\n${err}`));
+      else resolve({ ms: Math.round(performance.now() - started), peakRssMb: Math.round(peakKb / 102.4) / 10 });
+    });
+  });
+}
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-bench-report-'));
+try {
+  log(`generating ${CHECKS} checks, 5-minute samples from ${new Date(START).toISOString().slice(0, 10)} to ${new Date(TO).toISOString().slice(0, 10)}…`);
+  const ids = await writeRepo(dir);
+  const g0 = performance.now();
+  const samples = await writeHistory(dir, ids);
+  log(`  ${samples.total.toLocaleString('en-US')} samples written in ${Math.round(performance.now() - g0)} ms`);
+  log(`cairn report --month ${MONTH}…`);
+  const run = await report(dir);
+  const md = (await stat(path.join(dir, 'reports', `${MONTH}.md`))).size;
+  const html = (await stat(path.join(dir, 'reports', `${MONTH}.html`))).size;
+  // Determinism at scale: a second run writes the same bytes.
+  const first = await readFile(path.join(dir, 'reports', `${MONTH}.html`));
+  const again = await report(dir);
+  const identical = first.equals(await readFile(path.join(dir, 'reports', `${MONTH}.html`)));
+  log(`  ${run.ms} ms, peak RSS ${run.peakRssMb} MB (second run ${again.ms} ms, ${again.peakRssMb} MB, identical: ${identical})`);
+  console.log(
+    JSON.stringify({
+      bench: 'report',
+      checks: CHECKS,
+      samples: samples.month,
+      samples_read: samples.total,
+      wall_ms: run.ms,
+      build_ms: run.ms,
+      peak_rss_mb: run.peakRssMb,
+      md_bytes: md,
+      html_bytes: html,
+      second_run_ms: again.ms,
+      identical,
+      goal_wall_ms: 15_000,
+      goal_peak_rss_mb: 1024,
+      node: process.version,
+    }),
+  );
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
