@@ -25,19 +25,23 @@ export async function writeFileAtomic(file: string, content: string | Uint8Array
   }
 }
 
+/** Every path under `root`, relative to it (recursive); none when `root` does not exist. */
+export async function listTree(root: string): Promise<string[]> {
+  try {
+    return await readdir(root, { recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
 /**
  * Deletes the temporary files (`.*.tmp`) that a killed write left under `root`. Readers never
  * read them; the next run (`cairn check`, `run`, `compact`) cleans them up. One writer per
  * working tree: a concurrent writer's temp file would be deleted from under it.
  */
 export async function removeTempFiles(root: string): Promise<string[]> {
-  let entries: string[];
-  try {
-    entries = await readdir(root, { recursive: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const entries = await listTree(root);
   const removed: string[] = [];
   for (const rel of entries) {
     const base = path.basename(rel);

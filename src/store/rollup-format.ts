@@ -19,8 +19,9 @@
  * - `lat`  latency histogram of the day's non-down samples with a response time
  *          (src/store/histogram.ts): mergeable, so p50/p95/p99 of any span add up from days
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { listTree } from './atomic.ts';
 import type { CheckStatus } from '../checks/types.ts';
 import { type EncodedHistogram, decodeHistogram } from './histogram.ts';
 import { DAY_MS, ROLLUPS_DIR, monthOfRollupFile } from './layout.ts';
@@ -54,13 +55,7 @@ export interface RollupFile {
 
 export async function listRollupFiles(dir: string): Promise<RollupFile[]> {
   const root = path.join(dir, ROLLUPS_DIR);
-  let entries: string[];
-  try {
-    entries = await readdir(root, { recursive: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const entries = await listTree(root);
   const out: RollupFile[] = [];
   for (const rel of entries) {
     const month = monthOfRollupFile(rel);

@@ -25,10 +25,10 @@
  * as a few copy instructions plus the response times: see "Benchmarks" in README.md.
  * Both versions are read; version 2 is written.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult, CheckStatus } from '../checks/types.ts';
-import { writeFileAtomic } from './atomic.ts';
+import { writeFileAtomic, listTree } from './atomic.ts';
 import { SAMPLES_DIR, dayFile, dayOfFile, utcDay } from './layout.ts';
 import { coveredDays } from './rollup-format.ts';
 import { isRegion } from './region.ts';
@@ -276,13 +276,7 @@ export interface DayFile {
 /** Lists the day files under data/samples (every shard), oldest day first. Temp files are skipped. */
 export async function listDayFiles(dir: string): Promise<DayFile[]> {
   const root = path.join(dir, SAMPLES_DIR);
-  let entries: string[];
-  try {
-    entries = await readdir(root, { recursive: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const entries = await listTree(root);
   const files: DayFile[] = [];
   for (const rel of entries) {
     const day = dayOfFile(rel);
