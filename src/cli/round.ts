@@ -11,6 +11,7 @@ import { applyMaintenance } from '../maintenance/apply.ts';
 import { notifyAfterRound } from '../notify/notify.ts';
 import { appendRun, toRunRecord } from '../store/samples.ts';
 import type { Shard } from '../store/shard.ts';
+import { stateSuffix } from './shard.ts';
 import type { Output } from './output.ts';
 
 const GLYPH = { up: '✓', degraded: '!', down: '✕', maintenance: '⚙' } as const;
@@ -126,9 +127,10 @@ export async function runRound(
   const incidents: AppliedAction[] = [];
   if (opts.write && results.length > 0) {
     file = await appendRun(config.dir, toRunRecord(startedAt, results), { shard: opts.shard ?? null });
-    incidents.push(...(await applyAutoIncidents(config, results, Date.now())));
+    const suffix = stateSuffix(opts.shard);
+    incidents.push(...(await applyAutoIncidents(config, results, Date.now(), suffix)));
     for (const { action, file: f } of incidents) out.info(`Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${action.component}: ${f}`);
-    await notifyAfterRound(config, { results, incidents }, out);
+    await notifyAfterRound(config, { results, incidents }, out, { stateSuffix: suffix, sloEvents: !opts.shard || opts.shard.index === 1 });
   }
   const skippedNote = skipped.length > 0 ? `, ${skipped.length} skipped` : '';
   if (!opts.quiet) out.info(`Done: ${countByStatus(results) || 'no checks ran'}${skippedNote}${file ? `; wrote ${file}` : ''}.`);

@@ -13,8 +13,18 @@ export function shardOption(value: string | undefined): Shard | null {
   return shard.count === 1 ? null : shard;
 }
 
+/**
+ * A shard is a stable set of COMPONENTS (FNV-1a of the component id): every check of a component
+ * runs in the same shard, so that shard alone decides the component's incidents and alerts and
+ * keeps them in its own state files.
+ */
 export function shardConfig(config: ResolvedConfig, shard: Shard | null): ResolvedConfig {
-  return shard ? { ...config, checks: config.checks.filter((c) => inShard(c.id, shard)) } : config;
+  return shard ? { ...config, checks: config.checks.filter((c) => inShard(c.component, shard)) } : config;
+}
+
+/** Suffix of the state files of a shard (`.shard-2-of-4`), empty when not sharded. */
+export function stateSuffix(shard: Shard | null | undefined): string {
+  return shard && shard.count > 1 ? `.shard-${shard.index}-of-${shard.count}` : '';
 }
 
 export const REGION_OPTION = { region: { type: 'string' } } as const;

@@ -87,14 +87,17 @@ export async function applyAutoIncidents(
   config: Pick<ResolvedConfig, 'dir' | 'components' | 'checks' | 'incidents'>,
   results: readonly CheckResult[],
   now: number,
+  /** State-file suffix of a shard (src/cli/shard.ts stateSuffix); a shard owns only its components. */
+  suffix = '',
 ): Promise<AppliedAction[]> {
   if (!config.incidents.auto) return [];
   const names = new Map(config.components.map((c) => [c.id, c.name]));
-  const previous = await reconcile(config.dir, await readAutoState(config.dir));
+  const previous = await reconcile(config.dir, await readAutoState(config.dir, suffix));
   const { state, actions } = step({
     state: previous,
     observations: observe(config, results),
-    components: config.components.map((c) => c.id),
+    // A shard knows only the components it checks; the others' incidents are another shard's.
+    components: config.components.filter((c) => !suffix || c.checks.some((id) => config.checks.some((k) => k.id === id))).map((c) => c.id),
     resolveAfter: config.incidents.resolveAfter,
     now,
   });
@@ -148,6 +151,6 @@ export async function applyAutoIncidents(
     }
     applied.push({ action, file: action.file });
   }
-  await writeAutoState(config.dir, state);
+  await writeAutoState(config.dir, state, suffix);
   return applied;
 }

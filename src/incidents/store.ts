@@ -15,6 +15,11 @@ import type { Incident } from './types.ts';
 export const INCIDENTS_DIR = 'incidents';
 export const STATE_FILE = path.join('data', 'state', 'incidents.json');
 
+/** The automatic-incident state of a shard (`suffix` from stateSuffix), or of the whole repo. */
+export function stateFile(suffix = ''): string {
+  return suffix ? path.join('data', 'state', `incidents${suffix}.json`) : STATE_FILE;
+}
+
 export interface LoadedIncidents {
   incidents: Incident[];
   errors: ConfigError[];
@@ -58,9 +63,9 @@ export async function loadIncidents(config: Pick<ResolvedConfig, 'dir' | 'compon
   return { incidents, errors };
 }
 
-export async function readAutoState(dir: string): Promise<AutoState> {
+export async function readAutoState(dir: string, suffix = ''): Promise<AutoState> {
   try {
-    const value = JSON.parse(await readFile(path.join(dir, STATE_FILE), 'utf8')) as AutoState;
+    const value = JSON.parse(await readFile(path.join(dir, stateFile(suffix)), 'utf8')) as AutoState;
     if (value && value.v === 1 && typeof value.components === 'object' && value.components !== null) return value;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw err;
@@ -68,6 +73,6 @@ export async function readAutoState(dir: string): Promise<AutoState> {
   return EMPTY_STATE;
 }
 
-export async function writeAutoState(dir: string, state: AutoState): Promise<void> {
-  await writeFileAtomic(path.join(dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+export async function writeAutoState(dir: string, state: AutoState, suffix = ''): Promise<void> {
+  await writeFileAtomic(path.join(dir, stateFile(suffix)), `${JSON.stringify(state, null, 2)}\n`);
 }

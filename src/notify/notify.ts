@@ -46,6 +46,10 @@ export interface NotifyOptions {
   processEnv?: Record<string, string | undefined>;
   /** The SLO view to use instead of reading data/slo/latest.json. */
   slo?: SloView | null;
+  /** State-file suffix of a shard; each shard keeps its own notification state. */
+  stateSuffix?: string;
+  /** Whether this run sends SLO and capacity alerts (with shards: the first shard only). */
+  sloEvents?: boolean;
 }
 
 type NotifyConfig = Pick<ResolvedConfig, 'dir' | 'site' | 'components' | 'checks' | 'incidents' | 'maintenance' | 'notifications' | 'redactor'>;
@@ -135,9 +139,9 @@ export async function notifyAfterRound(
   try {
     const now = opts.now ?? Date.now();
     const env: DeliveryEnv = { ...realEnv, ...(opts.now !== undefined ? { now: () => now } : {}), ...opts.env };
-    const state = await readNotifyState(config.dir);
+    const state = await readNotifyState(config.dir, opts.stateSuffix);
     const round1 = deriveRoundEvents(config, { results: round.results, applied: round.incidents, previous: state.observations, now });
-    const view = opts.slo !== undefined ? opts.slo : await readSloView(config.dir);
+    const view = opts.sloEvents === false ? null : opts.slo !== undefined ? opts.slo : await readSloView(config.dir);
     const slo = deriveSloEvents(config, view, round1.observations, now);
     const events = [...round1.events, ...slo.events].map((e) => config.redactor.redactDeep(e));
 
@@ -152,7 +156,7 @@ export async function notifyAfterRound(
     const delivered = await deliver(config, planned.deliveries, planned.state, env, processEnv);
     const { state: next, gaveUp } = settle(planned.state, delivered.map((d) => ({ delivery: d.delivery, ok: d.record.status === 'sent' || d.record.status === 'skipped' })), now, state.pendingResolves);
     next.observations = slo.observations;
-    await writeNotifyState(config.dir, next);
+    await writeNotifyState(config.dir, next, opts.stateSuffix);
 
     const typeOf = new Map(config.notifications.channels.map((c) => [c.name, c.type]));
     const records: DeliveryRecord[] = [

@@ -57,9 +57,14 @@ export const EMPTY_NOTIFY_STATE: NotifyState = { v: 1, observations: EMPTY_OBSER
 /** A resolve that failed this many runs in a row is given up (and logged). */
 export const MAX_RESOLVE_RUNS = 3;
 
-export async function readNotifyState(dir: string): Promise<NotifyState> {
+/** The notification state of a shard (`.shard-2-of-4`), or of the whole repo. */
+export function notifyStateFile(suffix = ''): string {
+  return suffix ? path.join('data', 'state', `notifications${suffix}.json`) : NOTIFY_STATE_FILE;
+}
+
+export async function readNotifyState(dir: string, suffix = ''): Promise<NotifyState> {
   try {
-    const value = JSON.parse(await readFile(path.join(dir, NOTIFY_STATE_FILE), 'utf8')) as Partial<NotifyState>;
+    const value = JSON.parse(await readFile(path.join(dir, notifyStateFile(suffix)), 'utf8')) as Partial<NotifyState>;
     if (value && value.v === 1) {
       return {
         v: 1,
@@ -76,8 +81,8 @@ export async function readNotifyState(dir: string): Promise<NotifyState> {
   return structuredClone(EMPTY_NOTIFY_STATE);
 }
 
-export async function writeNotifyState(dir: string, state: NotifyState): Promise<void> {
-  await writeFileAtomic(path.join(dir, NOTIFY_STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+export async function writeNotifyState(dir: string, state: NotifyState, suffix = ''): Promise<void> {
+  await writeFileAtomic(path.join(dir, notifyStateFile(suffix)), `${JSON.stringify(state, null, 2)}\n`);
 }
 
 export type Purpose = 'trigger' | 'retry' | 'reminder' | 'resolve' | 'notice';
