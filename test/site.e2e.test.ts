@@ -223,7 +223,7 @@ describe.skipIf(!available)('the built site', () => {
       await page.goto(`${site.origin}/status/`);
       const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
       const before = await bg();
-      await page.getByLabel('Dark mode').check();
+      await page.getByLabel('Light/dark').check();
       const after = await bg();
       expect(after).not.toBe(before);
       expect(before).toBe(scheme === 'light' ? 'rgb(255, 255, 255)' : 'rgb(13, 17, 23)');

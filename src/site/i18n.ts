@@ -93,7 +93,7 @@ export interface Strings {
 const en: Strings = {
   skip: 'Skip to content',
   nav: { incidents: 'Incidents', maintenance: 'Maintenance', uptime: 'Uptime', reports: 'Reports', feed: 'Feed', sections: 'Sections' },
-  theme: { toggle: 'Dark mode' },
+  theme: { toggle: 'Light/dark' },
   footer: (updated, tz) => `Updated ${updated}. Times in ${tz}. Powered by Cairn.`,
   status: { up: 'Operational', degraded: 'Degraded performance', down: 'Outage', maintenance: 'Under maintenance', nodata: 'No data' },
   partialOutage: 'Partial outage',
@@ -192,7 +192,7 @@ const en: Strings = {
 const de: Strings = {
   skip: 'Zum Inhalt springen',
   nav: { incidents: 'Störungen', maintenance: 'Wartung', uptime: 'Verfügbarkeit', reports: 'Berichte', feed: 'Feed', sections: 'Bereiche' },
-  theme: { toggle: 'Dunkles Design' },
+  theme: { toggle: 'Hell/dunkel' },
   footer: (updated, tz) => `Aktualisiert ${updated}. Zeiten in ${tz}. Betrieben mit Cairn.`,
   status: { up: 'In Betrieb', degraded: 'Eingeschränkte Leistung', down: 'Ausfall', maintenance: 'In Wartung', nodata: 'Keine Daten' },
   partialOutage: 'Teilausfall',
