@@ -66,7 +66,7 @@ describe('cairn CLI', () => {
     expect(rows[0]!.error).toBeNull();
     expect(rows[1]!.error).toContain('500');
     expect(rows[0]!.responseTimeMs).toBeGreaterThan(0);
-    expect(await readdir(path.join(dir, 'data', 'samples'))).toHaveLength(1);
+    expect((await readdir(path.join(dir, 'data'))).filter((f) => f.endsWith('.ndjson'))).toHaveLength(1);
   });
 
   it('secrets from the environment never reach stdout, stderr or data', async () => {

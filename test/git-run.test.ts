@@ -136,7 +136,7 @@ describe('cairn run with git', () => {
     expect([x.code, y.code]).toEqual([0, 0]);
     const { samples, dir } = await remoteSamples(root, bare);
     expect(samples.map((s) => s.id).sort()).toEqual(['api', 'broken', 'home']);
-    const files = git(dir, 'ls-files', 'data/samples').trim().split('\n');
+    const files = git(dir, 'ls-files', 'data/*.ndjson').trim().split('\n');
     expect(files.map((f) => path.basename(f).replace(/^\d{4}-\d{2}-\d{2}/, 'DAY')).sort()).toEqual(['DAY.shard-1-of-2.ndjson', 'DAY.shard-2-of-2.ndjson']);
   });
 });

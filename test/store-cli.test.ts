@@ -34,8 +34,8 @@ describe('store commands', () => {
     const rollup = path.join(rollupDir, (await readdir(rollupDir, { recursive: true })).find((f) => f.endsWith('.ndjson'))!);
     const lines = (await readFile(rollup, 'utf8')).trimEnd().split('\n');
     await writeFile(rollup, `${lines[0]}\n{"v":1,"d":"2026-13-01"}\n${lines[1]!.slice(0, 30)}`);
-    const rawDir = path.join(dir, 'data', 'samples');
-    const raw = path.join(rawDir, (await readdir(rawDir, { recursive: true })).filter((f) => f.endsWith('.ndjson')).sort()[0]!);
+    const rawDir = path.join(dir, 'data');
+    const raw = path.join(rawDir, (await readdir(rawDir)).filter((f) => /^\d{4}-\d{2}-\d{2}.*\.ndjson$/.test(f)).sort()[0]!);
     await writeFile(raw, `${(await readFile(raw, 'utf8')).slice(0, -20)}`);
 
     const v = await cairn(['verify', '--dir', dir]);

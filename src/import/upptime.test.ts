@@ -176,10 +176,10 @@ describe('cairn import upptime (importUpptime)', () => {
     expect(samples.find((s) => s.status === 'down' && s.id === 'api')?.error).toBe('HTTP 500 (imported from Upptime)');
 
     // One Upptime workflow run (three sites checked within a minute) is one run record; one file per day.
-    const day1 = (await readFile(path.join(dir, 'data', 'samples', '2026', '03', '2026-03-01.ndjson'), 'utf8')).trimEnd().split('\n');
+    const day1 = (await readFile(path.join(dir, 'data', '2026-03-01.ndjson'), 'utf8')).trimEnd().split('\n');
     expect(day1).toHaveLength(1);
     expect(JSON.parse(day1[0] as string)).toMatchObject({ v: 1, t: '2026-03-01T10:05:00.000Z' });
-    expect(await readdir(path.join(dir, 'data', 'samples', '2026', '03'))).toEqual([
+    expect((await readdir(path.join(dir, 'data'))).filter((f) => f.endsWith('.ndjson')).sort()).toEqual([
       '2026-03-01.ndjson',
       '2026-03-02.ndjson',
       '2026-03-03.ndjson',
@@ -225,12 +225,12 @@ describe('cairn import upptime (importUpptime)', () => {
   it('is idempotent: a second import writes no sample twice and leaves identical files alone', async () => {
     const dir = await tmpDir();
     await importUpptime({ source: fixture.repo, dir, issuesFile: fixture.issues });
-    const before = await readFile(path.join(dir, 'data', 'samples', '2026', '03', '2026-03-02.ndjson'), 'utf8');
+    const before = await readFile(path.join(dir, 'data', '2026-03-02.ndjson'), 'utf8');
     const again = await importUpptime({ source: fixture.repo, dir, issuesFile: fixture.issues });
     expect(again.counts).toMatchObject({ samples: 0, duplicates: 9, days: 0 });
     expect(again.files.map((f) => f.action)).toEqual(['kept', 'unchanged', 'unchanged', 'unchanged']);
     expect((await readSamples(dir)).samples).toHaveLength(9);
-    expect(await readFile(path.join(dir, 'data', 'samples', '2026', '03', '2026-03-02.ndjson'), 'utf8')).toBe(before);
+    expect(await readFile(path.join(dir, 'data', '2026-03-02.ndjson'), 'utf8')).toBe(before);
   });
 
   it('never overwrites a user file without --force, and writes nothing when it refuses', async () => {

@@ -188,7 +188,7 @@ export async function commitAndPush(dir: string, opts: CommitPushOptions): Promi
 
 /** Lines added to the store's NDJSON files between two commits, by file. */
 async function addedStoreLines(git: SimpleGit, from: string, to: string): Promise<Map<string, string[]>> {
-  const diff = await git.raw(['diff', '--no-renames', '--no-color', '--unified=0', from, to, '--', 'data/samples', 'data/rollups']);
+  const diff = await git.raw(['diff', '--no-renames', '--no-color', '--unified=0', from, to, '--', 'data']);
   const out = new Map<string, string[]>();
   let current: string[] | null = null;
   for (const line of diff.split('\n')) {

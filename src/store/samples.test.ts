@@ -29,9 +29,9 @@ describe('results store', () => {
     const f1 = await appendRun(dir, toRunRecord(new Date(t1), [result('a', 'up', t1), result('b', 'down', t1, { statusCode: 500, attempts: 2 })]));
     const f1b = await appendRun(dir, toRunRecord(new Date(t1), [result('a', 'degraded', t1)]));
     const f2 = await appendRun(dir, toRunRecord(new Date(t2), [result('a', 'up', t2)]));
-    expect(f1).toBe(path.join('data', 'samples', '2026', '11', '2026-11-24.ndjson'));
+    expect(f1).toBe(path.join('data', '2026-11-24.ndjson'));
     expect(f1b).toBe(f1);
-    expect(f2).toBe(path.join('data', 'samples', '2026', '11', '2026-11-25.ndjson'));
+    expect(f2).toBe(path.join('data', '2026-11-25.ndjson'));
     const lines = (await readFile(path.join(dir, f1), 'utf8')).trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     // Compact columnar line (version 2): ids, one status letter each, whole-ms response times.
@@ -55,7 +55,7 @@ describe('results store', () => {
     ]);
     expect(samples[1]!.statusCode).toBe(500);
     // No temporary files are left behind.
-    expect(await readdir(path.join(dir, 'data', 'samples', '2026', '11'))).toEqual(['2026-11-24.ndjson', '2026-11-25.ndjson']);
+    expect((await readdir(path.join(dir, 'data'))).sort()).toEqual(['2026-11-24.ndjson', '2026-11-25.ndjson']);
   });
 
   it('reads only days from sinceMs on', async () => {
@@ -68,7 +68,7 @@ describe('results store', () => {
   it('reports and skips corrupt lines, keeps everything else, and appends after a truncated line', async () => {
     const dir = await tmp();
     const t = '2026-11-24T10:00:00.000Z';
-    const file = path.join(dir, 'data', 'samples', '2026', '11', '2026-11-24.ndjson');
+    const file = path.join(dir, 'data', '2026-11-24.ndjson');
     await mkdir(path.dirname(file), { recursive: true });
     const good = JSON.stringify(toRunRecord(new Date(t), [result('a', 'up', t)]));
     await writeFile(file, `${good}\n{"v":1,"t":"2026-11-24T10:05:00.000Z","r":[{"id":"a","s":"sideways"}]}\n{"v":1,"t":"2026-11-2`);
@@ -76,7 +76,7 @@ describe('results store', () => {
     const { samples, problems } = await readSamples(dir);
     expect(samples.map((s) => s.status)).toEqual(['up', 'down']);
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatchObject({ file: path.join('data', 'samples', '2026', '11', '2026-11-24.ndjson'), line: 2 });
+    expect(problems[0]).toMatchObject({ file: path.join('data', '2026-11-24.ndjson'), line: 2 });
     expect(problems[0]!.message).toContain('"s"');
     expect(problems[1]).toMatchObject({ line: 3 });
     expect(problems[1]!.message).toContain('invalid JSON');
@@ -103,12 +103,12 @@ describe('results store', () => {
     const f2 = await appendRun(dir, toRunRecord(new Date(t), [result('b', 'down', t)]), { shard: { index: 2, count: 2 } });
     const f0 = await appendRun(dir, toRunRecord(new Date(t), [result('c', 'up', t)]));
     expect([f1, f2, f0]).toEqual([
-      path.join('data', 'samples', '2026', '11', '2026-11-24.shard-1-of-2.ndjson'),
-      path.join('data', 'samples', '2026', '11', '2026-11-24.shard-2-of-2.ndjson'),
-      path.join('data', 'samples', '2026', '11', '2026-11-24.ndjson'),
+      path.join('data', '2026-11-24.shard-1-of-2.ndjson'),
+      path.join('data', '2026-11-24.shard-2-of-2.ndjson'),
+      path.join('data', '2026-11-24.ndjson'),
     ]);
     // A temporary file left by a killed write is never read.
-    await writeFile(path.join(dir, 'data', 'samples', '2026', '11', '.2026-11-24.ndjson.abc123.tmp'), '{"v":2,"t":"2026-11-24T1');
+    await writeFile(path.join(dir, 'data', '.2026-11-24.ndjson.abc123.tmp'), '{"v":2,"t":"2026-11-24T1');
     const { samples, problems } = await readSamples(dir);
     expect(problems).toEqual([]);
     expect(samples.map((s) => s.id).sort()).toEqual(['a', 'b', 'c']);
@@ -116,7 +116,7 @@ describe('results store', () => {
 
   it('reads version 1 lines next to version 2 lines, and bulk-writes one file per day', async () => {
     const dir = await tmp();
-    const file = path.join(dir, 'data', 'samples', '2026', '11', '2026-11-24.ndjson');
+    const file = path.join(dir, 'data', '2026-11-24.ndjson');
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, '{"v":1,"t":"2026-11-24T10:00:00.000Z","r":[{"id":"a","s":"up","t":"2026-11-24T10:00:00.120Z","ms":84.2,"e":null}]}\n');
     const at = (d: string) => `2026-11-${d}T10:05:00.000Z`;
@@ -124,13 +124,29 @@ describe('results store', () => {
       toRunRecord(new Date(at('25')), [result('a', 'down', at('25'))]),
       toRunRecord(new Date(at('24')), [result('a', 'degraded', at('24'), { checkedAt: '2026-11-24T10:05:02.900Z' })]),
     ]);
-    expect(written).toEqual([path.join('data', 'samples', '2026', '11', '2026-11-24.ndjson'), path.join('data', 'samples', '2026', '11', '2026-11-25.ndjson')]);
+    expect(written).toEqual([path.join('data', '2026-11-24.ndjson'), path.join('data', '2026-11-25.ndjson')]);
     const { samples } = await readSamples(dir);
     expect(samples.map((s) => [s.status, new Date(s.at).toISOString(), s.responseTimeMs])).toEqual([
       ['up', '2026-11-24T10:00:00.120Z', 84.2],
       // Version 2 keeps a check's start in whole seconds after the run's start.
       ['degraded', '2026-11-24T10:05:02.000Z', 13],
       ['down', '2026-11-25T10:05:00.000Z', 13],
+    ]);
+  });
+});
+
+describe('the earlier layout', () => {
+  it('reads day files of data/samples/YYYY/MM/ next to those in data/', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-legacy-'));
+    const legacy = path.join(dir, 'data', 'samples', '2026', '11', '2026-11-23.ndjson');
+    await mkdir(path.dirname(legacy), { recursive: true });
+    await writeFile(legacy, `${JSON.stringify({ v: 1, t: '2026-11-23T10:00:00.000Z', r: [{ id: 'a', s: 'down', t: '2026-11-23T10:00:00.000Z', ms: null, e: 'x' }] })}\n`);
+    await appendRun(dir, toRunRecord(new Date('2026-11-24T10:00:00.000Z'), [result('a', 'up', '2026-11-24T10:00:00.000Z')]));
+    const { samples, problems } = await readSamples(dir);
+    expect(problems).toEqual([]);
+    expect(samples.map((s) => [s.status, new Date(s.at).toISOString().slice(0, 10)])).toEqual([
+      ['down', '2026-11-23'],
+      ['up', '2026-11-24'],
     ]);
   });
 });

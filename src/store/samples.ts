@@ -273,7 +273,7 @@ export interface DayFile {
   file: string;
 }
 
-/** Lists the day files under data/samples (every shard), oldest day first. Temp files are skipped. */
+/** Lists the day files in data/ (every shard; also the older data/samples/YYYY/MM/ layout), oldest day first. Temp files are skipped. */
 export async function listDayFiles(dir: string): Promise<DayFile[]> {
   const root = path.join(dir, SAMPLES_DIR);
   const entries = await listTree(root);
