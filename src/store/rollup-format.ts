@@ -19,8 +19,8 @@
  * - `lat`  latency histogram of the day's non-down samples with a response time
  *          (src/store/histogram.ts): mergeable, so p50/p95/p99 of any span add up from days
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { forEachRecord } from './ndjson.ts';
 import { listTree } from './atomic.ts';
 import type { CheckStatus } from '../checks/types.ts';
 import { type EncodedHistogram, decodeHistogram } from './histogram.ts';
@@ -135,30 +135,16 @@ export async function readRollups(dir: string, opts: { sinceDay?: string } = {})
   const covered = new Set<string>();
   const seen = new Set<string>();
   for (const { file } of files) {
-    const rel = path.relative(dir, file);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      problems.push({ file: rel, line: null, message: `unreadable: ${(err as Error).message}` });
-      continue;
-    }
-    text.split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      const rec = parseRollupLine(line);
-      if (typeof rec === 'string') {
-        problems.push({ file: rel, line: i + 1, message: rec });
-        return;
-      }
+    await forEachRecord(dir, file, parseRollupLine, (rec, line, rel) => {
       const key = `${rec.d}\n${rec.id}`;
       if (seen.has(key)) {
-        problems.push({ file: rel, line: i + 1, message: `repeated rollup of check "${rec.id}" on ${rec.d} (the first one counts)` });
+        problems.push({ file: rel, line, message: `repeated rollup of check "${rec.id}" on ${rec.d} (the first one counts)` });
         return;
       }
       seen.add(key);
       covered.add(rec.d);
       if (rec.d >= sinceDay) rollups.push(rec);
-    });
+    }, problems);
   }
   rollups.sort((a, b) => (a.d < b.d ? -1 : a.d > b.d ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   return { rollups, problems, covered, files };

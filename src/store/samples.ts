@@ -27,6 +27,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { forEachRecord } from './ndjson.ts';
 import type { CheckResult, CheckStatus } from '../checks/types.ts';
 import { writeFileAtomic, listTree } from './atomic.ts';
 import { SAMPLES_DIR, dayFile, dayOfFile, utcDay } from './layout.ts';
@@ -89,11 +90,9 @@ export interface Sample {
 }
 
 /** A file or line the store could not read; reported, skipped, never fatal. */
-export interface StoreProblem {
-  file: string;
-  line: number | null;
-  message: string;
-}
+import type { StoreProblem } from './ndjson.ts';
+
+export type { StoreProblem };
 
 export function toRunRecord(startedAt: Date, results: CheckResult[]): RunRecord {
   return {
@@ -296,23 +295,9 @@ export async function readDayFiles(dir: string, files: readonly DayFile[]): Prom
   const samples: Sample[] = [];
   const problems: StoreProblem[] = [];
   for (const { file } of files) {
-    const rel = path.relative(dir, file);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      problems.push({ file: rel, line: null, message: `unreadable: ${(err as Error).message}` });
-      continue;
-    }
-    text.split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      const rec = parseRunLine(line);
-      if (typeof rec === 'string') {
-        problems.push({ file: rel, line: i + 1, message: rec });
-        return;
-      }
+    await forEachRecord(dir, file, parseRunLine, (rec) => {
       for (const r of rec.r) samples.push(toSample(r));
-    });
+    }, problems);
   }
   return { samples, problems };
 }
