@@ -16,14 +16,12 @@
  */
 import type { CheckStatus } from '../checks/types.ts';
 import type { ShownStatus } from './status.ts';
-import { type Segment, checkSegments, mergeWorst } from './timeline.ts';
+import { BY_RANK, RANK, type Segment, checkSegments, mergeTimelines, mergeWorst } from './timeline.ts';
 
 export type RegionRule = 'any' | 'majority';
 export const REGION_RULES: readonly RegionRule[] = ['any', 'majority'];
 export const DEFAULT_REGION_RULE: RegionRule = 'majority';
 
-const RANK: Record<CheckStatus, number> = { up: 0, maintenance: 1, degraded: 2, down: 3 };
-const BY_RANK: CheckStatus[] = ['up', 'maintenance', 'degraded', 'down'];
 
 /** Samples keyed by region (`''` for samples without one), in their original order. */
 export function byRegion<S extends { region?: string }>(samples: readonly S[]): Map<string, S[]> {
@@ -52,42 +50,15 @@ export function combineRegions(statuses: readonly CheckStatus[], rule: RegionRul
 
 /** The majority timeline of several region timelines (each sorted and disjoint). */
 export function mergeMajority(timelines: readonly Segment[][]): Segment[] {
-  const events: { at: number; rank: number; delta: 1 | -1 }[] = [];
-  for (const segs of timelines) {
-    for (const s of segs) {
-      events.push({ at: s.start, rank: RANK[s.status], delta: 1 });
-      events.push({ at: s.end, rank: RANK[s.status], delta: -1 });
-    }
-  }
-  events.sort((a, b) => a.at - b.at);
-  const counts = [0, 0, 0, 0];
-  const out: Segment[] = [];
-  let i = 0;
-  while (i < events.length) {
-    const at = (events[i] as { at: number }).at;
-    while (i < events.length && (events[i] as { at: number }).at === at) {
-      const e = events[i] as { rank: number; delta: number };
-      counts[e.rank] = (counts[e.rank] as number) + e.delta;
-      i++;
-    }
-    const next = events[i];
-    if (!next) break;
+  return mergeTimelines(timelines, (counts) => {
     const total = counts.reduce((a, b) => a + b, 0);
-    if (total === 0) continue;
     let atLeast = 0;
-    let status: CheckStatus = 'up';
     for (let r = 3; r >= 0; r--) {
       atLeast += counts[r] as number;
-      if (atLeast * 2 > total) {
-        status = BY_RANK[r] as CheckStatus;
-        break;
-      }
+      if (atLeast * 2 > total) return BY_RANK[r] as CheckStatus;
     }
-    const last = out[out.length - 1];
-    if (last && last.status === status && last.end === at) last.end = next.at;
-    else if (next.at > at) out.push({ start: at, end: next.at, status });
-  }
-  return out;
+    return 'up';
+  });
 }
 
 /**

@@ -50,14 +50,15 @@ export function checkSegments(
   return out;
 }
 
-const RANK: Record<CheckStatus, number> = { up: 0, maintenance: 1, degraded: 2, down: 3 };
-const BY_RANK: CheckStatus[] = ['up', 'maintenance', 'degraded', 'down'];
+export const RANK: Record<CheckStatus, number> = { up: 0, maintenance: 1, degraded: 2, down: 3 };
+export const BY_RANK: CheckStatus[] = ['up', 'maintenance', 'degraded', 'down'];
 
 /**
- * The component timeline: at every instant, the worst status among the checks that have data
- * then. Where no check has data, there is no segment (no data).
+ * Sweeps several timelines at once: at every instant where at least one has data, `pick` gets
+ * how many of them are in each status (indexed by rank: up, maintenance, degraded, down) and
+ * chooses the combined status. Where none has data there is no segment (no data).
  */
-export function mergeWorst(timelines: readonly Segment[][]): Segment[] {
+export function mergeTimelines(timelines: readonly Segment[][], pick: (counts: readonly number[]) => CheckStatus): Segment[] {
   const events: { at: number; rank: number; delta: 1 | -1 }[] = [];
   for (const segs of timelines) {
     for (const s of segs) {
@@ -78,20 +79,27 @@ export function mergeWorst(timelines: readonly Segment[][]): Segment[] {
     }
     const next = events[i];
     if (!next) break;
-    let rank = -1;
-    for (let r = 3; r >= 0; r--) {
-      if ((counts[r] as number) > 0) {
-        rank = r;
-        break;
-      }
-    }
-    if (rank < 0) continue;
-    const status = BY_RANK[rank] as CheckStatus;
+    if (counts.every((c) => c === 0) || next.at <= at) continue;
+    const status = pick(counts);
     const last = out[out.length - 1];
     if (last && last.status === status && last.end === at) last.end = next.at;
     else out.push({ start: at, end: next.at, status });
   }
   return out;
+}
+
+/** The worst status with a non-zero count. */
+export function worstCounted(counts: readonly number[]): CheckStatus {
+  for (let r = 3; r >= 0; r--) if ((counts[r] as number) > 0) return BY_RANK[r] as CheckStatus;
+  return 'up';
+}
+
+/**
+ * The component timeline: at every instant, the worst status among the checks that have data
+ * then. Where no check has data, there is no segment (no data).
+ */
+export function mergeWorst(timelines: readonly Segment[][]): Segment[] {
+  return mergeTimelines(timelines, worstCounted);
 }
 
 /** Index of the first segment that ends after `t` (segments sorted and disjoint). */
