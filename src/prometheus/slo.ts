@@ -236,24 +236,7 @@ export async function computeSlo(client: PromClient, spec: SloSpec, now: number)
   const stepsInWindow = Math.floor(first.elapsedMs / step);
   const steps: { t: number; good: number; total: number }[] = [];
   if (stepsInWindow >= 1) {
-    const e = sliExpressions(spec.sli, promRange(step));
-    const series = await client.range(combine([{ key: 'a', expr: e.a }, { key: 't', expr: e.total }]), first.from + step, first.from + stepsInWindow * step, step);
-    const byT = new Map<number, { a: number; t: number }>();
-    for (const s of series) {
-      const key = s.labels[QUERY_LABEL];
-      for (const [t, v] of s.points) {
-        const row = byT.get(t) ?? { a: 0, t: 0 };
-        if (key === 'a') row.a = v;
-        if (key === 't') row.t = v;
-        byT.set(t, row);
-      }
-    }
-    for (let k = 1; k <= stepsInWindow; k++) {
-      const t = first.from + k * step;
-      const row = byT.get(t) ?? { a: 0, t: 0 };
-      const good = e.counted === 'good' ? row.a : row.t - row.a;
-      steps.push({ t, good: Math.min(row.t, Math.max(0, good)), total: row.t });
-    }
+    steps.push(...(await stepCounts(client, spec.sli, first.from, step, stepsInWindow)));
   }
   const exhaust = exhaustionMs(firstFig.budget.remainingFraction, first.windowMs, burnRates['1h']);
   return {
@@ -264,4 +247,38 @@ export async function computeSlo(client: PromClient, spec: SloSpec, now: number)
     exhaustion: { burnWindow: '1h', ms: exhaust, at: exhaust === null ? null : new Date(now + exhaust).toISOString() },
     burnDown: burnDownSeries(first, unit, spec.target, steps, { t: now, good: firstFig.good, total: firstFig.total }),
   };
+}
+
+/**
+ * Good and total events of each of `count` consecutive steps of `stepMs` after `from` (one range
+ * query): the increments of a burn-down.
+ */
+export async function stepCounts(
+  client: Pick<PromClient, 'range'>,
+  sli: SloSpec['sli'],
+  from: number,
+  stepMs: number,
+  count: number,
+): Promise<{ t: number; good: number; total: number }[]> {
+  if (count < 1) return [];
+  const e = sliExpressions(sli, promRange(stepMs));
+  const series = await client.range(combine([{ key: 'a', expr: e.a }, { key: 't', expr: e.total }]), from + stepMs, from + count * stepMs, stepMs);
+  const byT = new Map<number, { a: number; t: number }>();
+  for (const s of series) {
+    const key = s.labels[QUERY_LABEL];
+    for (const [t, v] of s.points) {
+      const row = byT.get(t) ?? { a: 0, t: 0 };
+      if (key === 'a') row.a = v;
+      if (key === 't') row.t = v;
+      byT.set(t, row);
+    }
+  }
+  const steps: { t: number; good: number; total: number }[] = [];
+  for (let k = 1; k <= count; k++) {
+    const t = from + k * stepMs;
+    const row = byT.get(t) ?? { a: 0, t: 0 };
+    const good = e.counted === 'good' ? row.a : row.t - row.a;
+    steps.push({ t, good: Math.min(row.t, Math.max(0, good)), total: row.t });
+  }
+  return steps;
 }

@@ -7,7 +7,7 @@
 import type { SloSpec } from '../config/resolve-prometheus.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { PromClient } from '../prometheus/client.ts';
-import { QUERY_LABEL, type WindowSpan, burnDownSeries, combine, promRange, sliExpressions, windowFigures } from '../prometheus/slo.ts';
+import { QUERY_LABEL, type WindowSpan, burnDownSeries, combine, promRange, sliExpressions, stepCounts, windowFigures } from '../prometheus/slo.ts';
 import type { BurnDownPoint, SloWindowFigures } from '../prometheus/types.ts';
 
 const DAY = 86_400_000;
@@ -46,26 +46,7 @@ export async function queryMonthSlos(config: ResolvedConfig, from: number, to: n
       const good = Math.min(total, Math.max(0, q.counted === 'good' ? a : total - a));
       const figures = windowFigures(span, unit, { good, total }, spec.target, to);
       const days = Math.floor((to - from) / DAY);
-      const steps: { t: number; good: number; total: number }[] = [];
-      if (days >= 1) {
-        const series = await client.range(combine([{ key: 'a', expr: q.daily.a }, { key: 't', expr: q.daily.total }]), from + DAY, from + days * DAY, DAY);
-        const byT = new Map<number, { a: number; t: number }>();
-        for (const s of series) {
-          const key = s.labels[QUERY_LABEL];
-          for (const [t, v] of s.points) {
-            const row = byT.get(t) ?? { a: 0, t: 0 };
-            if (key === 'a') row.a = v;
-            if (key === 't') row.t = v;
-            byT.set(t, row);
-          }
-        }
-        for (let k = 1; k <= days; k++) {
-          const t = from + k * DAY;
-          const row = byT.get(t) ?? { a: 0, t: 0 };
-          const g = q.counted === 'good' ? row.a : row.t - row.a;
-          steps.push({ t, good: Math.min(row.t, Math.max(0, g)), total: row.t });
-        }
-      }
+      const steps = await stepCounts(client, spec.sli, from, DAY, days);
       out.push({ id: spec.id, figures, burnDown: burnDownSeries(span, unit, spec.target, steps, { t: to, good, total }), error: null });
     } catch (err) {
       out.push({ id: spec.id, figures: null, burnDown: [], error: config.redactor.redact(err instanceof Error ? err.message : String(err)) });
