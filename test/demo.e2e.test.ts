@@ -38,9 +38,9 @@ describe('cairn demo --no-serve', () => {
     expect(res.stderr).toContain('Site built');
     expect(res.code).toBe(0);
     const entries = await readdir(path.join(dir, 'dist'));
-    expect(entries).toEqual(expect.arrayContaining(['_astro', 'api', 'components', 'incidents', 'index.html']));
+    expect(entries).toEqual(expect.arrayContaining(['assets', 'api', 'components', 'incidents', 'index.html']));
     // Only the site: none of Astro's server build or content-layer stubs.
-    expect(entries.filter((e) => e.endsWith('.mjs') || ['chunks', 'pages', 'manifest.json'].includes(e))).toEqual([]);
+    expect(entries.filter((e) => e.endsWith('.mjs') || ['chunks', 'pages', 'manifest.json', 'server', 'client', '_astro'].includes(e))).toEqual([]);
     expect((await readdir(dir)).filter((f) => f === '.astro' || f === 'node_modules')).toEqual([]);
   });
 

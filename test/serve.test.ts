@@ -1,4 +1,4 @@
-/** `cairn serve`: checks on a schedule in-process, the site rebuilt from current data, served live. */
+/** `cairn serve`: checks on a schedule in-process, pages rendered on request from the current model. */
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import http from 'node:http';
@@ -10,7 +10,7 @@ import { readStore } from '../src/store/store.ts';
 import { CAIRN } from './helpers.ts';
 
 describe('cairn serve', () => {
-  it('runs rounds on its interval, rebuilds after each, and serves the current page', async () => {
+  it('runs rounds on its interval and serves the page of the latest finished round', async () => {
     let requests = 0;
     // Up for the first round, down from the second on.
     const target = http.createServer((_req, res) => {
@@ -37,17 +37,54 @@ describe('cairn serve', () => {
       child.on('close', () => reject(new Error(`serve exited early:\n${stderr}`)));
     });
     const statusOf = async () => /data-component="web" data-status="(\w+)"/.exec(await (await fetch(url)).text())?.[1];
-    const rebuilds = () => stderr.split('Site rebuilt in').length - 1;
+    const rebuilds = () => stderr.split('Page updated after round').length - 1;
     const waitFor = async (n: number) => {
       while (rebuilds() < n) await new Promise((r) => setTimeout(r, 50));
     };
-    await waitFor(2); // the first build, then the rebuild after round 1
+    await waitFor(1); // round 1 finished
     expect(await statusOf()).toBe('up');
-    await waitFor(3); // the rebuild after round 2: the served page follows the data
+    await waitFor(2); // round 2: the served page follows the data
     expect(await statusOf()).toBe('down');
     expect(await exited).toBe(0);
     const { samples } = await readStore(dir);
     expect(samples.map((s) => s.status)).toEqual(['up', 'down', 'down']);
     target.close();
+  }, 120_000);
+
+  it('answers before any round, serves under the base path, and stops on the first SIGTERM', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-serve-'));
+    await mkdir(path.join(dir, 'checks'));
+    await writeFile(path.join(dir, 'cairn.yaml'), 'site:\n  title: Live\n  baseUrl: https://status.example.com/live/\n');
+    // A target that never answers: the round is still running while the page is served.
+    const hang = http.createServer(() => undefined);
+    await new Promise<void>((r) => hang.listen(0, '127.0.0.1', () => r()));
+    await writeFile(path.join(dir, 'checks', 'a.yaml'), `checks:\n  - { id: web, name: Web, kind: http, url: "http://127.0.0.1:${(hang.address() as AddressInfo).port}/", timeout: 30s, retries: 0 }\n`);
+    const env = { ...process.env };
+    for (const k of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'GITHUB_ACTIONS']) delete env[k];
+    const child = spawn(process.execPath, [CAIRN, 'serve', '--dir', dir, '--port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        const m = /at (http:\/\/127\.0\.0\.1:\d+\/live\/)/.exec(stderr);
+        if (m) resolve(m[1] as string);
+      });
+      child.on('close', () => reject(new Error(`serve exited early:\n${stderr}`)));
+    });
+    const home = await fetch(url);
+    expect(home.status).toBe(200);
+    const html = await home.text();
+    expect(html).toContain('data-component="web"');
+    expect(html).toContain('href="/live/incidents/"');
+    expect((await fetch(new URL('components/web/', url))).status).toBe(200);
+    expect((await fetch(new URL('api/v2/summary.json', url))).status).toBe(200);
+    expect((await fetch(new URL('components/nope/', url))).status).toBe(404);
+    expect(stderr).not.toContain('Page updated');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('Stopped.');
+    hang.closeAllConnections();
+    hang.close();
   }, 120_000);
 });

@@ -3,8 +3,9 @@ import type { APIRoute } from 'astro';
 import type { ReportPage } from '../../reports/types.ts';
 import { getModel } from '../../site/data.ts';
 
-export function getStaticPaths() {
-  return (getModel().reports ?? []).map((report) => ({ params: { month: report.month }, props: { report } }));
-}
 
-export const GET: APIRoute = ({ props }) => new Response((props as { report: ReportPage }).report.html, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+export const GET: APIRoute = ({ params }) => {
+  const report: ReportPage | undefined = (getModel().reports ?? []).find((r) => r.month === params['month']);
+  if (!report) return new Response('Not found\n', { status: 404 });
+  return new Response(report.html, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+};

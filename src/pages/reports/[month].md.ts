@@ -3,8 +3,9 @@ import type { APIRoute } from 'astro';
 import type { ReportPage } from '../../reports/types.ts';
 import { getModel } from '../../site/data.ts';
 
-export function getStaticPaths() {
-  return (getModel().reports ?? []).filter((r) => r.markdown !== null).map((report) => ({ params: { month: report.month }, props: { report } }));
-}
 
-export const GET: APIRoute = ({ props }) => new Response((props as { report: ReportPage }).report.markdown ?? '', { headers: { 'content-type': 'text/markdown; charset=utf-8' } });
+export const GET: APIRoute = ({ params }) => {
+  const report: ReportPage | undefined = (getModel().reports ?? []).find((r) => r.month === params['month']);
+  if (!report || report.markdown === null) return new Response('Not found\n', { status: 404 });
+  return new Response(report.markdown, { headers: { 'content-type': 'text/markdown; charset=utf-8' } });
+};

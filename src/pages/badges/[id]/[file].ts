@@ -3,13 +3,12 @@ import type { APIRoute } from 'astro';
 import { componentBadges, badgeSvg } from '../../../site/badges.ts';
 import { getModel } from '../../../site/data.ts';
 
-export function getStaticPaths() {
-  return getModel().components.flatMap((c) =>
-    componentBadges(c).flatMap((b) => [
-      { params: { id: c.id, file: `${b.name}.json` }, props: { body: `${JSON.stringify(b.endpoint)}\n`, type: 'application/json' } },
-      { params: { id: c.id, file: `${b.name}.svg` }, props: { body: badgeSvg(b.endpoint), type: 'image/svg+xml' } },
-    ]),
-  );
-}
-
-export const GET: APIRoute = ({ props }) => new Response(props['body'] as string, { headers: { 'content-type': `${props['type'] as string}; charset=utf-8` } });
+export const GET: APIRoute = ({ params }) => {
+  const component = getModel().components.find((c) => c.id === params['id']);
+  const file = params['file'] ?? '';
+  const badge = component && componentBadges(component).find((b) => file === `${b.name}.json` || file === `${b.name}.svg`);
+  if (!badge) return new Response('Not found\n', { status: 404 });
+  return file.endsWith('.json')
+    ? new Response(`${JSON.stringify(badge.endpoint)}\n`, { headers: { 'content-type': 'application/json; charset=utf-8' } })
+    : new Response(badgeSvg(badge.endpoint), { headers: { 'content-type': 'image/svg+xml; charset=utf-8' } });
+};

@@ -1,0 +1,57 @@
+/**
+ * Every path of the status site, from the model. The pages are rendered on request (by
+ * `cairn serve`) or for each of these paths into files (by `cairn build`); a dynamic page looks its
+ * parameter up in the model and answers 404 for anything this list does not name.
+ */
+import type { StatusModel } from '../model/model.ts';
+import { componentBadges } from './badges.ts';
+import { StatuspageApi } from './statuspage.ts';
+
+export const INCIDENTS_PER_PAGE = 25;
+
+const apiCache = new WeakMap<StatusModel, Record<string, unknown>>();
+
+/** The Statuspage-compatible API documents by path under /api/v2/ (computed once per model). */
+export function apiDocuments(model: StatusModel): Record<string, unknown> {
+  let docs = apiCache.get(model);
+  if (!docs) {
+    docs = new StatuspageApi(model, model.site.baseUrl ?? '/').documents();
+    apiCache.set(model, docs);
+  }
+  return docs;
+}
+
+/** Badge files (`<name>.json`, `<name>.svg`) of one component. */
+export function badgeFiles(model: StatusModel, componentId: string): string[] {
+  const c = model.components.find((x) => x.id === componentId);
+  return c ? componentBadges(c).flatMap((b) => [`${b.name}.json`, `${b.name}.svg`]) : [];
+}
+
+export function incidentPages(model: StatusModel): number {
+  return Math.max(1, Math.ceil(model.incidents.length / INCIDENTS_PER_PAGE));
+}
+
+const seg = encodeURIComponent;
+
+/** Site paths, relative to the base, each starting with '/': a trailing '/' is a page (index.html). */
+export function siteRoutes(model: StatusModel): string[] {
+  const routes = ['/', '/incidents/', '/maintenance/', '/uptime/', '/reports/', '/feed.atom', '/feed.rss', '/maintenance.ics'];
+  for (let n = 2; n <= incidentPages(model); n++) routes.push(`/incidents/page/${n}/`);
+  for (const c of model.components) {
+    routes.push(`/components/${seg(c.id)}/`);
+    for (const f of badgeFiles(model, c.id)) routes.push(`/badges/${seg(c.id)}/${seg(f)}`);
+  }
+  for (const i of model.incidents) routes.push(`/incidents/${seg(i.id)}/`);
+  for (const doc of Object.keys(apiDocuments(model))) routes.push(`/api/v2/${doc.split('/').map(seg).join('/')}`);
+  for (const r of model.reports ?? []) {
+    routes.push(`/reports/${seg(r.month)}/`, `/reports/${seg(r.month)}.html`);
+    if (r.markdown !== null) routes.push(`/reports/${seg(r.month)}.md`);
+  }
+  return routes;
+}
+
+/** The file a route is written to: `/x/` -> `x/index.html`, `/feed.atom` -> `feed.atom`. */
+export function routeFile(route: string): string {
+  const rel = decodeURIComponent(route.replace(/^\//, ''));
+  return rel === '' || rel.endsWith('/') ? `${rel}index.html` : rel;
+}
