@@ -98,7 +98,7 @@ export async function buildSiteBundleAtomically(target: string): Promise<void> {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const out = path.resolve(process.argv[2] ?? path.join(ROOT, 'dist/site'));
+  const out = path.resolve(process.argv[2] ?? path.join(ROOT, 'dist/pages'));
   const started = performance.now();
   await buildSiteBundleAtomically(out);
   console.log(`site bundle: ${out} (${((performance.now() - started) / 1000).toFixed(1)} s)`);

@@ -1,7 +1,7 @@
 /**
  * The compiled status pages (see scripts/build-site.ts): a server bundle that renders any route of
  * the site from a render context, and the client files served beside it. An installed Cairn ships
- * them in dist/site; a checkout compiles them on first use into node_modules/.cache/cairn-site/,
+ * them in dist/pages; a checkout compiles them on first use into node_modules/.cache/cairn-site/,
  * keyed by a hash of the sources, so editing a page rebuilds it once.
  */
 import { createHash } from 'node:crypto';
@@ -45,12 +45,12 @@ async function importBundle(dir: string): Promise<SiteBundle> {
   return { dir, handler: entry.handler, clientDir: path.join(dir, 'client'), assets: manifest.assets };
 }
 
-/** Where the compiled pages are: CAIRN_SITE_BUNDLE, the package's dist/site, or a checkout's cache. */
+/** Where the compiled pages are: CAIRN_SITE_BUNDLE, the package's dist/pages, or a checkout's cache. */
 export async function siteBundleDir(): Promise<string> {
   const explicit = process.env['CAIRN_SITE_BUNDLE'];
   if (explicit) return path.resolve(explicit);
   if (!FROM_SOURCE) {
-    const shipped = path.join(PACKAGE_ROOT, 'dist', 'site');
+    const shipped = path.join(PACKAGE_ROOT, 'dist', 'pages');
     if (!existsSync(path.join(shipped, 'manifest.json'))) throw new Error(`the compiled status pages are missing from ${shipped}: reinstall Cairn`);
     return shipped;
   }
