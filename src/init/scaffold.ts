@@ -69,7 +69,7 @@ export function scaffold(opts: ScaffoldOptions): ScaffoldFile[] {
   const title = titleOf(opts.name);
   const cairnYaml = [
     '# yaml-language-server: $schema=./cairn.schema.json',
-    '# Site settings. Reference: the "Configuration reference" of Cairn\'s README.',
+    '# Site settings. Reference: docs/configuration.md in Cairn\'s repository.',
     'site:',
     `  title: ${yamlString(title)}`,
     '  timeZone: UTC                      # days and times on the page are shown in this zone',

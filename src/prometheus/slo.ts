@@ -6,7 +6,7 @@
  * (`increase()` of counters, `sum_over_time()`/`count_over_time()` of a 0/1 gauge), plus ONE
  * range query for the burn-down: the number of requests grows with the number of SLOs, never
  * with the length of the window. The math is pure and exported for the table-driven tests;
- * README "SLOs, error budgets and capacity" writes the formulas down.
+ * docs/slo.md ("Formulas") writes the formulas down.
  */
 import type { SliSpec, SloSpec, SloWindow } from '../config/resolve-prometheus.ts';
 import { durationLabel } from '../config/resolve-prometheus.ts';

@@ -22,7 +22,7 @@
  *           single-region store, whose lines are unchanged
  *
  * The columns repeat from one line to the next (ids, statuses, codes), so git stores a new line
- * as a few copy instructions plus the response times: see "Benchmarks" in README.md.
+ * as a few copy instructions plus the response times: see docs/benchmarks.md.
  * Both versions are read; version 2 is written.
  */
 import { readFile } from 'node:fs/promises';
