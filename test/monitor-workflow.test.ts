@@ -150,19 +150,23 @@ async function remoteSamples(root: string, bare: string) {
 }
 
 describe('the monitor workflow against a bare remote', () => {
-  it('runs its steps in order: start time, install, SLO snapshot, run (check, commit, push)', async () => {
+  it('runs its steps in order in one job: start time, install, SLO snapshot, run (check, commit, push, build), publish', async () => {
     const { root, bare, shims } = await remote(1);
     const dir = path.join(root, 'runner');
     git(root, 'clone', '-q', `file://${bare}`, dir);
     const wf = YAML.parse(await readFile(path.join(dir, '.github', 'workflows', 'monitor.yml'), 'utf8')) as Workflow;
     const job = await runJob(wf, dir, shims, {}, 0);
-    expect(job.uses).toEqual(['actions/checkout', 'actions/setup-node']);
+    expect(job.uses).toEqual(['actions/checkout', 'actions/setup-node', 'actions/configure-pages', 'actions/upload-pages-artifact', 'actions/deploy-pages']);
     expect(job.ran).toEqual([
       'echo "CAIRN_RUN_STARTED_AT=$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$GITHUB_ENV"',
-      'npm ci --no-audit --no-fund',
+      'npm ci --omit=dev --no-audit --no-fund',
       'npx cairn slo',
-      'npx cairn run',
+      'npx cairn run --build --out dist',
     ]);
+    // What upload-pages-artifact publishes: the page built from the data this run pushed.
+    const page = await readFile(path.join(dir, 'dist', 'index.html'), 'utf8');
+    for (const id of IDS) expect(page).toContain(`data-component="${id}"`);
+    expect((wf.jobs.monitor as { permissions?: unknown }).permissions).toEqual({ contents: 'write', pages: 'write', 'id-token': 'write' });
     expect(job.githubEnv).toMatch(/^CAIRN_RUN_STARTED_AT=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n$/);
     expect(job.log).toContain('No "prometheus:" endpoint in cairn.yaml: nothing to do.');
     expect(job.log).toContain('::error file=checks/example.yaml,line=');

@@ -29,12 +29,12 @@ async function lint(file: string, source: string, selfHostedLabels: readonly str
 
 const PINNED = /^[\w.-]+\/[\w.-]+(\/[\w./-]+)?@[0-9a-f]{40} # v\d+\.\d+\.\d+$/;
 
-/** Every `uses:` is pinned by a full commit SHA with its version in a comment. */
+/** Every `uses:` is pinned by a full commit SHA with its version in a comment (or is this repo's own action, `./`). */
 function unpinned(source: string): string[] {
   return source
     .split('\n')
     .map((l) => /^\s*(?:-\s*)?uses:\s*(.+)$/.exec(l)?.[1]?.trim())
-    .filter((u): u is string => u !== undefined && !PINNED.test(u));
+    .filter((u): u is string => u !== undefined && u !== './' && !PINNED.test(u));
 }
 
 const REGIONS = ['eu', 'us-east'];
@@ -61,6 +61,29 @@ describe('workflows pass actionlint', () => {
     }
   });
 
+  it('the action (action.yml) pins what it uses, and its steps run scripts/action.sh', async () => {
+    const source = await readFile(path.join(ROOT, 'action.yml'), 'utf8');
+    expect(unpinned(source)).toEqual([]);
+    const action = YAML.parse(source) as { inputs: Record<string, unknown>; runs: { using: string; steps: { run?: string }[] } };
+    expect(Object.keys(action.inputs)).toEqual(expect.arrayContaining(['command', 'dir', 'shard', 'region', 'version']));
+    expect(action.runs.using).toBe('composite');
+    expect(action.runs.steps.filter((s) => s.run).map((s) => s.run)).toEqual([
+      'bash "$GITHUB_ACTION_PATH/scripts/action.sh" resolve',
+      'bash "$GITHUB_ACTION_PATH/scripts/action.sh" install',
+      'bash "$GITHUB_ACTION_PATH/scripts/action.sh" run',
+    ]);
+  });
+
+  it('one job per monitor run: check, commit, push, build and deploy together, with explicit least privilege', async () => {
+    for (const source of [monitorWorkflow(1, []), await readFile(path.join(ROOT, '.github', 'workflows', 'monitor.yml'), 'utf8')]) {
+      const wf = YAML.parse(source) as { permissions: unknown; jobs: Record<string, { permissions: unknown; steps: { uses?: string }[] }> };
+      expect(Object.keys(wf.jobs)).toEqual(['monitor']);
+      expect(wf.permissions).toEqual({});
+      expect(wf.jobs['monitor']?.permissions).toEqual({ contents: 'write', pages: 'write', 'id-token': 'write' });
+      expect(wf.jobs['monitor']?.steps.map((s) => s.uses?.replace(/@.*/, '')).filter(Boolean).slice(-3)).toEqual(['actions/configure-pages', 'actions/upload-pages-artifact', 'actions/deploy-pages']);
+    }
+  });
+
   it.each(Object.entries(workflows))('%s', async (name, source) => {
     expect(await lint(`${name.replace(/\W+/g, '-')}.yml`, source, REGIONS)).toEqual([]);
     expect(unpinned(source)).toEqual([]);
@@ -70,7 +93,7 @@ describe('workflows pass actionlint', () => {
     for (const job of Object.values(wf.jobs)) {
       expect(job.permissions).toBeDefined();
       for (const step of job.steps) {
-        if (step.uses?.startsWith('actions/setup-node@')) expect(step.with).toMatchObject({ 'node-version': 22, cache: 'npm' });
+        if (step.uses?.startsWith('actions/setup-node@')) expect(step.with).toMatchObject({ 'node-version': 24, cache: 'npm' });
       }
     }
   });
@@ -103,18 +126,18 @@ describe('cairn init', () => {
       [
         '.github/workflows/monitor.yml',
         '.github/workflows/report.yml',
-        '.github/workflows/site.yml',
         '.gitignore',
         'cairn.schema.json',
         'cairn.yaml',
         'checks/example.yaml',
         'incidents/.gitkeep',
+        'reports/.gitkeep',
         'package.json',
       ].sort(),
     );
     expect(files['cairn.yaml']).toContain('title: "Acme Status"');
     expect(files['cairn.yaml']).toMatch(/# baseUrl:/);
-    expect(JSON.parse(files['package.json'] as string)).toMatchObject({ name: 'acme-status', private: true, devDependencies: { cairn: `file:${ROOT}` } });
+    expect(JSON.parse(files['package.json'] as string)).toMatchObject({ name: 'acme-status', private: true, dependencies: { 'cairn-status': `file:${ROOT}` } });
     expect(files['.gitignore']).toBe('node_modules/\ndist/\n');
 
     const second = await cairn(['init', dir]);
@@ -136,7 +159,9 @@ describe('cairn init', () => {
     const r = await cairn(['init', '--dir', dir]);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('exists   cairn.yaml (left as it is)');
-    expect(r.stderr).toMatch(/warning: package\.json depends on "github:OWNER\/cairn"/);
+    expect(r.stderr).not.toContain('warning');
+    const version = (JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+    expect(JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8'))).toMatchObject({ dependencies: { 'cairn-status': `^${version}` } });
     expect(await readFile(path.join(dir, 'cairn.yaml'), 'utf8')).toBe('site:\n  title: Mine\n');
     expect(await readFile(path.join(dir, 'checks', 'example.yaml'), 'utf8')).toBe('checks: []\n');
     expect(await readFile(path.join(dir, '.gitignore'), 'utf8')).toBe('*.log\n');
@@ -152,5 +177,16 @@ describe('cairn init', () => {
     expect(YAML.parse(await readFile(path.join(dir, '.github', 'actionlint.yaml'), 'utf8'))).toEqual({ 'self-hosted-runner': { labels: ['eu', 'us'] } });
     expect((await cairn(['init', dir, '--shards', '0'])).code).toBe(2);
     expect((await cairn(['init', dir, '--regions', 'eu,no way'])).code).toBe(2);
+  });
+});
+
+describe('the repository root is a status repo', () => {
+  it('validates, and its cairn.schema.json is the schema `cairn schema` prints', async () => {
+    const validate = await cairn(['validate', '--dir', ROOT]);
+    expect(validate.stderr).toContain('Configuration is valid');
+    expect(validate.code).toBe(0);
+    const schema = await cairn(['schema']);
+    expect(await readFile(path.join(ROOT, 'cairn.schema.json'), 'utf8')).toBe(schema.stdout);
+    for (const d of ['checks', 'incidents', 'reports', 'scripts', '.github/workflows']) expect((await readdir(path.join(ROOT, d))).length).toBeGreaterThan(0);
   });
 });

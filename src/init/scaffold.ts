@@ -23,8 +23,11 @@ export interface ScaffoldFile {
   content: string;
 }
 
-/** Until Cairn is on npm, a status repo installs it from git: this is the placeholder. */
-export const DEFAULT_CAIRN_SPEC = 'github:OWNER/cairn';
+/** The npm package a status repo installs Cairn from. */
+export const PACKAGE_NAME = 'cairn-status';
+
+/** By default a status repo depends on the Cairn that scaffolded it: `^<its version>`. */
+export const DEFAULT_CAIRN_SPEC = `^${(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version}`;
 
 const TEMPLATES = new URL('./templates/', import.meta.url);
 
@@ -106,17 +109,17 @@ export function scaffold(opts: ScaffoldOptions): ScaffoldFile[] {
     description: `${title}: status page and reports built by Cairn`,
     scripts: { validate: 'cairn validate', check: 'cairn check', build: 'cairn build', serve: 'cairn serve' },
     engines: { node: '>=20.3' },
-    devDependencies: { cairn: opts.cairnSpec },
+    dependencies: { [PACKAGE_NAME]: opts.cairnSpec },
   };
   return [
     { path: 'cairn.yaml', content: cairnYaml },
     { path: 'checks/example.yaml', content: checks },
     { path: 'incidents/.gitkeep', content: '' },
+    { path: 'reports/.gitkeep', content: '' },
     { path: '.gitignore', content: 'node_modules/\ndist/\n' },
     { path: 'package.json', content: `${JSON.stringify(pkg, null, 2)}\n` },
     { path: 'cairn.schema.json', content: `${JSON.stringify(jsonSchema(), null, 2)}\n` },
     { path: '.github/workflows/monitor.yml', content: monitorWorkflow(opts.shards, opts.regions) },
-    { path: '.github/workflows/site.yml', content: template('site.yml') },
     { path: '.github/workflows/report.yml', content: template('report.yml') },
     ...(opts.regions.length > 0 ? [{ path: '.github/actionlint.yaml', content: actionlintConfig(opts.regions) }] : []),
   ];

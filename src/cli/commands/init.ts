@@ -13,7 +13,7 @@ import type { Command } from '../main.ts';
 
 export const init: Command = {
   summary: 'Scaffold a status repo: example checks, settings, workflows (never overwrites a file)',
-  usage: 'cairn init [dir] [--cairn <npm spec>] [--shards n] [--regions eu,us]',
+  usage: 'cairn init [dir] [--cairn <npm spec of cairn-status, default ^<this version>>] [--shards n] [--regions eu,us]',
   async run(args, out) {
     const { values, positionals } = parse(
       args,
@@ -45,18 +45,16 @@ export const init: Command = {
     for (const f of created) out.info(`created  ${f}`);
     for (const f of kept) out.info(`exists   ${f} (left as it is)`);
     out.info(created.length === 0 ? 'Nothing to do: every file exists.' : `Created ${created.length} file${created.length === 1 ? '' : 's'} in ${dir}.`);
-    if (created.includes('package.json') && cairnSpec === DEFAULT_CAIRN_SPEC) {
-      out.warn(`package.json depends on "${DEFAULT_CAIRN_SPEC}": Cairn is not published on npm; replace OWNER with the GitHub owner of your Cairn repository (or pass --cairn <spec>).`);
-    }
     if (created.length > 0) {
       out.info(
         [
           '',
           'Next:',
           '  1. edit checks/example.yaml (the checks are examples) and site.baseUrl in cairn.yaml',
-          '  2. npm install            # writes package-lock.json: commit it, the workflows run `npm ci`',
+          '  2. npm install            # writes package-lock.json: commit it, the workflow runs `npm ci`',
           '  3. npx cairn validate && npx cairn check',
-          '  4. push to GitHub; Settings → Pages → Source: GitHub Actions',
+          '  4. push to GitHub; Settings → Pages → Source: GitHub Actions (the monitor workflow publishes the page)',
+          '  Take a newer Cairn later with `npm install cairn-status@latest` and commit package.json and package-lock.json.',
         ].join('\n'),
       );
     }
