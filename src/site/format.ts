@@ -12,8 +12,24 @@ export const STATUS_GLYPH: Record<ShownStatus, string> = {
   nodata: '?',
 };
 
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * One Intl.DateTimeFormat per locale and options: making one costs far more than using it, and a
+ * site formats tens of thousands of dates (90 day bars per component).
+ */
+export function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}\0${JSON.stringify(options)}`;
+  let f = formats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    formats.set(key, f);
+  }
+  return f;
+}
+
 export function formatDateTime(iso: string | number, timeZone: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, {
+  return dateFormat(locale, {
     timeZone,
     year: 'numeric',
     month: 'short',
@@ -26,7 +42,7 @@ export function formatDateTime(iso: string | number, timeZone: string, locale: s
 
 export function formatDay(date: string, locale: string): string {
   // `date` is already a calendar date in the page's zone: format it as such, in UTC.
-  return new Intl.DateTimeFormat(locale, { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(
+  return dateFormat(locale, { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(
     new Date(`${date}T00:00:00Z`),
   );
 }
@@ -69,6 +85,6 @@ export function dayBarText(bar: DayBar, locale: string, t: Strings, incidents: r
 
 /** `Nov 24, 10:00 – 11:30 UTC` style range for maintenance windows. */
 export function formatRange(startIso: string, endIso: string, timeZone: string, locale: string): string {
-  const fmt = new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  const fmt = dateFormat(locale, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   return `${fmt.formatRange(new Date(startIso), new Date(endIso))} (${timeZone})`;
 }

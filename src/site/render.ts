@@ -52,7 +52,7 @@ export interface ExportResult {
 }
 
 /** How many pages render at once: rendering is CPU work on this thread; a few hide the I/O. */
-const CONCURRENCY = 4;
+const CONCURRENCY = 8;
 
 /**
  * Writes the whole site for `model` into `outDir`, replacing what a previous build put there. The
@@ -75,6 +75,7 @@ export async function exportSite(model: StatusModel, outDir: string): Promise<Ex
     const failed: string[] = [];
     let bytes = 0;
     let next = 0;
+    const made = new Set<string>();
     const worker = async (): Promise<void> => {
       while (next < routes.length) {
         const route = routes[next++]!;
@@ -85,7 +86,11 @@ export async function exportSite(model: StatusModel, outDir: string): Promise<Ex
           continue;
         }
         const file = path.join(tmp, routeFile(route));
-        await mkdir(path.dirname(file), { recursive: true });
+        const folder = path.dirname(file);
+        if (!made.has(folder)) {
+          await mkdir(folder, { recursive: true });
+          made.add(folder);
+        }
         await writeFile(file, body);
         bytes += body.length;
       }

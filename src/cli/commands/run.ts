@@ -43,8 +43,16 @@ export const run: Command = {
     const config = shardConfig(full, shard);
 
     // 1. Check (after removing the temp files a killed run may have left behind).
+    const timing: string[] = [];
+    let phase = performance.now();
+    const lap = (name: string) => {
+      const now = performance.now();
+      timing.push(`${name} ${Math.round(now - phase)} ms`);
+      phase = now;
+    };
     await removeTempFiles(path.join(dir, DATA_DIR));
     const round = await runRound(config, out, { write: true, shard, region });
+    lap('check');
 
     // 2. Compact the days older than the retention window.
     const days = values['no-compact'] ? 0 : (await compactWithConfig(full, out)).days.length;
@@ -78,6 +86,7 @@ export const run: Command = {
       else if (res.upstream === null && full.store.git.push && !values['no-push']) out.info('No upstream branch: not pushed.');
       await out.summary(runSummary({ message, committed: res.committed, pushed: res.pushed, upstream: res.upstream, attempts: res.attempts, startedAt: round.startedAt }, process.env, full.run.intervalMs));
     }
+    lap('compact, commit and push');
 
     // 4. Build, if asked.
     if (values.build) {
@@ -87,7 +96,9 @@ export const run: Command = {
       const outDir = path.resolve(values.out ?? path.join(dir, 'dist'));
       await buildSite(model, { outDir });
       out.info(`Site built: ${outDir}`);
+      lap('build');
     }
+    out.info(`Timing: ${timing.join(', ')}.`);
     return 0;
   },
 };
