@@ -6,6 +6,7 @@ import sirv from 'sirv';
 import { simpleGit } from 'simple-git';
 import { loadConfig } from '../../config/load.ts';
 import { assertDemoDirUsable, writeDemoRepo } from '../../demo/repo.ts';
+import { seedDemoHistory } from '../../demo/seed.ts';
 import { startDemoTargets } from '../../demo/targets.ts';
 import { buildModel, buildSite } from '../../site/build.ts';
 import { UsageError } from '../errors.ts';
@@ -65,8 +66,12 @@ export const demo: Command = {
     let keepTargets = false;
     try {
       out.info(`Demo targets listening on 127.0.0.1; writing the demo status repo to ${dir}`);
-      await writeDemoRepo(dir, targets);
+      const now = Date.now();
+      await writeDemoRepo(dir, targets, now);
       const config = await loadConfig(dir);
+      const seeded = await seedDemoHistory(config, { now });
+      out.info(`Simulated ${seeded.days} days of history (${seeded.rounds} rounds, ${seeded.incidents.length} incidents, reports ${seeded.reports.join(', ')})`);
+      await commitAll(dir, `Simulated history: ${seeded.days} days before ${new Date(now).toISOString()} [skip ci]`);
       for (let i = 1; i <= rounds; i++) {
         out.info(`\nRound ${i} of ${rounds}`);
         const { results } = await runRound(config, out, { write: true });
