@@ -71,9 +71,9 @@ function failure(check: ResolvedCheck, fault: Fault, latencyMs: number): { error
         attemptMs: check.timeoutMs,
       };
     case 'refused':
-      return { error: describeNetworkError({ code: 'ECONNREFUSED', address: target.host, port: target.port }, target), responseTimeMs: null, attemptMs: 1 };
+      return { error: describeNetworkError({ message: `connect ECONNREFUSED ${formatHostPort(target.host, target.port)}`, code: 'ECONNREFUSED', address: target.host, port: target.port }, target), responseTimeMs: null, attemptMs: 1 };
     case 'reset':
-      return { error: describeNetworkError({ code: 'ECONNRESET' }, target), responseTimeMs: null, attemptMs: Math.round(latencyMs / 2) };
+      return { error: describeNetworkError({ message: 'read ECONNRESET', code: 'ECONNRESET' }, target), responseTimeMs: null, attemptMs: Math.round(latencyMs / 2) };
   }
 }
 
