@@ -146,12 +146,12 @@ describe('the seeded demo history', () => {
     expect(new Set(model.components.flatMap((c) => c.days.map((d) => d.level)))).toEqual(new Set(['up', 'degraded', 'down', 'maintenance']));
   });
 
-  it('has the reports of the complete months, written by the report generator', async () => {
-    expect(seeded.reports).toEqual(['2026-01', '2026-02']);
+  it("has last month's report, written by the report generator", async () => {
+    expect(seeded.reports).toEqual(['2026-02']);
     const february = await readFile(path.join(config.dir, 'reports', '2026-02.md'), 'utf8');
     expect(february).toContain('# Cairn Demo Status: health report, February 2026');
     expect(february).toMatch(/\| Public API outage \(`2026-02-06-api`\) \| P1 \(critical\) \|/);
-    expect(await readdir(path.join(config.dir, 'reports'))).toEqual(['2026-01.html', '2026-01.md', '2026-02.html', '2026-02.md']);
+    expect(await readdir(path.join(config.dir, 'reports'))).toEqual(['2026-02.html', '2026-02.md']);
   });
 
   it('is deterministic, and seeding the folder again starts over instead of adding to it', async () => {
