@@ -37,11 +37,11 @@ describe('cairn demo --no-serve', () => {
   });
 
   it('seeds 90 days of history first, committed before the live rounds', async () => {
-    expect(demoStderr).toMatch(/Simulated 91 days of history \(\d+ rounds, \d+ incidents, reports \d{4}-\d{2}/);
+    expect(demoStderr).toMatch(/Simulated the history since \d{4}-\d{2}-\d{2}: \d+ rounds, \d+ incidents, the report of \d{4}-\d{2}/);
     const days = (await readdir(path.join(dir, 'data'))).filter((f) => f.endsWith('.ndjson'));
     expect(days).toHaveLength(91);
     const log = await simpleGit(dir).log();
-    expect(log.all.map((c) => c.message).reverse()[0]).toMatch(/^Simulated history: 91 days before /);
+    expect(log.all.map((c) => c.message).reverse()[0]).toMatch(/^Simulated history since \d{4}-\d{2}-\d{2} \[skip ci\]$/);
     expect(log.total).toBe(4); // the history, then one commit per round
   });
 

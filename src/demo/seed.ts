@@ -23,7 +23,7 @@ import { updateIncidentText } from '../incidents/write.ts';
 import { applyMaintenance } from '../maintenance/apply.ts';
 import { monthOf, monthPeriod, writeReport } from '../reports/generate.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
-import { utcDay } from '../store/layout.ts';
+import { DAY_MS } from '../store/layout.ts';
 import { type RunRecord, appendRuns, toRunRecord } from '../store/samples.ts';
 import { seededRandom } from './random.ts';
 import { type SimulatedRound, simulateRounds } from './simulate.ts';
@@ -126,7 +126,7 @@ export async function seedDemoHistory(config: ResolvedConfig, opts: SeedOptions)
 
   let day: SimulatedRound[] = [];
   for (const round of simulateRounds(config.checks, story, config.run.intervalMs, seededRandom(opts.seed ?? DEMO_SEED))) {
-    if (day.length > 0 && utcDay(round.startedAt) !== utcDay((day[0] as SimulatedRound).startedAt)) {
+    if (day.length > 0 && Math.floor(round.startedAt / DAY_MS) !== Math.floor((day[0] as SimulatedRound).startedAt / DAY_MS)) {
       await writeDay(day);
       day = [];
     }

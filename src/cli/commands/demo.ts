@@ -70,8 +70,9 @@ export const demo: Command = {
       await writeDemoRepo(dir, targets, now);
       const config = await loadConfig(dir);
       const seeded = await seedDemoHistory(config, { now });
-      out.info(`Simulated ${seeded.days} days of history (${seeded.rounds} rounds, ${seeded.incidents.length} incidents, reports ${seeded.reports.join(', ')})`);
-      await commitAll(dir, `Simulated history: ${seeded.days} days before ${new Date(now).toISOString()} [skip ci]`);
+      const since = new Date(seeded.story.from).toISOString().slice(0, 10);
+      out.info(`Simulated the history since ${since}: ${seeded.rounds} rounds, ${seeded.incidents.length} incidents, the report of ${seeded.reports.join(', ')}`);
+      await commitAll(dir, `Simulated history since ${since} [skip ci]`);
       for (let i = 1; i <= rounds; i++) {
         out.info(`\nRound ${i} of ${rounds}`);
         const { results } = await runRound(config, out, { write: true });
