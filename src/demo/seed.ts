@@ -10,7 +10,7 @@
  *   the incident writer, so Cairn's later updates land after it, as they would;
  * - last month's report comes from the report generator.
  *
- * The same `now` (and seed) gives the same files, byte for byte.
+ * The same `now` (and demo targets) gives the same files, byte for byte: the seed is fixed.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -32,7 +32,6 @@ import { DEMO_SEED, type DemoStory, type StoryEdit, demoStory } from './story.ts
 export interface SeedOptions {
   /** The instant the history leads up to. */
   now: number;
-  seed?: number;
 }
 
 export interface SeedResult {
@@ -125,7 +124,7 @@ export async function seedDemoHistory(config: ResolvedConfig, opts: SeedOptions)
   }
 
   let day: SimulatedRound[] = [];
-  for (const round of simulateRounds(config.checks, story, config.run.intervalMs, seededRandom(opts.seed ?? DEMO_SEED))) {
+  for (const round of simulateRounds(config.checks, story, config.run.intervalMs, seededRandom(DEMO_SEED))) {
     if (day.length > 0 && Math.floor(round.startedAt / DAY_MS) !== Math.floor((day[0] as SimulatedRound).startedAt / DAY_MS)) {
       await writeDay(day);
       day = [];
