@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
+import { simpleGit } from 'simple-git';
 import { CHROMIUM, CHROMIUM_ARGS, cairn, chromiumAvailable, serveDir } from './helpers.ts';
 import { STATUSPAGE_SHAPES } from './statuspage-shapes.ts';
 
@@ -29,8 +30,19 @@ describe('cairn demo --no-serve', () => {
     // Readable with JavaScript off: every component and its status are in the HTML itself.
     for (const name of ['Website', 'Public API', 'Search', 'Database']) expect(html).toContain(name);
     expect(html).not.toContain('<script type="module"'); // no client JS on the home page
-    const { stdout } = await cairn(['verify', '--dir', dir]);
-    expect(stdout).toBe('');
+    const verified = await cairn(['verify', '--dir', dir]);
+    expect(verified.stdout).toBe('');
+    expect(verified.stderr).toMatch(/ 0 problems\./);
+    expect(verified.code).toBe(0);
+  });
+
+  it('seeds 90 days of history first, committed before the live rounds', async () => {
+    expect(demoStderr).toMatch(/Simulated the history since \d{4}-\d{2}-\d{2}: \d+ rounds, \d+ incidents, the report of \d{4}-\d{2}/);
+    const days = (await readdir(path.join(dir, 'data'))).filter((f) => f.endsWith('.ndjson'));
+    expect(days).toHaveLength(91);
+    const log = await simpleGit(dir).log();
+    expect(log.all.map((c) => c.message).reverse()[0]).toMatch(/^Simulated history since \d{4}-\d{2}-\d{2} \[skip ci\]$/);
+    expect(log.total).toBe(4); // the history, then one commit per round
   });
 
   it('build works from inside the status repo and leaves only the site in dist', async () => {
@@ -170,5 +182,135 @@ describe('the built demo page in Chromium', () => {
     });
     expect(painted).toBeGreaterThan(100);
     expect(errors).toEqual([]);
+  });
+});
+
+/** The demo's raw runs, parsed here from the committed files (the compact line format). */
+async function rawSamples(repo: string): Promise<{ id: string; status: string; at: number }[]> {
+  const letters: Record<string, string> = { u: 'up', w: 'degraded', d: 'down', m: 'maintenance' };
+  const out: { id: string; status: string; at: number }[] = [];
+  for (const file of (await readdir(path.join(repo, 'data'))).filter((f) => f.endsWith('.ndjson'))) {
+    for (const line of (await readFile(path.join(repo, 'data', file), 'utf8')).split('\n').filter(Boolean)) {
+      const run = JSON.parse(line) as { t: string; id: string[]; s: string; dt?: number[] };
+      run.id.forEach((id, i) => out.push({ id, status: letters[run.s[i] as string] as string, at: Date.parse(run.t) + (run.dt?.[i] ?? 0) * 1000 }));
+    }
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** `2 h 59 min`: whole minutes, as a status page writes a day's downtime. */
+function hoursMinutes(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  return [Math.floor(minutes / 60) ? `${Math.floor(minutes / 60)} h` : '', minutes % 60 ? `${minutes % 60} min` : ''].filter(Boolean).join(' ');
+}
+
+describe('the demo looks lived in', () => {
+  const available = chromiumAvailable();
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serveDir>>;
+
+  beforeAll(async () => {
+    if (!available) return;
+    server = await serveDir(path.join(dir, 'dist'));
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it.skipIf(!available)('home page: 90 bars per component with data, in every status', async () => {
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    await page.goto(`${server.url}/`);
+    const bars = await page.$$eval('[data-component]', (els) =>
+      els.map((el) => [el.getAttribute('data-component'), [...el.querySelectorAll('.bar')].map((b) => b.getAttribute('data-level'))] as const),
+    );
+    expect(bars.map(([id]) => id)).toEqual(['website', 'api', 'search', 'database']);
+    for (const [id, levels] of bars) {
+      expect(levels, id ?? '').toHaveLength(90);
+      expect(levels.filter((l) => l === 'nodata'), id ?? '').toEqual([]);
+    }
+    const api = bars.find(([id]) => id === 'api')?.[1] ?? [];
+    expect(new Set(api)).toEqual(new Set(['up', 'degraded', 'down', 'maintenance']));
+    expect(api.filter((l) => l === 'maintenance').length).toBeGreaterThanOrEqual(12); // weekly patching
+    for (const text of await page.locator('[data-component] .uptime, [data-component] p').allTextContents()) {
+      expect(text).not.toMatch(/data for 0\.00%/);
+    }
+    // A recently resolved incident is listed under recent incidents.
+    await expect(page.locator('#recent-incidents ~ [data-incident] .title').first().textContent()).resolves.toBe('Search outage');
+  });
+
+  it.skipIf(!available)('the three-hour API outage shows on its day with the downtime the raw samples give', async () => {
+    const samples = (await rawSamples(dir)).filter((s) => s.id === 'api-orders' || s.id === 'api-latency');
+    // The API's down spells (a spell ends when both checks are up again), by the gap rule.
+    const maxGap = 15 * 60_000;
+    const spans: [number, number][] = [];
+    for (const id of ['api-orders', 'api-latency']) {
+      const own = samples.filter((s) => s.id === id);
+      own.forEach((s, i) => {
+        if (s.status === 'down') spans.push([s.at, Math.min(own[i + 1]?.at ?? Date.now(), s.at + maxGap)]);
+      });
+    }
+    spans.sort((a, b) => a[0] - b[0]);
+    const spells: [number, number][] = [];
+    for (const [a, b] of spans) {
+      const last = spells[spells.length - 1];
+      if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+      else spells.push([a, b]);
+    }
+    const long = spells.filter(([a, b]) => b - a > 2 * 3_600_000);
+    expect(long).toHaveLength(1);
+    const [start, end] = long[0] as [number, number];
+    expect(Math.abs(end - start - 3 * 3_600_000)).toBeLessThan(5 * 60_000);
+    const day = new Date(start).toISOString().slice(0, 10);
+    expect(new Date(end - 1).toISOString().slice(0, 10)).toBe(day);
+    const percent = (Math.floor(((86_400_000 - (end - start)) / 86_400_000) * 10_000) / 100).toFixed(2);
+
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    await page.goto(`${server.url}/`);
+    const bar = page.locator(`[data-component="api"] .bar[data-date="${day}"]`);
+    expect(await bar.getAttribute('data-level')).toBe('down');
+    const tip = (await bar.locator('.tip').textContent()) ?? '';
+    expect(tip).toContain(`${percent}% uptime`);
+    expect(tip).toContain(`${hoursMinutes(end - start)} down`);
+    expect(tip).toContain('Public API outage');
+  });
+
+  it.skipIf(!available)('uptime calendar: every day of 90 filled in, the bad days marked', async () => {
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    await page.goto(`${server.url}/uptime/`);
+    for (const id of ['website', 'api', 'search', 'database']) {
+      const levels = await page.$$eval(`[data-component="${id}"] .calendar .day`, (els) => els.map((e) => e.getAttribute('data-level')));
+      expect(levels, id).toHaveLength(90);
+      expect(levels.filter((l) => l === 'nodata'), id).toEqual([]);
+      expect(levels.filter((l) => l === 'down').length, id).toBeGreaterThanOrEqual(1);
+    }
+    const months = await page.$$eval('[data-component="api"] td[data-month]', (els) => els.map((e) => e.textContent?.trim()));
+    expect(months.filter((m) => m !== '—').length).toBeGreaterThanOrEqual(3);
+  });
+
+  it.skipIf(!available)('incident history: a resolved outage with its timeline and postmortem', async () => {
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    await page.goto(`${server.url}/incidents/`);
+    expect(await page.locator('[data-incident]').count()).toBeGreaterThanOrEqual(8);
+    await page.click('text=Public API outage');
+    const updates = await page.$$eval('[data-incident] .updates li strong', (els) => els.map((e) => e.textContent));
+    expect(updates).toEqual(['Postmortem', 'Resolved', 'Monitoring', 'Identified', 'Identified', 'Investigating', 'Investigating']);
+    await expect(page.locator('.body h2').textContent()).resolves.toBe('Postmortem');
+    await expect(page.locator('.body').textContent()).resolves.toContain('Action items');
+    await expect(page.locator('.facts').textContent()).resolves.toMatch(/3 h \d+ min/);
+  });
+
+  it.skipIf(!available)('reports: last month\'s report is listed and readable', async () => {
+    const days = (await readdir(path.join(dir, 'data'))).filter((f) => f.endsWith('.ndjson')).sort();
+    const latest = new Date(`${(days[days.length - 1] as string).slice(0, 10)}T00:00:00Z`);
+    const lastMonth = new Date(Date.UTC(latest.getUTCFullYear(), latest.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
+    const page = await browser.newPage({ javaScriptEnabled: false });
+    await page.goto(`${server.url}/reports/`);
+    const link = page.locator(`a[href$="/reports/${lastMonth}/"]`);
+    expect(await link.count()).toBe(1);
+    await link.click();
+    await expect(page.locator('h1').first().textContent()).resolves.toContain('health report');
+    expect(await page.locator('table').count()).toBeGreaterThan(2);
   });
 });

@@ -1,10 +1,14 @@
 /**
  * The embedded default status repo: configuration for the local demo targets, written as a user
- * would write it.
+ * would write it. Its history is written afterwards by src/demo/seed.ts.
  */
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { jsonSchema } from '../config/schema.ts';
+import { INCIDENTS_DIR } from '../incidents/store.ts';
+import { REPORTS_DIR } from '../reports/generate.ts';
+import { DATA_DIR } from '../store/layout.ts';
+import { type StoryMaintenance, WEEKLY_PATCHING, demoStory } from './story.ts';
 import type { DemoTargets } from './targets.ts';
 
 /** Marks a folder as a Cairn demo repo, so the demo may rewrite its configuration. */
@@ -29,7 +33,7 @@ function settingsYaml(): string {
 # Site settings of the Cairn demo. Every target runs on 127.0.0.1, started by \`cairn demo\`.
 site:
   title: Cairn Demo Status
-  description: A live demo of Cairn against local targets - one healthy, one slow, one failing, one flapping.
+  description: A demo of Cairn - 90 days of simulated history, then live checks against local targets (one healthy, one slow, one failing, one flapping).
   timeZone: UTC
 
 defaults:
@@ -60,24 +64,32 @@ groups:
 `;
 }
 
-function maintenanceYaml(now: Date): string {
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 2, 22, 0));
+const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+const duration = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${ms / 60_000}m`);
+
+function oneOff(m: StoryMaintenance): string {
+  return `  - id: ${m.id}
+    title: ${m.title}
+    description: ${m.description}
+    components: [${m.components.join(', ')}]
+    start: ${iso(m.start)}
+    duration: ${duration(m.durationMs)}
+`;
+}
+
+function maintenanceYaml(now: number): string {
+  const w = WEEKLY_PATCHING;
+  const day = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'][w.weekday];
   return `
 maintenance:
-  - id: db-upgrade
-    title: Database upgrade
-    description: Minor version upgrade; writes may be rejected for a few minutes.
-    components: [database]
-    start: ${start.toISOString().replace('.000Z', 'Z')}
-    duration: 1h
-  - id: weekly-patching
-    title: Weekly patching
-    components: [website, api]
+${demoStory(now).maintenance.map(oneOff).join('')}  - id: ${w.id}
+    title: ${w.title}
+    components: [${w.components.join(', ')}]
     recurring:
       every: week
-      on: sunday
-      at: "03:00"
-      duration: 30m
+      on: ${day}
+      at: "${w.at}"
+      duration: ${duration(w.durationMs)}
 `;
 }
 
@@ -120,11 +132,18 @@ checks:
 `;
 }
 
-export async function writeDemoRepo(dir: string, targets: DemoTargets): Promise<void> {
+/**
+ * Writes the demo's configuration for `targets`, its maintenance windows anchored to `now`. What
+ * an earlier demo left in the folder (its store, incidents and reports) is removed: the history
+ * is written anew for this `now`.
+ */
+export async function writeDemoRepo(dir: string, targets: DemoTargets, now = Date.now()): Promise<void> {
+  await assertDemoDirUsable(dir);
+  for (const sub of [DATA_DIR, INCIDENTS_DIR, REPORTS_DIR]) await rm(path.join(dir, sub), { recursive: true, force: true });
   await mkdir(path.join(dir, 'checks'), { recursive: true });
   await writeFile(path.join(dir, DEMO_MARKER), 'This folder was written by `cairn demo`; the demo may rewrite its configuration.\n');
   await writeFile(path.join(dir, '.gitignore'), 'dist/\n');
   await writeFile(path.join(dir, 'cairn.schema.json'), `${JSON.stringify(jsonSchema(), null, 2)}\n`);
   await writeFile(path.join(dir, 'cairn.yaml'), settingsYaml());
-  await writeFile(path.join(dir, 'checks', 'demo.yaml'), checksYaml(targets) + maintenanceYaml(new Date()));
+  await writeFile(path.join(dir, 'checks', 'demo.yaml'), checksYaml(targets) + maintenanceYaml(now));
 }

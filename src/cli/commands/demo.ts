@@ -6,6 +6,7 @@ import sirv from 'sirv';
 import { simpleGit } from 'simple-git';
 import { loadConfig } from '../../config/load.ts';
 import { assertDemoDirUsable, writeDemoRepo } from '../../demo/repo.ts';
+import { seedDemoHistory } from '../../demo/seed.ts';
 import { startDemoTargets } from '../../demo/targets.ts';
 import { buildModel, buildSite } from '../../site/build.ts';
 import { UsageError } from '../errors.ts';
@@ -65,8 +66,13 @@ export const demo: Command = {
     let keepTargets = false;
     try {
       out.info(`Demo targets listening on 127.0.0.1; writing the demo status repo to ${dir}`);
-      await writeDemoRepo(dir, targets);
+      const now = Date.now();
+      await writeDemoRepo(dir, targets, now);
       const config = await loadConfig(dir);
+      const seeded = await seedDemoHistory(config, { now });
+      const since = new Date(seeded.story.from).toISOString().slice(0, 10);
+      out.info(`Simulated the history since ${since}: ${seeded.rounds} rounds, ${seeded.incidents.length} incidents, the report of ${seeded.reports.join(', ')}`);
+      await commitAll(dir, `Simulated history since ${since} [skip ci]`);
       for (let i = 1; i <= rounds; i++) {
         out.info(`\nRound ${i} of ${rounds}`);
         const { results } = await runRound(config, out, { write: true });
