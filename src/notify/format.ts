@@ -2,6 +2,7 @@
  * The words and colours every channel shares: title, status word, facts, plain text and HTML.
  * Channels only lay these out in their own format.
  */
+import { escapeHtml } from '../text/escape.ts';
 import type { NotificationEvent, Fact } from './events.ts';
 
 export interface SiteInfo {
@@ -49,10 +50,6 @@ export function plainText(event: NotificationEvent, site: SiteInfo, now?: number
   if (link) lines.push(`More: ${link}`);
   lines.push('', `— ${site.title}, sent by Cairn`);
   return lines.join('\n');
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 }
 
 export function html(event: NotificationEvent, site: SiteInfo, now?: number): string {
