@@ -204,6 +204,36 @@ describe('hostile names through a real site build', () => {
     expect(textOf(main)).toContain('<svg onload=window.__xss=1>');
   });
 
+  it.skipIf(!available)('the RSS feed in Chromium: each description, parsed as XML then as HTML, has no script, handler or javascript: link', async () => {
+    const context = await browser!.newContext();
+    const page = await context.newPage();
+    await page.goto(`${site.url}/`);
+    const xml = await (await fetch(`${site.url}/feed.rss`)).text();
+    // A feed reader: parse the XML, take each description (unescaped once) and render it as HTML.
+    const result = await page.evaluate((text) => {
+      const doc = new DOMParser().parseFromString(text, 'application/xml');
+      if (doc.querySelector('parsererror')) return { error: doc.querySelector('parsererror')?.textContent ?? 'parse error', bad: [], texts: [] };
+      const bad: string[] = [];
+      const texts: string[] = [];
+      for (const d of Array.from(doc.querySelectorAll('item > description, channel > description'))) {
+        const html = new DOMParser().parseFromString(d.textContent ?? '', 'text/html');
+        texts.push(html.body.textContent ?? '');
+        for (const el of Array.from(html.body.querySelectorAll('*'))) {
+          if (!['P', 'A', 'STRONG', 'EM', 'CODE', 'BR'].includes(el.tagName)) bad.push(`<${el.tagName}>`);
+          for (const a of Array.from(el.attributes)) {
+            if (/^on/i.test(a.name)) bad.push(`${el.tagName} ${a.name}`);
+            if ((a.name === 'href' || a.name === 'src') && !['http:', 'https:', 'mailto:'].includes(new URL(a.value, 'https://status.example.com/').protocol)) bad.push(`${el.tagName} ${a.name}=${a.value}`);
+          }
+        }
+      }
+      return { error: null, bad, texts };
+    }, xml);
+    await context.close();
+    expect(result.error).toBeNull();
+    expect(result.bad).toEqual([]);
+    expect(result.texts.filter((t) => t.includes(META))).toHaveLength(3); // channel, incident, maintenance
+  });
+
   it.skipIf(!available)('in Chromium, with JavaScript on and off: no navigation, no request elsewhere, no script runs', async () => {
     const urls = pages.map((f) => `/${path.relative(path.join(dir, 'dist'), f).replace(/index\.html$/, '')}`);
     for (const js of [true, false]) {
