@@ -68,6 +68,5 @@ export function html(event: NotificationEvent, site: SiteInfo, now?: number): st
   ].join('\n');
 }
 
-export function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-}
+/** At most `max` characters for a service's field limit: the one marked `cut` (see config/secrets.ts). */
+export { cut as truncate } from '../config/secrets.ts';

@@ -67,6 +67,7 @@ export const demo: Command = {
       out.info(`Demo targets listening on 127.0.0.1; writing the demo status repo to ${dir}`);
       await writeDemoRepo(dir, targets);
       const config = await loadConfig(dir);
+      out.protect(config.redactor);
       for (let i = 1; i <= rounds; i++) {
         out.info(`\nRound ${i} of ${rounds}`);
         const { results } = await runRound(config, out, { write: true });
