@@ -19,7 +19,8 @@ export interface CliResult {
 export function cairn(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, ...opts.env };
-    delete env['GITHUB_ACTIONS'];
+    // Not on GitHub Actions unless a test asks for it (annotations, job summary).
+    if (opts.env?.['GITHUB_ACTIONS'] === undefined) delete env['GITHUB_ACTIONS'];
     const child = spawn(process.execPath, [CAIRN, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

@@ -4,6 +4,7 @@
  * `expected JSON but got text/html ("<!doctype html>…")`. Pure: no I/O.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { cut } from '../config/secrets.ts';
 import type { ResolvedAssertions } from '../config/types.ts';
 import { queryJsonPath } from './jsonpath.ts';
 
@@ -21,17 +22,20 @@ export interface ResponseView {
 const MAX_SNIPPET = 40;
 const MAX_VALUE = 80;
 
-/** The start of a text, one line, for messages: `"<!doctype html>…"`. */
+/**
+ * The start of a text, one line, for messages: `"<!doctype html>…"`. Cut with the marked `cut`:
+ * the engine's redaction then also masks a part of a secret the cut left.
+ */
 export function snippet(text: string, max = MAX_SNIPPET): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return JSON.stringify(flat.length > max ? `${flat.slice(0, max)}…` : flat);
+  return JSON.stringify(cut(flat, max + 1));
 }
 
 /** A JSON value for messages: strings quoted, long values cut. */
 export function formatValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   const text = JSON.stringify(value) ?? String(value);
-  return text.length > MAX_VALUE ? `${text.slice(0, MAX_VALUE)}…` : text;
+  return cut(text, MAX_VALUE + 1);
 }
 
 export function headerValue(headers: ResponseView['headers'], name: string): string | undefined {

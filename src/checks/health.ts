@@ -18,6 +18,7 @@
  * its components, so the error names what failed: `2 of 5 components down: db (connection
  * refused), cache`.
  */
+import { cut } from '../config/secrets.ts';
 import type { HealthFormat, HealthMapping, ResolvedHealthCheck } from '../config/types.ts';
 import { evaluateAssertions, formatValue, mediaType, parseJsonBody, summarizeFailures } from './assertions.ts';
 import { exchange, isExpectedStatus, wrongStatusMessage } from './http.ts';
@@ -52,7 +53,7 @@ function outputOf(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > MAX_OUTPUT ? `${flat.slice(0, MAX_OUTPUT)}…` : flat;
+  return cut(flat, MAX_OUTPUT + 1);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -1,8 +1,10 @@
 /**
  * Where the CLI talks: human messages go to stderr (stdout is kept for `--json`), and on GitHub
- * Actions the same facts also become annotations and a job summary.
+ * Actions the same facts also become annotations and a job summary. Everything written passes
+ * through the redactors a command registered with `protect` first, before any cut.
  */
 import { appendFile } from 'node:fs/promises';
+import { cut, type Redactor } from '../config/secrets.ts';
 
 export interface Output {
   info(message: string): void;
@@ -18,6 +20,11 @@ export interface Output {
    * periodic lines instead, never both.
    */
   progress?(line: string | null): void;
+  /**
+   * Redacts this redactor's secrets (also those it learns later) from everything written from
+   * now on. Commands call it as soon as they have loaded the configuration.
+   */
+  protect(redactor: Redactor): void;
   readonly github: boolean;
   readonly color: boolean;
 }
@@ -43,31 +50,41 @@ export function createOutput(env: NodeJS.ProcessEnv = process.env): Output {
   const github = env['GITHUB_ACTIONS'] === 'true';
   const tty = !github && process.stderr.isTTY === true;
   const color = tty && !('NO_COLOR' in env);
+  const redactors = new Set<Redactor>();
+  const clean = (s: string) => {
+    let out = s;
+    for (const r of redactors) out = r.redact(out);
+    return out;
+  };
   // On a terminal, a message is printed above the progress line, which is then redrawn.
   let pending: string | null = null;
   const line = (s: string) => process.stderr.write(pending === null ? `${s}\n` : `\r\x1b[K${s}\n${pending}`);
   const progress = (s: string | null) => {
     const width = process.stderr.columns ?? 80;
-    pending = s === null ? null : s.length >= width ? `${s.slice(0, Math.max(0, width - 2))}…` : s;
+    pending = s === null ? null : cut(clean(s), Math.max(1, width - 1));
     process.stderr.write(`\r\x1b[K${pending ?? ''}`);
   };
   return {
     github,
     color,
     ...(tty ? { progress } : {}),
-    info: line,
+    protect(redactor) {
+      redactors.add(redactor);
+    },
+    info: (message) => line(clean(message)),
     warn(message, where) {
-      line(github ? annotation('warning', message, where) : `warning: ${message}`);
+      line(github ? annotation('warning', clean(message), where) : `warning: ${clean(message)}`);
     },
     error(message, where) {
-      line(github ? annotation('error', message, where) : `error: ${message}`);
+      line(github ? annotation('error', clean(message), where) : `error: ${clean(message)}`);
     },
     data(text) {
-      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      const safe = clean(text);
+      process.stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
     },
     async summary(markdown) {
       const file = env['GITHUB_STEP_SUMMARY'];
-      if (github && file) await appendFile(file, `${markdown}\n`);
+      if (github && file) await appendFile(file, `${clean(markdown)}\n`);
     },
   };
 }

@@ -14,6 +14,7 @@ function recorder(tty: boolean) {
     error: (m) => lines.push(`error: ${m}`),
     data: () => {},
     summary: async () => {},
+    protect: () => {},
     ...(tty ? { progress: (l: string | null) => progress.push(l) } : {}),
   };
   return { out, lines, progress };

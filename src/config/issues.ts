@@ -58,9 +58,7 @@ const MAX_QUOTED = 80;
 /** A found value as it may be shown: secrets redacted first, then shortened. */
 function quote(value: unknown, redactor: Redactor): string {
   if (typeof value === 'string') {
-    const safe = redactor.redact(value);
-    const short = safe.length > MAX_QUOTED ? `${safe.slice(0, MAX_QUOTED)}…` : safe;
-    return JSON.stringify(short);
+    return JSON.stringify(redactor.cut(value, MAX_QUOTED + 1));
   }
   if (typeof value === 'number' || typeof value === 'boolean') return redactor.redact(String(value));
   if (value === null || value === undefined) return 'an empty value';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, Redactor } from './secrets.ts';
+import { REDACTED, Redactor, cut } from './secrets.ts';
 
 function redactorOf(...secrets: string[]): Redactor {
   const r = new Redactor();
@@ -15,7 +15,7 @@ describe('Redactor', () => {
 
   it('also replaces the URL-encoded form of a secret', () => {
     const r = redactorOf('p@ss word/1');
-    expect(r.size).toBe(2);
+    expect(r.size).toBe(1); // one secret, in all its forms
     expect(r.redact('https://h/?pw=p%40ss%20word%2F1 and p@ss word/1')).toBe(`https://h/?pw=${REDACTED} and ${REDACTED}`);
   });
 
@@ -61,5 +61,91 @@ describe('Redactor', () => {
       attempts: [{ url: `https://u:${REDACTED}@h/?t=${REDACTED}`, ms: 12 }],
     });
     expect(input).toEqual(copy);
+  });
+});
+
+/** Every substring of `secret` with at least `n` characters that occurs in `text`. */
+function leaks(text: string, secret: string, n = 4): string[] {
+  const out = new Set<string>();
+  for (let i = 0; i + n <= secret.length; i++) if (text.includes(secret.slice(i, i + n))) out.add(secret.slice(i, i + n));
+  return [...out];
+}
+
+describe('Redactor: parts and encodings of a secret', () => {
+  const KEY = 'R0ut1ngK3yZq9Xw'; // 15 characters, like a PagerDuty routing key
+
+  it('masks a trailing part of a secret (4 characters or more): the text was cut inside it', () => {
+    const r = redactorOf(KEY);
+    expect(r.redact(`HTTP 422: {"routing_key":"${KEY.slice(0, 11)}`)).toBe(`HTTP 422: {"routing_key":"${REDACTED}`);
+    expect(r.redact(`key ${KEY.slice(0, 4)}`)).toBe(`key ${REDACTED}`);
+    expect(r.redact(`key ${KEY.slice(0, 3)}`)).toBe(`key ${KEY.slice(0, 3)}`);
+  });
+
+  it('masks a part of a secret at a cut mark (…) anywhere in the text, before or after it', () => {
+    const r = redactorOf(KEY);
+    expect(r.redact(`expected JSON ("${KEY.slice(0, 7)}…") (after 2 attempts)`)).toBe(`expected JSON ("${REDACTED}…") (after 2 attempts)`);
+    expect(r.redact(`…${KEY.slice(5)} tail`)).toBe(`…${REDACTED} tail`);
+  });
+
+  it.each([
+    ['URL-encoded', 'p@ss/w0rd+1 x', 'p%40ss%2Fw0rd%2B1%20x'],
+    ['URL-encoded, lower-case hex', 'p@ss/w0rd+1 x', 'p%40ss%2fw0rd%2b1%20x'],
+    ['form-encoded', 'p@ss/w0rd+1 x', 'p%40ss%2Fw0rd%2B1+x'],
+    ['JSON-escaped', 'pa"ss\\wo\nrd', 'pa\\"ss\\\\wo\\nrd'],
+    ['JSON in JSON', 'pa"ss\\word', 'pa\\\\\\"ss\\\\\\\\word'],
+    ['JSON with escaped slashes', 'https://hooks.example/T0/B0/xyz', 'https:\\/\\/hooks.example\\/T0\\/B0\\/xyz'],
+    ['JSON with \\u escapes', 'pässwörd1', 'p\\u00e4ssw\\u00f6rd1'],
+    ['HTML-escaped', 'a<b>&"c\'d', 'a&lt;b&gt;&amp;&quot;c&#39;d'],
+  ])('masks the %s form', (_name, secret, form) => {
+    const r = redactorOf(secret);
+    expect(r.redact(`got ${form} back`)).toBe(`got ${REDACTED} back`);
+  });
+
+  it('cut() redacts the whole text first: no cut position leaves 4 characters of a secret', () => {
+    const r = redactorOf(KEY);
+    const text = `HTTP 422: {"message":"invalid","echo":{"routing_key":"${KEY}","event_action":"trigger"}}`;
+    for (let max = 1; max <= text.length + 1; max++) {
+      const out = r.cut(text, max);
+      expect(out.length, `max ${max}`).toBeLessThanOrEqual(max);
+      expect(leaks(out, KEY), `max ${max}: ${out}`).toEqual([]);
+    }
+  });
+
+  it('a plain cut marks the cut, so a later redaction masks what it left of a secret', () => {
+    const r = redactorOf(KEY);
+    const text = `{"routing_key":"${KEY}","event_action":"trigger"}`;
+    for (let max = 1; max <= text.length; max++) {
+      const out = r.redact(`error: ${cut(text, max)} (after 3 attempts)`);
+      expect(leaks(out, KEY), `max ${max}: ${out}`).toEqual([]);
+    }
+  });
+
+  it('cut() keeps short text, and never splits a marker or a surrogate pair', () => {
+    expect(cut('short', 10)).toBe('short');
+    expect(cut('abcdef', 4)).toBe('abc…');
+    expect(cut(`ab${REDACTED}cd`, 6)).toBe('ab…');
+    expect(cut('ab😀cd', 4)).toBe('ab…');
+  });
+});
+
+describe('Redactor: parts at cuts, against a brute-force search', () => {
+  it('masks exactly the longest part (4+ characters) at each cut, for random texts', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const alphabet = 'ab…c';
+    for (let round = 0; round < 2000; round++) {
+      const secret = Array.from({ length: 5 + rand(6) }, () => 'abc'[rand(3)]).join('');
+      const text = Array.from({ length: rand(30) }, () => alphabet[rand(alphabet.length)]).join('');
+      const out = redactorOf(secret).redact(text);
+      // No cut in the result still touches a part of the secret of 4 or more characters.
+      const heads = (t: string, end: number) => [...Array(secret.length).keys()].filter((k) => k >= 4 && k <= end && t.slice(end - k, end) === secret.slice(0, k));
+      const tails = (t: string, start: number) => [...Array(secret.length).keys()].filter((k) => k >= 4 && t.slice(start, start + k) === secret.slice(secret.length - k));
+      expect(heads(out, out.length), `${secret} in ${text} -> ${out}`).toEqual([]);
+      for (let i = out.indexOf('…'); i !== -1; i = out.indexOf('…', i + 1)) {
+        expect(heads(out, i), `${secret} in ${text} -> ${out}`).toEqual([]);
+        expect(tails(out, i + 1), `${secret} in ${text} -> ${out}`).toEqual([]);
+      }
+      expect(out.includes(secret)).toBe(false);
+    }
   });
 });

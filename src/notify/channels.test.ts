@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelSettings } from '../config/notify-types.ts';
+import { Redactor } from '../config/secrets.ts';
 import type { ChannelContext } from './channel.ts';
 import { createChannel } from './channels/index.ts';
 import type { DeliveryEnv } from './delivery.ts';
@@ -31,7 +32,7 @@ const resolved: NotificationEvent = { ...event, type: 'incident.resolved', actio
 
 function ctx(memory: Record<string, unknown> = {}, purpose: ChannelContext['purpose'] = 'trigger', processEnv: Record<string, string> = {}): ChannelContext & { sleeps: number[] } {
   const sleeps: number[] = [];
-  const env: DeliveryEnv = { sleep: async (ms) => void sleeps.push(ms), now: () => AT, baseDelayMs: 100, maxDelayMs: 30_000 };
+  const env: DeliveryEnv = { sleep: async (ms) => void sleeps.push(ms), now: () => AT, baseDelayMs: 100, maxDelayMs: 30_000, redactor: new Redactor() };
   return { env, site: { title: 'Acme Status', url: 'https://status.acme.test/' }, purpose, memory, processEnv, sleeps };
 }
 

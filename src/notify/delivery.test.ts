@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Redactor } from '../config/secrets.ts';
 import { parseRetryAfter, sendHttp, type DeliveryEnv } from './delivery.ts';
 import { startReceiver, type Receiver } from './test-receivers.ts';
 
@@ -6,7 +7,7 @@ const NOW = Date.parse('2026-11-24T10:00:00Z');
 
 function env(): DeliveryEnv & { sleeps: number[] } {
   const sleeps: number[] = [];
-  return { sleeps, sleep: async (ms) => void sleeps.push(ms), now: () => NOW, baseDelayMs: 500, maxDelayMs: 30_000 };
+  return { sleeps, sleep: async (ms) => void sleeps.push(ms), now: () => NOW, baseDelayMs: 500, maxDelayMs: 30_000, redactor: new Redactor() };
 }
 
 let rx: Receiver;

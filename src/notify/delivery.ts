@@ -6,7 +6,7 @@
  */
 import { request } from 'undici';
 import type { ChannelSettings } from '../config/notify-types.ts';
-import type { Redactor } from '../config/secrets.ts';
+import { cut, type Redactor } from '../config/secrets.ts';
 
 export interface RetryPolicy {
   /** Extra attempts after a retryable failure. */
@@ -25,9 +25,11 @@ export interface DeliveryEnv {
   now(): number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Redacts a receiver's answer before any of it is cut for a message (the config's redactor). */
+  redactor: Redactor;
 }
 
-export const realEnv: DeliveryEnv = {
+export const realEnv: Omit<DeliveryEnv, 'redactor'> = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => Date.now(),
   ...DEFAULT_RETRY,
@@ -37,9 +39,9 @@ export interface HttpOutcome {
   ok: boolean;
   status: number | null;
   attempts: number;
-  /** The response body (first 64 KiB) as text, when there was a response. */
+  /** The response body (first 64 KiB, marked where cut) as text, when there was a response. */
   body: string;
-  /** Why it failed, or a short note on success. Not yet redacted. */
+  /** Why it failed, or a short note on success. A quoted answer is redacted; the rest is redacted where it is shown. */
   detail: string;
 }
 
@@ -50,6 +52,20 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
   if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.ceil(Number(v) * 1000);
   const at = Date.parse(v);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/** How much of a response body is kept, and how much of it a failure message quotes. */
+const MAX_BODY = 65_536;
+const MAX_QUOTED_BODY = 200;
+/** The longest detail shown for one delivery (log line, job summary). */
+export const MAX_DETAIL = 400;
+
+/**
+ * The start of a response body for a message, on one line. Redacted before anything is cut or
+ * joined: a cut inside a secret would leave a part that no longer matches it.
+ */
+function quoteBody(redactor: Redactor, body: string): string {
+  return cut(redactor.redact(body).replace(/\s+/g, ' ').trim(), MAX_QUOTED_BODY + 1);
 }
 
 const RETRYABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'EAI_AGAIN', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -96,10 +112,10 @@ export async function sendHttp(req: HttpRequest, env: DeliveryEnv): Promise<Http
         signal: AbortSignal.timeout(req.timeoutMs),
       });
       status = res.statusCode;
-      body = (await res.body.text()).slice(0, 65_536);
+      body = cut(await res.body.text(), MAX_BODY);
       if (status >= 200 && status < 300) return { ok: true, status, attempts, body, detail: `HTTP ${status}` };
       const retryAfter = parseRetryAfter(res.headers['retry-after'], env.now());
-      failure = `HTTP ${status}${body ? `: ${body.replace(/\s+/g, ' ').slice(0, 200)}` : ''}`;
+      failure = `HTTP ${status}${body ? `: ${quoteBody(env.redactor, body)}` : ''}`;
       const retryable = status === 429 || status >= 500 || (status === 403 && req.retry403WithRetryAfter === true && retryAfter !== null);
       if (!retryable) return { ok: false, status, attempts, body, detail: failure };
       if (retryAfter !== null) {
@@ -157,6 +173,7 @@ export async function fanOut<T, R>(groups: Map<string, T[]>, fn: (group: string,
   return out;
 }
 
+/** A delivery's detail as shown: redacted first, on one line, then cut to MAX_DETAIL. */
 export function safeDetail(redactor: Redactor, text: string): string {
-  return redactor.redact(text).replace(/\s+/g, ' ').trim();
+  return cut(redactor.redact(text).replace(/\s+/g, ' ').trim(), MAX_DETAIL);
 }

@@ -2,6 +2,7 @@
  * The words and colours every channel shares: title, status word, facts, plain text and HTML.
  * Channels only lay these out in their own format.
  */
+import { escapeHtml } from '../text/escape.ts';
 import type { NotificationEvent, Fact } from './events.ts';
 
 export interface SiteInfo {
@@ -51,10 +52,6 @@ export function plainText(event: NotificationEvent, site: SiteInfo, now?: number
   return lines.join('\n');
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
 export function html(event: NotificationEvent, site: SiteInfo, now?: number): string {
   const rows = factsOf(event)
     .map((f) => `<tr><th align="left" style="padding:2px 12px 2px 0">${escapeHtml(f.name)}</th><td>${escapeHtml(f.value)}</td></tr>`)
@@ -71,6 +68,5 @@ export function html(event: NotificationEvent, site: SiteInfo, now?: number): st
   ].join('\n');
 }
 
-export function truncate(s: string, max: number): string {
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
-}
+/** At most `max` characters for a service's field limit: the one marked `cut` (see config/secrets.ts). */
+export { cut as truncate } from '../config/secrets.ts';

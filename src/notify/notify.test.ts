@@ -30,6 +30,7 @@ function capture(): Output & { lines: string[]; summaries: string[] } {
     error: (m) => void lines.push(`error: ${m}`),
     data: (m) => void lines.push(m),
     summary: async (m) => void summaries.push(m),
+    protect: () => undefined,
   };
 }
 

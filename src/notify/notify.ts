@@ -40,8 +40,8 @@ export interface NotifyReport {
 export interface NotifyOptions {
   /** The clock (default: now). */
   now?: number;
-  /** Sleep, clock and backoff bounds of the delivery (tests). */
-  env?: Partial<DeliveryEnv>;
+  /** Sleep, clock and backoff bounds of the delivery (tests). The redactor is always the config's. */
+  env?: Partial<Omit<DeliveryEnv, 'redactor'>>;
   /** Environment for GITHUB_TOKEN (default process.env). */
   processEnv?: Record<string, string | undefined>;
   /** The SLO view to use instead of reading data/slo/latest.json. */
@@ -138,7 +138,7 @@ export async function notifyAfterRound(
   registerSecrets(config, processEnv);
   try {
     const now = opts.now ?? Date.now();
-    const env: DeliveryEnv = { ...realEnv, ...(opts.now !== undefined ? { now: () => now } : {}), ...opts.env };
+    const env: DeliveryEnv = { ...realEnv, ...(opts.now !== undefined ? { now: () => now } : {}), ...opts.env, redactor: config.redactor };
     const state = await readNotifyState(config.dir, opts.stateSuffix);
     const round1 = deriveRoundEvents(config, { results: round.results, applied: round.incidents, previous: state.observations, now });
     const view = opts.sloEvents === false ? null : opts.slo !== undefined ? opts.slo : await readSloView(config.dir);
@@ -189,7 +189,7 @@ export async function sendTest(config: NotifyConfig, channelName: string, out: O
   const processEnv = opts.processEnv ?? process.env;
   registerSecrets(config, processEnv);
   const now = opts.now ?? Date.now();
-  const env: DeliveryEnv = { ...realEnv, ...(opts.now !== undefined ? { now: () => now } : {}), ...opts.env };
+  const env: DeliveryEnv = { ...realEnv, ...(opts.now !== undefined ? { now: () => now } : {}), ...opts.env, redactor: config.redactor };
   const event = testEvent(config, channelName, now);
   const state = { channelData: {} } as unknown as NotifyState; // a test leaves no trace in the state
   const [done] = await deliver(config, [{ channel: channelName, event, purpose: 'notice' }], state, env, processEnv);

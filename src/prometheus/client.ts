@@ -7,6 +7,7 @@
 import type { AxiosError, AxiosResponse } from 'axios';
 import { PrometheusDriver } from 'prometheus-query';
 import type { PrometheusEndpointSettings } from '../config/resolve-prometheus.ts';
+import { cut } from '../config/secrets.ts';
 import { MAX_POINTS_PER_SERIES, planRange, pointsPerSeries } from './range.ts';
 
 export type PrometheusErrorKind = 'refused' | 'timeout' | 'network' | 'http' | 'malformed' | 'query';
@@ -57,7 +58,7 @@ const SNIPPET = 120;
 function snippet(body: unknown): string {
   const text = typeof body === 'string' ? body : JSON.stringify(body ?? '');
   const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > SNIPPET ? `${flat.slice(0, SNIPPET)}…` : flat;
+  return cut(flat, SNIPPET + 1);
 }
 
 function secondsText(ms: number): string {

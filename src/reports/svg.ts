@@ -2,7 +2,8 @@
  * Charts of the HTML report as inline SVG: no script, no external resource, fixed coordinates
  * with one decimal (deterministic), readable in print (strokes and text, no colour-only meaning).
  */
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeXml as esc } from '../text/escape.ts';
+
 const f = (x: number) => (Math.round(x * 10) / 10).toFixed(1);
 
 export interface BurnPoint {

@@ -5,6 +5,7 @@
 import type { ComponentModel, WindowKey } from '../model/model.ts';
 import { WINDOW_KEYS } from '../model/model.ts';
 import type { ShownStatus } from '../model/status.ts';
+import { escapeXml } from '../text/escape.ts';
 
 export interface ShieldsEndpoint {
   schemaVersion: 1;
@@ -79,8 +80,6 @@ function textWidth(text: string): number {
   for (const ch of text) w += NARROW.has(ch) ? 4 : WIDE.has(ch) ? 10 : /[A-Z0-9]/.test(ch) ? 7.5 : 6.5;
   return Math.ceil(w);
 }
-
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** A flat, self-contained SVG badge (no external font, image or script). */
 export function badgeSvg(b: ShieldsEndpoint): string {

@@ -1,3 +1,5 @@
+import { DOMParser } from '@xmldom/xmldom';
+import { parseFragment, type DefaultTreeAdapterMap } from 'parse5';
 import { describe, expect, it } from 'vitest';
 import { computeModel } from '../model/model.ts';
 import { fixtureConfig } from '../model/testing.ts';
@@ -56,6 +58,101 @@ describe('feeds', () => {
     const folded = foldLine(`SUMMARY:${'é'.repeat(60)}`);
     expect(folded.split('\r\n ').every((part) => Buffer.byteLength(part) <= 75)).toBe(true);
     expect(folded.replace(/\r\n /g, '')).toBe(`SUMMARY:${'é'.repeat(60)}`);
+  });
+});
+
+const HOSTILE = '</script><meta http-equiv=refresh content="0;url=http://evil.example/"><svg onload=alert(1)>"><img src=x onerror=alert(2)>';
+const LINKS = '[click](javascript:alert(3)) [tab](<java\tscript:alert(4)>) [ok](https://example.com/ok)';
+
+function hostileModel() {
+  const config = fixtureConfig({
+    checks: [{ id: 'api' }],
+    maintenance: [{ id: 'm', title: `Upgrade ${HOSTILE}`, description: `Window ${HOSTILE} ${LINKS}\u0000\u000b`, components: ['api'], start: NOW + H, end: NOW + 2 * H, recurring: null }],
+  });
+  config.site.title = `Status ${HOSTILE}`;
+  config.site.description = `About ${HOSTILE}`;
+  config.site.baseUrl = 'https://status.example.com/';
+  return computeModel({
+    config,
+    samples: [{ id: 'api', at: NOW - 60_000, status: 'up', responseTimeMs: 10, error: null, statusCode: 200 }],
+    incidents: [
+      {
+        id: 'x', file: 'incidents/x.md', title: `Outage ${HOSTILE}`, impact: 'major', severity: 'P2', components: ['api'], auto: false,
+        startedAt: NOW - H, detectedAt: NOW - H, resolvedAt: null,
+        updates: [{ at: NOW - H, status: 'investigating', text: `Seen ${HOSTILE} ${LINKS} **bold**` }], body: '',
+      },
+    ],
+    now: NOW,
+  });
+}
+
+type HtmlElement = DefaultTreeAdapterMap['element'];
+function htmlElements(node: DefaultTreeAdapterMap['node']): HtmlElement[] {
+  const own = 'tagName' in node ? [node] : [];
+  return [...own, ...('childNodes' in node ? node.childNodes.flatMap(htmlElements) : [])];
+}
+const htmlText = (node: DefaultTreeAdapterMap['node']): string =>
+  node.nodeName === '#text' && 'value' in node ? node.value : 'childNodes' in node ? node.childNodes.map(htmlText).join('') : '';
+
+/** Parses XML strictly (a real XML parser): any error or warning fails. */
+function parseXml(xml: string) {
+  return new DOMParser({
+    onError: (level, message) => {
+      throw new Error(`XML ${level}: ${message}`);
+    },
+  }).parseFromString(xml, 'text/xml');
+}
+
+describe('feeds a reader renders as HTML', () => {
+  it('RSS: each description, unescaped once and parsed as HTML, has no script, handler or javascript: link', () => {
+    const doc = parseXml(rssFeed(hostileModel(), '/'));
+    const descriptions = Array.from(doc.getElementsByTagName('item')).map((item) => item.getElementsByTagName('description')[0]?.textContent ?? '');
+    expect(descriptions).toHaveLength(2);
+    for (const description of descriptions) {
+      const fragment = parseFragment(description);
+      const els = htmlElements(fragment);
+      expect(els.map((e) => e.tagName).filter((t) => !['p', 'a', 'strong', 'em', 'code', 'br'].includes(t)), description).toEqual([]);
+      for (const el of els) {
+        for (const a of el.attrs) {
+          expect(a.name, description).not.toMatch(/^on/i);
+          if (a.name === 'href' || a.name === 'src') expect(['http:', 'https:', 'mailto:']).toContain(new URL(a.value, 'https://status.example.com/').protocol);
+        }
+      }
+      // What was hostile is there, as text a reader shows.
+      expect(htmlText(fragment)).toContain(HOSTILE);
+    }
+    // The safe markdown of the site: the good link stays a link, the bold stays bold.
+    const incident = parseFragment(descriptions.find((d) => d.includes('Seen')) as string);
+    expect(htmlElements(incident).filter((e) => e.tagName === 'a').map((a) => a.attrs.find((x) => x.name === 'href')?.value)).toEqual(['https://example.com/ok']);
+    expect(htmlElements(incident).some((e) => e.tagName === 'strong')).toBe(true);
+  });
+
+  it('RSS and Atom: titles and texts stay text, and characters XML forbids never break the feed', () => {
+    for (const xml of [rssFeed(hostileModel(), '/'), atomFeed(hostileModel(), '/')]) {
+      // XML 1.0 allows tab, LF and CR of the C0 controls, and no U+FFFE or U+FFFF.
+      // eslint-disable-next-line no-control-regex
+      expect(xml).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/);
+      const doc = parseXml(xml);
+      const titles = Array.from(doc.getElementsByTagName('title')).map((t) => t.textContent ?? '');
+      expect(titles.some((t) => t.includes(`Outage ${HOSTILE}`))).toBe(true);
+      expect(doc.getElementsByTagName('script')).toHaveLength(0);
+      expect(doc.getElementsByTagName('meta')).toHaveLength(0);
+    }
+  });
+
+  it('iCalendar: a line break of any kind in a text stays inside its property', () => {
+    const config = fixtureConfig({
+      checks: [{ id: 'api' }],
+      maintenance: [{ id: 'm', title: 'A\rURL:javascript:alert(1)\nB\r\nC\u0000', description: 'D\rEND:VEVENT', components: ['api'], start: NOW + H, end: NOW + 2 * H, recurring: null }],
+    });
+    const ics = maintenanceCalendar(computeModel({ config, samples: [], incidents: [], now: NOW }), '/');
+    const lines = ics.replace(/\r\n /g, '').split('\r\n');
+    expect(lines.filter((l) => l.startsWith('URL:'))).toEqual(['URL:/maintenance/']);
+    expect(lines.filter((l) => l === 'END:VEVENT')).toHaveLength(1);
+    expect(lines.find((l) => l.startsWith('SUMMARY:'))).toBe('SUMMARY:Maintenance: A\\nURL:javascript:alert(1)\\nB\\nC');
+    // eslint-disable-next-line no-control-regex
+    expect(ics).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/);
+    expect(ics.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
   });
 });
 

@@ -1,14 +1,19 @@
 /**
  * Feeds of incidents and maintenance (Atom 1.0 and RSS 2.0) and an iCalendar file of maintenance
- * windows, from the model. Text is escaped, never interpreted: an incident update that quotes HTML
- * shows as text in a feed reader.
+ * windows, from the model. What a reader shows as text is text: an incident update that quotes
+ * HTML shows as text in a feed reader.
+ *
+ * - Atom: `<summary type="text">`, plain text, XML-escaped once.
+ * - RSS: `<description>` is HTML to every reader, so it is the site's safe markdown (raw HTML
+ *   shown as text, only http(s), mailto and relative links) and plain text HTML-escaped, then
+ *   XML-escaped: a reader unescapes once and gets that safe HTML. Titles are plain text.
+ * - iCalendar: RFC 5545 TEXT; every kind of line break is escaped, other controls dropped.
  */
 import type { StatusModel } from '../model/model.ts';
 import type { MaintenanceModel } from '../model/maintenance.ts';
+import { escapeHtml, escapeXml } from '../text/escape.ts';
+import { inlineMarkdown } from './markdown.ts';
 import { stableId } from './statuspage.ts';
-
-const escapeXml = (s: string) =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
 interface FeedEntry {
   id: string;
@@ -16,7 +21,10 @@ interface FeedEntry {
   link: string;
   updated: string;
   published: string;
+  /** Plain text (Atom). */
   summary: string;
+  /** The same as safe HTML (RSS). */
+  html: string;
 }
 
 /** Absolute when the page has a base URL; otherwise paths from the site root. */
@@ -30,6 +38,9 @@ function maintenanceSummary(m: MaintenanceModel, names: Map<string, string>): st
   return `${m.description ? `${m.description} ` : ''}From ${m.start} to ${m.end}. Affects ${affects}.`;
 }
 
+/** Plain text as HTML paragraphs (line breaks kept). */
+const textHtml = (text: string) => `<p>${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
+
 export function feedEntries(model: StatusModel, base: string): FeedEntry[] {
   const link = linker(model, base);
   const names = new Map(model.components.map((c) => [c.id, c.name]));
@@ -40,6 +51,7 @@ export function feedEntries(model: StatusModel, base: string): FeedEntry[] {
     updated: i.updates[0]?.at ?? i.detectedAt,
     published: i.detectedAt,
     summary: i.updates.map((u) => `${u.status}: ${u.text} (${u.at})`).join('\n'),
+    html: i.updates.map((u) => `<p><strong>${escapeHtml(u.status)}</strong>: ${inlineMarkdown(u.text)} (${escapeHtml(u.at)})</p>`).join('\n'),
   }));
   const maintenance = [...model.maintenance.upcoming, ...model.maintenance.active, ...model.maintenance.past.slice(0, 20)].map((m) => ({
     id: `urn:cairn:maintenance:${m.id}`,
@@ -48,6 +60,7 @@ export function feedEntries(model: StatusModel, base: string): FeedEntry[] {
     updated: m.start,
     published: m.start,
     summary: maintenanceSummary(m, names),
+    html: textHtml(maintenanceSummary(m, names)),
   }));
   return [...incidents, ...maintenance].sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
 }
@@ -92,7 +105,7 @@ export function rssFeed(model: StatusModel, base: string): string {
     '  <channel>',
     `    <title>${escapeXml(model.site.title)}: incidents and maintenance</title>`,
     `    <link>${escapeXml(link(''))}</link>`,
-    `    <description>${escapeXml(model.site.description ?? `Incidents and maintenance of ${model.site.title}`)}</description>`,
+    `    <description>${escapeXml(escapeHtml(model.site.description ?? `Incidents and maintenance of ${model.site.title}`))}</description>`,
     `    <atom:link href="${escapeXml(link('feed.rss'))}" rel="self" type="application/rss+xml"/>`,
     `    <lastBuildDate>${rfc822(model.generatedAt)}</lastBuildDate>`,
     '    <generator>Cairn</generator>',
@@ -103,7 +116,7 @@ export function rssFeed(model: StatusModel, base: string): string {
         `      <link>${escapeXml(e.link)}</link>`,
         `      <guid isPermaLink="false">${escapeXml(e.id)}</guid>`,
         `      <pubDate>${rfc822(e.updated)}</pubDate>`,
-        `      <description>${escapeXml(e.summary)}</description>`,
+        `      <description>${escapeXml(e.html)}</description>`,
         '    </item>',
       ].join('\n'),
     ),
@@ -113,8 +126,18 @@ export function rssFeed(model: StatusModel, base: string): string {
   ].join('\n');
 }
 
-/** RFC 5545 text escaping. */
-const icalText = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+/**
+ * RFC 5545 TEXT: backslash, semicolon and comma escaped, every line break (CRLF, CR or LF) as \n,
+ * other control characters (which TEXT does not allow) dropped: nothing ends the property early.
+ */
+const icalText = (s: string) =>
+  s
+    .replace(/\\/g, '\\\\')
+    .replace(/;/g, '\\;')
+    .replace(/,/g, '\\,')
+    .replace(/\r\n|[\r\n\u0085\u2028\u2029]/g, '\\n')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '');
 const icalTime = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
 /** Folds a content line at 75 octets (RFC 5545 §3.1), never inside a UTF-8 sequence. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inlineMarkdown, markdownToHtml } from './markdown.ts';
+import { inlineMarkdown, markdownToHtml, safeUrl } from './markdown.ts';
 
 describe('markdown', () => {
   it('renders markdown', () => {
@@ -19,5 +19,21 @@ describe('markdown', () => {
     expect(inlineMarkdown('![i](data:image/svg+xml,<svg onload=alert(1)>)')).not.toContain('<img');
     expect(inlineMarkdown('[x](https://example.com/a?b=1&c=2)')).toBe('<a href="https://example.com/a?b=1&amp;c=2" rel="nofollow noopener">x</a>');
     expect(inlineMarkdown('[x](../incidents/a/)')).toContain('href="../incidents/a/"');
+  });
+});
+
+describe('link targets as the browser reads them', () => {
+  it('drops a scheme the browser would see through tabs, line breaks and leading controls', () => {
+    for (const md of ['[x](<java\tscript:alert(1)>)', '[x](<java\nscript:alert(1)>)', '[x](<\u0001javascript:alert(1)>)', '[x](<JAVA\rSCRIPT:alert(1)>)', '[x]( vbscript:x)']) {
+      const html = inlineMarkdown(md);
+      expect(html, md).not.toContain('<a');
+    }
+    expect(inlineMarkdown('![i](<java\tscript:alert(1)>)')).not.toContain('<img');
+  });
+
+  it('drops scheme-relative targets however the slashes are written', () => {
+    for (const href of ['//evil.example/', '\\\\evil.example/', '/\\evil.example/']) expect(safeUrl(href), href).toBeNull();
+    expect(safeUrl('/status/incidents/')).toBe('/status/incidents/');
+    expect(safeUrl('https://example.com/\tpath')).toBe('https://example.com/path');
   });
 });

@@ -3,15 +3,31 @@
  * shown as text, never rendered: update texts can quote what a failing server answered.
  */
 import { Marked } from 'marked';
+import { escapeHtml } from '../text/escape.ts';
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
+/** Stands for "this page" while parsing: a relative target resolves against it and keeps its scheme. */
+const HERE = 'https://cairn.invalid/page/';
 
-/** Only these link and image targets are kept; `javascript:`, `data:` and the like become text. */
+/**
+ * Only http(s), mailto and relative link and image targets are kept; `javascript:`, `data:`,
+ * `vbscript:` and the like become text. The scheme is decided by the WHATWG URL parser, as the
+ * browser decides it (`java\tscript:` is `javascript:` to a browser), and the kept target is
+ * written without the tabs and line breaks the browser would drop.
+ */
 export function safeUrl(href: string): string | null {
-  const trimmed = href.trim();
-  if (/^(https?:|mailto:)/i.test(trimmed)) return trimmed;
-  if (/^[a-z][a-z0-9+.-]*:/i.test(trimmed) || trimmed.startsWith('//')) return null;
-  return trimmed; // relative
+  // eslint-disable-next-line no-control-regex
+  const cleaned = href.replace(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '');
+  let parsed: URL;
+  try {
+    parsed = new URL(cleaned, HERE);
+  } catch {
+    return null;
+  }
+  if (!SAFE_SCHEMES.has(parsed.protocol)) return null;
+  // A scheme-relative target (`//evil.example`) is another site dressed as a relative link.
+  if (/^[\\/]{2}/.test(cleaned)) return null;
+  return cleaned;
 }
 
 const marked = new Marked({

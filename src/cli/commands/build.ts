@@ -13,6 +13,7 @@ export const build: Command = {
     const dir = statusDir(values.dir);
     // Secrets are not needed to build the page: an unset ${VAR} stays as it is.
     const config = await loadConfig(dir, { missingEnv: 'keep' });
+    out.protect(config.redactor);
     warnConfig(out, config.warnings);
     const outDir = path.resolve(values.out ?? path.join(dir, 'dist'));
     const model = await buildModel(config);

@@ -16,6 +16,7 @@ export const check: Command = {
     const shard = shardOption(values.shard);
     const region = regionOption(values.region);
     const config = shardConfig(await loadConfig(statusDir(values.dir)), shard);
+    out.protect(config.redactor);
     warnConfig(out, config.warnings);
     if (!values['no-write']) await removeTempFiles(path.join(config.dir, DATA_DIR));
     const { results } = await runRound(config, out, { write: !values['no-write'], shard, region });

@@ -33,6 +33,7 @@ export const compact: Command = {
   async run(args, out) {
     const { values } = parse(args, DIR_OPTION);
     const config = await loadConfig(statusDir(values.dir), { missingEnv: 'keep' });
+    out.protect(config.redactor);
     const result = await compactWithConfig(config, out);
     if (result.days.length === 0 && result.removed.length === 0) out.info('Nothing to compact.');
     return 0;

@@ -69,6 +69,7 @@ export const demo: Command = {
       const now = Date.now();
       await writeDemoRepo(dir, targets, now);
       const config = await loadConfig(dir);
+      out.protect(config.redactor);
       const seeded = await seedDemoHistory(config, { now });
       const since = new Date(seeded.story.from).toISOString().slice(0, 10);
       out.info(`Simulated the history since ${since}: ${seeded.rounds} rounds, ${seeded.incidents.length} incidents, the report of ${seeded.reports.join(', ')}`);

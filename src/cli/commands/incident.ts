@@ -50,6 +50,7 @@ export const incident: Command = {
 
     const dir = statusDir(values.dir);
     const config = await loadConfig(dir, { missingEnv: 'keep' });
+    out.protect(config.redactor);
     const components = values.component ?? [];
     if (components.length === 0) throw new UsageError(`--component is required (known: ${config.components.map((c) => c.id).join(', ')})`);
     const unknown = components.filter((c) => !config.components.some((k) => k.id === c));

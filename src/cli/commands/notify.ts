@@ -11,6 +11,7 @@ export const notify: Command = {
     const { values, positionals } = parse(args, { ...DIR_OPTION, channel: { type: 'string' } }, true);
     if (positionals[0] !== 'test' || positionals.length !== 1) throw new UsageError('expected the subcommand "test"');
     const config = await loadConfig(statusDir(values.dir));
+    out.protect(config.redactor);
     const names = config.notifications.channels.map((c) => c.name);
     if (!values.channel) throw new UsageError(`--channel is required (channels: ${names.join(', ') || 'none; add notifications.channels to cairn.yaml'})`);
     if (!names.includes(values.channel)) throw new UsageError(`unknown channel "${values.channel}" (channels: ${names.join(', ') || 'none'})`);

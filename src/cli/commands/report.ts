@@ -33,6 +33,7 @@ export const report: Command = {
 
     const dir = statusDir(values.dir);
     const config = await loadConfig(dir, { missingEnv: 'keep' });
+    out.protect(config.redactor);
     warnConfig(out, config.warnings);
     let months: string[];
     if (month !== undefined) months = [month];

@@ -39,6 +39,7 @@ export const run: Command = {
     const shard = shardOption(values.shard);
     const region = regionOption(values.region);
     const full = await loadConfig(dir);
+    out.protect(full.redactor);
     warnConfig(out, full.warnings);
     const config = shardConfig(full, shard);
 
@@ -91,6 +92,7 @@ export const run: Command = {
     // 4. Build, if asked.
     if (values.build) {
       const buildConfig = await loadConfig(dir, { missingEnv: 'keep' });
+      out.protect(buildConfig.redactor);
       const model = await buildModel(buildConfig);
       for (const p of model.problems) out.warn(`skipped ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`, { file: p.file, ...(p.line ? { line: p.line } : {}) });
       const outDir = path.resolve(values.out ?? path.join(dir, 'dist'));

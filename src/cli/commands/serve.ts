@@ -36,6 +36,7 @@ export const serve: Command = {
     const rounds = values.rounds === undefined ? Infinity : Number(values.rounds);
     if (!(rounds >= 0)) throw new UsageError('--rounds expects a whole number (0: serve the committed data, run no checks)');
     const config = await loadConfig(dir);
+    out.protect(config.redactor);
     warnConfig(out, config.warnings);
     const { parseDuration } = await import('../../config/schema.ts');
     const intervalMs = values.interval === undefined ? config.run.intervalMs : parseDuration(values.interval);

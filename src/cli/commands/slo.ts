@@ -14,6 +14,7 @@ export const slo: Command = {
     if (Number.isNaN(now)) throw new UsageError(`expected --at to be a time such as 2026-11-24T10:00:00Z, got "${values.at}"`);
     const dir = statusDir(values.dir);
     const config = await loadConfig(dir);
+    out.protect(config.redactor);
     warnConfig(out, config.warnings);
     const { endpoints, slos, capacity } = config.prometheus;
     if (endpoints.length === 0) {

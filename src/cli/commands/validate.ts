@@ -11,6 +11,7 @@ export const validate: Command = {
   async run(args, out) {
     const { values } = parse(args, DIR_OPTION);
     const config = await loadConfig(statusDir(values.dir));
+    out.protect(config.redactor);
     warnConfig(out, config.warnings);
     const { incidents, errors } = await loadIncidents(config);
     if (errors.length > 0) throw new ConfigErrors(errors);

@@ -45,7 +45,7 @@ export function emailChannel(settings: Settings): Channel {
         for (let attempt = 1; ; attempt++) {
           try {
             const info = await transport.sendMail(message);
-            return { status: 'sent', attempts: attempt, detail: `accepted by ${settings.host}: ${String(info.response ?? '').slice(0, 120)}` };
+            return { status: 'sent', attempts: attempt, detail: `accepted by ${settings.host}: ${ctx.env.redactor.cut(String(info.response ?? ''), 121)}` };
           } catch (err) {
             const text = err instanceof Error ? err.message : String(err);
             if (!retryable(err) || attempt > settings.retries) return { status: 'failed', attempts: attempt, detail: text };
