@@ -211,7 +211,8 @@ describe('loadConfig: schema errors', () => {
       'cairn.yaml': yaml('defaults:', '  interval: 5 minutes', '  thresholds:', '    degraded: -1'),
       'checks/a.yaml': yaml('checks:', '  - id: api', '    kind: http', '    url: https://a.example', '    timeout: true'),
     });
-    const expected = 'expected a duration such as "500ms", "30s", "5m", "1h" or a number of milliseconds';
+    // Intervals, thresholds and timeouts take a duration longer than nothing.
+    const expected = 'expected a duration of at least 1ms, such as "500ms", "30s", "5m", "1h" or a number of milliseconds';
     expect(out).toEqual([
       `cairn.yaml:2:13: defaults.interval: ${expected}, got "5 minutes"`,
       `cairn.yaml:4:15: defaults.thresholds.degraded: ${expected}, got -1`,
@@ -440,7 +441,7 @@ describe('loadConfig: environment substitution', () => {
     );
     expect(failure_.errors.map(String)).toEqual([
       'checks/a.yaml:4:10: checks[0].url: expected an absolute http:// or https:// URL, got "[REDACTED]"',
-      'checks/a.yaml:5:14: checks[0].timeout: expected a duration such as "500ms", "30s", "5m", "1h" or a number of milliseconds, got "[REDACTED]"',
+      'checks/a.yaml:5:14: checks[0].timeout: expected a duration of at least 1ms, such as "500ms", "30s", "5m", "1h" or a number of milliseconds, got "[REDACTED]"',
     ]);
     expect(failure_.message).not.toMatch(/hunter/);
   });

@@ -3,6 +3,7 @@
  * groups and components resolved. Pure: positions come from each file's `locate`.
  */
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
+import { checkCoherence } from './coherence.ts';
 import type { Problems } from './problems.ts';
 import { resolveIncidentSettings, resolveMaintenance } from './resolve-maintenance.ts';
 import { resolveNotifications } from './resolve-notify.ts';
@@ -457,6 +458,7 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   const settings = files.find((f) => f.role === 'settings')?.config;
   const run = resolveRun(settings?.defaults);
   const checks = collectChecks(files, run, settings?.defaults);
+  checkCoherence(files, checks, run, problems);
   const { groups, declared } = collectGroups(files);
   const components = buildComponents(declared, checks, problems);
   const site = resolveSite(settings?.site);
