@@ -3,6 +3,7 @@
  * Actions the same facts also become annotations and a job summary.
  */
 import { appendFile } from 'node:fs/promises';
+import { formatWhere } from '../config/errors.ts';
 
 export interface Output {
   info(message: string): void;
@@ -79,6 +80,6 @@ export function warnConfig(
 ): void {
   for (const w of warnings) {
     const { file, line, column } = w.location;
-    out.warn(`${file}:${line}:${column}: ${w.path ? `${w.path}: ` : ''}${w.message}`, { file, line, col: column });
+    out.warn(`${formatWhere(w.location)}: ${w.path ? `${w.path}: ` : ''}${w.message}`, { file, ...(line > 0 ? { line, col: column } : {}) });
   }
 }

@@ -131,7 +131,7 @@ describe('loadConfig: YAML syntax', () => {
   });
 
   it('treats an empty checks file (or one of comments only) as a warning', async () => {
-    const config = await load({ 'checks/a.yaml': API_CHECK, 'checks/empty.yaml': '', 'checks/notes.yaml': '# nothing yet\n' });
+    const config = await load({ 'cairn.yaml': yaml('site:', '  title: T'), 'checks/a.yaml': API_CHECK, 'checks/empty.yaml': '', 'checks/notes.yaml': '# nothing yet\n' });
     expect(config.checks.map((c) => c.id)).toEqual(['api']);
     expect(config.warnings).toEqual([
       { location: { file: 'checks/empty.yaml', line: 1, column: 1 }, path: '', message: 'the file is empty: it defines no checks' },
@@ -352,7 +352,7 @@ describe('loadConfig: rules across files', () => {
   it('requires at least one check in the repo, naming the checks/ folder', async () => {
     const failure_ = await failure({ 'cairn.yaml': yaml('site:', '  title: Acme') });
     expect(failure_.errors.map(String)).toEqual([
-      'checks/: expected at least one check, found none: add a YAML file with a "checks:" list to checks/',
+      'checks/: expected at least one check, found none: add a YAML file with a "checks:" list to checks/ (or SLOs from Prometheus to cairn.yaml)',
     ]);
     expect(failure_.errors[0]).toMatchObject({ file: 'checks/', line: 0, column: 0, path: '' });
   });
@@ -488,7 +488,7 @@ describe('loadConfig: environment substitution', () => {
 
   it('warns about a variable that is set but empty', async () => {
     const config = await load(
-      { 'checks/a.yaml': yaml('checks:', '  - id: api', '    kind: http', '    url: https://a.example/${SUFFIX}') },
+      { 'cairn.yaml': yaml('site:', '  title: T'), 'checks/a.yaml': yaml('checks:', '  - id: api', '    kind: http', '    url: https://a.example/${SUFFIX}') },
       { env: { SUFFIX: '' } },
     );
     expect(config.warnings).toEqual([
@@ -546,7 +546,8 @@ describe('loadConfig: resolution', () => {
     ]);
     expect(config.groups).toEqual([]);
     expect(config.components).toEqual([{ id: 'db', name: 'db', description: null, group: null, checks: ['db'] }]);
-    expect(config.warnings).toEqual([]);
+    // ... and says so (src/config/files.test.ts has the sentence).
+    expect(config.warnings.map((w) => w.location)).toEqual([{ file: 'cairn.yaml', line: 0, column: 0 }]);
   });
 
   it('resolves http defaults and redirects', async () => {
@@ -777,7 +778,7 @@ describe('loadConfig: resolution', () => {
       {
         location: { file: 'cairn.yaml', line: 4, column: 23 },
         path: 'groups[0].components[1]',
-        message: 'component "billing" is listed in group "core" but no check has component: billing, so it will show no status',
+        message: 'component "billing" is listed in group "core" but no check, SLO or capacity forecast has component: billing, so it will show no status',
       },
     ]);
   });

@@ -405,7 +405,7 @@ function checksByComponent(checks: readonly ResolvedCheck[]): Map<string, Resolv
  * the group), then the ones checks refer to outside any group, in order of first appearance.
  * A component's name defaults to the name of its first check, else its id.
  */
-function buildComponents(declared: readonly DeclaredComponent[], checks: readonly ResolvedCheck[], problems: Problems): ResolvedComponent[] {
+function buildComponents(declared: readonly DeclaredComponent[], checks: readonly ResolvedCheck[], measured: ReadonlySet<string>, problems: Problems): ResolvedComponent[] {
   const byComponent = checksByComponent(checks);
   const component = (id: string, group: string | null, name: string | null, description: string | null): ResolvedComponent => {
     const own = byComponent.get(id) ?? [];
@@ -415,8 +415,8 @@ function buildComponents(declared: readonly DeclaredComponent[], checks: readonl
   const grouped = new Set(declared.map((d) => d.id));
   for (const id of byComponent.keys()) if (!grouped.has(id)) components.push(component(id, null, null, null));
   for (const d of declared) {
-    if (!byComponent.has(d.id)) {
-      problems.warn(d.location, d.path, `component "${d.id}" is listed in group "${d.group}" but no check has component: ${d.id}, so it will show no status`);
+    if (!byComponent.has(d.id) && !measured.has(d.id)) {
+      problems.warn(d.location, d.path, `component "${d.id}" is listed in group "${d.group}" but no check, SLO or capacity forecast has component: ${d.id}, so it will show no status`);
     }
   }
   return components;
@@ -460,7 +460,9 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   const checks = collectChecks(files, run, settings?.defaults);
   checkCoherence(files, checks, run, problems);
   const { groups, declared } = collectGroups(files);
-  const components = buildComponents(declared, checks, problems);
+  // Components that SLOs or capacity forecasts measure show figures without any check.
+  const measured = new Set([...(settings?.slos ?? []), ...(settings?.capacity ?? [])].map((x) => x.component));
+  const components = buildComponents(declared, checks, measured, problems);
   const site = resolveSite(settings?.site);
   const maintenance = resolveMaintenance(files, components, site.timeZone, problems);
   return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems), notifications: resolveNotifications(files, components, problems), reports: resolveReports(files) };
