@@ -47,10 +47,15 @@ describe('store commands', () => {
     expect(v.stderr).toMatch(new RegExp(`${relRaw.replace(/[.]/g, '\\.')}:24: invalid JSON`));
     expect(v.stderr).toContain('3 problems.');
 
+    // An incident whose front matter is broken is skipped by the build too, with its file and line.
+    await mkdir(path.join(dir, 'incidents'));
+    await writeFile(path.join(dir, 'incidents', 'broken.md'), '---\ntitle: Broken\nstarted: soon\n---\n');
+
     const out = path.join(dir, 'site');
     const b = await cairn(['build', '--dir', dir, '--out', out]);
     expect(b.code).toBe(0);
     expect(b.stderr).toContain(`skipped ${relRollup}:2`);
+    expect(b.stderr).toContain('skipped incidents/broken.md:3: started: expected a time with its offset');
     expect(await readFile(path.join(out, 'index.html'), 'utf8')).toContain('Test');
   });
 });

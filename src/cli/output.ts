@@ -3,7 +3,7 @@
  * Actions the same facts also become annotations and a job summary.
  */
 import { appendFile } from 'node:fs/promises';
-import { formatWhere } from '../config/errors.ts';
+import { type ConfigError, formatWhere } from '../config/errors.ts';
 
 export interface Output {
   info(message: string): void;
@@ -82,4 +82,13 @@ export function warnConfig(
     const { file, line, column } = w.location;
     out.warn(`${formatWhere(w.location)}: ${w.path ? `${w.path}: ` : ''}${w.message}`, { file, ...(line > 0 ? { line, col: column } : {}) });
   }
+}
+
+/**
+ * Problems with incident files (front matter that does not parse, an unknown component): the
+ * incident is left off the page until it is fixed. Said with file, line and column, annotated on
+ * GitHub, by every command that reads the incidents without failing on them.
+ */
+export function warnIncidentFiles(out: Output, errors: readonly ConfigError[]): void {
+  for (const e of errors) out.warn(`skipped ${e.toString()}`, { file: e.file, ...(e.line > 0 ? { line: e.line, col: e.column } : {}) });
 }
