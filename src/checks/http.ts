@@ -22,11 +22,11 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, interceptors, request, type Dispatcher } from 'undici';
 import type { HttpRequestSpec, ResolvedHttpCheck, TlsTrust } from '../config/types.ts';
 import { evaluateAssertions, summarizeFailures, type ResponseView } from './assertions.ts';
 import { describeNetworkError, formatHostPort, messageOf, type Target } from './errors.ts';
+import { tlsOptions, unloadedCaFile } from './trust.ts';
 import type { AttemptContext, AttemptOutcome, CheckRunner } from './types.ts';
 
 /** Bytes of response body read at most by default (`maxBodyBytes`). */
@@ -172,13 +172,6 @@ function recordHops(state: ExchangeState, cookies: CookieStore | undefined): Dis
     };
     return dispatch(opts, recorder);
   };
-}
-
-/** TLS options of the connector: extra CAs on top of the system roots, or no verification at all. */
-function tlsOptions(trust: TlsTrust): { ca?: string[]; rejectUnauthorized?: boolean } {
-  if (trust.insecureSkipVerify) return { rejectUnauthorized: false };
-  if (trust.ca !== null) return { ca: [...rootCertificates, trust.ca] };
-  return {};
 }
 
 /** A per-exchange Agent whose connector timestamps DNS, TCP and TLS and tracks the phase. */
@@ -340,9 +333,8 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
   } catch (err) {
     return { ok: false, error: `invalid URL: ${messageOf(err)}`, statusCode: null, details: null };
   }
-  if (opts.trust.ca === null && opts.trust.caFile !== null) {
-    return { ok: false, error: `the CA file "${opts.trust.caFile}" was not loaded (run through loadConfig)`, statusCode: null, details: null };
-  }
+  const unloaded = unloadedCaFile(opts.trust);
+  if (unloaded !== null) return { ok: false, error: unloaded, statusCode: null, details: null };
 
   const agent = createAgent(ctx.timeoutMs, opts.trust, state);
   const chain: Dispatcher.DispatcherComposeInterceptor[] = [recordHops(state, opts.cookies)];

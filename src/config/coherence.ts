@@ -11,7 +11,9 @@
  * a ping's `loss.degraded` above `loss.down`; a TLS check's `warningDays` below `criticalDays`.
  * Warnings (the run works, but a setting does nothing): a threshold not below the timeout (the
  * attempt times out first), a timeout longer than the run's deadline (the deadline ends it
- * first). A timeout longer than the interval is fine: each scheduled run stands alone.
+ * first). A timeout longer than the interval is fine: each scheduled run stands alone. A tcp
+ * check's `send` or `expect` text holding a literal backslash escape (`'PING\r\n'` in single
+ * quotes) is a warning too.
  */
 import type { Problems } from './problems.ts';
 import type { ValidFile } from './resolve.ts';
@@ -130,6 +132,7 @@ function checkOne(check: CheckConfig, resolved: ResolvedCheck, at: FieldAt, dflt
       `expected loss.degraded (${resolved.loss.degradedPercent}%${check.loss?.degraded === undefined ? ', the default' : ''}) at most loss.down (${resolved.loss.downPercent}%${check.loss?.down === undefined ? ', the default' : ''}): the check could never be degraded`,
     );
   }
+  if (check.kind === 'tcp') checkTcpEscapes(check, at, problems);
   if (check.kind === 'tls' && resolved.kind === 'tls' && resolved.warningDays < resolved.criticalDays) {
     const where = at(check.warningDays !== undefined ? ['warningDays'] : ['criticalDays']);
     const dflt = (given: number | undefined) => (given === undefined ? ', the default' : '');
@@ -137,6 +140,33 @@ function checkOne(check: CheckConfig, resolved: ResolvedCheck, at: FieldAt, dflt
       where.location,
       where.path,
       `expected warningDays (${resolved.warningDays}${dflt(check.warningDays)}) at least criticalDays (${resolved.criticalDays}${dflt(check.criticalDays)}): a certificate would be down before it could be degraded`,
+    );
+  }
+}
+
+const LITERAL_ESCAPE = /\\(r|n|t|0|x[0-9a-fA-F]{2})/;
+
+/**
+ * `send: 'PING\r\n'` (single quotes, or none) sends a backslash and an "r": YAML turns escapes into
+ * characters only inside double quotes. Almost never what was meant, so it is said.
+ */
+function checkTcpEscapes(check: Extract<CheckConfig, { kind: 'tcp' }>, at: FieldAt, problems: Problems): void {
+  const texts: [PathKey[], string][] = [];
+  if (typeof check.send === 'string') texts.push([['send'], check.send]);
+  if (typeof check.expect === 'string') texts.push([['expect'], check.expect]);
+  else if (check.expect?.contains !== undefined) {
+    const contains = check.expect.contains;
+    if (typeof contains === 'string') texts.push([['expect', 'contains'], contains]);
+    else contains.forEach((c, j) => texts.push([['expect', 'contains', j], c]));
+  }
+  for (const [path, text] of texts) {
+    const m = LITERAL_ESCAPE.exec(text);
+    if (!m) continue;
+    const where = at(path);
+    problems.warn(
+      where.location,
+      where.path,
+      `holds a backslash followed by "${m[1]}", sent and matched as those two characters: YAML turns \\${m[1]} into a control character only inside double quotes ("PING\\r\\n")${path[0] === 'send' ? ', or give the bytes as send: { hex: "..." }' : ''}`,
     );
   }
 }

@@ -158,7 +158,7 @@ describe('loadConfig: schema errors', () => {
     });
     expect(out).toEqual([
       'checks/a.yaml:6:5: checks[0].url: unknown field "url"; expected one of: ' +
-        'id, name, description, component, interval, timeout, retries, enabled, kind, host, port, thresholds',
+        'id, name, description, component, interval, timeout, retries, enabled, kind, host, port, send, expect, readTimeout, maxBytes, tls, servername, ca, insecureSkipVerify, thresholds',
     ]);
   });
 
@@ -542,6 +542,15 @@ describe('loadConfig: resolution', () => {
         kind: 'tcp',
         host: 'db.internal',
         port: 5432,
+        sendHex: null,
+        expect: null,
+        readTimeoutMs: null,
+        maxBytes: 65_536,
+        tls: false,
+        servername: null,
+        ca: null,
+        caFile: null,
+        insecureSkipVerify: false,
       },
     ]);
     expect(config.groups).toEqual([]);

@@ -258,8 +258,39 @@ function resolveJourney(check: JourneyCheckConfig, ctx: CheckContext): ResolvedJ
   };
 }
 
+/** Bytes of a tcp check's answer read at most unless `maxBytes` says otherwise. */
+export const DEFAULT_TCP_MAX_BYTES = 64 * 1024;
+
+/** The fields of a tcp check that only connects: no TLS, nothing sent, nothing expected. */
+export const TCP_CONNECT_ONLY = {
+  sendHex: null,
+  expect: null,
+  readTimeoutMs: null,
+  maxBytes: DEFAULT_TCP_MAX_BYTES,
+  tls: false,
+  servername: null,
+  ca: null,
+  caFile: null,
+  insecureSkipVerify: false,
+} as const satisfies Partial<ResolvedTcpCheck>;
+
 function resolveTcp(check: TcpCheckConfig, ctx: CheckContext): ResolvedTcpCheck {
-  return { ...resolveCommon(check, ctx), kind: 'tcp', host: check.host, port: check.port };
+  const send = check.send;
+  const sendHex = send === undefined ? null : typeof send === 'string' ? Buffer.from(send, 'utf8').toString('hex') : send.hex.replace(/\s+/g, '').toLowerCase();
+  const expect = check.expect;
+  return {
+    ...resolveCommon(check, ctx),
+    kind: 'tcp',
+    host: check.host,
+    port: check.port,
+    sendHex,
+    expect: expect === undefined ? null : typeof expect === 'string' ? { contains: [expect], matches: null } : { contains: list(expect.contains), matches: expect.matches ?? null },
+    readTimeoutMs: check.readTimeout ?? null,
+    maxBytes: check.maxBytes ?? DEFAULT_TCP_MAX_BYTES,
+    tls: check.tls ?? false,
+    servername: check.servername ?? null,
+    ...resolveTrust(check),
+  };
 }
 
 export const TLS_DEFAULTS = { port: 443, warningDays: 14, criticalDays: 7 } as const;

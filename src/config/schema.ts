@@ -402,13 +402,65 @@ export const JourneyCheck = z
     });
   });
 
-export const TcpCheck = z.strictObject({
-  ...checkCommon,
-  kind: z.literal('tcp'),
-  host: z.string().min(1).describe('Host name or IP address'),
-  port: z.number().int().min(1).max(65535),
-  thresholds: Thresholds.optional(),
-});
+/** The most `maxBytes` of a tcp check may be: the answer is kept in memory to be matched. */
+export const MAX_TCP_READ_BYTES = 1024 * 1024;
+
+const HEX_RE = /^\s*(?:[0-9a-fA-F]{2}\s*)+$/;
+
+const TcpSend = z
+  .union([
+    z.string().min(1),
+    z.strictObject({
+      hex: z
+        .string()
+        .regex(HEX_RE, { message: 'expected bytes as pairs of hex digits, optionally spaced: "2a310d0a" or "2a 31 0d 0a"' })
+        .describe('The bytes to send as hex digits, e.g. "2a310d0a"'),
+    }),
+  ])
+  .describe('What to send once connected: text (UTF-8; write "\\r\\n" inside double quotes for CR LF) or { hex: "..." } for bytes');
+
+const TcpExpect = z
+  .union([
+    z.string().min(1),
+    z
+      .strictObject({
+        contains: OneOrMany(z.string().min(1)).optional().describe('Text the answer must contain (one string or a list, all required)'),
+        matches: RegexString.optional().describe('Regular expression the answer must match (JavaScript syntax)'),
+      })
+      .refine((e) => e.contains !== undefined || e.matches !== undefined, { message: 'expected "contains" or "matches" (or both)' }),
+  ])
+  .describe('What the answer must hold: text it contains, or { contains, matches }; the check is up as soon as it does');
+
+export const TcpCheck = z
+  .strictObject({
+    ...checkCommon,
+    kind: z.literal('tcp'),
+    host: z.string().min(1).describe('Host name or IP address'),
+    port: z.number().int().min(1).max(65535),
+    send: TcpSend.optional(),
+    expect: TcpExpect.optional(),
+    readTimeout: PositiveDuration.optional().describe('How long to wait for the expected answer once connected (and sent) (default: the rest of the timeout)'),
+    maxBytes: ByteSize.optional().describe('Bytes of the answer read at most while looking for the expected text (default 64KiB, at most 1MiB)'),
+    tls: z.boolean().optional().describe('Speak TLS (verifying the certificate) before sending and reading, e.g. SMTPS on 465 (default false)'),
+    servername: z.string().min(1).optional().describe('With tls: the name sent as SNI and matched against the certificate (default: host)'),
+    ...tlsFields,
+    thresholds: Thresholds.optional().describe('Thresholds on the connect time, or with send/expect on the time until the answer matched'),
+  })
+  .superRefine((c, ctx) => {
+    for (const key of ['readTimeout', 'maxBytes'] as const) {
+      if (c[key] !== undefined && c.expect === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], input: c[key], message: `expected "expect" next to ${key}: it applies to reading the answer` });
+      }
+    }
+    if (c.maxBytes !== undefined && (c.maxBytes < 1 || c.maxBytes > MAX_TCP_READ_BYTES)) {
+      ctx.addIssue({ code: 'custom', path: ['maxBytes'], input: c.maxBytes, message: `expected a size from 1 byte to 1MiB (${MAX_TCP_READ_BYTES} bytes)` });
+    }
+    if (c.tls !== true) {
+      for (const key of ['servername', 'ca', 'insecureSkipVerify'] as const) {
+        if (c[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], input: c[key], message: `expected tls: true next to ${key}: it applies to the TLS handshake` });
+      }
+    }
+  });
 
 const Port = z.number().int().min(1).max(65535);
 
