@@ -82,6 +82,33 @@ describe('cairn CLI', () => {
     expect(JSON.stringify(samples)).not.toContain(secret);
   });
 
+  it('says a status repo has no cairn.yaml (and which defaults it runs with), in every command that loads it', async () => {
+    const dir = await repo({ 'checks/web.yaml': `checks:\n  - id: web\n    kind: http\n    url: ${base}/\n` });
+    for (const args of [['validate'], ['check', '--no-write'], ['compact']]) {
+      const res = await cairn([...args, '--dir', dir]);
+      expect(res.code).toBe(0);
+      expect(res.stderr).toContain('warning: cairn.yaml: no settings file in the status repo: running with the defaults (site title "Status", time zone UTC');
+    }
+  });
+
+  it('validate accepts a status repo of SLOs without checks, and check runs nothing without failing', async () => {
+    const dir = await repo({
+      'cairn.yaml': [
+        'prometheus: { id: prom, url: "http://127.0.0.1:9" }',
+        'groups: [{ id: core, name: Core, components: [api] }]',
+        'slos:',
+        '  - { id: avail, component: api, target: 99.9, sli: { gauge: "probe_success" } }',
+        '',
+      ].join('\n'),
+    });
+    const validate = await cairn(['validate', '--dir', dir]);
+    expect(validate.code).toBe(0);
+    expect(validate.stderr).toContain('Configuration is valid: 0 checks in 1 component');
+    const check = await cairn(['check', '--dir', dir]);
+    expect(check.code).toBe(0);
+    expect(check.stderr).toContain('no checks ran');
+  });
+
   it('unknown commands and options are usage errors (exit 2)', async () => {
     expect((await cairn(['frobnicate'])).code).toBe(2);
     expect((await cairn(['check', '--bogus'])).code).toBe(2);

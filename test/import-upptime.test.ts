@@ -19,6 +19,7 @@ describe('cairn import upptime', () => {
     expect(res.stdout).toBe('');
     expect(res.stderr).toContain('warning: not carried over: site "Chat WS": check kind "ws" has no Cairn equivalent yet; site skipped');
     expect(res.stderr).toContain('note: the imported checks need these environment variables (Actions secrets): API_TOKEN');
+    expect(res.stderr).toContain('write 1 rollup file under data/rollups/ (whole days of history)');
     expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(
       'Imported 3 checks, 9 samples over 4 days, 2 incidents; skipped: 1 site, 2 site options, 2 settings, 2 commits, 2 issues',
     );
@@ -30,7 +31,9 @@ describe('cairn import upptime', () => {
     const validate = await cairn(['validate', '--dir', dir], { env: { API_TOKEN: 'x' } });
     expect(validate.code).toBe(0);
     const verify = await cairn(['verify', '--dir', dir]);
-    expect(verify.stderr).toContain('4 data files, 9 samples, 0 problems.');
+    // Four days of history, over: daily rollups (each status holding until Upptime's next one).
+    expect(verify.code).toBe(0);
+    expect(verify.stderr).toContain('1 data file, 0 samples, 0 problems. (0 raw day files; 1 rollup file with 12 daily lines.)');
   });
 
   it('exits 2 naming the file it will not overwrite, and 2 on usage errors', async () => {

@@ -32,6 +32,22 @@ describe('cairn incident new / validate', () => {
     expect(bad.stderr).toMatch(/incidents\/2026-11-24-elevated-api-errors\.md:9:13: updates\[0\]\.status: expected one of/);
   });
 
+  it('run and check say which incident files they skip, with file, line and column (validate is not the only one to tell)', async () => {
+    const dir = await repo();
+    await mkdir(path.join(dir, 'incidents'));
+    await writeFile(
+      path.join(dir, 'incidents', '2026-11-24-broken.md'),
+      ['---', 'title: Broken', 'components: [api]', 'started: yesterday', '---', 'Body.', ''].join('\n'),
+    );
+    await writeFile(path.join(dir, 'incidents', '2026-11-25-unknown.md'), ['---', 'title: Unknown', 'components: [nope]', 'started: 2026-11-25T10:00:00Z', '---', ''].join('\n'));
+    for (const args of [['run', '--no-commit', '--no-compact'], ['check', '--no-write']]) {
+      const res = await cairn([...args, '--dir', dir]);
+      expect(res.code).toBe(0);
+      expect(res.stderr).toContain('warning: skipped incidents/2026-11-24-broken.md:4:10: started: expected a time with its offset, such as 2026-11-24T10:00:00Z, got "yesterday"');
+      expect(res.stderr).toContain('warning: skipped incidents/2026-11-25-unknown.md:3:1: components: unknown component "nope" (known: api)');
+    }
+  });
+
   it('refuses unknown components and missing titles (exit 2)', async () => {
     const dir = await repo();
     const a = await cairn(['incident', 'new', '--dir', dir, '--title', 'X', '--component', 'nope']);

@@ -47,10 +47,33 @@ describe('store commands', () => {
     expect(v.stderr).toMatch(new RegExp(`${relRaw.replace(/[.]/g, '\\.')}:24: invalid JSON`));
     expect(v.stderr).toContain('3 problems.');
 
+    // An incident whose front matter is broken is skipped by the build too, with its file and line.
+    await mkdir(path.join(dir, 'incidents'));
+    await writeFile(path.join(dir, 'incidents', 'broken.md'), '---\ntitle: Broken\nstarted: soon\n---\n');
+
     const out = path.join(dir, 'site');
     const b = await cairn(['build', '--dir', dir, '--out', out]);
     expect(b.code).toBe(0);
     expect(b.stderr).toContain(`skipped ${relRollup}:2`);
+    expect(b.stderr).toContain('skipped incidents/broken.md:3: started: expected a time with its offset');
     expect(await readFile(path.join(out, 'index.html'), 'utf8')).toContain('Test');
+  });
+
+  it('verify flags samples dated months in the future (exit 1), and passes a store whose times are plausible', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-store-cli-'));
+    const now = Date.now();
+    const at = (t: number) => new Date(t).toISOString();
+    const run = (t: number) => ({ v: 1 as const, t: at(t), r: [{ id: 'web', s: 'up' as const, t: at(t), ms: 12, e: null }] });
+    await appendRuns(dir, [run(now - DAY), run(now - 60_000)]);
+    const ok = await cairn(['verify', '--dir', dir]);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain('0 problems.');
+
+    await appendRuns(dir, [run(now + 120 * DAY)]);
+    const bad = await cairn(['verify', '--dir', dir]);
+    expect(bad.code).toBe(1);
+    const file = `data/${at(now + 120 * DAY).slice(0, 10)}.ndjson`;
+    expect(bad.stderr).toMatch(new RegExp(`error: ${file.replace(/\./g, '\\.')}:1: run time \\S+ is in the future \\(1[12]\\d days after now; at most 5 minutes of clock skew are allowed\\)`));
+    expect(bad.stderr).toContain('1 problem.');
   });
 });

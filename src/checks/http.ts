@@ -8,6 +8,12 @@
  * `maxBodyBytes` of the body is read (default 1 MiB); the rest is never read: the stream is
  * destroyed, which closes the connection, so memory stays flat whatever the server sends.
  *
+ * Requests ask for `Accept-Encoding: gzip, deflate, br` (and zstd where Node has it) unless the
+ * check sets its own; a body sent with a Content-Encoding is decoded as it is read
+ * (`content-encoding.ts`), so assertions see the content, `maxBodyBytes` caps the decoded size (a
+ * decompression bomb stops there), and a body that does not decode is down with the reason.
+ * `details.bodyBytes` is the decoded size; `encodedBytes` and `contentEncoding` say what came.
+ *
  * Timing phases (whole milliseconds, monotonic clock, in `details`), measured by a connector
  * that wraps undici's own and timestamps the socket's `lookup`, `connect` and TLS handshake:
  * - `dnsMs`: name resolution (0 for an IP address), `connectMs`: TCP connect, `tlsMs`: TLS
@@ -22,11 +28,12 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
-import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector, interceptors, request, type Dispatcher } from 'undici';
 import type { HttpRequestSpec, ResolvedHttpCheck, TlsTrust } from '../config/types.ts';
 import { evaluateAssertions, summarizeFailures, type ResponseView } from './assertions.ts';
 import { describeNetworkError, formatHostPort, messageOf, type Target } from './errors.ts';
+import { ACCEPT_ENCODING, contentCodings, decodeBody, failedCoding, unsupportedCoding } from './content-encoding.ts';
+import { tlsOptions, unloadedCaFile } from './trust.ts';
 import type { AttemptContext, AttemptOutcome, CheckRunner } from './types.ts';
 
 /** Bytes of response body read at most by default (`maxBodyBytes`). */
@@ -58,7 +65,10 @@ interface ExchangeState {
   target: Target;
   hops: Hop[];
   connection: ConnectionMarks | null;
+  /** Bytes of the body read, decoded. */
   bodyBytes: number;
+  /** Bytes of the body received as sent (encoded, when it has a Content-Encoding). */
+  wireBytes: number;
 }
 
 /** Whether a status code matches one `expectStatus` entry: `200`, `"2xx"`, `"200-299"` or `"204"`. */
@@ -115,6 +125,10 @@ function codeOf(err: unknown): string | undefined {
 function describeRequestError(err: unknown, ctx: AttemptContext, state: ExchangeState, statusCode: number | null): string {
   const code = codeOf(err);
   if (ctx.signal.aborted) return timeoutMessage(ctx.timeoutMs, state, statusCode);
+  const coding = failedCoding(err);
+  if (coding !== null) {
+    return `cannot decode the ${coding}-encoded response body: ${messageOf(err)}${code ? ` (${code})` : ''} (HTTP ${statusCode ?? '?'}, ${state.wireBytes} bytes received, ${state.bodyBytes} decoded)`;
+  }
   const timeoutPhase = code ? TIMEOUT_PHASE[code] : undefined;
   if (timeoutPhase) return timeoutMessage(ctx.timeoutMs, { ...state, phase: timeoutPhase }, statusCode);
   if (code === 'UND_ERR_INVALID_ARG' && /redirect loop/i.test(messageOf(err))) {
@@ -174,13 +188,6 @@ function recordHops(state: ExchangeState, cookies: CookieStore | undefined): Dis
   };
 }
 
-/** TLS options of the connector: extra CAs on top of the system roots, or no verification at all. */
-function tlsOptions(trust: TlsTrust): { ca?: string[]; rejectUnauthorized?: boolean } {
-  if (trust.insecureSkipVerify) return { rejectUnauthorized: false };
-  if (trust.ca !== null) return { ca: [...rootCertificates, trust.ca] };
-  return {};
-}
-
 /** A per-exchange Agent whose connector timestamps DNS, TCP and TLS and tracks the phase. */
 function createAgent(timeoutMs: number, trust: TlsTrust, state: ExchangeState): Agent {
   const connector = buildConnector({ timeout: timeoutMs, ...tlsOptions(trust) });
@@ -214,20 +221,29 @@ interface CappedBody {
   error: unknown;
 }
 
+/** The body's chunks as they arrive, counted into `state.wireBytes`. */
+async function* counted(body: Readable, state: ExchangeState): AsyncGenerator<Buffer> {
+  for await (const data of body) {
+    const chunk = data as Buffer;
+    state.wireBytes += chunk.length;
+    yield chunk;
+  }
+}
+
 /**
- * Reads at most `max` bytes, then stops (destroying the stream, which closes the connection).
+ * Reads at most `max` bytes of `source` (the body, decoded when it is encoded), then stops:
+ * `stop` destroys the body, which closes the connection, and leaving the loop ends the decoders.
  * A body of exactly `max` bytes is complete; only a byte beyond the cap marks it truncated.
  */
-async function readCapped(body: Readable, max: number, keep: boolean, state: ExchangeState): Promise<CappedBody> {
+async function readCapped(source: AsyncIterable<Buffer>, stop: () => void, max: number, keep: boolean, state: ExchangeState): Promise<CappedBody> {
   const chunks: Buffer[] = [];
   try {
-    for await (const data of body) {
-      const chunk = data as Buffer;
+    for await (const chunk of source) {
       const room = max - state.bodyBytes;
       if (chunk.length > room) {
         if (keep && room > 0) chunks.push(chunk.subarray(0, room));
         state.bodyBytes = max;
-        body.destroy();
+        stop();
         return { body: Buffer.concat(chunks), truncated: true, error: null };
       }
       state.bodyBytes += chunk.length;
@@ -249,6 +265,8 @@ export function buildRequest(spec: HttpRequestSpec): { url: string; headers: Rec
   for (const [k, v] of Object.entries(spec.query)) url.searchParams.append(k, v);
   const headers: Record<string, string> = { ...spec.headers };
   if (!hasHeader(headers, 'user-agent')) headers['user-agent'] = USER_AGENT;
+  // As a browser does: the compressed path of the server is what visitors get. Decoded on reading.
+  if (!hasHeader(headers, 'accept-encoding')) headers['accept-encoding'] = ACCEPT_ENCODING;
   if (url.username || url.password) {
     if (!hasHeader(headers, 'authorization')) {
       const user = decodeURIComponent(url.username);
@@ -327,7 +345,7 @@ function timingDetails(started: number, state: ExchangeState, end: number): Reco
  */
 export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts: ExchangeOptions): Promise<Exchange> {
   const started = performance.now();
-  const state: ExchangeState = { phase: 'connecting', target: { host: '', port: null }, hops: [], connection: null, bodyBytes: 0 };
+  const state: ExchangeState = { phase: 'connecting', target: { host: '', port: null }, hops: [], connection: null, bodyBytes: 0, wireBytes: 0 };
   let target: ReturnType<typeof buildRequest>;
   try {
     target = buildRequest(spec);
@@ -340,9 +358,8 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
   } catch (err) {
     return { ok: false, error: `invalid URL: ${messageOf(err)}`, statusCode: null, details: null };
   }
-  if (opts.trust.ca === null && opts.trust.caFile !== null) {
-    return { ok: false, error: `the CA file "${opts.trust.caFile}" was not loaded (run through loadConfig)`, statusCode: null, details: null };
-  }
+  const unloaded = unloadedCaFile(opts.trust);
+  if (unloaded !== null) return { ok: false, error: unloaded, statusCode: null, details: null };
 
   const agent = createAgent(ctx.timeoutMs, opts.trust, state);
   const chain: Dispatcher.DispatcherComposeInterceptor[] = [recordHops(state, opts.cookies)];
@@ -360,13 +377,23 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
     });
     statusCode = res.statusCode;
     state.phase = 'body';
-    const read = await readCapped(res.body, spec.maxBodyBytes, opts.keepBody, state);
+    const codings = contentCodings(res.headers['content-encoding']);
+    const unsupported = unsupportedCoding(codings);
+    // A coding Cairn cannot undo: the bytes are counted as sent, and assertions cannot look at them.
+    const decode = codings.length > 0 && unsupported === null;
+    const wire = counted(res.body, state);
+    const read = await readCapped(decode ? decodeBody(wire, codings) : wire, () => res.body.destroy(), spec.maxBodyBytes, opts.keepBody, state);
     const end = performance.now();
     const redirects = Math.max(0, state.hops.length - 1);
     const finalHop = state.hops.at(-1);
+    const undecodable =
+      unsupported !== null && opts.keepBody
+        ? `cannot decode the response body: content-encoding "${unsupported}" is not one Cairn decodes (${ACCEPT_ENCODING}); send your own accept-encoding header to ask for another`
+        : null;
     const details: Record<string, unknown> = {
       ...timingDetails(started, state, end),
       bodyBytes: state.bodyBytes,
+      ...(codings.length > 0 ? { contentEncoding: codings.join(', '), encodedBytes: state.wireBytes } : {}),
       ...(read.truncated ? { bodyTruncated: true } : {}),
       ...(redirects > 0 ? { redirects, url: finalHop?.url ?? null } : {}),
     };
@@ -377,7 +404,7 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
       body: read.body,
       truncated: read.truncated,
       maxBodyBytes: spec.maxBodyBytes,
-      bodyError: read.error === null ? null : describeRequestError(read.error, ctx, state, res.statusCode),
+      bodyError: read.error !== null ? describeRequestError(read.error, ctx, state, res.statusCode) : undecodable,
       location: finalHop?.location ?? null,
       redirects,
       finalUrl: finalHop?.url ?? target.url,

@@ -13,6 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { TCP_CONNECT_ONLY } from '../config/resolve.ts';
 import type { ResolvedPingCheck, ResolvedTcpCheck } from '../config/types.ts';
 import { formatHostPort } from './errors.ts';
 import { tcpRunner } from './tcp.ts';
@@ -44,7 +45,7 @@ export function statsOf(latencies: readonly number[], sent: number, errors: stri
 
 async function tcpPing(check: ResolvedPingCheck, port: number, ctx: AttemptContext): Promise<PingStats> {
   const probeTimeoutMs = Math.max(1, Math.floor(ctx.timeoutMs / check.count));
-  const probe: ResolvedTcpCheck = { ...check, kind: 'tcp', port };
+  const probe: ResolvedTcpCheck = { ...check, ...TCP_CONNECT_ONLY, kind: 'tcp', port };
   const latencies: number[] = [];
   const errors: string[] = [];
   let sent = 0;

@@ -21,6 +21,7 @@ import type {
   ResolvedTcpCheck,
   ResolvedTlsCheck,
 } from '../config/types.ts';
+import { TCP_CONNECT_ONLY } from '../config/resolve.ts';
 import type { AttemptContext } from './types.ts';
 
 const common = {
@@ -88,7 +89,7 @@ export function journeyCheck(partial: Partial<ResolvedJourneyCheck> = {}): Resol
 }
 
 export function tcpCheck(partial: Partial<ResolvedTcpCheck> = {}): ResolvedTcpCheck {
-  return { ...common, id: 'tcp-test', kind: 'tcp', host: '127.0.0.1', port: 9, ...partial };
+  return { ...common, ...TCP_CONNECT_ONLY, id: 'tcp-test', kind: 'tcp', host: '127.0.0.1', port: 9, ...partial };
 }
 
 export function tlsCheck(partial: Partial<ResolvedTlsCheck> = {}): ResolvedTlsCheck {

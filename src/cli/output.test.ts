@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { annotation, escapeCommandData } from './output.ts';
+import { annotation, escapeCommandData, type Output, warnConfig } from './output.ts';
 
 describe('GitHub workflow commands', () => {
   it('makes an ::error annotation with file, line and column', () => {
@@ -18,5 +18,21 @@ describe('GitHub workflow commands', () => {
   it('leaves out what it does not know', () => {
     expect(annotation('error', 'no checks', { file: 'checks/', line: 0 })).toBe('::error file=checks/::no checks');
     expect(annotation('error', 'boom')).toBe('::error::boom');
+  });
+});
+
+describe('warnConfig', () => {
+  it('gives a warning without a position as the file alone, in the text and in the annotation', () => {
+    const calls: [string, unknown][] = [];
+    const out = { warn: (message: string, where?: unknown) => calls.push([message, where]) } as unknown as Output;
+    warnConfig(out, [
+      { location: { file: 'cairn.yaml', line: 0, column: 0 }, path: '', message: 'no settings file' },
+      { location: { file: 'checks/a.yaml', line: 3, column: 5 }, path: 'checks[0].timeout', message: 'too long' },
+    ]);
+    expect(calls).toEqual([
+      ['cairn.yaml: no settings file', { file: 'cairn.yaml' }],
+      ['checks/a.yaml:3:5: checks[0].timeout: too long', { file: 'checks/a.yaml', line: 3, col: 5 }],
+    ]);
+    expect(annotation('warning', 'cairn.yaml: no settings file', { file: 'cairn.yaml' })).toBe('::warning file=cairn.yaml::cairn.yaml: no settings file');
   });
 });

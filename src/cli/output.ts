@@ -5,6 +5,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { cut, type Redactor } from '../config/secrets.ts';
+import { type ConfigError, formatWhere } from '../config/errors.ts';
 
 export interface Output {
   info(message: string): void;
@@ -96,6 +97,15 @@ export function warnConfig(
 ): void {
   for (const w of warnings) {
     const { file, line, column } = w.location;
-    out.warn(`${file}:${line}:${column}: ${w.path ? `${w.path}: ` : ''}${w.message}`, { file, line, col: column });
+    out.warn(`${formatWhere(w.location)}: ${w.path ? `${w.path}: ` : ''}${w.message}`, { file, ...(line > 0 ? { line, col: column } : {}) });
   }
+}
+
+/**
+ * Problems with incident files (front matter that does not parse, an unknown component): the
+ * incident is left off the page until it is fixed. Said with file, line and column, annotated on
+ * GitHub, by every command that reads the incidents without failing on them.
+ */
+export function warnIncidentFiles(out: Output, errors: readonly ConfigError[]): void {
+  for (const e of errors) out.warn(`skipped ${e.toString()}`, { file: e.file, ...(e.line > 0 ? { line: e.line, col: e.column } : {}) });
 }

@@ -91,3 +91,76 @@ describe('tls, dns and ping checks in the configuration', () => {
     ]);
   });
 });
+
+describe('tcp checks that send and expect', () => {
+  it('resolves send (text with YAML escapes, or hex), expect (text, contains, matches), readTimeout, maxBytes and tls', async () => {
+    const dir = await repo({
+      'cairn.yaml': 'site:\n  title: T\n',
+      'checks/ca.pem': PEM,
+      'checks/a.yaml': [
+        'checks:',
+        '  - { id: port, kind: tcp, host: db.acme.test, port: 5432 }',
+        '  - { id: smtp, kind: tcp, host: mail.acme.test, port: 25, expect: "220 " }',
+        '  - id: redis',
+        '    kind: tcp',
+        '    host: cache.acme.test',
+        '    port: 6379',
+        '    send: "PING\\r\\n"',
+        '    expect: { contains: [PONG], matches: "^\\\\+PONG$" }',
+        '    readTimeout: 2s',
+        '    maxBytes: 1KiB',
+        '  - { id: bin, kind: tcp, host: h.acme.test, port: 7, send: { hex: "2a 31 0D 0a" } }',
+        '  - { id: smtps, kind: tcp, host: mail.acme.test, port: 465, tls: true, servername: smtp.acme.test, ca: checks/ca.pem, expect: "220" }',
+      ].join('\n'),
+    });
+    const config = await loadConfig(dir, { env: {} });
+    expect(config.warnings).toEqual([]);
+    const byId = new Map(config.checks.map((c) => [c.id, c]));
+    const connectOnly = { sendHex: null, expect: null, readTimeoutMs: null, maxBytes: 65_536, tls: false, servername: null, ca: null, caFile: null, insecureSkipVerify: false };
+    expect(byId.get('port')).toMatchObject({ kind: 'tcp', host: 'db.acme.test', port: 5432, ...connectOnly });
+    expect(byId.get('smtp')).toMatchObject({ expect: { contains: ['220 '], matches: null }, sendHex: null });
+    expect(byId.get('redis')).toMatchObject({ sendHex: '50494e470d0a', expect: { contains: ['PONG'], matches: '^\\+PONG$' }, readTimeoutMs: 2000, maxBytes: 1024 });
+    expect(byId.get('bin')).toMatchObject({ sendHex: '2a310d0a', expect: null });
+    expect(byId.get('smtps')).toMatchObject({ tls: true, servername: 'smtp.acme.test', ca: PEM, caFile: 'checks/ca.pem' });
+  });
+
+  it('refuses what cannot apply, bad hex and an empty expectation, each at its field', async () => {
+    const dir = await repo({
+      'checks/a.yaml': [
+        'checks:',
+        '  - { id: a, kind: tcp, host: h, port: 1, readTimeout: 1s, maxBytes: 10 }',
+        '  - { id: b, kind: tcp, host: h, port: 1, ca: checks/ca.pem, servername: x }',
+        '  - { id: c, kind: tcp, host: h, port: 1, send: { hex: "abc" } }',
+        '  - { id: d, kind: tcp, host: h, port: 1, expect: {} }',
+        '  - { id: e, kind: tcp, host: h, port: 1, expect: "x", maxBytes: 2MiB }',
+      ].join('\n'),
+    });
+    expect(await errorsOf(dir)).toEqual([
+      'expected "expect" next to readTimeout: it applies to reading the answer, got "1s"',
+      'expected "expect" next to maxBytes: it applies to reading the answer, got 10',
+      'expected tls: true next to ca: it applies to the TLS handshake, got "checks/ca.pem"',
+      'expected tls: true next to servername: it applies to the TLS handshake, got "x"',
+      'expected bytes as pairs of hex digits, optionally spaced: "2a310d0a" or "2a 31 0d 0a", got "abc"',
+      'expected "contains" or "matches" (or both), got a mapping',
+      'expected a size from 1 byte to 1MiB (1048576 bytes), got "2MiB"',
+    ]);
+  });
+
+  it('warns about a backslash escape that YAML left as two characters (single quotes or none)', async () => {
+    const dir = await repo({
+      'cairn.yaml': 'site:\n  title: T\n',
+      'checks/a.yaml': ['checks:', "  - { id: r, kind: tcp, host: h, port: 1, send: 'PING\\r\\n', expect: { contains: ['+PONG\\r\\n'] } }", '  - { id: ok, kind: tcp, host: h, port: 1, send: "PING\\r\\n" }'].join('\n'),
+    });
+    const config = await loadConfig(dir, { env: {} });
+    expect(config.warnings.map((w) => `${w.location.line}:${w.location.column}: ${w.path}: ${w.message}`)).toEqual([
+      '2:49: checks[0].send: holds a backslash followed by "r", sent and matched as those two characters: YAML turns \\r into a control character only inside double quotes ("PING\\r\\n"), or give the bytes as send: { hex: "..." }',
+      '2:82: checks[0].expect.contains[0]: holds a backslash followed by "r", sent and matched as those two characters: YAML turns \\r into a control character only inside double quotes ("PING\\r\\n")',
+    ]);
+  });
+
+  it('publishes send, expect, readTimeout, maxBytes and tls in the JSON Schema of the tcp kind', async () => {
+    const { jsonSchema } = await import('./schema.ts');
+    const text = JSON.stringify(jsonSchema());
+    for (const key of ['"send"', '"expect"', '"readTimeout"', '"maxBytes"', '"tls"', '"hex"']) expect(text).toContain(key);
+  });
+});

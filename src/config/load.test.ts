@@ -131,7 +131,7 @@ describe('loadConfig: YAML syntax', () => {
   });
 
   it('treats an empty checks file (or one of comments only) as a warning', async () => {
-    const config = await load({ 'checks/a.yaml': API_CHECK, 'checks/empty.yaml': '', 'checks/notes.yaml': '# nothing yet\n' });
+    const config = await load({ 'cairn.yaml': yaml('site:', '  title: T'), 'checks/a.yaml': API_CHECK, 'checks/empty.yaml': '', 'checks/notes.yaml': '# nothing yet\n' });
     expect(config.checks.map((c) => c.id)).toEqual(['api']);
     expect(config.warnings).toEqual([
       { location: { file: 'checks/empty.yaml', line: 1, column: 1 }, path: '', message: 'the file is empty: it defines no checks' },
@@ -158,7 +158,7 @@ describe('loadConfig: schema errors', () => {
     });
     expect(out).toEqual([
       'checks/a.yaml:6:5: checks[0].url: unknown field "url"; expected one of: ' +
-        'id, name, description, component, interval, timeout, retries, enabled, kind, host, port, thresholds',
+        'id, name, description, component, interval, timeout, retries, enabled, kind, host, port, send, expect, readTimeout, maxBytes, tls, servername, ca, insecureSkipVerify, thresholds',
     ]);
   });
 
@@ -211,7 +211,8 @@ describe('loadConfig: schema errors', () => {
       'cairn.yaml': yaml('defaults:', '  interval: 5 minutes', '  thresholds:', '    degraded: -1'),
       'checks/a.yaml': yaml('checks:', '  - id: api', '    kind: http', '    url: https://a.example', '    timeout: true'),
     });
-    const expected = 'expected a duration such as "500ms", "30s", "5m", "1h" or a number of milliseconds';
+    // Intervals, thresholds and timeouts take a duration longer than nothing.
+    const expected = 'expected a duration of at least 1ms, such as "500ms", "30s", "5m", "1h" or a number of milliseconds';
     expect(out).toEqual([
       `cairn.yaml:2:13: defaults.interval: ${expected}, got "5 minutes"`,
       `cairn.yaml:4:15: defaults.thresholds.degraded: ${expected}, got -1`,
@@ -351,7 +352,7 @@ describe('loadConfig: rules across files', () => {
   it('requires at least one check in the repo, naming the checks/ folder', async () => {
     const failure_ = await failure({ 'cairn.yaml': yaml('site:', '  title: Acme') });
     expect(failure_.errors.map(String)).toEqual([
-      'checks/: expected at least one check, found none: add a YAML file with a "checks:" list to checks/',
+      'checks/: expected at least one check, found none: add a YAML file with a "checks:" list to checks/ (or SLOs from Prometheus to cairn.yaml)',
     ]);
     expect(failure_.errors[0]).toMatchObject({ file: 'checks/', line: 0, column: 0, path: '' });
   });
@@ -440,7 +441,7 @@ describe('loadConfig: environment substitution', () => {
     );
     expect(failure_.errors.map(String)).toEqual([
       'checks/a.yaml:4:10: checks[0].url: expected an absolute http:// or https:// URL, got "[REDACTED]"',
-      'checks/a.yaml:5:14: checks[0].timeout: expected a duration such as "500ms", "30s", "5m", "1h" or a number of milliseconds, got "[REDACTED]"',
+      'checks/a.yaml:5:14: checks[0].timeout: expected a duration of at least 1ms, such as "500ms", "30s", "5m", "1h" or a number of milliseconds, got "[REDACTED]"',
     ]);
     expect(failure_.message).not.toMatch(/hunter/);
   });
@@ -487,7 +488,7 @@ describe('loadConfig: environment substitution', () => {
 
   it('warns about a variable that is set but empty', async () => {
     const config = await load(
-      { 'checks/a.yaml': yaml('checks:', '  - id: api', '    kind: http', '    url: https://a.example/${SUFFIX}') },
+      { 'cairn.yaml': yaml('site:', '  title: T'), 'checks/a.yaml': yaml('checks:', '  - id: api', '    kind: http', '    url: https://a.example/${SUFFIX}') },
       { env: { SUFFIX: '' } },
     );
     expect(config.warnings).toEqual([
@@ -541,11 +542,21 @@ describe('loadConfig: resolution', () => {
         kind: 'tcp',
         host: 'db.internal',
         port: 5432,
+        sendHex: null,
+        expect: null,
+        readTimeoutMs: null,
+        maxBytes: 65_536,
+        tls: false,
+        servername: null,
+        ca: null,
+        caFile: null,
+        insecureSkipVerify: false,
       },
     ]);
     expect(config.groups).toEqual([]);
     expect(config.components).toEqual([{ id: 'db', name: 'db', description: null, group: null, checks: ['db'] }]);
-    expect(config.warnings).toEqual([]);
+    // ... and says so (src/config/files.test.ts has the sentence).
+    expect(config.warnings.map((w) => w.location)).toEqual([{ file: 'cairn.yaml', line: 0, column: 0 }]);
   });
 
   it('resolves http defaults and redirects', async () => {
@@ -776,7 +787,7 @@ describe('loadConfig: resolution', () => {
       {
         location: { file: 'cairn.yaml', line: 4, column: 23 },
         path: 'groups[0].components[1]',
-        message: 'component "billing" is listed in group "core" but no check has component: billing, so it will show no status',
+        message: 'component "billing" is listed in group "core" but no check, SLO or capacity forecast has component: billing, so it will show no status',
       },
     ]);
   });

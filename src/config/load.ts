@@ -7,20 +7,23 @@
  * together into a `ResolvedConfig`. Every problem found, in every file, is thrown at once as
  * `ConfigErrors`. Nothing is ever written.
  */
+import type { Dirent } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { loadCaFiles } from './ca.ts';
+import { type CaFileField, loadCaFiles } from './ca.ts';
 import { checkCrossFileRules } from './crossfile.ts';
 import { ConfigErrors, type ConfigError } from './errors.ts';
 import { substituteEnv, type Env, type FileSubstitution } from './env.ts';
 import { Problems } from './problems.ts';
-import { resolveConfig, type ValidFile } from './resolve.ts';
+import { DEFAULT_RUN, DEFAULT_SITE, resolveConfig, type ValidFile } from './resolve.ts';
+import { formatDuration } from './schema.ts';
 import { Redactor } from './secrets.ts';
-import type { ConfigWarning, ResolvedConfig, SourceLocation } from './types.ts';
+import type { ConfigWarning, ResolvedCheck, ResolvedConfig, SourceLocation } from './types.ts';
 import { CHECKS_FILE_KEYS, validateFile, type FileRole } from './validate.ts';
 import {
   contentShape,
   fileStart,
+  formatPath,
   locatePath,
   parseSource,
   yamlErrors,
@@ -75,12 +78,30 @@ async function isDirectory(absolute: string): Promise<boolean> {
   }
 }
 
+/** What a status repo without a settings file runs with, said once in the warning. */
+function defaultsSentence(): string {
+  return [
+    `site title "${DEFAULT_SITE.title}"`,
+    `time zone ${DEFAULT_SITE.timeZone}`,
+    `locale ${DEFAULT_SITE.locale}`,
+    `interval ${formatDuration(DEFAULT_RUN.intervalMs)}`,
+    `timeout ${formatDuration(DEFAULT_RUN.timeoutMs)}`,
+    `${DEFAULT_RUN.retries} ${DEFAULT_RUN.retries === 1 ? 'retry' : 'retries'}`,
+    'no notifications',
+    'no Prometheus',
+  ].join(', ');
+}
+
 async function findSettingsFile(root: string, problems: Problems): Promise<FileRef[]> {
   const [yaml, yml] = await Promise.all([isFile(path.join(root, SETTINGS_FILE)), isFile(path.join(root, SETTINGS_FILE_ALT))]);
   if (yaml && yml) {
     problems.error(fileStart(SETTINGS_FILE_ALT), '', `expected one settings file, found both ${SETTINGS_FILE} and ${SETTINGS_FILE_ALT}; ${SETTINGS_FILE_ALT} is ignored, merge it into ${SETTINGS_FILE}`);
   }
   const file = yaml ? SETTINGS_FILE : yml ? SETTINGS_FILE_ALT : null;
+  if (file === null) {
+    const folder = (await isDirectory(path.join(root, SETTINGS_FILE))) ? ` (${SETTINGS_FILE} is a folder, not a file)` : '';
+    problems.warn(noPosition(SETTINGS_FILE), '', `no settings file in the status repo${folder}: running with the defaults (${defaultsSentence()}); \`cairn init\` writes one`);
+  }
   return file ? [{ file, absolute: path.join(root, file), role: 'settings' }] : [];
 }
 
@@ -88,15 +109,49 @@ function isChecksFileName(name: string): boolean {
   return !name.startsWith('.') && (name.endsWith('.yaml') || name.endsWith('.yml'));
 }
 
+function looksLikeYaml(name: string): boolean {
+  return /\.ya?ml$/i.test(name);
+}
+
+/**
+ * What sits in checks/ but is not read, said rather than skipped silently: a folder named like a
+ * checks file (an error: a Docker bind mount of a missing file leaves exactly that), a sub-folder
+ * holding YAML files, a file whose extension is not lowercase.
+ */
+async function reportUnread(dir: string, entries: readonly Dirent[], problems: Problems): Promise<void> {
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const rel = `${CHECKS_DIR}/${e.name}`;
+    const folder = e.isDirectory() || (e.isSymbolicLink() && (await isDirectory(path.join(dir, e.name))));
+    if (folder && looksLikeYaml(e.name)) {
+      problems.error(noPosition(rel), '', `expected a YAML file, found a folder: Cairn reads the files directly in ${CHECKS_DIR}/ (a folder with this name is what a volume mount of a missing file leaves); remove it or make it a file`);
+    } else if (folder) {
+      const inside = await readdir(path.join(dir, e.name)).catch(() => [] as string[]);
+      const yamls = inside.filter((n) => !n.startsWith('.') && looksLikeYaml(n)).sort();
+      if (yamls.length > 0) {
+        const listed = yamls.length > 3 ? `${yamls.slice(0, 3).join(', ')}, …` : yamls.join(', ');
+        problems.warn(noPosition(`${rel}/`), '', `not read: Cairn reads only the YAML files directly in ${CHECKS_DIR}/, so the ${yamls.length} in this folder (${listed}) define nothing; move them up into ${CHECKS_DIR}/`);
+      }
+    } else if (looksLikeYaml(e.name) && !isChecksFileName(e.name)) {
+      problems.warn(noPosition(rel), '', `not read: Cairn reads files ending in .yaml or .yml (lowercase); rename it`);
+    }
+  }
+}
+
 async function findChecksFiles(root: string, problems: Problems): Promise<FileRef[]> {
   const dir = path.join(root, CHECKS_DIR);
-  let names: string[];
+  let entries: Dirent[];
   try {
-    const entries = await readdir(dir, { withFileTypes: true });
-    names = entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && isChecksFileName(e.name)).map((e) => e.name);
+    entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     if (errorCode(err) !== 'ENOENT') problems.error(noPosition(`${CHECKS_DIR}/`), '', `cannot read the folder (${errorCode(err)})`);
     return [];
+  }
+  await reportUnread(dir, entries, problems);
+  const names: string[] = [];
+  for (const e of entries) {
+    if (!isChecksFileName(e.name)) continue;
+    if (e.isFile() || (e.isSymbolicLink() && !(await isDirectory(path.join(dir, e.name))))) names.push(e.name);
   }
   names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return names.map((name) => ({ file: `${CHECKS_DIR}/${name}`, absolute: path.join(dir, name), role: 'checks' }));
@@ -245,6 +300,23 @@ function validateAll(parsed: readonly ParsedFile[], keepMissing: boolean, proble
   return { valid, coerced, rejected };
 }
 
+/** Every `ca` field that names a file, with where it is written (the first definition of a check id counts). */
+function caFileFields(files: readonly ValidFile[], checks: readonly ResolvedCheck[]): CaFileField[] {
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  const out: CaFileField[] = [];
+  for (const file of files) {
+    (file.config.checks ?? []).forEach((config, i) => {
+      const check = byId.get(config.id);
+      const at = file.locate(['checks', i]);
+      if (!check || !('caFile' in check) || check.caFile === null) return;
+      if (check.source.file !== at.file || check.source.line !== at.line || check.source.column !== at.column) return;
+      const field = ['checks', i, 'ca'];
+      out.push({ check, location: file.locate(field), path: formatPath(field) });
+    });
+  }
+  return out;
+}
+
 export async function loadConfig(dir: string, opts: LoadOptions = {}): Promise<ResolvedConfig> {
   const root = path.resolve(dir);
   const env = opts.env ?? process.env;
@@ -265,9 +337,11 @@ export async function loadConfig(dir: string, opts: LoadOptions = {}): Promise<R
   const { valid, coerced, rejected } = validateAll(parsed, keepMissing, problems);
   checkCrossFileRules(parsed.map((f) => ({ file: f.ref.file, data: f.data, locate: (p) => locatePath(f.source, p) })), problems);
   const resolution = resolveConfig(valid, problems);
-  await loadCaFiles(root, resolution.checks, problems);
-  if (!incomplete && !rejected && resolution.checks.length === 0) {
-    problems.error(noPosition(`${CHECKS_DIR}/`), '', `expected at least one check, found none: add a YAML file with a "checks:" list to ${CHECKS_DIR}/`);
+  await loadCaFiles(root, caFileFields(valid, resolution.checks), problems);
+  // A repo of SLOs (or capacity forecasts) from Prometheus alone is a status page too.
+  const prometheusOnly = resolution.prometheus.slos.length > 0 || resolution.prometheus.capacity.length > 0;
+  if (!incomplete && !rejected && resolution.checks.length === 0 && !prometheusOnly) {
+    problems.error(noPosition(`${CHECKS_DIR}/`), '', `expected at least one check, found none: add a YAML file with a "checks:" list to ${CHECKS_DIR}/ (or SLOs from Prometheus to ${SETTINGS_FILE})`);
   }
 
   const { errors, warnings } = sortProblems(problems, refs);

@@ -6,6 +6,7 @@ import type { Problems } from './problems.ts';
 import type { CapacityConfig, PrometheusEndpointConfig, SloConfig } from './schema.ts';
 import type { ValidFile } from './resolve.ts';
 import type { ResolvedComponent, SourceLocation } from './types.ts';
+import { formatPath } from './yaml-source.ts';
 
 export type PrometheusAuth =
   | { type: 'none' }
@@ -194,6 +195,18 @@ export function resolvePrometheus(files: readonly ValidFile[], components: reado
     if (!unique('capacity', i, c.id)) return;
     const type = c.type ?? 'custom';
     const defaults = type === 'custom' || c.direction === 'down' ? null : CAPACITY_THRESHOLDS[type];
+    const warning = c.warning ?? defaults?.warning ?? 0;
+    const critical = c.critical ?? defaults?.critical ?? 0;
+    const falling = c.direction === 'down';
+    if (falling ? warning < critical : warning > critical) {
+      const field = c.warning !== undefined ? 'warning' : 'critical';
+      const shown = (v: number, given: number | undefined) => `${v}${given === undefined ? `, the default for ${type}` : ''}`;
+      problems.error(
+        locate(['capacity', i, field]),
+        formatPath(['capacity', i, field]),
+        `expected warning (${shown(warning, c.warning)}) ${falling ? 'at least' : 'at most'} critical (${shown(critical, c.critical)}) for a ${falling ? 'falling' : 'rising'} resource: the warning would come after the critical threshold`,
+      );
+    }
     out.capacity.push({
       id: c.id,
       name: c.name ?? c.id,
@@ -204,8 +217,8 @@ export function resolvePrometheus(files: readonly ValidFile[], components: reado
       unit: c.unit ?? (type === 'custom' ? '' : '%'),
       direction: c.direction ?? 'up',
       // The schema requires both thresholds where no default exists.
-      warning: c.warning ?? defaults?.warning ?? 0,
-      critical: c.critical ?? defaults?.critical ?? 0,
+      warning,
+      critical,
       lookbackMs: c.lookback ?? CAPACITY_DEFAULTS.lookbackMs,
       method: c.method ?? CAPACITY_DEFAULTS.method,
       horizonMs: c.horizon ?? CAPACITY_DEFAULTS.horizonMs,

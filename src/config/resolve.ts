@@ -3,6 +3,7 @@
  * groups and components resolved. Pure: positions come from each file's `locate`.
  */
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
+import { checkCoherence } from './coherence.ts';
 import type { Problems } from './problems.ts';
 import { resolveIncidentSettings, resolveMaintenance } from './resolve-maintenance.ts';
 import { resolveNotifications } from './resolve-notify.ts';
@@ -257,8 +258,39 @@ function resolveJourney(check: JourneyCheckConfig, ctx: CheckContext): ResolvedJ
   };
 }
 
+/** Bytes of a tcp check's answer read at most unless `maxBytes` says otherwise. */
+export const DEFAULT_TCP_MAX_BYTES = 64 * 1024;
+
+/** The fields of a tcp check that only connects: no TLS, nothing sent, nothing expected. */
+export const TCP_CONNECT_ONLY = {
+  sendHex: null,
+  expect: null,
+  readTimeoutMs: null,
+  maxBytes: DEFAULT_TCP_MAX_BYTES,
+  tls: false,
+  servername: null,
+  ca: null,
+  caFile: null,
+  insecureSkipVerify: false,
+} as const satisfies Partial<ResolvedTcpCheck>;
+
 function resolveTcp(check: TcpCheckConfig, ctx: CheckContext): ResolvedTcpCheck {
-  return { ...resolveCommon(check, ctx), kind: 'tcp', host: check.host, port: check.port };
+  const send = check.send;
+  const sendHex = send === undefined ? null : typeof send === 'string' ? Buffer.from(send, 'utf8').toString('hex') : send.hex.replace(/\s+/g, '').toLowerCase();
+  const expect = check.expect;
+  return {
+    ...resolveCommon(check, ctx),
+    kind: 'tcp',
+    host: check.host,
+    port: check.port,
+    sendHex,
+    expect: expect === undefined ? null : typeof expect === 'string' ? { contains: [expect], matches: null } : { contains: list(expect.contains), matches: expect.matches ?? null },
+    readTimeoutMs: check.readTimeout ?? null,
+    maxBytes: check.maxBytes ?? DEFAULT_TCP_MAX_BYTES,
+    tls: check.tls ?? false,
+    servername: check.servername ?? null,
+    ...resolveTrust(check),
+  };
 }
 
 export const TLS_DEFAULTS = { port: 443, warningDays: 14, criticalDays: 7 } as const;
@@ -404,7 +436,7 @@ function checksByComponent(checks: readonly ResolvedCheck[]): Map<string, Resolv
  * the group), then the ones checks refer to outside any group, in order of first appearance.
  * A component's name defaults to the name of its first check, else its id.
  */
-function buildComponents(declared: readonly DeclaredComponent[], checks: readonly ResolvedCheck[], problems: Problems): ResolvedComponent[] {
+function buildComponents(declared: readonly DeclaredComponent[], checks: readonly ResolvedCheck[], measured: ReadonlySet<string>, problems: Problems): ResolvedComponent[] {
   const byComponent = checksByComponent(checks);
   const component = (id: string, group: string | null, name: string | null, description: string | null): ResolvedComponent => {
     const own = byComponent.get(id) ?? [];
@@ -414,8 +446,8 @@ function buildComponents(declared: readonly DeclaredComponent[], checks: readonl
   const grouped = new Set(declared.map((d) => d.id));
   for (const id of byComponent.keys()) if (!grouped.has(id)) components.push(component(id, null, null, null));
   for (const d of declared) {
-    if (!byComponent.has(d.id)) {
-      problems.warn(d.location, d.path, `component "${d.id}" is listed in group "${d.group}" but no check has component: ${d.id}, so it will show no status`);
+    if (!byComponent.has(d.id) && !measured.has(d.id)) {
+      problems.warn(d.location, d.path, `component "${d.id}" is listed in group "${d.group}" but no check, SLO or capacity forecast has component: ${d.id}, so it will show no status`);
     }
   }
   return components;
@@ -457,8 +489,11 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   const settings = files.find((f) => f.role === 'settings')?.config;
   const run = resolveRun(settings?.defaults);
   const checks = collectChecks(files, run, settings?.defaults);
+  checkCoherence(files, checks, run, problems);
   const { groups, declared } = collectGroups(files);
-  const components = buildComponents(declared, checks, problems);
+  // Components that SLOs or capacity forecasts measure show figures without any check.
+  const measured = new Set([...(settings?.slos ?? []), ...(settings?.capacity ?? [])].map((x) => x.component));
+  const components = buildComponents(declared, checks, measured, problems);
   const site = resolveSite(settings?.site);
   const maintenance = resolveMaintenance(files, components, site.timeZone, problems);
   return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems), notifications: resolveNotifications(files, components, problems), reports: resolveReports(files) };

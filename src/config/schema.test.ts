@@ -79,12 +79,13 @@ describe('jsonSchema', () => {
   it('describes durations as milliseconds or a string with a unit', () => {
     const interval = prop(schema, 'defaults', 'interval');
     expect(interval['anyOf']).toEqual([
-      { type: 'number', minimum: 0 },
+      { type: 'number', minimum: 1 },
       { type: 'string', pattern: expect.any(String) as unknown },
     ]);
     const pattern = new RegExp(((interval['anyOf'] as JsonSchema[])[1] as JsonSchema)['pattern'] as string);
-    expect(['30s', '5m', '1.5h', '500ms', '2d'].every((d) => pattern.test(d))).toBe(true);
-    expect(['5 minutes', '10', 'm'].some((d) => pattern.test(d))).toBe(false);
+    expect(['30s', '5m', '1.5h', '500ms', '2d', '0.5s'].every((d) => pattern.test(d))).toBe(true);
+    // An interval (like a timeout or a threshold) of nothing at all is refused by editors too.
+    expect(['5 minutes', '10', 'm', '0s', '0.0m', '00ms'].some((d) => pattern.test(d))).toBe(false);
   });
 });
 

@@ -12,8 +12,11 @@ import { templateNamesDeep, VARIABLE_NAME_RE, withPlaceholders } from '../checks
 
 /** A duration: milliseconds as a number, or a string such as `500ms`, `30s`, `5m`, `1h`, `2d`. */
 const DURATION_RE = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;
+/** The same, with at least one non-zero digit: what a timeout, an interval or a threshold takes. */
+const POSITIVE_DURATION_RE = /^\s*(?=[\d.]*[1-9])(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION_EXPECTED = 'expected a duration such as "500ms", "30s", "5m", "1h" or a number of milliseconds';
+const POSITIVE_DURATION_EXPECTED = 'expected a duration of at least 1ms, such as "500ms", "30s", "5m", "1h" or a number of milliseconds';
 
 export function parseDuration(value: string | number): number | null {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : null;
@@ -22,17 +25,41 @@ export function parseDuration(value: string | number): number | null {
   return Math.round(Number(m[1]) * (UNIT_MS[m[2] as string] as number));
 }
 
-export const Duration = z
-  .union([z.number().nonnegative({ message: DURATION_EXPECTED }), z.string().regex(DURATION_RE, { message: DURATION_EXPECTED })], { error: DURATION_EXPECTED })
-  .describe('A duration in milliseconds, or a string such as "500ms", "30s", "5m", "1h", "2d"')
-  .transform((v, ctx) => {
-    const ms = parseDuration(v);
-    if (ms === null) {
-      ctx.addIssue({ code: 'custom', input: v, message: DURATION_EXPECTED });
-      return z.NEVER;
-    }
-    return ms;
-  });
+/** A duration as a user writes it: the largest unit that divides it (`5m`, `90s`, `1500ms`). */
+export function formatDuration(ms: number): string {
+  for (const unit of ['d', 'h', 'm', 's'] as const) {
+    const size = UNIT_MS[unit] as number;
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${ms}ms`;
+}
+
+function durationSchema(positive: boolean) {
+  const expected = positive ? POSITIVE_DURATION_EXPECTED : DURATION_EXPECTED;
+  const number = positive ? z.number().min(1, { message: expected }) : z.number().nonnegative({ message: expected });
+  const text = z.string().regex(positive ? POSITIVE_DURATION_RE : DURATION_RE, { message: expected });
+  return z
+    .union([number, text], { error: expected })
+    .describe(`A duration in milliseconds${positive ? ' (at least 1)' : ''}, or a string such as "500ms", "30s", "5m", "1h", "2d"`)
+    .transform((v, ctx) => {
+      const ms = parseDuration(v);
+      if (ms === null || (positive && ms < 1)) {
+        ctx.addIssue({ code: 'custom', input: v, message: expected });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+/** A duration that may be 0 (a cooldown of 0: none). */
+export const Duration = durationSchema(false);
+
+/**
+ * A duration that must be longer than nothing: a timeout, an interval, a threshold, a window.
+ * `timeout: 0` would time every attempt out at once; `interval: 0` would make every sample hold
+ * for no time at all.
+ */
+export const PositiveDuration = durationSchema(true);
 
 const Id = z
   .string()
@@ -67,16 +94,16 @@ const checkCommon = {
   name: z.string().min(1).optional().describe('Display name (defaults to the id)'),
   description: z.string().optional(),
   component: Id.optional().describe('Component this check belongs to (defaults to a component of its own)'),
-  interval: Duration.optional().describe('How often the scheduled job runs this check (default: defaults.interval)'),
-  timeout: Duration.optional().describe('Per-attempt timeout (default: defaults.timeout)'),
+  interval: PositiveDuration.optional().describe('How often the scheduled job runs this check (default: defaults.interval)'),
+  timeout: PositiveDuration.optional().describe('Per-attempt timeout (default: defaults.timeout)'),
   retries: z.number().int().min(0).max(5).optional().describe('Extra attempts to confirm a failure before reporting it (default: defaults.retries)'),
   enabled: z.boolean().optional().describe('Set to false to stop running the check and keep its history'),
 };
 
 const Thresholds = z
   .strictObject({
-    degraded: Duration.optional().describe('Response time above which the check is degraded (warning)'),
-    down: Duration.optional().describe('Response time above which the check is down (critical)'),
+    degraded: PositiveDuration.optional().describe('Response time above which the check is degraded (warning)'),
+    down: PositiveDuration.optional().describe('Response time above which the check is down (critical)'),
   })
   .describe('Response-time thresholds');
 
@@ -375,13 +402,65 @@ export const JourneyCheck = z
     });
   });
 
-export const TcpCheck = z.strictObject({
-  ...checkCommon,
-  kind: z.literal('tcp'),
-  host: z.string().min(1).describe('Host name or IP address'),
-  port: z.number().int().min(1).max(65535),
-  thresholds: Thresholds.optional(),
-});
+/** The most `maxBytes` of a tcp check may be: the answer is kept in memory to be matched. */
+export const MAX_TCP_READ_BYTES = 1024 * 1024;
+
+const HEX_RE = /^\s*(?:[0-9a-fA-F]{2}\s*)+$/;
+
+const TcpSend = z
+  .union([
+    z.string().min(1),
+    z.strictObject({
+      hex: z
+        .string()
+        .regex(HEX_RE, { message: 'expected bytes as pairs of hex digits, optionally spaced: "2a310d0a" or "2a 31 0d 0a"' })
+        .describe('The bytes to send as hex digits, e.g. "2a310d0a"'),
+    }),
+  ])
+  .describe('What to send once connected: text (UTF-8; write "\\r\\n" inside double quotes for CR LF) or { hex: "..." } for bytes');
+
+const TcpExpect = z
+  .union([
+    z.string().min(1),
+    z
+      .strictObject({
+        contains: OneOrMany(z.string().min(1)).optional().describe('Text the answer must contain (one string or a list, all required)'),
+        matches: RegexString.optional().describe('Regular expression the answer must match (JavaScript syntax)'),
+      })
+      .refine((e) => e.contains !== undefined || e.matches !== undefined, { message: 'expected "contains" or "matches" (or both)' }),
+  ])
+  .describe('What the answer must hold: text it contains, or { contains, matches }; the check is up as soon as it does');
+
+export const TcpCheck = z
+  .strictObject({
+    ...checkCommon,
+    kind: z.literal('tcp'),
+    host: z.string().min(1).describe('Host name or IP address'),
+    port: z.number().int().min(1).max(65535),
+    send: TcpSend.optional(),
+    expect: TcpExpect.optional(),
+    readTimeout: PositiveDuration.optional().describe('How long to wait for the expected answer once connected (and sent) (default: the rest of the timeout)'),
+    maxBytes: ByteSize.optional().describe('Bytes of the answer read at most while looking for the expected text (default 64KiB, at most 1MiB)'),
+    tls: z.boolean().optional().describe('Speak TLS (verifying the certificate) before sending and reading, e.g. SMTPS on 465 (default false)'),
+    servername: z.string().min(1).optional().describe('With tls: the name sent as SNI and matched against the certificate (default: host)'),
+    ...tlsFields,
+    thresholds: Thresholds.optional().describe('Thresholds on the connect time, or with send/expect on the time until the answer matched'),
+  })
+  .superRefine((c, ctx) => {
+    for (const key of ['readTimeout', 'maxBytes'] as const) {
+      if (c[key] !== undefined && c.expect === undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], input: c[key], message: `expected "expect" next to ${key}: it applies to reading the answer` });
+      }
+    }
+    if (c.maxBytes !== undefined && (c.maxBytes < 1 || c.maxBytes > MAX_TCP_READ_BYTES)) {
+      ctx.addIssue({ code: 'custom', path: ['maxBytes'], input: c.maxBytes, message: `expected a size from 1 byte to 1MiB (${MAX_TCP_READ_BYTES} bytes)` });
+    }
+    if (c.tls !== true) {
+      for (const key of ['servername', 'ca', 'insecureSkipVerify'] as const) {
+        if (c[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], input: c[key], message: `expected tls: true next to ${key}: it applies to the TLS handshake` });
+      }
+    }
+  });
 
 const Port = z.number().int().min(1).max(65535);
 
@@ -496,7 +575,7 @@ export const Recurrence = z
       .optional()
       .describe('Weekday(s) for "week" (default sunday); day of the month for "month" (default 1; 31 means the last day)'),
     at: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a local time such as "02:00"' }).describe('Local start time, HH:MM'),
-    duration: Duration.describe('How long each window lasts'),
+    duration: PositiveDuration.describe('How long each window lasts'),
     timeZone: TimeZone.optional().describe('Zone of "at" (default: site.timeZone); DST-correct'),
     from: CalendarDate.optional().describe('First date the rule applies'),
     until: CalendarDate.optional().describe('Last date the rule applies'),
@@ -511,7 +590,7 @@ export const Maintenance = z
     components: z.array(Id).min(1).describe('Components under maintenance during the window'),
     start: Instant.optional().describe('Start of a one-off window'),
     end: Instant.optional().describe('End of a one-off window (or give duration)'),
-    duration: Duration.optional().describe('Length of a one-off window (or give end)'),
+    duration: PositiveDuration.optional().describe('Length of a one-off window (or give end)'),
     recurring: Recurrence.optional(),
   })
   .superRefine((m, ctx) => {
@@ -559,13 +638,13 @@ export const Site = z.strictObject({
 });
 
 export const Defaults = z.strictObject({
-  interval: Duration.optional().describe('Schedule interval of the job (default 5m)'),
-  timeout: Duration.optional().describe('Per-attempt timeout (default 10s)'),
+  interval: PositiveDuration.optional().describe('Schedule interval of the job (default 5m)'),
+  timeout: PositiveDuration.optional().describe('Per-attempt timeout (default 10s)'),
   retries: z.number().int().min(0).max(5).optional().describe('Attempts to confirm a failure (default 1)'),
-  maxGap: Duration.optional().describe('How long a sample holds without a newer one (default 3x interval)'),
+  maxGap: PositiveDuration.optional().describe('How long a sample holds without a newer one (default 3x interval)'),
   concurrency: z.number().int().min(1).max(1000).optional().describe('Checks run at once (default 20)'),
   perHostConcurrency: z.number().int().min(1).max(1000).optional().describe('Checks run at once against one host (default 4)'),
-  deadline: Duration.optional().describe('Global deadline for one run of all checks (default 5m)'),
+  deadline: PositiveDuration.optional().describe('Global deadline for one run of all checks (default 5m)'),
   degradedCountsAsUp: z.boolean().optional().describe('Whether degraded time counts as available (default true)'),
   regionRule: z
     .enum(['any', 'majority'])
@@ -618,7 +697,7 @@ export const PrometheusEndpoint = z
       .optional()
       .describe('HTTP basic authentication (or give bearerToken)'),
     headers: Headers.optional().describe('Extra request headers, e.g. { X-Scope-OrgID: acme } for a Mimir or Cortex tenant; values may use ${ENV} secrets'),
-    timeout: Duration.optional().describe('Per-request timeout (default 30s); also sent to the server as its query timeout'),
+    timeout: PositiveDuration.optional().describe('Per-request timeout (default 30s); also sent to the server as its query timeout'),
     alerts: z.boolean().optional().describe("Read firing alerts from this server's /api/v1/alerts and show them on the components (default true)"),
     alertLabel: z.string().min(1).optional().describe('Alert label whose value is a component id (default "component")'),
   })
@@ -655,7 +734,7 @@ export const SloSli = z
   })
   .describe('The service level indicator');
 
-const SloWindowSpec = z.union([z.literal('month'), Duration]).describe('"month" (the calendar month, UTC) or a rolling duration such as "30d"');
+const SloWindowSpec = z.union([z.literal('month'), PositiveDuration]).describe('"month" (the calendar month, UTC) or a rolling duration such as "30d"');
 
 export const Slo = z
   .strictObject({
@@ -696,8 +775,8 @@ export const CapacityResource = z
     critical: z.number().optional().describe('Critical threshold (default by type)'),
     lookback: Duration.optional().describe('History the trend is fitted on, 30d to 90d (default 30d)'),
     method: z.enum(['least-squares', 'theil-sen']).optional().describe('Trend fit: least-squares (default) or theil-sen (robust to outliers)'),
-    horizon: Duration.optional().describe('How far ahead a crossing is projected (default 365d); beyond it: "not within N days"'),
-    resolution: Duration.optional().describe('Resolution of the daily maxima (default 5m): the server takes the max over evaluations this far apart'),
+    horizon: PositiveDuration.optional().describe('How far ahead a crossing is projected (default 365d); beyond it: "not within N days"'),
+    resolution: PositiveDuration.optional().describe('Resolution of the daily maxima (default 5m): the server takes the max over evaluations this far apart'),
   })
   .superRefine((c, ctx) => {
     const noDefaults = (c.type ?? 'custom') === 'custom' || c.direction === 'down';
@@ -720,7 +799,7 @@ const NotifySeverity = z.enum(NOTIFY_SEVERITIES);
 
 const SecretText = z.string().min(1);
 const channelCommon = {
-  timeout: Duration.optional().describe('Timeout of one delivery attempt (default 10s)'),
+  timeout: PositiveDuration.optional().describe('Timeout of one delivery attempt (default 10s)'),
   retries: z.number().int().min(0).max(5).optional().describe('Extra attempts after a 5xx, a 429 or a refused connection, with exponential backoff (default 3)'),
 };
 
@@ -819,7 +898,7 @@ export const Notifications = z
       .describe('Remind chat, email and webhook channels this often while an alert or incident stays open (default 4h; false or 0: never)'),
     sendResolved: z.boolean().optional().describe('Notify when an alert resolves (default true; PagerDuty and GitHub are always resolved)'),
     maintenanceEvents: z.boolean().optional().describe('Notify when a maintenance window starts and ends (default false)'),
-    forecastWithin: Duration.optional().describe('Notify when a capacity threshold is forecast to be crossed within this time (default 14d)'),
+    forecastWithin: PositiveDuration.optional().describe('Notify when a capacity threshold is forecast to be crossed within this time (default 14d)'),
   })
   .describe('Notifications: channels, routing by severity, component and labels, cooldowns and reminders (cairn.yaml only)');
 

@@ -2,7 +2,6 @@
  * The configuration after loading: every default applied, every reference resolved.
  * This is what the rest of Cairn reads; nothing downstream looks at raw YAML.
  */
-import type { TcpCheckConfig } from './schema.ts';
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import type { Redactor } from './secrets.ts';
 import type { PrometheusSettings } from './resolve-prometheus.ts';
@@ -128,8 +127,30 @@ export type ResolvedJourneyCheck = ResolvedCommon &
     steps: JourneyStepSpec[];
   };
 
+/** What a tcp check's answer must hold: every `contains` text, and `matches` when set. */
+export interface TcpExpectation {
+  contains: string[];
+  matches: string | null;
+}
+
+/** A TCP check: connect (with TLS if asked), optionally send bytes and read until the answer matches. */
 export type ResolvedTcpCheck = ResolvedCommon &
-  Omit<TcpCheckConfig, keyof ResolvedCommon | 'thresholds'> & { kind: 'tcp' };
+  TlsTrust & {
+    kind: 'tcp';
+    host: string;
+    port: number;
+    /** Bytes sent once connected, as hex; null: nothing is sent. */
+    sendHex: string | null;
+    /** What the answer must hold; null: connecting (and sending) is enough. */
+    expect: TcpExpectation | null;
+    /** How long to wait for the answer once connected and sent; null: the rest of the timeout. */
+    readTimeoutMs: number | null;
+    /** Bytes of the answer read at most while looking for the expectation. */
+    maxBytes: number;
+    tls: boolean;
+    /** With tls: SNI and the name matched against the certificate; null: the host (none for an IP). */
+    servername: string | null;
+  };
 
 /** A certificate check: connect with TLS, verify the chain, the name and the validity dates. */
 export interface ResolvedTlsCheck extends ResolvedCommon {

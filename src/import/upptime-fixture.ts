@@ -3,6 +3,7 @@
  * `.upptimerc.yml`, Upptime-style status commits to `history/<slug>.yml` on dates spread over
  * four days, `history/summary.json`, an `api/` badge, and an exported issue list.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -150,4 +151,84 @@ export async function buildUpptimeRepo(): Promise<{ repo: string; issues: string
   const issues = path.join(root, 'issues.json');
   await writeFile(issues, JSON.stringify(ISSUES, null, 2));
   return { repo, issues };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two months of one site, as a real Upptime repository records them: a commit on every status
+// change, a daily response-time commit (January only: the workflow was turned off in February,
+// as happens), a daily summary commit, and Upptime's own uptime figure in history/summary.json.
+
+export const LONG_START = '2026-01-01T00:00:00Z';
+/** Upptime's last commit: the summary of 2026-03-01, 00:00. */
+export const LONG_END = '2026-03-01T00:00:00Z';
+
+/** The site's outages [start, end): 20 + 15 (across the month boundary) + 25 = 60 minutes. */
+export const LONG_OUTAGES: [string, string][] = [
+  ['2026-01-10T03:00:00Z', '2026-01-10T03:20:00Z'],
+  ['2026-01-31T23:55:00Z', '2026-02-01T00:10:00Z'],
+  ['2026-02-12T14:00:00Z', '2026-02-12T14:25:00Z'],
+];
+/** Slow for half an hour: degraded, which Upptime does not count as downtime (nor does Cairn, by default). */
+export const LONG_DEGRADED: [string, string] = ['2026-02-20T10:00:00Z', '2026-02-20T10:30:00Z'];
+
+/** Upptime's summary uptime, computed its way: 100 - 100 x downtime / time since startTime, 2 decimals. */
+export function upptimeUptime(): string {
+  const down = LONG_OUTAGES.reduce((ms, [a, b]) => ms + Date.parse(b) - Date.parse(a), 0);
+  const total = Date.parse(LONG_END) - Date.parse(LONG_START);
+  return `${(100 - (100 * down) / total).toFixed(2)}%`;
+}
+
+const LONG_RC = `owner: acme
+repo: status
+sites:
+  - name: Shop
+    url: https://shop.example.com
+`;
+
+/** Builds the two-month Upptime repository (with `git fast-import`: one process, not 90); returns its path. */
+export async function buildLongUpptimeRepo(): Promise<string> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'cairn-upptime-long-'));
+  const repo = path.join(root, 'upptime');
+  await mkdir(repo, { recursive: true });
+  const DAY = 86_400_000;
+  const events: [number, 'status' | 'summary', string][] = [];
+  const status = (at: number, word: 'up' | 'down' | 'degraded', code: number, ms: number) => {
+    const subject =
+      word === 'up'
+        ? `🟩 Shop is up (${code} in ${ms} ms) [skip ci] [upptime]`
+        : word === 'down'
+          ? `🟥 Shop is down (${code} in ${ms} ms) [skip ci] [upptime]`
+          : `🟨 Shop has degraded performance (${code} in ${ms} ms) [skip ci] [upptime]`;
+    events.push([at, 'status', subject]);
+  };
+  const start = Date.parse(LONG_START);
+  const end = Date.parse(LONG_END);
+  status(start, 'up', 200, 180);
+  for (const [a, b] of LONG_OUTAGES) {
+    status(Date.parse(a), 'down', 503, 95);
+    status(Date.parse(b), 'up', 200, 210);
+  }
+  status(Date.parse(LONG_DEGRADED[0]), 'degraded', 200, 4200);
+  status(Date.parse(LONG_DEGRADED[1]), 'up', 200, 190);
+  for (let t = start + DAY - 3_600_000; t < Date.parse('2026-02-01T00:00:00Z'); t += DAY) status(t, 'up', 200, 175); // daily at 23:00
+  for (let t = start + DAY / 2; t < end; t += DAY) events.push([t, 'summary', '🗃️ Update summary in README [skip ci] [upptime]']);
+  events.push([end, 'summary', '🗃️ Update summary in README [skip ci] [upptime]']);
+  events.sort((a, b) => a[0] - b[0]);
+
+  const summary = (at: string) => `${JSON.stringify([{ name: 'Shop', url: 'https://shop.example.com', slug: 'shop', status: 'up', uptime: upptimeUptime(), time: 190, generatedAt: at }], null, 2)}\n`;
+  const blob = (text: string) => `data ${Buffer.byteLength(text)}\n${text}\n`;
+  const commit = (at: number, message: string, file: string, content: string) => {
+    const who = `Upptime Bot <bot@upptime.js.org> ${Math.floor(at / 1000)} +0000`;
+    return `commit refs/heads/main\nauthor ${who}\ncommitter ${who}\n${blob(message)}M 100644 inline ${file}\n${blob(content)}\n`;
+  };
+  let stream = commit(start, 'Initial commit', '.upptimerc.yml', LONG_RC);
+  for (const [at, kind, subject] of events) {
+    const iso = new Date(at).toISOString();
+    stream += kind === 'summary' ? commit(at, subject, 'history/summary.json', summary(iso)) : commit(at, subject, 'history/shop.yml', `url: https://shop.example.com\nstatus: up\nlastUpdated: ${iso}\n`);
+  }
+  const git = (args: string[], input?: string) => execFileSync('git', args, { cwd: repo, input, stdio: ['pipe', 'ignore', 'pipe'] });
+  git(['init', '-q', '-b', 'main']);
+  git(['fast-import', '--quiet'], stream);
+  git(['reset', '-q', '--hard', 'main']);
+  return repo;
 }

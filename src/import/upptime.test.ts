@@ -3,10 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.ts';
-import { readSamples } from '../store/samples.ts';
+import { appendRuns } from '../store/samples.ts';
+import { readStore } from '../store/store.ts';
+import type { RollupRecord } from '../store/rollup-format.ts';
 import { ImportError, importUpptime, summaryLine } from './upptime.ts';
 import { convertConfig, convertSecrets } from './upptime-config.ts';
-import { buildUpptimeRepo } from './upptime-fixture.ts';
+import { buildLongUpptimeRepo, buildUpptimeRepo, LONG_END, LONG_START, upptimeUptime } from './upptime-fixture.ts';
+import { computePeriods } from '../model/period.ts';
+import { buildReport, monthPeriod } from '../reports/generate.ts';
+import { buildModel } from '../site/build.ts';
 import { parseSubject, templateRegex } from './upptime-history.ts';
 import { parseIncident } from '../incidents/parse.ts';
 import { convertIssues } from './upptime-incidents.ts';
@@ -42,6 +47,13 @@ checks:
 `;
 
 const t = (iso: string) => Date.parse(iso);
+
+const STATUS_WORD: Record<string, string> = { u: 'up', w: 'degraded', d: 'down', m: 'maintenance' };
+const clock = (ms: number) => (ms === 86_400_000 ? '24:00:00' : new Date(ms).toISOString().slice(11, 19));
+/** `2026-03-02 api 00:00:00-03:10:00 up, 03:10:00-03:40:00 down, ...` */
+function timeline(r: RollupRecord): string {
+  return `${r.d} ${r.id} ${r.seg.map(([a, b, l]) => `${clock(a)}-${clock(b)} ${STATUS_WORD[l] ?? l}`).join(', ')}`;
+}
 
 let fixture: { repo: string; issues: string };
 beforeAll(async () => {
@@ -159,32 +171,36 @@ describe('cairn import upptime (importUpptime)', () => {
     const withSecret = await loadConfig(dir, { env: { API_TOKEN: 's3cret' } });
     expect(withSecret.site.title).toBe('Acme Status');
 
-    const { samples, problems } = await readSamples(dir);
-    expect(problems).toEqual([]);
-    const rows = samples.sort((a, b) => a.at - b.at).map((s) => [s.id, s.status, s.at, s.responseTimeMs, s.statusCode]);
-    expect(rows).toEqual([
-      ['example-website', 'up', t('2026-03-01T10:05:00Z'), 321, 200],
-      ['api', 'up', t('2026-03-01T10:05:20Z'), 120, 200],
-      ['database', 'up', t('2026-03-01T10:05:40Z'), 15, null],
-      ['api', 'down', t('2026-03-02T03:10:00Z'), 450, 500],
-      ['api', 'up', t('2026-03-02T03:40:00Z'), 130, 200],
-      ['example-website', 'degraded', t('2026-03-02T23:59:50Z'), 3012, 200],
-      ['database', 'down', t('2026-03-03T00:00:30Z'), null, null],
-      ['database', 'up', t('2026-03-03T00:20:00Z'), 18, null],
-      ['example-website', 'up', t('2026-03-04T09:30:00Z'), 280, 200],
+    // The history is over (days before today): whole days are rollups in which each status holds
+    // until the site's next Upptime sample, the last until Upptime's newest commit (03-04 09:30).
+    const store = await readStore(dir);
+    expect(store.problems).toEqual([]);
+    expect(store.samples).toEqual([]);
+    expect(store.rollups.map(timeline)).toEqual([
+      '2026-03-01 api 10:05:20-24:00:00 up',
+      '2026-03-01 database 10:05:40-24:00:00 up',
+      '2026-03-01 example-website 10:05:00-24:00:00 up',
+      '2026-03-02 api 00:00:00-03:10:00 up, 03:10:00-03:40:00 down, 03:40:00-24:00:00 up',
+      '2026-03-02 database 00:00:00-24:00:00 up',
+      '2026-03-02 example-website 00:00:00-23:59:50 up, 23:59:50-24:00:00 degraded',
+      '2026-03-03 api 00:00:00-24:00:00 up',
+      '2026-03-03 database 00:00:00-00:00:30 up, 00:00:30-00:20:00 down, 00:20:00-24:00:00 up',
+      '2026-03-03 example-website 00:00:00-24:00:00 degraded',
+      '2026-03-04 api 00:00:00-09:30:00 up',
+      '2026-03-04 database 00:00:00-09:30:00 up',
+      '2026-03-04 example-website 00:00:00-09:30:00 degraded',
     ]);
-    expect(samples.find((s) => s.status === 'down' && s.id === 'api')?.error).toBe('HTTP 500 (imported from Upptime)');
-
-    // One Upptime workflow run (three sites checked within a minute) is one run record; one file per day.
-    const day1 = (await readFile(path.join(dir, 'data', '2026-03-01.ndjson'), 'utf8')).trimEnd().split('\n');
-    expect(day1).toHaveLength(1);
-    expect(JSON.parse(day1[0] as string)).toMatchObject({ v: 1, t: '2026-03-01T10:05:00.000Z' });
-    expect((await readdir(path.join(dir, 'data'))).filter((f) => f.endsWith('.ndjson')).sort()).toEqual([
-      '2026-03-01.ndjson',
-      '2026-03-02.ndjson',
-      '2026-03-03.ndjson',
-      '2026-03-04.ndjson',
-    ]);
+    // Every imported sample is counted once, on its day, with its figures kept as the day's last.
+    expect(store.rollups.reduce((n, r) => n + r.n.reduce((a, b) => a + b, 0), 0)).toBe(9);
+    const apiDown = store.rollups.find((r) => r.d === '2026-03-02' && r.id === 'api');
+    expect(apiDown).toMatchObject({ n: [1, 0, 1, 0], last: { t: '2026-03-02T03:40:00.000Z', s: 'up', ms: 130, e: null, code: 200 } });
+    expect(store.rollups.find((r) => r.d === '2026-03-04' && r.id === 'example-website')?.last).toMatchObject({ t: '2026-03-04T09:30:00.000Z', s: 'up', ms: 280 });
+    expect(await readdir(path.join(dir, 'data'))).toEqual(['rollups']);
+    expect(result.rollupFiles).toEqual(['data/rollups/2026/2026-03.ndjson']);
+    expect(result.dayFiles).toEqual([]);
+    expect(result.notes).toContain(
+      "Upptime committed a status when it changed (and about once a day): each imported status holds until the site's next one, as Upptime counted it, the last until Upptime's newest commit (2026-03-04T09:30:00.000Z); those whole days are stored as daily rollups in data/rollups/",
+    );
 
     expect(await readdir(path.join(dir, 'incidents'))).toEqual(['upptime-1.md', 'upptime-2.md']);
     const one = parseIncident('incidents/upptime-1.md', await readFile(path.join(dir, 'incidents', 'upptime-1.md'), 'utf8'));
@@ -225,12 +241,37 @@ describe('cairn import upptime (importUpptime)', () => {
   it('is idempotent: a second import writes no sample twice and leaves identical files alone', async () => {
     const dir = await tmpDir();
     await importUpptime({ source: fixture.repo, dir, issuesFile: fixture.issues });
-    const before = await readFile(path.join(dir, 'data', '2026-03-02.ndjson'), 'utf8');
+    const rollupFile = path.join(dir, 'data', 'rollups', '2026', '2026-03.ndjson');
+    const before = await readFile(rollupFile, 'utf8');
     const again = await importUpptime({ source: fixture.repo, dir, issuesFile: fixture.issues });
     expect(again.counts).toMatchObject({ samples: 0, duplicates: 9, days: 0 });
     expect(again.files.map((f) => f.action)).toEqual(['kept', 'unchanged', 'unchanged', 'unchanged']);
-    expect((await readSamples(dir)).samples).toHaveLength(9);
-    expect(await readFile(path.join(dir, 'data', '2026-03-02.ndjson'), 'utf8')).toBe(before);
+    expect(await readFile(rollupFile, 'utf8')).toBe(before);
+    expect((await readStore(dir)).problems).toEqual([]);
+  });
+
+  it('keeps as raw samples what falls on today or on the days the store already has raw samples of', async () => {
+    const dir = await tmpDir();
+    // Cairn already ran on 03-03: rollups may only come before that day.
+    const cairnRun = { v: 1 as const, t: '2026-03-03T06:00:00.000Z', r: [{ id: 'api', s: 'up' as const, t: '2026-03-03T06:00:00.000Z', ms: 50, e: null }] };
+    await appendRuns(dir, [cairnRun]);
+    const result = await importUpptime({ source: fixture.repo, dir });
+    const store = await readStore(dir);
+    expect([...new Set(store.rollups.map((r) => r.d))]).toEqual(['2026-03-01', '2026-03-02']);
+    expect(store.samples.sort((a, b) => a.at - b.at).map((s) => [s.id, s.status, s.at, s.responseTimeMs, s.statusCode, s.error])).toEqual([
+      ['database', 'down', t('2026-03-03T00:00:30Z'), null, null, 'no response (imported from Upptime)'],
+      ['database', 'up', t('2026-03-03T00:20:00Z'), 18, null, null],
+      ['api', 'up', t('2026-03-03T06:00:00Z'), 50, null, null],
+      ['example-website', 'up', t('2026-03-04T09:30:00Z'), 280, 200, null],
+    ]);
+    expect(result.counts).toMatchObject({ samples: 9, duplicates: 0, days: 4 });
+    expect(result.notes).toContain("samples from 2026-03-03 on (where the store already has raw days) are stored as raw samples, like Cairn's own: each holds for at most the max gap");
+
+    // Imported the day it happened: today's samples stay raw (Cairn's own runs will join them).
+    const today = await tmpDir();
+    const sameDay = await importUpptime({ source: fixture.repo, dir: today, now: t('2026-03-04T12:00:00Z') });
+    expect(sameDay.dayFiles).toEqual(['data/2026-03-04.ndjson']);
+    expect([...new Set((await readStore(today)).rollups.map((r) => r.d))]).toEqual(['2026-03-01', '2026-03-02', '2026-03-03']);
   });
 
   it('never overwrites a user file without --force, and writes nothing when it refuses', async () => {
@@ -272,5 +313,46 @@ describe('cairn import upptime (importUpptime)', () => {
   it('rejects a folder that is not an Upptime repository', async () => {
     const dir = await tmpDir();
     await expect(importUpptime({ source: dir, dir })).rejects.toThrow(/no \.upptimerc\.yml/);
+  });
+});
+
+describe('imported history means what Upptime meant', () => {
+  it('gives the uptime Upptime reported (within truncation) on the page and in reports, and months that meet their SLA', async () => {
+    const repo = await buildLongUpptimeRepo();
+    const dir = await tmpDir();
+    const result = await importUpptime({ source: repo, dir });
+    expect(result.notes).toContain('site "Shop": Upptime reported uptime 99.93%, response time 190 ms');
+    const config = await loadConfig(dir, { missingEnv: 'keep', env: {} });
+    const { samples, rollups, problems } = await readStore(dir);
+    expect(problems).toEqual([]);
+
+    // Over the whole history Upptime watched (startTime to its last commit): Upptime's figure,
+    // 100 - 100 x 60 min / 59 days = 99.929...%, which it rounds to 99.93% and Cairn truncates to 99.92%.
+    const whole = { label: 'upptime', from: Date.parse(LONG_START), to: Date.parse(LONG_END) };
+    const [all, jan, feb] = computePeriods({ config, samples, rollups, now: Date.now(), periods: [whole, monthPeriod('2026-01'), monthPeriod('2026-02')] });
+    const shop = (f: typeof all) => f?.components.find((c) => c.id === 'shop');
+    const upptime = Number.parseFloat(upptimeUptime());
+    expect(upptime).toBe(99.93);
+    expect(shop(all)?.uptime).toMatchObject({ coverage: '100.00', percent: '99.92', downMs: 60 * 60_000, degradedMs: 30 * 60_000 });
+    const exact = (shop(all)?.uptime.availability ?? 0) * 100;
+    expect(Math.abs(exact - upptime)).toBeLessThan(0.01);
+
+    // Each month: down 25 min of January (20 + the 5 before midnight), 35 of February; both meet 99.9%.
+    expect(shop(jan)?.uptime).toMatchObject({ coverage: '100.00', percent: '99.94', downMs: 25 * 60_000 });
+    expect(shop(jan)?.sla.met).toBe(true);
+    expect(shop(feb)?.uptime).toMatchObject({ coverage: '100.00', percent: '99.91', downMs: 35 * 60_000 });
+    expect(shop(feb)?.sla.met).toBe(true);
+
+    // The report of January, as `cairn report` builds it, says so.
+    const report = await buildReport(config, '2026-01', { prometheus: false });
+    expect(report.md).toContain('1 of 1 components met their SLA');
+    expect(report.md).toContain('No component missed its SLA.');
+    expect(report.md).toContain('99.94');
+
+    // The page (the model `cairn build` computes) on the day after: the same figures.
+    const model = await buildModel(config, Date.parse('2026-03-02T00:00:00Z'));
+    const page = model.components.find((c) => c.id === 'shop');
+    expect(page?.uptime['90d']).toMatchObject({ percent: '99.92', downMs: 60 * 60_000 });
+    expect(page?.monthly.find((m) => m.uptime.from.startsWith('2026-01'))?.uptime.percent).toBe('99.94');
   });
 });

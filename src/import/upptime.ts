@@ -3,9 +3,11 @@
  *
  * - `.upptimerc.yml` -> `checks/upptime.yaml` (one check per site) and, if there is none yet,
  *   `cairn.yaml` with the site settings. Validated with the real loader before anything is written.
- * - The git log of `history/` (one commit per status change, and one a day) -> samples in the
- *   results store, each day file written once. A sample already in the store (same check id,
- *   same time) is not written again, so importing twice adds nothing.
+ * - The git log of `history/` (one commit per status change, and one a day) -> the results store.
+ *   Each status holds until the site's next one, as Upptime meant it: whole days before today
+ *   (and before the store's own raw days) become daily rollups of that timeline, the rest raw
+ *   samples (`upptime-store.ts`). A rollup line or a sample already in the store is not written
+ *   again, so importing twice adds nothing.
  * - An exported issue list -> `incidents/upptime-<number>.md` (provisional format).
  * - Everything that could not be carried over is returned as `skipped`, with counts.
  *
@@ -21,8 +23,9 @@ import { ConfigErrors } from '../config/errors.ts';
 import { loadConfig } from '../config/load.ts';
 import { loadIncidents } from '../incidents/store.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
-import { dayFile, utcDay } from '../store/layout.ts';
-import { parseRunLine, toRunRecord, type RunRecord } from '../store/samples.ts';
+import { dayFile, dayStart, rollupFile, utcDay } from '../store/layout.ts';
+import { appendRollups } from '../store/rollup-format.ts';
+import { parseRunLine, toRunRecord, type RunRecord, type Sample } from '../store/samples.ts';
 import { convertConfig, type ConvertedConfig, type SiteMapping } from './upptime-config.ts';
 import {
   parseSubject,
@@ -36,6 +39,7 @@ import {
 } from './upptime-history.ts';
 import { convertIssues, type IncidentFile } from './upptime-incidents.ts';
 import type { ImportCounts, Skip } from './upptime-report.ts';
+import { historyRollups, storeBoundary } from './upptime-store.ts';
 
 export { summaryLine } from './upptime-report.ts';
 export type { ImportCounts, Skip } from './upptime-report.ts';
@@ -55,6 +59,8 @@ export interface UpptimeImportOptions {
   dryRun?: boolean;
   /** Replace user files that exist with other content. */
   force?: boolean;
+  /** The current instant (default: the clock): today's samples stay raw, and nothing holds past it. */
+  now?: number;
 }
 
 /** A usage problem with the input or a refusal to overwrite: the CLI exits 2, nothing was written. */
@@ -73,6 +79,8 @@ export interface UpptimeImportResult {
   files: { file: string; action: FileAction }[];
   /** Day files written (or that would be), relative to the status repo. */
   dayFiles: string[];
+  /** Rollup files written (or that would be): the whole days of imported history, relative to the status repo. */
+  rollupFiles: string[];
   /** Environment variables the imported checks need. */
   secrets: string[];
   dryRun: boolean;
@@ -183,6 +191,11 @@ async function validateResult(dir: string, planned: Map<string, string>): Promis
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** An imported sample as the store reads samples back (the rollups are computed from these). */
+function toStoreSample(s: ImportedSample): Sample {
+  return { id: s.id, status: s.status, at: s.at, responseTimeMs: s.ms, error: errorText(s), statusCode: s.code };
 }
 
 function errorText(s: ImportedSample): string | null {
@@ -355,15 +368,26 @@ export async function importUpptime(opts: UpptimeImportOptions): Promise<Upptime
     return true;
   });
 
-  // 4. One write per day file: what it holds, plus the new runs, minus what it already had.
+  // 4. Whole days before today (and before the store's own raw days) become daily rollups in
+  //    which each status holds until the site's next sample, as Upptime meant it
+  //    (upptime-store.ts); the rest are raw samples.
+  const now = opts.now ?? Date.now();
+  const lastAlive = log === null || log.commits.length === 0 ? null : Math.min(now, Math.max(...log.commits.map((c) => c.at)));
+  const boundary = await storeBoundary(dir, now);
+  const limit = dayStart(boundary.rawFromDay);
+  const held = lastAlive === null ? [] : samples.filter((s) => s.at < limit);
+  const rollups = lastAlive === null ? { lines: [], samples: 0, duplicates: 0 } : historyRollups(held.map(toStoreSample), lastAlive, boundary);
+  const rawSamples = lastAlive === null ? samples : samples.filter((s) => s.at >= limit);
+
+  // One write per day file: what it holds, plus the new runs, minus what it already had.
   const byDay = new Map<string, RunRecord[]>();
-  for (const rec of groupRuns(samples)) {
+  for (const rec of groupRuns(rawSamples)) {
     const day = utcDay(Date.parse(rec.t));
     byDay.set(day, [...(byDay.get(day) ?? []), rec]);
   }
-  let written = 0;
-  let duplicates = 0;
-  const days = new Set<string>();
+  let written = rollups.samples;
+  let duplicates = rollups.duplicates;
+  const days = new Set<string>(rollups.lines.map((l) => l.d));
   const dayWrites: { file: string; content: string }[] = [];
   for (const [day, records] of [...byDay].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const file = dayFile(dir, day);
@@ -391,9 +415,16 @@ export async function importUpptime(opts: UpptimeImportOptions): Promise<Upptime
     const time = entry?.time != null ? `${entry.time} ms` : badges.responseTime;
     if (uptime || time) notes.push(`site "${site.name}": Upptime reported${uptime ? ` uptime ${uptime}` : ''}${uptime && time ? ',' : ''}${time ? ` response time ${time}` : ''}`);
   }
-  if (written > 0) {
+  if (rollups.lines.length > 0 && lastAlive !== null) {
     notes.push(
-      'Upptime recorded a sample only on a status change and once a day; Cairn holds a sample for at most its max gap, so imported days show partial coverage (no data), never invented uptime',
+      `Upptime committed a status when it changed (and about once a day): each imported status holds until the site's next one, as Upptime counted it, the last until Upptime's newest commit (${new Date(lastAlive).toISOString()}); those whole days are stored as daily rollups in data/rollups/`,
+    );
+  }
+  if (rawSamples.length > 0 && written > rollups.samples) {
+    notes.push(
+      lastAlive === null
+        ? 'without the git history, each imported status is a sample like Cairn\'s own: it holds for at most the max gap'
+        : `samples from ${boundary.rawFromDay} on (${boundary.rawFromDay === utcDay(now) ? 'today' : 'where the store already has raw days'}) are stored as raw samples, like Cairn's own: each holds for at most the max gap`,
     );
   }
   if (converted.secrets.length) notes.push(`the imported checks need these environment variables (Actions secrets): ${converted.secrets.join(', ')}`);
@@ -406,6 +437,7 @@ export async function importUpptime(opts: UpptimeImportOptions): Promise<Upptime
       await writeFileAtomic(path.join(dir, file), content);
     }
     for (const w of dayWrites) await writeFileAtomic(w.file, w.content);
+    await appendRollups(dir, rollups.lines);
   }
 
   return {
@@ -414,6 +446,7 @@ export async function importUpptime(opts: UpptimeImportOptions): Promise<Upptime
     notes,
     files,
     dayFiles: dayWrites.map((w) => path.relative(dir, w.file)),
+    rollupFiles: [...new Set(rollups.lines.map((l) => path.relative(dir, rollupFile(dir, l.d.slice(0, 7)))))],
     secrets: converted.secrets,
     dryRun,
   };

@@ -2,6 +2,7 @@
 import { Redactor } from '../config/secrets.ts';
 import { noNotifications } from '../config/resolve-notify.ts';
 import { DEFAULT_REPORTS } from '../config/resolve-reports.ts';
+import { TCP_CONNECT_ONLY } from '../config/resolve.ts';
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import type { ResolvedCheck, ResolvedComponent, ResolvedConfig, ResolvedGroup } from '../config/types.ts';
 
@@ -32,6 +33,7 @@ export function fixtureConfig(opts: {
     enabled: true,
     thresholds: { degradedMs: null, downMs: null },
     source: { file: 'checks/fixture.yaml', line: i + 2, column: 5 },
+    ...TCP_CONNECT_ONLY,
     kind: 'tcp',
     host: '127.0.0.1',
     port: 1,

@@ -10,13 +10,12 @@
  * A crash between 2 and 3 leaves both; readers count the rollup only. A second run finds nothing
  * left to do and changes nothing.
  */
-import { readFile, readdir, rm, rmdir } from 'node:fs/promises';
+import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type RegionRule, regionSegments } from '../model/regions.ts';
-import { writeFileAtomic } from './atomic.ts';
 import { addValue, emptyHistogram, encodeHistogram } from './histogram.ts';
-import { DAY_MS, SAMPLES_DIR, dayStart, nextDay, rollupFile, utcDay } from './layout.ts';
-import { type PerStatus, type RollupRecord, ROLLUP_VERSION, STATUS_LETTER, STATUS_ORDER, encodeRollupLine, readRollups } from './rollup-format.ts';
+import { DAY_MS, SAMPLES_DIR, dayStart, nextDay, utcDay } from './layout.ts';
+import { type PerStatus, type RollupRecord, ROLLUP_VERSION, STATUS_LETTER, STATUS_ORDER, appendRollups, readRollups } from './rollup-format.ts';
 import { type Sample, type StoredResult, listDayFiles, readDayFiles } from './samples.ts';
 
 export const DEFAULT_RETENTION_MS = 90 * DAY_MS;
@@ -180,25 +179,7 @@ export async function compactStore(dir: string, opts: CompactOptions): Promise<C
   const lines = computeRollups({ days, samples: [...firstRead.samples, ...more.samples], carry, maxGapMs: opts.maxGapMs, now: opts.now, ...(opts.regionRule ? { regionRule: opts.regionRule } : {}) });
 
   // 2. Append the lines to their month files.
-  const byMonth = new Map<string, RollupRecord[]>();
-  for (const l of lines) {
-    const month = l.d.slice(0, 7);
-    let list = byMonth.get(month);
-    if (!list) byMonth.set(month, (list = []));
-    list.push(l);
-  }
-  for (const [month, list] of byMonth) {
-    const file = rollupFile(dir, month);
-    let existing = '';
-    try {
-      existing = await readFile(file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    if (existing !== '' && !existing.endsWith('\n')) existing += '\n';
-    await writeFileAtomic(file, `${existing}${list.map((l) => `${encodeRollupLine(l)}\n`).join('')}`);
-    result.rollupFiles.push(path.relative(dir, file));
-  }
+  result.rollupFiles.push(...(await appendRollups(dir, lines)));
   // 3. Only now delete the raw days.
   for (const f of candidates) {
     await rm(f.file, { force: true });

@@ -19,12 +19,13 @@
  * - `lat`  latency histogram of the day's non-down samples with a response time
  *          (src/store/histogram.ts): mergeable, so p50/p95/p99 of any span add up from days
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { forEachRecord } from './ndjson.ts';
-import { listTree } from './atomic.ts';
+import { listTree, writeFileAtomic } from './atomic.ts';
 import type { CheckStatus } from '../checks/types.ts';
 import { type EncodedHistogram, decodeHistogram } from './histogram.ts';
-import { DAY_MS, ROLLUPS_DIR, monthOfRollupFile } from './layout.ts';
+import { DAY_MS, ROLLUPS_DIR, monthOfRollupFile, rollupFile } from './layout.ts';
 import type { StoreProblem, StoredResult } from './samples.ts';
 
 export const ROLLUP_VERSION = 1;
@@ -158,4 +159,32 @@ export async function coveredDays(dir: string): Promise<Set<string>> {
 /** The line of a rollup record (keys in schema order). */
 export function encodeRollupLine(r: RollupRecord): string {
   return JSON.stringify({ v: r.v, d: r.d, id: r.id, ms: r.ms, n: r.n, seg: r.seg, last: r.last, lat: r.lat });
+}
+
+/**
+ * Appends rollup lines to their month files, one atomic rewrite per file (compaction, imports).
+ * Returns the files written, relative to the status repo.
+ */
+export async function appendRollups(dir: string, lines: readonly RollupRecord[]): Promise<string[]> {
+  const byMonth = new Map<string, RollupRecord[]>();
+  for (const l of lines) {
+    const month = l.d.slice(0, 7);
+    let list = byMonth.get(month);
+    if (!list) byMonth.set(month, (list = []));
+    list.push(l);
+  }
+  const written: string[] = [];
+  for (const [month, list] of byMonth) {
+    const file = rollupFile(dir, month);
+    let existing = '';
+    try {
+      existing = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (existing !== '' && !existing.endsWith('\n')) existing += '\n';
+    await writeFileAtomic(file, `${existing}${list.map((l) => `${encodeRollupLine(l)}\n`).join('')}`);
+    written.push(path.relative(dir, file));
+  }
+  return written;
 }

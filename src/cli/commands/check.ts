@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
+import { loadIncidents } from '../../incidents/store.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
 import { DATA_DIR } from '../../store/layout.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
-import { warnConfig } from '../output.ts';
+import { warnConfig, warnIncidentFiles } from '../output.ts';
 import { runRound } from '../round.ts';
 import { REGION_OPTION, SHARD_OPTION, regionOption, shardConfig, shardOption } from '../shard.ts';
 
@@ -18,6 +19,7 @@ export const check: Command = {
     const config = shardConfig(await loadConfig(statusDir(values.dir)), shard);
     out.protect(config.redactor);
     warnConfig(out, config.warnings);
+    warnIncidentFiles(out, (await loadIncidents(config)).errors);
     if (!values['no-write']) await removeTempFiles(path.join(config.dir, DATA_DIR));
     const { results } = await runRound(config, out, { write: !values['no-write'], shard, region });
     if (values.json) {

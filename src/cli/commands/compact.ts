@@ -6,6 +6,7 @@ import { type CompactResult, compactStore } from '../../store/compact.ts';
 import { DATA_DIR } from '../../store/layout.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
+import { warnConfig } from '../output.ts';
 import type { Output } from '../output.ts';
 
 /** Compacts the store with the configuration's retention and max gaps. */
@@ -34,6 +35,7 @@ export const compact: Command = {
     const { values } = parse(args, DIR_OPTION);
     const config = await loadConfig(statusDir(values.dir), { missingEnv: 'keep' });
     out.protect(config.redactor);
+    warnConfig(out, config.warnings);
     const result = await compactWithConfig(config, out);
     if (result.days.length === 0 && result.removed.length === 0) out.info('Nothing to compact.');
     return 0;

@@ -44,6 +44,7 @@ export const importCommand: Command = {
       else if (f.action === 'unchanged') out.info(`${f.file} unchanged`);
       else out.info(`${verb}${f.action === 'create' ? 'create' : 'overwrite'} ${f.file}`);
     }
+    if (result.rollupFiles.length) out.info(`${verb}write ${result.rollupFiles.length} rollup file${result.rollupFiles.length === 1 ? '' : 's'} under data/rollups/ (whole days of history)`);
     if (result.dayFiles.length) out.info(`${verb}write ${result.dayFiles.length} day file${result.dayFiles.length === 1 ? '' : 's'} under data/`);
     out.info(summaryLine(result.counts, result.skipped, result.dryRun));
     return 0;

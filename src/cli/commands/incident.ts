@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../../store/atomic.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
+import { warnConfig } from '../output.ts';
 
 export function slugify(title: string): string {
   return (
@@ -51,6 +52,7 @@ export const incident: Command = {
     const dir = statusDir(values.dir);
     const config = await loadConfig(dir, { missingEnv: 'keep' });
     out.protect(config.redactor);
+    warnConfig(out, config.warnings);
     const components = values.component ?? [];
     if (components.length === 0) throw new UsageError(`--component is required (known: ${config.components.map((c) => c.id).join(', ')})`);
     const unknown = components.filter((c) => !config.components.some((k) => k.id === c));

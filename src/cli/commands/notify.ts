@@ -3,6 +3,7 @@ import { sendTest } from '../../notify/notify.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { EXIT_INTERNAL, UsageError } from '../errors.ts';
 import type { Command } from '../main.ts';
+import { warnConfig } from '../output.ts';
 
 export const notify: Command = {
   summary: 'Send a test message to a notification channel: cairn notify test --channel <name>',
@@ -12,6 +13,7 @@ export const notify: Command = {
     if (positionals[0] !== 'test' || positionals.length !== 1) throw new UsageError('expected the subcommand "test"');
     const config = await loadConfig(statusDir(values.dir));
     out.protect(config.redactor);
+    warnConfig(out, config.warnings);
     const names = config.notifications.channels.map((c) => c.name);
     if (!values.channel) throw new UsageError(`--channel is required (channels: ${names.join(', ') || 'none; add notifications.channels to cairn.yaml'})`);
     if (!names.includes(values.channel)) throw new UsageError(`unknown channel "${values.channel}" (channels: ${names.join(', ') || 'none'})`);

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
+import { loadIncidents } from '../../incidents/store.ts';
 import { buildModel, buildSite } from '../../site/build.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
 import { GITATTRIBUTES_LINE, commitAndPush, ensureGitattributes, gitIdentity } from '../../store/git.ts';
@@ -12,7 +13,7 @@ import { DATA_DIR } from '../../store/layout.ts';
 import { formatShard } from '../../store/shard.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
-import { warnConfig } from '../output.ts';
+import { warnConfig, warnIncidentFiles } from '../output.ts';
 import { countByStatus, runRound } from '../round.ts';
 import { runSummary } from '../run-summary.ts';
 import { REGION_OPTION, SHARD_OPTION, regionOption, shardConfig, shardOption } from '../shard.ts';
@@ -41,6 +42,8 @@ export const run: Command = {
     const full = await loadConfig(dir);
     out.protect(full.redactor);
     warnConfig(out, full.warnings);
+    // Incidents with broken front matter are left off the page: say so on every run, not only in `validate`.
+    warnIncidentFiles(out, (await loadIncidents(full)).errors);
     const config = shardConfig(full, shard);
 
     // 1. Check (after removing the temp files a killed run may have left behind).

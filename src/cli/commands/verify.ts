@@ -1,17 +1,21 @@
 import { listRollupFiles } from '../../store/rollup-format.ts';
 import { listDayFiles } from '../../store/samples.ts';
 import { readStore } from '../../store/store.ts';
+import { verifyTimes } from '../../store/verify.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
 
 export const verify: Command = {
-  summary: 'Check every data file (raw days and rollups) against its schema; exit 1 when any file or line is bad',
+  summary: 'Check every data file (raw days and rollups) against its schema and for times in the future; exit 1 when any file or line is bad',
   usage: 'cairn verify [--dir <status-repo>]',
   async run(args, out) {
     const { values } = parse(args, DIR_OPTION);
     const dir = statusDir(values.dir);
     const [days, rollupFiles] = await Promise.all([listDayFiles(dir), listRollupFiles(dir)]);
-    const { samples, rollups, problems } = await readStore(dir);
+    const store = await readStore(dir);
+    const { samples, rollups } = store;
+    // The schema of every line, then whether its times are plausible: none in the future, each in its own file.
+    const problems = [...store.problems, ...(await verifyTimes(dir, Date.now()))];
     for (const p of problems) out.error(`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`, { file: p.file, ...(p.line ? { line: p.line } : {}) });
     const files = days.length + rollupFiles.length;
     out.info(
