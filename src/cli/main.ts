@@ -4,6 +4,7 @@
  * internal failure.
  */
 import { ConfigErrors } from '../config/errors.ts';
+import { Fault } from '../store/fault.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
 import { createOutput, type Output, warnConfig } from './output.ts';
 
@@ -72,6 +73,10 @@ export async function main(argv: string[], out: Output = createOutput()): Promis
     if (err instanceof UsageError) {
       out.error(`${err.message}\nUsage: ${command.usage}`);
       return EXIT_USAGE;
+    }
+    if (err instanceof Fault) {
+      out.error(err.message);
+      return EXIT_INTERNAL;
     }
     out.error(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return EXIT_INTERNAL;

@@ -14,6 +14,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type SimpleGit, simpleGit } from 'simple-git';
 import { writeFileAtomic } from './atomic.ts';
+import { clearStaleGitState } from './git-locks.ts';
 
 export const GITATTRIBUTES_LINE = 'data/**/*.ndjson merge=union';
 
@@ -144,6 +145,9 @@ export async function commitAndPush(dir: string, opts: CommitPushOptions): Promi
   const git = gitFor(dir, opts.identity);
   const result: CommitPushResult = { committed: false, pushed: false, attempts: 0, upstream: null, rebases: 0, replays: 0 };
   if (!(await git.checkIsRepo())) throw new Error(`${dir} is not in a git repository: nothing can be committed (run \`git init\`, or use --no-commit)`);
+  // A git killed mid-way (a cancelled job) leaves its locks or a half-done rebase: clear them,
+  // unless a living git works here (src/store/git-locks.ts says how the two are told apart).
+  await clearStaleGitState(git, log);
   result.committed = await stageAndCommit(git, dir, opts.paths, opts.message);
   const up = opts.push ? await upstreamOf(git) : null;
   if (!up) return result;
