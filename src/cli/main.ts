@@ -4,7 +4,7 @@
  * internal failure.
  */
 import { ConfigErrors } from '../config/errors.ts';
-import { Fault } from '../store/fault.ts';
+import { Fault, describeFsError } from '../store/fault.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
 import { createOutput, type Output, warnConfig } from './output.ts';
 
@@ -74,8 +74,10 @@ export async function main(argv: string[], out: Output = createOutput()): Promis
       out.error(`${err.message}\nUsage: ${command.usage}`);
       return EXIT_USAGE;
     }
-    if (err instanceof Fault) {
-      out.error(err.message);
+    // A fault of the environment (a read-only disk, a folder that is a file): one sentence, no stack.
+    const fault = err instanceof Fault ? err.message : describeFsError(err);
+    if (fault !== null) {
+      out.error(fault);
       return EXIT_INTERNAL;
     }
     out.error(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

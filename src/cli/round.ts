@@ -9,6 +9,7 @@ import { STATUS_LABEL } from '../model/status.ts';
 import { type AppliedAction, applyAutoIncidents } from '../incidents/auto-run.ts';
 import { applyMaintenance } from '../maintenance/apply.ts';
 import { notifyAfterRound } from '../notify/notify.ts';
+import { Fault } from '../store/fault.ts';
 import { appendRun, toRunRecord } from '../store/samples.ts';
 import type { Shard } from '../store/shard.ts';
 import { stateSuffix } from './shard.ts';
@@ -26,6 +27,13 @@ export interface RoundOutcome {
   file: string | null;
   /** Automatic incident changes this round made. */
   incidents: AppliedAction[];
+  /**
+   * What could not be done, one sentence each (a read-only or full disk, a file where a folder
+   * belongs); already printed. The round goes on with what does not depend on it.
+   */
+  faults: string[];
+  /** Whether this round's results are in the store (false: nothing to commit from it). */
+  stored: boolean;
 }
 
 export function countByStatus(results: readonly CheckResult[]): string {
@@ -70,13 +78,18 @@ export function progressReporter(out: Output, quiet: boolean): (r: CheckResult, 
   };
 }
 
-function summaryTable(results: readonly CheckResult[], startedAt: Date, extra: { skipped: readonly SkippedCheck[]; incidents: readonly AppliedAction[]; region: string | null }): string {
+function summaryTable(
+  results: readonly CheckResult[],
+  startedAt: Date,
+  extra: { skipped: readonly SkippedCheck[]; incidents: readonly AppliedAction[]; region: string | null; faults: readonly string[] },
+): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = results.map(
     (r) =>
       `| ${cell(r.id)} | ${GLYPH[r.status]} ${STATUS_LABEL[r.status]} | ${r.responseTimeMs === null ? '—' : `${Math.round(r.responseTimeMs)} ms`} | ${cell(r.error ?? '')} |`,
   );
   const notes = [
+    ...extra.faults.map((f) => `- ✕ ${cell(f)}`),
     ...extra.skipped.map((s) => `- ⏭ ${cell(s.id)} skipped (no result stored): ${cell(s.reason)}`),
     ...extra.incidents.map(
       ({ action, file }) => `- Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${cell(action.component)}: \`${file}\``,
@@ -125,15 +138,36 @@ export async function runRound(
   }
   let file: string | null = null;
   const incidents: AppliedAction[] = [];
+  const faults: string[] = [];
+  // A fault of the file system stops what depends on it, and only that: it is said in one
+  // sentence, and the round goes on to report what it knows.
+  const attempt = async <T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> => {
+    try {
+      return { ok: true, value: await fn() };
+    } catch (err) {
+      if (!(err instanceof Fault)) throw err;
+      faults.push(err.message);
+      out.error(err.message);
+      return { ok: false };
+    }
+  };
   if (opts.write && results.length > 0) {
-    file = await appendRun(config.dir, toRunRecord(startedAt, results), { shard: opts.shard ?? null });
-    const suffix = stateSuffix(opts.shard);
-    incidents.push(...(await applyAutoIncidents(config, results, Date.now(), suffix)));
-    for (const { action, file: f } of incidents) out.info(`Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${action.component}: ${f}`);
-    await notifyAfterRound(config, { results, incidents }, out, { stateSuffix: suffix, sloEvents: !opts.shard || opts.shard.index === 1 });
+    const stored = await attempt(() => appendRun(config.dir, toRunRecord(startedAt, results), { shard: opts.shard ?? null }));
+    // Incidents and alerts follow stored samples only, and alerts only what the incident state remembers.
+    if (stored.ok) {
+      file = stored.value;
+      const suffix = stateSuffix(opts.shard);
+      const applied = await attempt(() => applyAutoIncidents(config, results, Date.now(), suffix));
+      if (applied.ok) {
+        incidents.push(...applied.value);
+        for (const { action, file: f } of incidents) out.info(`Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${action.component}: ${f}`);
+        await attempt(() => notifyAfterRound(config, { results, incidents }, out, { stateSuffix: suffix, sloEvents: !opts.shard || opts.shard.index === 1 }));
+      }
+    }
   }
   const skippedNote = skipped.length > 0 ? `, ${skipped.length} skipped` : '';
-  if (!opts.quiet) out.info(`Done: ${countByStatus(results) || 'no checks ran'}${skippedNote}${file ? `; wrote ${file}` : ''}.`);
-  await out.summary(summaryTable(results, startedAt, { skipped, incidents, region }));
-  return { startedAt, results, skipped, file, incidents };
+  const faultNote = faults.length > 0 ? `; ${file ? 'but ' : ''}${faults.length} thing${faults.length === 1 ? '' : 's'} could not be done (above)` : '';
+  if (!opts.quiet) out.info(`Done: ${countByStatus(results) || 'no checks ran'}${skippedNote}${file ? `; wrote ${file}` : ''}${faultNote}.`);
+  await out.summary(summaryTable(results, startedAt, { skipped, incidents, region, faults }));
+  return { startedAt, results, skipped, file, incidents, faults, stored: file !== null };
 }

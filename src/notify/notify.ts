@@ -8,6 +8,7 @@
 import type { ChannelType } from '../config/notify-types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import type { Output } from '../cli/output.ts';
+import { Fault } from '../store/fault.ts';
 import type { RoundOutcome } from '../cli/round.ts';
 import { activeFor, expandWindows } from '../maintenance/windows.ts';
 import type { Channel } from './channel.ts';
@@ -177,6 +178,8 @@ export async function notifyAfterRound(
     if (records.length > 0) await out.summary(summaryTable(records, (s) => config.redactor.redact(s)));
     return { events, records };
   } catch (err) {
+    // The state cannot be read or written: the round reports it (nothing is sent that cannot be remembered).
+    if (err instanceof Fault) throw err;
     out.warn(config.redactor.redact(`notifications failed (the run's results are stored): ${err instanceof Error ? err.message : String(err)}`));
     return { events: [], records: [] };
   }

@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChannelType, NotificationSettings, NotifySeverity } from '../config/notify-types.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
+import { fsFault } from '../store/fault.ts';
 import { EMPTY_OBSERVATIONS, SEVERITY_RANK, type EventType, type NotificationEvent, type Observations } from './events.ts';
 import { route } from './router.ts';
 
@@ -63,8 +64,9 @@ export function notifyStateFile(suffix = ''): string {
 }
 
 export async function readNotifyState(dir: string, suffix = ''): Promise<NotifyState> {
+  const file = path.join(dir, notifyStateFile(suffix));
   try {
-    const value = JSON.parse(await readFile(path.join(dir, notifyStateFile(suffix)), 'utf8')) as Partial<NotifyState>;
+    const value = JSON.parse(await readFile(file, 'utf8')) as Partial<NotifyState>;
     if (value && value.v === 1) {
       return {
         v: 1,
@@ -76,7 +78,7 @@ export async function readNotifyState(dir: string, suffix = ''): Promise<NotifyS
       };
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw fsFault(err, 'read', file);
   }
   return structuredClone(EMPTY_NOTIFY_STATE);
 }

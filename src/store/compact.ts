@@ -14,6 +14,7 @@ import { readFile, readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type RegionRule, regionSegments } from '../model/regions.ts';
 import { writeFileAtomic } from './atomic.ts';
+import { fsFault } from './fault.ts';
 import { addValue, emptyHistogram, encodeHistogram } from './histogram.ts';
 import { DAY_MS, SAMPLES_DIR, dayStart, nextDay, rollupFile, utcDay } from './layout.ts';
 import { type PerStatus, type RollupRecord, ROLLUP_VERSION, STATUS_LETTER, STATUS_ORDER, encodeRollupLine, readRollups } from './rollup-format.ts';
@@ -144,7 +145,9 @@ export async function compactStore(dir: string, opts: CompactOptions): Promise<C
   const removed: string[] = [];
   // 1. Leftovers of an interrupted compaction.
   for (const f of raw.filter((x) => covered.has(x.day))) {
-    await rm(f.file, { force: true });
+    await rm(f.file, { force: true }).catch((err: unknown) => {
+      throw fsFault(err, 'delete', f.file);
+    });
     removed.push(f.file);
   }
   const pending = raw.filter((x) => !covered.has(x.day));
@@ -193,7 +196,7 @@ export async function compactStore(dir: string, opts: CompactOptions): Promise<C
     try {
       existing = await readFile(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsFault(err, 'read', file);
     }
     if (existing !== '' && !existing.endsWith('\n')) existing += '\n';
     await writeFileAtomic(file, `${existing}${list.map((l) => `${encodeRollupLine(l)}\n`).join('')}`);
@@ -201,7 +204,9 @@ export async function compactStore(dir: string, opts: CompactOptions): Promise<C
   }
   // 3. Only now delete the raw days.
   for (const f of candidates) {
-    await rm(f.file, { force: true });
+    await rm(f.file, { force: true }).catch((err: unknown) => {
+      throw fsFault(err, 'delete', f.file);
+    });
     removed.push(f.file);
   }
   await removeEmptyDirs(dir, removed);

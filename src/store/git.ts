@@ -14,6 +14,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type SimpleGit, simpleGit } from 'simple-git';
 import { writeFileAtomic } from './atomic.ts';
+import { fsFault } from './fault.ts';
 import { clearStaleGitState } from './git-locks.ts';
 
 export const GITATTRIBUTES_LINE = 'data/**/*.ndjson merge=union';
@@ -35,11 +36,13 @@ export async function ensureGitattributes(dir: string): Promise<boolean> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsFault(err, 'read', file);
   }
   if (text.split('\n').some((l) => l.trim() === GITATTRIBUTES_LINE)) return false;
   const prefix = text === '' || text.endsWith('\n') ? text : `${text}\n`;
-  await writeFile(file, `${prefix}# Cairn: concurrent runs append to the same files; keep both sides' lines.\n${GITATTRIBUTES_LINE}\n`);
+  await writeFile(file, `${prefix}# Cairn: concurrent runs append to the same files; keep both sides' lines.\n${GITATTRIBUTES_LINE}\n`).catch((err: unknown) => {
+    throw fsFault(err, 'write', file);
+  });
   return true;
 }
 

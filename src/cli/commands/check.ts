@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
 import { DATA_DIR } from '../../store/layout.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
+import { EXIT_INTERNAL } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { warnConfig } from '../output.ts';
 import { runRound } from '../round.ts';
@@ -18,7 +19,7 @@ export const check: Command = {
     const config = shardConfig(await loadConfig(statusDir(values.dir)), shard);
     warnConfig(out, config.warnings);
     if (!values['no-write']) await removeTempFiles(path.join(config.dir, DATA_DIR));
-    const { results } = await runRound(config, out, { write: !values['no-write'], shard, region });
+    const { results, faults } = await runRound(config, out, { write: !values['no-write'], shard, region });
     if (values.json) {
       const byId = new Map(config.checks.map((c) => [c.id, c]));
       const rows = results.map((r) => ({
@@ -36,6 +37,6 @@ export const check: Command = {
       }));
       out.data(JSON.stringify(config.redactor.redactDeep(rows), null, 2));
     }
-    return 0;
+    return faults.length > 0 ? EXIT_INTERNAL : 0;
   },
 };

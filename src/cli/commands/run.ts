@@ -11,6 +11,7 @@ import { GITATTRIBUTES_LINE, commitAndPush, ensureGitattributes, gitIdentity } f
 import { DATA_DIR } from '../../store/layout.ts';
 import { formatShard } from '../../store/shard.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
+import { EXIT_INTERNAL } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { warnConfig } from '../output.ts';
 import { countByStatus, runRound } from '../round.ts';
@@ -46,10 +47,14 @@ export const run: Command = {
     await removeTempFiles(path.join(dir, DATA_DIR));
     const round = await runRound(config, out, { write: true, shard, region });
 
+    // A sample that could not be written leaves nothing of this run to compact, commit or push:
+    // the fault was said, and the next run starts from the same place.
+    if (!round.stored && round.faults.length > 0) return EXIT_INTERNAL;
+
     // 2. Compact the days older than the retention window.
     const days = values['no-compact'] ? 0 : (await compactWithConfig(full, out)).days.length;
 
-    // 3. Commit and push.
+    // 3. Commit and push (what was stored, even when an incident or alert could not be handled).
     if (!values['no-commit']) {
       const wroteRule = await ensureGitattributes(dir);
       const parts = [countByStatus(round.results) || 'no checks ran'];
@@ -88,6 +93,6 @@ export const run: Command = {
       await buildSite(model, { outDir });
       out.info(`Site built: ${outDir}`);
     }
-    return 0;
+    return round.faults.length > 0 ? EXIT_INTERNAL : 0;
   },
 };
