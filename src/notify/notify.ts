@@ -16,7 +16,7 @@ import { createChannel } from './channels/index.ts';
 import { fanOut, realEnv, safeDetail, type DeliveryEnv } from './delivery.ts';
 import { deriveRoundEvents, siteLink, testEvent, type EventType, type NotificationEvent } from './events.ts';
 import { deriveSloEvents, readSloView, type SloView } from './slo-events.ts';
-import { plan, readNotifyState, settle, writeNotifyState, type NotifyState, type PlannedDelivery, type Purpose } from './state.ts';
+import { messageId, plan, readNotifyState, settle, writeNotifyState, type NotifyState, type PlannedDelivery, type Purpose } from './state.ts';
 
 export type RecordStatus = 'sent' | 'failed' | 'skipped' | 'muted' | 'deferred' | 'unrouted' | 'dropped';
 
@@ -78,7 +78,7 @@ async function deliver(
     const memory = (state.channelData[name] ??= {});
     let outcome;
     try {
-      outcome = await channel.send(config.redactor.redactDeep(delivery.event), { env, site, purpose: delivery.purpose, memory, processEnv });
+      outcome = await channel.send(config.redactor.redactDeep(delivery.event), { id: delivery.id, env, site, purpose: delivery.purpose, memory, processEnv });
     } catch (err) {
       outcome = { status: 'failed' as const, attempts: 1, detail: `internal error: ${err instanceof Error ? err.message : String(err)}` };
     }
@@ -155,7 +155,7 @@ export async function notifyAfterRound(
       muted: (components) => components.some((c) => activeFor(occurrences, c, now) !== null),
     });
     const delivered = await deliver(config, planned.deliveries, planned.state, env, processEnv);
-    const { state: next, gaveUp } = settle(planned.state, delivered.map((d) => ({ delivery: d.delivery, ok: d.record.status === 'sent' || d.record.status === 'skipped' })), now, state.pendingResolves);
+    const { state: next, gaveUp } = settle(planned.state, delivered.map((d) => ({ delivery: d.delivery, ok: d.record.status === 'sent' || d.record.status === 'skipped' })), now);
     next.observations = slo.observations;
     await writeNotifyState(config.dir, next, opts.stateSuffix);
 
@@ -168,10 +168,10 @@ export async function notifyAfterRound(
         channelType: typeOf.get(g.channel) ?? null,
         key: g.event.key,
         event: g.event.type,
-        purpose: 'resolve' as const,
+        purpose: g.purpose,
         status: 'dropped' as const,
         attempts: 0,
-        detail: `resolve failed in ${g.attempts} runs; given up`,
+        detail: `${g.purpose} failed in ${g.failures} runs; given up`,
       })),
     ];
     report(out, config, records);
@@ -195,7 +195,7 @@ export async function sendTest(config: NotifyConfig, channelName: string, out: O
   const env: DeliveryEnv = { ...realEnv, ...(opts.now !== undefined ? { now: () => now } : {}), ...opts.env };
   const event = testEvent(config, channelName, now);
   const state = { channelData: {} } as unknown as NotifyState; // a test leaves no trace in the state
-  const [done] = await deliver(config, [{ channel: channelName, event, purpose: 'notice' }], state, env, processEnv);
+  const [done] = await deliver(config, [{ id: messageId(channelName, 'notice', event, now), channel: channelName, event, purpose: 'notice' }], state, env, processEnv);
   const record = (done as { record: DeliveryRecord }).record;
   report(out, config, [record]);
   await out.summary(summaryTable([record], (s) => config.redactor.redact(s)));

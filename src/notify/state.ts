@@ -7,6 +7,7 @@
  *
  * `plan` is pure: events + state + clock → deliveries to make and the next state.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChannelType, NotificationSettings, NotifySeverity } from '../config/notify-types.ts';
@@ -20,7 +21,10 @@ export const NOTIFY_STATE_FILE = path.join('data', 'state', 'notifications.json'
 export interface ChannelMark {
   /** When this channel last received a message for the alert; null: never. */
   sentAt: number | null;
-  /** A message is owed: `new` content (subject to the cooldown) or a `retry` of a failed delivery. */
+  /**
+   * New content is owed (`new`, subject to the cooldown and maintenance), or the latest content
+   * again (`retry`, from states written before the outbox). Once decided, it is a message in the outbox.
+   */
   owed: 'new' | 'retry' | null;
 }
 
@@ -33,10 +37,26 @@ export interface AlertState {
   channels: Record<string, ChannelMark>;
 }
 
-export interface PendingResolve {
+/**
+ * A message decided and not yet delivered. Its `id` is fixed when it is decided and is the same
+ * on every attempt and in every later run that retries it (`X-Cairn-Delivery`, the webhook body's
+ * `id`), so a receiver can de-duplicate.
+ */
+export interface OutboxMessage {
+  id: string;
+  channel: string;
+  purpose: Purpose;
+  event: NotificationEvent;
+  /** When it was decided. */
+  decidedAt: number;
+  /** Runs that tried to deliver it and failed. */
+  failures: number;
+}
+
+/** @deprecated the shape of failed resolves before the outbox; read and moved into it. */
+interface PendingResolve {
   channel: string;
   event: NotificationEvent;
-  /** Runs that tried and failed. */
   attempts: number;
 }
 
@@ -47,16 +67,24 @@ export interface NotifyState {
   alerts: Record<string, AlertState>;
   /** When a trigger of each key last went out, and at which severity: the cooldown's anchor. */
   lastTrigger: Record<string, { at: number; severity: NotifySeverity }>;
-  /** Resolves whose delivery failed, retried by the next runs. */
-  pendingResolves: PendingResolve[];
+  /** Messages decided and not delivered yet (failed ones wait here for the next run), in order. */
+  outbox: OutboxMessage[];
   /** Per-channel memory, e.g. GitHub issue numbers by alert key. */
   channelData: Record<string, Record<string, unknown>>;
 }
 
-export const EMPTY_NOTIFY_STATE: NotifyState = { v: 1, observations: EMPTY_OBSERVATIONS, alerts: {}, lastTrigger: {}, pendingResolves: [], channelData: {} };
+export const EMPTY_NOTIFY_STATE: NotifyState = { v: 1, observations: EMPTY_OBSERVATIONS, alerts: {}, lastTrigger: {}, outbox: [], channelData: {} };
 
-/** A resolve that failed this many runs in a row is given up (and logged). */
+/**
+ * A resolve or notice that failed in this many runs is given up (and logged). A trigger is
+ * retried as long as its alert is open; a reminder is not retried (the next one comes).
+ */
 export const MAX_RESOLVE_RUNS = 3;
+
+/** The stable id of a message: a digest of what it is and when it was decided. */
+export function messageId(channel: string, purpose: Purpose, event: NotificationEvent, decidedAt: number): string {
+  return createHash('sha256').update(`${channel}|${purpose}|${event.key}|${event.type}|${event.at}|${decidedAt}`).digest('hex').slice(0, 32);
+}
 
 /** The notification state of a shard (`.shard-2-of-4`), or of the whole repo. */
 export function notifyStateFile(suffix = ''): string {
@@ -68,12 +96,15 @@ export async function readNotifyState(dir: string, suffix = ''): Promise<NotifyS
   try {
     const value = JSON.parse(await readFile(file, 'utf8')) as Partial<NotifyState>;
     if (value && value.v === 1) {
+      const legacy = ((value as { pendingResolves?: PendingResolve[] }).pendingResolves ?? []).map(
+        (p): OutboxMessage => ({ id: messageId(p.channel, 'resolve', p.event, p.event.at), channel: p.channel, purpose: 'resolve', event: p.event, decidedAt: p.event.at, failures: p.attempts }),
+      );
       return {
         v: 1,
         observations: { ...EMPTY_OBSERVATIONS, ...(value.observations ?? {}) },
         alerts: value.alerts ?? {},
         lastTrigger: value.lastTrigger ?? {},
-        pendingResolves: value.pendingResolves ?? [],
+        outbox: [...(value.outbox ?? []), ...legacy],
         channelData: value.channelData ?? {},
       };
     }
@@ -89,11 +120,8 @@ export async function writeNotifyState(dir: string, state: NotifyState, suffix =
 
 export type Purpose = 'trigger' | 'retry' | 'reminder' | 'resolve' | 'notice';
 
-export interface PlannedDelivery {
-  channel: string;
-  event: NotificationEvent;
-  purpose: Purpose;
-}
+/** A message to deliver now. */
+export type PlannedDelivery = Pick<OutboxMessage, 'id' | 'channel' | 'event' | 'purpose'>;
 
 /** A decision not to send now, for the log and the job summary. */
 export interface HeldBack {
@@ -105,9 +133,10 @@ export interface HeldBack {
 }
 
 export interface Plan {
+  /** The outbox messages to deliver now, in order. */
   deliveries: PlannedDelivery[];
   held: HeldBack[];
-  /** The state after planning; `settle` records the outcomes into it. */
+  /** The state after planning (the decided messages in its outbox); `settle` records the outcomes into it. */
   state: NotifyState;
 }
 
@@ -125,17 +154,18 @@ export interface PlanInput {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const TRIGGERING: readonly Purpose[] = ['trigger', 'retry', 'reminder'];
+
 export function plan(input: PlanInput): Plan {
   const { settings, events, now } = input;
   const state = structuredClone(input.state);
   const typeOf = new Map(settings.channels.map((c) => [c.name, c.type]));
-  const deliveries: PlannedDelivery[] = [];
   const held: HeldBack[] = [];
-
-  // Resolves that failed before: retried first, so a re-opened alert is not resolved after it.
-  const pending = state.pendingResolves.filter((p) => typeOf.has(p.channel));
-  state.pendingResolves = [];
-  for (const p of pending) deliveries.push({ channel: p.channel, event: p.event, purpose: 'resolve' });
+  // Messages of channels that are gone are forgotten.
+  state.outbox = state.outbox.filter((m) => typeOf.has(m.channel));
+  const decide = (channel: string, purpose: Purpose, event: NotificationEvent) => {
+    state.outbox.push({ id: messageId(channel, purpose, event, now), channel, purpose, event, decidedAt: now, failures: 0 });
+  };
 
   for (const event of events) {
     if (event.action === 'notice') {
@@ -144,7 +174,7 @@ export function plan(input: PlanInput): Plan {
       const mute = !event.type.startsWith('maintenance.') && input.muted(event.components);
       for (const channel of channels) {
         if (mute) held.push({ channel, key: event.key, type: event.type, status: 'muted', detail: 'maintenance' });
-        else deliveries.push({ channel, event, purpose: 'notice' });
+        else decide(channel, 'notice', event);
       }
       continue;
     }
@@ -152,12 +182,14 @@ export function plan(input: PlanInput): Plan {
     if (event.action === 'resolve') {
       if (!alert) continue; // nobody was told it was open
       delete state.alerts[event.key];
+      // What was never delivered of the alert need not be: the resolve supersedes it.
+      state.outbox = state.outbox.filter((m) => !(m.event.key === event.key && TRIGGERING.includes(m.purpose)));
       const resolved = { ...event, severity: alert.event.severity };
       for (const [channel, mark] of Object.entries(alert.channels)) {
         const type = typeOf.get(channel);
         if (!type || mark.sentAt === null) continue;
         if (!settings.sendResolved && !STATEFUL.includes(type)) continue;
-        deliveries.push({ channel, event: resolved, purpose: 'resolve' });
+        decide(channel, 'resolve', resolved);
       }
       continue;
     }
@@ -190,7 +222,10 @@ export function plan(input: PlanInput): Plan {
           held.push({ channel, key, type: alert.event.type, status: 'deferred', detail: `cooldown until ${iso(until)}` });
           continue;
         }
-        deliveries.push({ channel, event: alert.event, purpose: mark.owed === 'new' ? 'trigger' : 'retry' });
+        // Newer content replaces what this channel was still owed of the alert.
+        state.outbox = state.outbox.filter((m) => !(m.channel === channel && m.event.key === key && TRIGGERING.includes(m.purpose)));
+        decide(channel, mark.owed === 'new' ? 'trigger' : 'retry', alert.event);
+        alert.channels[channel] = { sentAt: mark.sentAt, owed: null };
         if (mark.owed === 'new') sentNew = true;
       }
       if (sentNew) {
@@ -199,13 +234,25 @@ export function plan(input: PlanInput): Plan {
       }
       continue;
     }
-    // Reminders: chat, email and webhooks, while the alert stays open.
+    // Reminders: chat, email and webhooks, while the alert stays open and nothing else is owed.
     if (settings.remindMs === null || muted) continue;
     for (const [channel, mark] of Object.entries(alert.channels)) {
       const type = typeOf.get(channel);
       if (!type || STATEFUL.includes(type) || mark.sentAt === null || now - mark.sentAt < settings.remindMs) continue;
-      deliveries.push({ channel, event: { ...alert.event, at: now, reminder: { openSince: alert.openedAt } }, purpose: 'reminder' });
+      if (state.outbox.some((m) => m.channel === channel && m.event.key === key)) continue;
+      decide(channel, 'reminder', { ...alert.event, at: now, reminder: { openSince: alert.openedAt } });
     }
+  }
+
+  // What is owed now: the outbox in order (a failed message again, with its id), except messages
+  // of alerts under maintenance (sent after it).
+  const deliveries: PlannedDelivery[] = [];
+  for (const m of state.outbox) {
+    if (m.purpose !== 'resolve' && m.purpose !== 'notice' && input.muted(m.event.components)) {
+      if (m.decidedAt !== now) held.push({ channel: m.channel, key: m.event.key, type: m.event.type, status: 'muted', detail: 'maintenance' });
+      continue;
+    }
+    deliveries.push({ id: m.id, channel: m.channel, event: m.event, purpose: m.purpose === 'trigger' && m.failures > 0 ? 'retry' : m.purpose });
   }
 
   // Cooldown anchors outlive their alert only as long as the longest cooldown.
@@ -214,27 +261,43 @@ export function plan(input: PlanInput): Plan {
   return { deliveries, held, state };
 }
 
-/** Records what was delivered into the state: sent marks, owed retries, failed resolves. */
-export function settle(state: NotifyState, results: readonly { delivery: PlannedDelivery; ok: boolean }[], now: number, pendingBefore: readonly PendingResolve[]): { state: NotifyState; gaveUp: PendingResolve[] } {
+/** What a delivery came to. */
+export interface Outcome {
+  delivery: PlannedDelivery;
+  ok: boolean;
+}
+
+/**
+ * Records what was delivered into a state (the one planned, or the newer one a race left):
+ * delivered messages leave the outbox and mark their alert's channel as told; failed ones stay
+ * for the next run, with the same id, until their kind gives up.
+ */
+export function settle(state: NotifyState, results: readonly Outcome[], now: number): { state: NotifyState; gaveUp: OutboxMessage[] } {
   const next = structuredClone(state);
-  const gaveUp: PendingResolve[] = [];
+  const gaveUp: OutboxMessage[] = [];
   for (const { delivery, ok } of results) {
-    const { channel, event, purpose } = delivery;
-    if (purpose === 'resolve') {
-      if (ok) continue;
-      const before = pendingBefore.find((p) => p.channel === channel && p.event.key === event.key);
-      const attempts = (before?.attempts ?? 0) + 1;
-      // A key that opened again supersedes its old resolve.
-      if (next.alerts[event.key]) continue;
-      if (attempts >= MAX_RESOLVE_RUNS) gaveUp.push({ channel, event, attempts });
-      else next.pendingResolves.push({ channel, event, attempts });
+    const index = next.outbox.findIndex((m) => m.id === delivery.id);
+    const message = index >= 0 ? (next.outbox[index] as OutboxMessage) : null;
+    if (ok) {
+      if (index >= 0) next.outbox.splice(index, 1);
+      if (TRIGGERING.includes(delivery.purpose)) {
+        const mark = next.alerts[delivery.event.key]?.channels[delivery.channel];
+        if (mark) mark.sentAt = now;
+      }
       continue;
     }
-    if (purpose === 'notice') continue;
-    const alert = next.alerts[event.key];
-    const mark = alert?.channels[channel];
-    if (!alert || !mark) continue;
-    alert.channels[channel] = ok ? { sentAt: now, owed: null } : { sentAt: mark.sentAt, owed: purpose === 'reminder' ? null : 'retry' };
+    if (!message) continue;
+    message.failures += 1;
+    // A key that opened again supersedes its old resolve.
+    if (delivery.purpose === 'resolve' && next.alerts[delivery.event.key]) {
+      next.outbox.splice(index, 1);
+      continue;
+    }
+    const givesUp = delivery.purpose === 'reminder' || ((delivery.purpose === 'resolve' || delivery.purpose === 'notice') && message.failures >= MAX_RESOLVE_RUNS);
+    if (givesUp) {
+      next.outbox.splice(index, 1);
+      if (delivery.purpose !== 'reminder') gaveUp.push(message);
+    }
   }
   return { state: next, gaveUp };
 }

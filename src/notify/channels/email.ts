@@ -40,7 +40,9 @@ export function emailChannel(settings: Settings): Channel {
         greetingTimeout: settings.timeoutMs,
         socketTimeout: settings.timeoutMs,
       });
-      const message = emailMessage(event, ctx.site, settings, ctx.env.now());
+      const base = emailMessage(event, ctx.site, settings, ctx.env.now());
+      // The same Message-ID on every attempt and every run that retries it: mail systems de-duplicate on it.
+      const message = { ...base, messageId: `<${ctx.id}@cairn>`, headers: { ...base.headers, 'X-Cairn-Delivery': ctx.id } };
       try {
         for (let attempt = 1; ; attempt++) {
           try {
