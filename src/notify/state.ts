@@ -51,6 +51,12 @@ export interface OutboxMessage {
   decidedAt: number;
   /** Runs that tried to deliver it and failed. */
   failures: number;
+  /**
+   * The run that delivers it, until when. A run claims what is owed in the state it commits; only
+   * once that commit has won the push does it deliver, so a run that lost the race has sent
+   * nothing. Another run takes a message over only after the claim has run out (its run died).
+   */
+  claim?: { run: string; until: number } | null;
 }
 
 /** @deprecated the shape of failed resolves before the outbox; read and moved into it. */
@@ -148,6 +154,9 @@ export interface PlanInput {
   state: NotifyState;
   events: readonly NotificationEvent[];
   now: number;
+  /** This run: it claims what it is to deliver, for `claimMs`. */
+  run: string;
+  claimMs: number;
   /** True when one of the components is under maintenance now. */
   muted: (components: readonly string[]) => boolean;
 }
@@ -156,15 +165,21 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 const TRIGGERING: readonly Purpose[] = ['trigger', 'retry', 'reminder'];
 
+/** Whether another run that is still alive is delivering the message. */
+export function claimedElsewhere(m: OutboxMessage, run: string, now: number): boolean {
+  return m.claim != null && m.claim.run !== run && m.claim.until > now;
+}
+
 export function plan(input: PlanInput): Plan {
-  const { settings, events, now } = input;
+  const { settings, events, now, run } = input;
   const state = structuredClone(input.state);
   const typeOf = new Map(settings.channels.map((c) => [c.name, c.type]));
   const held: HeldBack[] = [];
-  // Messages of channels that are gone are forgotten.
+  // Messages of channels that are gone are forgotten; so is what is superseded and not in flight.
   state.outbox = state.outbox.filter((m) => typeOf.has(m.channel));
+  const inFlight = (m: OutboxMessage) => claimedElsewhere(m, run, now);
   const decide = (channel: string, purpose: Purpose, event: NotificationEvent) => {
-    state.outbox.push({ id: messageId(channel, purpose, event, now), channel, purpose, event, decidedAt: now, failures: 0 });
+    state.outbox.push({ id: messageId(channel, purpose, event, now), channel, purpose, event, decidedAt: now, failures: 0, claim: null });
   };
 
   for (const event of events) {
@@ -182,12 +197,14 @@ export function plan(input: PlanInput): Plan {
     if (event.action === 'resolve') {
       if (!alert) continue; // nobody was told it was open
       delete state.alerts[event.key];
-      // What was never delivered of the alert need not be: the resolve supersedes it.
-      state.outbox = state.outbox.filter((m) => !(m.event.key === event.key && TRIGGERING.includes(m.purpose)));
+      // What was never delivered of the alert need not be: the resolve supersedes it. What another
+      // run is delivering right now may arrive, so its channel is told of the resolve too.
+      const flying = new Set(state.outbox.filter((m) => m.event.key === event.key && TRIGGERING.includes(m.purpose) && inFlight(m)).map((m) => m.channel));
+      state.outbox = state.outbox.filter((m) => !(m.event.key === event.key && TRIGGERING.includes(m.purpose)) || inFlight(m));
       const resolved = { ...event, severity: alert.event.severity };
       for (const [channel, mark] of Object.entries(alert.channels)) {
         const type = typeOf.get(channel);
-        if (!type || mark.sentAt === null) continue;
+        if (!type || (mark.sentAt === null && !flying.has(channel))) continue;
         if (!settings.sendResolved && !STATEFUL.includes(type)) continue;
         decide(channel, 'resolve', resolved);
       }
@@ -222,8 +239,8 @@ export function plan(input: PlanInput): Plan {
           held.push({ channel, key, type: alert.event.type, status: 'deferred', detail: `cooldown until ${iso(until)}` });
           continue;
         }
-        // Newer content replaces what this channel was still owed of the alert.
-        state.outbox = state.outbox.filter((m) => !(m.channel === channel && m.event.key === key && TRIGGERING.includes(m.purpose)));
+        // Newer content replaces what this channel was still owed of the alert (unless in flight).
+        state.outbox = state.outbox.filter((m) => !(m.channel === channel && m.event.key === key && TRIGGERING.includes(m.purpose)) || inFlight(m));
         decide(channel, mark.owed === 'new' ? 'trigger' : 'retry', alert.event);
         alert.channels[channel] = { sentAt: mark.sentAt, owed: null };
         if (mark.owed === 'new') sentNew = true;
@@ -244,21 +261,34 @@ export function plan(input: PlanInput): Plan {
     }
   }
 
-  // What is owed now: the outbox in order (a failed message again, with its id), except messages
-  // of alerts under maintenance (sent after it).
+  // What this run owes now, claimed: the outbox in order (a failed message again, with its id),
+  // except what another living run is delivering and messages of alerts under maintenance.
   const deliveries: PlannedDelivery[] = [];
   for (const m of state.outbox) {
+    if (inFlight(m)) continue;
     if (m.purpose !== 'resolve' && m.purpose !== 'notice' && input.muted(m.event.components)) {
       if (m.decidedAt !== now) held.push({ channel: m.channel, key: m.event.key, type: m.event.type, status: 'muted', detail: 'maintenance' });
+      m.claim = null;
       continue;
     }
-    deliveries.push({ id: m.id, channel: m.channel, event: m.event, purpose: m.purpose === 'trigger' && m.failures > 0 ? 'retry' : m.purpose });
+    m.claim = { run, until: now + input.claimMs };
+    deliveries.push(deliveryOf(m));
   }
 
   // Cooldown anchors outlive their alert only as long as the longest cooldown.
   const longest = Math.max(...Object.values(settings.cooldownMs));
   for (const [key, t] of Object.entries(state.lastTrigger)) if (!state.alerts[key] && now - t.at >= longest) delete state.lastTrigger[key];
   return { deliveries, held, state };
+}
+
+/** How a claimed message is delivered: a failed trigger goes out again as a `retry`, with its id. */
+export function deliveryOf(m: OutboxMessage): PlannedDelivery {
+  return { id: m.id, channel: m.channel, event: m.event, purpose: m.purpose === 'trigger' && m.failures > 0 ? 'retry' : m.purpose };
+}
+
+/** The messages a run claimed in a state, in order. */
+export function claimedBy(state: NotifyState, run: string): PlannedDelivery[] {
+  return state.outbox.filter((m) => m.claim?.run === run).map(deliveryOf);
 }
 
 /** What a delivery came to. */
@@ -288,6 +318,7 @@ export function settle(state: NotifyState, results: readonly Outcome[], now: num
     }
     if (!message) continue;
     message.failures += 1;
+    message.claim = null;
     // A key that opened again supersedes its old resolve.
     if (delivery.purpose === 'resolve' && next.alerts[delivery.event.key]) {
       next.outbox.splice(index, 1);

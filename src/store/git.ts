@@ -14,7 +14,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type SimpleGit, simpleGit } from 'simple-git';
 import { writeFileAtomic } from './atomic.ts';
-import { fsFault } from './fault.ts';
+import { Fault, fsFault } from './fault.ts';
 import { clearStaleGitState } from './git-locks.ts';
 
 export const GITATTRIBUTES_LINE = 'data/**/*.ndjson merge=union';
@@ -58,9 +58,16 @@ export interface CommitPushOptions {
   /**
    * After a conflicting rebase, the branch is reset to the upstream and every store line this
    * clone added since the merge base (all unpushed runs and rollups) is appended again; then
-   * this is called (e.g. to compact again) before committing.
+   * this is called (e.g. to decide incidents and alerts again, to compact again) before committing.
    */
   replay?: () => Promise<void>;
+  /**
+   * Paths holding decisions made from the committed state (`data/state`, `incidents`). When the
+   * upstream and this clone both changed any of them since their merge base, they are never merged
+   * as text: the branch is replayed on top of the upstream (see `replay`), so the decisions are
+   * made again from the state that won.
+   */
+  decisionPaths?: string[];
   log?: (message: string) => void;
 }
 
@@ -147,7 +154,7 @@ export async function commitAndPush(dir: string, opts: CommitPushOptions): Promi
   const log = opts.log ?? (() => {});
   const git = gitFor(dir, opts.identity);
   const result: CommitPushResult = { committed: false, pushed: false, attempts: 0, upstream: null, rebases: 0, replays: 0 };
-  if (!(await git.checkIsRepo())) throw new Error(`${dir} is not in a git repository: nothing can be committed (run \`git init\`, or use --no-commit)`);
+  if (!(await git.checkIsRepo())) throw new Fault(`could not commit: ${dir} is not in a git repository (run \`git init\`, or use --no-commit)`);
   // A git killed mid-way (a cancelled job) leaves its locks or a half-done rebase: clear them,
   // unless a living git works here (src/store/git-locks.ts says how the two are told apart).
   await clearStaleGitState(git, log);
@@ -174,13 +181,18 @@ export async function commitAndPush(dir: string, opts: CommitPushOptions): Promi
     // The fetch above updates FETCH_HEAD; make sure the tracking ref follows too.
     await git.raw(['update-ref', `refs/remotes/${up.tracking}`, 'FETCH_HEAD']);
     await ensureMergeBase(git, up, log);
-    if ((await tryRaw(git, ['rebase', '-q', up.tracking])) !== null) {
-      result.rebases++;
-      continue;
+    const decided = await bothChanged(git, up.tracking, opts.decisionPaths ?? []);
+    if (decided.length === 0) {
+      if ((await tryRaw(git, ['rebase', '-q', up.tracking])) !== null) {
+        result.rebases++;
+        continue;
+      }
+      // The rebase stopped on a conflict: start again from the upstream with this run's records.
+      await tryRaw(git, ['rebase', '--abort']);
+      log(`rebase onto ${up.tracking} conflicted: writing this clone's unpushed store lines again on top of it`);
+    } else {
+      log(`${up.tracking} also changed ${decided.length > 3 ? `${decided.slice(0, 3).join(', ')}…` : decided.join(', ')}: deciding again on top of it, with this clone's unpushed store lines`);
     }
-    // The rebase stopped on a conflict: start again from the upstream with this run's records.
-    await tryRaw(git, ['rebase', '--abort']);
-    log(`rebase onto ${up.tracking} conflicted: writing this clone's unpushed store lines again on top of it`);
     const ours = (await git.raw(['rev-parse', 'HEAD'])).trim();
     const mergeBase = (await git.raw(['merge-base', 'HEAD', up.tracking])).trim();
     const added = await addedStoreLines(git, mergeBase, ours);
@@ -190,7 +202,23 @@ export async function commitAndPush(dir: string, opts: CommitPushOptions): Promi
     await stageAndCommit(git, dir, opts.paths, opts.message);
     result.replays++;
   }
-  throw new Error(`push to ${up.tracking} failed after ${opts.maxAttempts} attempts: ${firstLine(lastError)}`);
+  throw new Fault(`could not push to ${up.tracking} in ${opts.maxAttempts} attempts (the commit stays in the local branch, and nothing it owes was notified): ${firstLine(lastError)}`);
+}
+
+/** What `upstream` changed of the decision paths, when HEAD changed them too (differently) since their merge base. */
+async function bothChanged(git: SimpleGit, upstream: string, paths: readonly string[]): Promise<string[]> {
+  if (paths.length === 0) return [];
+  const base = (await tryRaw(git, ['merge-base', 'HEAD', upstream]))?.trim();
+  if (!base) return [];
+  const changed = async (to: string) => new Set((await git.raw(['diff', '--name-only', '--no-renames', base, to, '--', ...paths])).split('\n').filter(Boolean));
+  const ours = await changed('HEAD');
+  if (ours.size === 0) return [];
+  const theirs = await changed(upstream);
+  if (theirs.size === 0) return [];
+  // Both sides came to the same decisions (the same bytes): nothing to decide again.
+  if ((await git.raw(['diff', '--name-only', 'HEAD', upstream, '--', ...paths])).trim() === '') return [];
+  // One group: incident files and the states that refer to them are decided together.
+  return [...theirs].sort();
 }
 
 /** Lines added to the store's NDJSON files between two commits, by file. */
