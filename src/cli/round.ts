@@ -13,6 +13,7 @@ import { decideNotifications, deliverOwed, recordDeliveries, type DeliveredRound
 import { Fault } from '../store/fault.ts';
 import { appendRun, toRunRecord } from '../store/samples.ts';
 import type { Shard } from '../store/shard.ts';
+import type { CommandDeadline } from './deadline.ts';
 import { stateSuffix } from './shard.ts';
 import type { Output } from './output.ts';
 
@@ -124,6 +125,8 @@ export async function runRound(
      * `{ run }`: only decide them, claimed by `run`; `cairn run` delivers after its push won.
      */
     notify?: 'now' | { run: string };
+    /** The command's deadline: the checks stop before it, deliveries are stopped by it. */
+    deadline?: CommandDeadline;
   },
 ): Promise<RoundOutcome> {
   const startedAt = new Date();
@@ -132,6 +135,7 @@ export async function runRound(
   const { results: raw, skipped } = await runCheckRound(config.checks, config.run, {
     redactor: config.redactor,
     onResult: progressReporter(out, opts.quiet === true),
+    ...(opts.deadline ? { stopAt: opts.deadline.checksStopAt } : {}),
   });
   for (const s of skipped) {
     const check = config.checks.find((c) => c.id === s.id);
@@ -176,6 +180,7 @@ export async function runRound(
         run: notify === 'now' ? randomUUID() : notify.run,
         suffix: stateSuffix(opts.shard),
         sloEvents: !opts.shard || opts.shard.index === 1,
+        ...(opts.deadline ? { signal: opts.deadline.signal } : {}),
       };
       const made = await attempt(() => decideAfterRound(config, results, ctx, out));
       if (made.ok) {
@@ -203,6 +208,8 @@ export interface DecideContext {
   suffix: string;
   /** Whether this run sends SLO and capacity alerts (with shards: the first shard only). */
   sloEvents: boolean;
+  /** The command's deadline: deliveries in flight are stopped by it (and owed to a later run). */
+  signal?: AbortSignal;
 }
 
 export interface RoundDecision {
@@ -230,8 +237,9 @@ export async function decideAfterRound(config: ResolvedConfig, results: CheckRes
 /** Delivers what the state on disk says this run owes, and records the outcomes into that state. */
 export async function deliverAndRecord(config: ResolvedConfig, decided: RoundDecision, out: Output): Promise<DeliveredRound | null> {
   const opts = { run: decided.ctx.run, stateSuffix: decided.ctx.suffix };
+  const signal = decided.ctx.signal;
   return notifications(config, out, async () => {
-    const delivered = await deliverOwed(config, out, { ...opts, held: decided.held });
+    const delivered = await deliverOwed(config, out, { ...opts, held: decided.held, ...(signal ? { env: { signal } } : {}) });
     await recordDeliveries(config, delivered, out, opts);
     return delivered;
   });

@@ -25,7 +25,12 @@ export interface DeliveryEnv {
   now(): number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** The run's deadline: an attempt in flight is aborted, and no new one starts, once it passes. */
+  signal?: AbortSignal;
 }
+
+/** The detail of a delivery the run's deadline stopped: failed, and owed to a later run (with its id). */
+export const DEADLINE_DETAIL = "not sent: the run's deadline passed (a later run sends it)";
 
 export const realEnv: DeliveryEnv = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -83,6 +88,7 @@ export interface HttpRequest {
 export async function sendHttp(req: HttpRequest, env: DeliveryEnv): Promise<HttpOutcome> {
   let attempts = 0;
   for (;;) {
+    if (env.signal?.aborted) return { ok: false, status: null, attempts, body: '', detail: DEADLINE_DETAIL };
     attempts++;
     let wait: number | null = null;
     let failure: string;
@@ -93,7 +99,7 @@ export async function sendHttp(req: HttpRequest, env: DeliveryEnv): Promise<Http
         method: req.method ?? 'POST',
         headers: { 'user-agent': 'cairn-notify', ...req.headers },
         body: req.body,
-        signal: AbortSignal.timeout(req.timeoutMs),
+        signal: env.signal ? AbortSignal.any([AbortSignal.timeout(req.timeoutMs), env.signal]) : AbortSignal.timeout(req.timeoutMs),
       });
       status = res.statusCode;
       body = (await res.body.text()).slice(0, 65_536);
@@ -110,6 +116,7 @@ export async function sendHttp(req: HttpRequest, env: DeliveryEnv): Promise<Http
       }
     } catch (err) {
       const name = (err as Error)?.name;
+      if (env.signal?.aborted) return { ok: false, status: null, attempts, body: '', detail: `${DEADLINE_DETAIL}; the receiver may have it` };
       if (name === 'TimeoutError' || name === 'AbortError') {
         return { ok: false, status: null, attempts, body: '', detail: `timed out after ${req.timeoutMs} ms (not retried: the receiver may have it)` };
       }
@@ -117,7 +124,24 @@ export async function sendHttp(req: HttpRequest, env: DeliveryEnv): Promise<Http
       if (!RETRYABLE_CODES.has(errorCode(err))) return { ok: false, status: null, attempts, body: '', detail: failure };
     }
     if (attempts > req.retries) return { ok: false, status, attempts, body, detail: `${failure} (after ${attempts} attempt${attempts === 1 ? '' : 's'})` };
-    await env.sleep(wait ?? Math.min(env.maxDelayMs, env.baseDelayMs * 2 ** (attempts - 1)));
+    await sleepUnlessAborted(env, wait ?? Math.min(env.maxDelayMs, env.baseDelayMs * 2 ** (attempts - 1)));
+  }
+}
+
+/** Waits, unless the run's deadline passes first. */
+export async function sleepUnlessAborted(env: DeliveryEnv, ms: number): Promise<void> {
+  const signal = env.signal;
+  if (!signal) return env.sleep(ms);
+  if (signal.aborted) return;
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([env.sleep(ms), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

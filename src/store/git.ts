@@ -9,6 +9,7 @@
  * is reset to the upstream, and the run's own records are written again on top (`replay`):
  * no sample is ever lost and nothing of the upstream is overwritten.
  */
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -69,6 +70,11 @@ export interface CommitPushOptions {
    */
   decisionPaths?: string[];
   log?: (message: string) => void;
+  /**
+   * The run's deadline: a push or fetch in flight is stopped (git and its helpers killed) when it
+   * aborts, and no new one starts; the commit then stays in the local branch.
+   */
+  signal?: AbortSignal;
 }
 
 export interface CommitPushResult {
@@ -128,22 +134,76 @@ async function upstreamOf(git: SimpleGit): Promise<Upstream | null> {
 }
 
 /** Makes sure the merge base of HEAD and the upstream is present (shallow clones). */
-async function ensureMergeBase(git: SimpleGit, up: Upstream, log: (m: string) => void): Promise<void> {
+async function ensureMergeBase(git: SimpleGit, dir: string, up: Upstream, log: (m: string) => void, signal?: AbortSignal): Promise<void> {
   for (let i = 0; i < 6; i++) {
     if (await tryRaw(git, ['merge-base', 'HEAD', up.tracking])) return;
     const shallow = (await tryRaw(git, ['rev-parse', '--is-shallow-repository']))?.trim() === 'true';
     if (!shallow) return;
     if (i < 5) {
       log(`shallow clone: deepening by ${50 * 2 ** i} commits to find the merge base`);
-      await git.raw(['fetch', '-q', `--deepen=${50 * 2 ** i}`, up.remote, up.merge]);
+      await gitNetwork(dir, ['fetch', '-q', `--deepen=${50 * 2 ** i}`, up.remote, up.merge], signal);
     } else {
       log('shallow clone: fetching the full history to find the merge base');
-      await git.raw(['fetch', '-q', '--unshallow', up.remote]);
+      await gitNetwork(dir, ['fetch', '-q', '--unshallow', up.remote], signal);
     }
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits, unless the signal aborts first. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * A git command that talks to a remote (push, fetch), as its own process group so that stopping
+ * it stops its helpers too (ssh, git-remote-https). Rejects with git's stderr when it fails, or at
+ * once when `signal` aborts.
+ */
+export function gitNetwork(dir: string, args: readonly string[], signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new DeadlineError(args[0] ?? 'git'));
+    const child = spawn('git', args, { cwd: dir, detached: process.platform !== 'win32', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GIT_TERMINAL_PROMPT: '0' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const onAbort = () => {
+      try {
+        if (child.pid !== undefined) process.kill(process.platform === 'win32' ? child.pid : -child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      reject(new DeadlineError(args[0] ?? 'git'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', (err) => {
+      signal?.removeEventListener('abort', onAbort);
+      reject(err);
+    });
+    child.on('close', (code) => {
+      signal?.removeEventListener('abort', onAbort);
+      if (code === 0) resolve(stdout);
+      else reject(new Error(stderr.trim() || `git ${args[0] ?? ''} exited with code ${code}`));
+    });
+  });
+}
+
+/** A network step stopped by the run's deadline. */
+class DeadlineError extends Error {
+  override name = 'DeadlineError';
+  constructor(readonly step: string) {
+    super(`stopped by the run's deadline during git ${step}`);
+  }
+}
 
 /**
  * Stages `paths`, commits, and pushes to the upstream (if any). A rejected push fetches,
@@ -165,22 +225,36 @@ export async function commitAndPush(dir: string, opts: CommitPushOptions): Promi
   const ahead = Number((await tryRaw(git, ['rev-list', '--count', `${up.tracking}..HEAD`]))?.trim() ?? '1');
   if (!result.committed && ahead === 0) return result;
   let lastError: unknown = null;
+  const stopped = () =>
+    new Fault(`could not push to ${up.tracking}: the run's deadline passed${result.attempts > 0 ? ` after ${result.attempts} attempt${result.attempts === 1 ? '' : 's'}` : ''} (the commit stays in the local branch)`);
   for (let attempt = 1; attempt <= opts.maxAttempts; attempt++) {
+    if (opts.signal?.aborted) throw stopped();
     result.attempts = attempt;
     try {
-      await git.raw(['push', '-q', up.remote, `HEAD:${up.merge}`]);
+      await gitNetwork(dir, ['push', '-q', up.remote, `HEAD:${up.merge}`], opts.signal);
       result.pushed = true;
       return result;
     } catch (err) {
+      if (err instanceof DeadlineError) throw stopped();
       lastError = err;
       log(`push rejected (attempt ${attempt}/${opts.maxAttempts}): ${firstLine(err)}`);
     }
     if (attempt === opts.maxAttempts) break;
-    await sleep(Math.random() * opts.jitterMs * 2 ** (attempt - 1));
-    await git.raw(['fetch', '-q', up.remote, up.merge]);
+    await sleep(Math.random() * opts.jitterMs * 2 ** (attempt - 1), opts.signal);
+    try {
+      await gitNetwork(dir, ['fetch', '-q', up.remote, up.merge], opts.signal);
+    } catch (err) {
+      if (err instanceof DeadlineError) throw stopped();
+      throw new Fault(`could not push to ${up.tracking}: it was rejected, and fetching ${up.remote} failed (the commit stays in the local branch): ${firstLine(err)}`);
+    }
     // The fetch above updates FETCH_HEAD; make sure the tracking ref follows too.
     await git.raw(['update-ref', `refs/remotes/${up.tracking}`, 'FETCH_HEAD']);
-    await ensureMergeBase(git, up, log);
+    try {
+      await ensureMergeBase(git, dir, up, log, opts.signal);
+    } catch (err) {
+      if (err instanceof DeadlineError) throw stopped();
+      throw err;
+    }
     const decided = await bothChanged(git, up.tracking, opts.decisionPaths ?? []);
     if (decided.length === 0) {
       if ((await tryRaw(git, ['rebase', '-q', up.tracking])) !== null) {
@@ -202,7 +276,7 @@ export async function commitAndPush(dir: string, opts: CommitPushOptions): Promi
     await stageAndCommit(git, dir, opts.paths, opts.message);
     result.replays++;
   }
-  throw new Fault(`could not push to ${up.tracking} in ${opts.maxAttempts} attempts (the commit stays in the local branch, and nothing it owes was notified): ${firstLine(lastError)}`);
+  throw new Fault(`could not push to ${up.tracking} in ${opts.maxAttempts} attempts (the commit stays in the local branch): ${firstLine(lastError)}`);
 }
 
 /** What `upstream` changed of the decision paths, when HEAD changed them too (differently) since their merge base. */

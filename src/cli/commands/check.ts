@@ -3,6 +3,7 @@ import { loadConfig } from '../../config/load.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
 import { DATA_DIR } from '../../store/layout.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
+import { commandDeadline } from '../deadline.ts';
 import { EXIT_INTERNAL } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { warnConfig } from '../output.ts';
@@ -18,8 +19,12 @@ export const check: Command = {
     const region = regionOption(values.region);
     const config = shardConfig(await loadConfig(statusDir(values.dir)), shard);
     warnConfig(out, config.warnings);
+    // The deadline bounds the command from its start (src/cli/deadline.ts).
+    const deadline = commandDeadline(config.run.deadlineMs);
+    deadline.arm(out);
     if (!values['no-write']) await removeTempFiles(path.join(config.dir, DATA_DIR));
-    const { results, faults } = await runRound(config, out, { write: !values['no-write'], shard, region });
+    const { results, faults } = await runRound(config, out, { write: !values['no-write'], shard, region, deadline });
+    deadline.disarm();
     if (values.json) {
       const byId = new Map(config.checks.map((c) => [c.id, c]));
       const rows = results.map((r) => ({

@@ -10,9 +10,11 @@ import { buildModel, buildSite } from '../../site/build.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
 import { GITATTRIBUTES_LINE, commitAndPush, ensureGitattributes, gitIdentity } from '../../store/git.ts';
 import { recordDeliveries } from '../../notify/notify.ts';
+import { Fault } from '../../store/fault.ts';
 import { DATA_DIR } from '../../store/layout.ts';
 import { formatShard } from '../../store/shard.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
+import { commandDeadline } from '../deadline.ts';
 import { EXIT_INTERNAL } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { warnConfig } from '../output.ts';
@@ -47,6 +49,10 @@ export const run: Command = {
     const full = await loadConfig(dir);
     warnConfig(out, full.warnings);
     const config = shardConfig(full, shard);
+    // The deadline bounds everything up to the build, from the start of the process: the checks
+    // stop early enough for the rest, and the push and deliveries are stopped when it passes.
+    const deadline = commandDeadline(full.run.deadlineMs);
+    deadline.arm(out);
 
     // 1. Check (after removing the temp files a killed run may have left behind). With a commit to
     // make, incidents and notifications are only decided here: the alerts owed are claimed in
@@ -54,11 +60,14 @@ export const run: Command = {
     const commit = !values['no-commit'];
     const runId = randomUUID();
     await removeTempFiles(path.join(dir, DATA_DIR));
-    const round = await runRound(config, out, { write: true, shard, region, notify: commit ? { run: runId } : 'now' });
+    const round = await runRound(config, out, { write: true, shard, region, notify: commit ? { run: runId } : 'now', deadline });
 
     // A sample that could not be written leaves nothing of this run to compact, commit or push:
     // the fault was said, and the next run starts from the same place.
-    if (!round.stored && round.faults.length > 0) return EXIT_INTERNAL;
+    if (!round.stored && round.faults.length > 0) {
+      deadline.disarm();
+      return EXIT_INTERNAL;
+    }
 
     // 2. Compact the days older than the retention window.
     const days = values['no-compact'] ? 0 : (await compactWithConfig(full, out)).days.length;
@@ -81,6 +90,7 @@ export const run: Command = {
         jitterMs: Number.isFinite(jitter) && jitter >= 0 ? jitter : 1000,
         decisionPaths: DECISION_PATHS,
         log: (m: string) => out.info(m),
+        signal: deadline.signal,
       };
       let decided = round.decided;
       const res = await commitAndPush(dir, {
@@ -93,6 +103,10 @@ export const run: Command = {
           if (decided) decided = await decideAfterRound(config, round.results, decided.ctx, out);
           if (!values['no-compact']) await compactWithConfig(full, out);
         },
+      }).catch((err: unknown) => {
+        // Alerts go out only from a state that won the push: none did.
+        if (err instanceof Fault && decided && decided.owed > 0) throw new Fault(`${err.message}; no notification was sent (a later run sends what is owed)`);
+        throw err;
       });
       if (wroteRule) out.info(`Wrote .gitattributes (${GITATTRIBUTES_LINE}).`);
       if (res.committed) out.info(`Committed: ${message}`);
@@ -105,7 +119,9 @@ export const run: Command = {
       // failed message stays owed, with its id, for a later run).
       if (decided && (res.pushed || res.upstream === null)) {
         const delivered = await deliverAndRecord(config, decided, out);
-        if (delivered && delivered.outcomes.length > 0) {
+        // Past the deadline the record waits: the claims run out, and a later run delivers again
+        // what was not recorded, with the same ids.
+        if (delivered && delivered.outcomes.length > 0 && !deadline.signal.aborted) {
           const sent = delivered.outcomes.filter((o) => o.ok).length;
           const failed = delivered.outcomes.length - sent;
           const note = [sent > 0 ? `${sent} sent` : '', failed > 0 ? `${failed} failed` : ''].filter(Boolean).join(', ');
@@ -116,7 +132,9 @@ export const run: Command = {
       }
     }
 
-    // 4. Build, if asked.
+    deadline.disarm();
+
+    // 5. Build, if asked (outside the deadline).
     if (values.build) {
       const buildConfig = await loadConfig(dir, { missingEnv: 'keep' });
       const model = await buildModel(buildConfig);
