@@ -1,7 +1,16 @@
 /**
- * `cairn run`: what the scheduled job does. Check (one shard with --shard), compact, commit
- * with a summary message and the bot identity, push (fetch + rebase + retry on rejection), and
- * optionally build the site.
+ * `cairn run`: what the scheduled job does. Check (one shard with --shard), decide incidents and
+ * the alerts owed, compact, commit with a summary message and the bot identity, push (fetch +
+ * rebase + retry on rejection; decided again on top of a state that won the race), deliver the
+ * alerts the pushed state says this run owes and commit their outcome, and optionally build the
+ * site. Everything but the build is bounded by the global deadline (src/cli/deadline.ts).
+ *
+ * Exactly once across runners (DESIGN.md): the push is the only lock. A run delivers nothing
+ * before its state, with the messages it owes claimed and their ids, has won the push; a run that
+ * lost decides again from the winner's state, where what the winner owes or sent is recorded.
+ * Guarantee: in a race, every message goes out once. A run that dies (or reaches its deadline)
+ * between its push and the record of its deliveries leaves its claims to run out; a later run
+ * then delivers those messages again with the same ids (at least once: receivers de-duplicate).
  */
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
