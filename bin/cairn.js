@@ -14,7 +14,7 @@ if (existsSync(fileURLToPath(source))) {
   ({ main } = await import('../dist/cli/main.js'));
 }
 const code = await main(process.argv.slice(2));
-// The command is done: sockets or timers a check left behind (a target that never answers, a
-// keep-alive pool) must not hold the process. stdout and stderr are written synchronously on
-// files and pipes, so nothing printed is lost.
+// Everything the command does is awaited by now: what is left (a socket of an attempt given up
+// at the deadline, a pool's idle connection) must not keep the process alive. Flush, then exit.
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write('', resolve))));
 process.exit(code);

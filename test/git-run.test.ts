@@ -1,6 +1,7 @@
 /** `cairn run` against real git: a bare remote, racing clones, a shallow clone. */
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -62,7 +63,8 @@ async function remoteSamples(root: string, bare: string) {
   return { dir, samples: store.samples };
 }
 
-describe('cairn run with git', () => {
+// Each test runs the real CLI several times (about 2 s each, far more on a loaded box).
+describe('cairn run with git', { timeout: 240_000 }, () => {
   it('two clones racing: both runs end up on the remote (union merge on rebase), no force-push', async () => {
     const { bare, root } = await remote();
     const a = await clone(root, bare, 'a');
@@ -138,5 +140,75 @@ describe('cairn run with git', () => {
     expect(samples.map((s) => s.id).sort()).toEqual(['api', 'broken', 'home']);
     const files = git(dir, 'ls-files', 'data/*.ndjson').trim().split('\n');
     expect(files.map((f) => path.basename(f).replace(/^\d{4}-\d{2}-\d{2}/, 'DAY')).sort()).toEqual(['DAY.shard-1-of-2.ndjson', 'DAY.shard-2-of-2.ndjson']);
+  });
+
+  it('a stale lock left by a killed git (index, HEAD, branch ref) does not stop the run: the sample reaches the remote', async () => {
+    const { bare, root } = await remote();
+    const a = await clone(root, bare, 'a');
+    const gitDir = path.join(a, '.git');
+    // What a run killed between `git add` and `git commit` leaves, and its cousins.
+    for (const lock of ['index.lock', 'HEAD.lock', 'refs/heads/main.lock']) await writeFile(path.join(gitDir, lock), '');
+    const old = new Date(Date.now() - 3_600_000);
+    await utimes(path.join(gitDir, 'index.lock'), old, old);
+    const res = await cairn(['run', '--dir', a], { env: ENV });
+    expect(res.stderr).not.toContain('internal error');
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/removed a stale git lock .*index\.lock/);
+    expect(res.stderr).toContain('Pushed to origin/main');
+    for (const lock of ['index.lock', 'HEAD.lock', 'refs/heads/main.lock']) expect(existsSync(path.join(gitDir, lock))).toBe(false);
+    const { samples } = await remoteSamples(root, bare);
+    expect(samples).toHaveLength(3);
+  });
+
+  it('a run killed in the middle of a rebase (detached HEAD, rebase-merge/) is cleaned up and pushes', async () => {
+    const { bare, root } = await remote();
+    const a = await clone(root, bare, 'a');
+    // Leave a stopped rebase behind, as a killed `git rebase` would: edit a file on both sides.
+    const other = await clone(root, bare, 'other');
+    await writeFile(path.join(other, 'notes.txt'), 'theirs\n');
+    git(other, 'add', '-A');
+    git(other, 'commit', '-q', '-m', 'theirs');
+    git(other, 'push', '-q');
+    await writeFile(path.join(a, 'notes.txt'), 'ours\n');
+    git(a, 'add', '-A');
+    git(a, 'commit', '-q', '-m', 'ours');
+    git(a, 'fetch', '-q');
+    expect(() => execFileSync('git', ['rebase', 'origin/main'], { cwd: a, stdio: 'ignore' })).toThrow();
+    expect(existsSync(path.join(a, '.git', 'rebase-merge'))).toBe(true);
+    const res = await cairn(['run', '--dir', a], { env: ENV });
+    expect(res.stderr).not.toContain('internal error');
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/aborted a rebase/);
+    const { samples } = await remoteSamples(root, bare);
+    expect(samples).toHaveLength(3);
+  });
+
+  it('a lock held by a live git process is left alone: the run says so in one sentence and the sample stays in data/', async () => {
+    const { bare, root } = await remote();
+    const a = await clone(root, bare, 'a');
+    // `git update-index --stdin` holds .git/index.lock until its input ends.
+    const holder = spawn('git', ['update-index', '--stdin'], { cwd: a, stdio: ['pipe', 'ignore', 'ignore'] });
+    try {
+      const lock = path.join(a, '.git', 'index.lock');
+      for (let i = 0; i < 500 && !existsSync(lock); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(existsSync(lock)).toBe(true);
+      const res = await cairn(['run', '--dir', a], { env: ENV });
+      expect(existsSync(lock)).toBe(true);
+      expect(res.code).toBe(1);
+      expect(res.stderr).not.toContain('internal error');
+      expect(res.stderr).not.toMatch(/\n\s+at /);
+      expect(res.stderr).toMatch(new RegExp(`git process ${holder.pid} \\(git update-index\\) holds .*index\\.lock`));
+      const day = (await readStore(a)).samples;
+      expect(day).toHaveLength(3);
+      // The holder finishes its own work undisturbed, and the next run commits.
+      holder.stdin?.end();
+      await new Promise((r) => holder.once('exit', r));
+      expect(holder.exitCode).toBe(0);
+      const again = await cairn(['run', '--dir', a], { env: ENV });
+      expect(again.code).toBe(0);
+      expect((await remoteSamples(root, bare)).samples).toHaveLength(6);
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });

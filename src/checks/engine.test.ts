@@ -133,6 +133,20 @@ describe('runChecks: concurrency', () => {
 });
 
 describe('runChecks: global deadline', () => {
+  it('stops at `stopAt` when the command keeps time for what follows the checks; none begins when no time is left', async () => {
+    const runner = fakeRunner(() => never());
+    const checks = [httpCheck({ id: 'hangs' })];
+    const started = performance.now();
+    const round = await runCheckRound(checks, { concurrency: 1, deadlineMs: 60_000 }, { runners: { http: runner }, stopAt: started + 300 });
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(round.skipped.map((s) => [s.id, s.started])).toEqual([['hangs', true]]);
+    expect(round.skipped[0]!.reason).toMatch(/^unfinished: the global deadline of 60000 ms passed/);
+    let calls = 0;
+    const late = await runCheckRound(checks, { concurrency: 1, deadlineMs: 60_000 }, { runners: { http: fakeRunner(() => (calls++, up)) }, stopAt: performance.now() - 1 });
+    expect(calls).toBe(0);
+    expect(late).toEqual({ results: [], skipped: [{ id: 'hangs', kind: 'http', started: false, reason: 'not started: no time was left for checks before the global deadline of 60000 ms' }] });
+  });
+
   it('returns by the deadline; a check never started or without a verdict is skipped, not down', async () => {
     const checks = [
       httpCheck({ id: 'fast', timeoutMs: 60_000 }),

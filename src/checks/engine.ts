@@ -44,6 +44,12 @@ export interface RunChecksOptions {
   onSkipped?: (skipped: SkippedCheck) => void;
   /** Runners to use instead of the built-in ones, by kind (tests, plugins). */
   runners?: Partial<RunnerRegistry>;
+  /**
+   * When the checks must have stopped, on the monotonic clock (`performance.now()`), when that
+   * is earlier than `deadlineMs` from now: the command's deadline counts from its start and keeps
+   * time for what follows the checks (src/cli/deadline.ts). Messages still name `deadlineMs`.
+   */
+  stopAt?: number;
 }
 
 /** How long an attempt's runner may take to return after its signal aborted before it is abandoned. */
@@ -347,8 +353,15 @@ export async function runCheckRound(checks: readonly ResolvedCheck[], settings: 
   const scheduler = new Scheduler(total, hosts, Math.max(1, Math.floor(settings.concurrency)), perHost, runOne);
 
   let timer: NodeJS.Timeout | undefined;
+  const budget = Math.min(settings.deadlineMs, opts.stopAt === undefined ? Infinity : opts.stopAt - performance.now());
+  if (budget <= 0 && settings.deadlineMs > 0) {
+    // The command spent its time before the checks (a very slow start): none is begun.
+    const skipped = enabled.map((check) => ({ id: check.id, kind: check.kind, started: false, reason: `not started: no time was left for checks before the global deadline of ${settings.deadlineMs} ms` }));
+    skipped.forEach((s) => opts.onSkipped?.(s));
+    return { results: [], skipped };
+  }
   const deadlinePassed = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, Math.max(0, settings.deadlineMs));
+    timer = setTimeout(resolve, Math.max(0, budget));
   });
   scheduler.pump();
   try {

@@ -4,6 +4,7 @@
  * internal failure.
  */
 import { ConfigErrors } from '../config/errors.ts';
+import { Fault, describeFsError } from '../store/fault.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
 import { createOutput, type Output, warnConfig } from './output.ts';
 
@@ -72,6 +73,12 @@ export async function main(argv: string[], out: Output = createOutput()): Promis
     if (err instanceof UsageError) {
       out.error(`${err.message}\nUsage: ${command.usage}`);
       return EXIT_USAGE;
+    }
+    // A fault of the environment (a read-only disk, a folder that is a file): one sentence, no stack.
+    const fault = err instanceof Fault ? err.message : describeFsError(err);
+    if (fault !== null) {
+      out.error(fault);
+      return EXIT_INTERNAL;
     }
     out.error(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     return EXIT_INTERNAL;

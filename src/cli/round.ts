@@ -2,15 +2,18 @@
  * One round of checks as the scheduled job runs it: run every check, append the results to the
  * store, and tell the terminal or GitHub Actions what happened.
  */
+import { randomUUID } from 'node:crypto';
 import { runCheckRound, type SkippedCheck } from '../checks/engine.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { STATUS_LABEL } from '../model/status.ts';
 import { type AppliedAction, applyAutoIncidents } from '../incidents/auto-run.ts';
 import { applyMaintenance } from '../maintenance/apply.ts';
-import { notifyAfterRound } from '../notify/notify.ts';
+import { decideNotifications, deliverOwed, recordDeliveries, type DeliveredRound, type DeliveryRecord } from '../notify/notify.ts';
+import { Fault } from '../store/fault.ts';
 import { appendRun, toRunRecord } from '../store/samples.ts';
 import type { Shard } from '../store/shard.ts';
+import type { CommandDeadline } from './deadline.ts';
 import { stateSuffix } from './shard.ts';
 import type { Output } from './output.ts';
 
@@ -26,6 +29,15 @@ export interface RoundOutcome {
   file: string | null;
   /** Automatic incident changes this round made. */
   incidents: AppliedAction[];
+  /**
+   * What could not be done, one sentence each (a read-only or full disk, a file where a folder
+   * belongs); already printed. The round goes on with what does not depend on it.
+   */
+  faults: string[];
+  /** Whether this round's results are in the store (false: nothing to commit from it). */
+  stored: boolean;
+  /** What the round decided about incidents and notifications; null when it could not decide. */
+  decided: RoundDecision | null;
 }
 
 export function countByStatus(results: readonly CheckResult[]): string {
@@ -70,13 +82,18 @@ export function progressReporter(out: Output, quiet: boolean): (r: CheckResult, 
   };
 }
 
-function summaryTable(results: readonly CheckResult[], startedAt: Date, extra: { skipped: readonly SkippedCheck[]; incidents: readonly AppliedAction[]; region: string | null }): string {
+function summaryTable(
+  results: readonly CheckResult[],
+  startedAt: Date,
+  extra: { skipped: readonly SkippedCheck[]; incidents: readonly AppliedAction[]; region: string | null; faults: readonly string[] },
+): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = results.map(
     (r) =>
       `| ${cell(r.id)} | ${GLYPH[r.status]} ${STATUS_LABEL[r.status]} | ${r.responseTimeMs === null ? '—' : `${Math.round(r.responseTimeMs)} ms`} | ${cell(r.error ?? '')} |`,
   );
   const notes = [
+    ...extra.faults.map((f) => `- ✕ ${cell(f)}`),
     ...extra.skipped.map((s) => `- ⏭ ${cell(s.id)} skipped (no result stored): ${cell(s.reason)}`),
     ...extra.incidents.map(
       ({ action, file }) => `- Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${cell(action.component)}: \`${file}\``,
@@ -98,7 +115,19 @@ function summaryTable(results: readonly CheckResult[], startedAt: Date, extra: {
 export async function runRound(
   config: ResolvedConfig,
   out: Output,
-  opts: { write: boolean; quiet?: boolean; shard?: Shard | null; region?: string | null },
+  opts: {
+    write: boolean;
+    quiet?: boolean;
+    shard?: Shard | null;
+    region?: string | null;
+    /**
+     * `now` (default): deliver the notifications at once (a single writer: `check`, `serve`).
+     * `{ run }`: only decide them, claimed by `run`; `cairn run` delivers after its push won.
+     */
+    notify?: 'now' | { run: string };
+    /** The command's deadline: the checks stop before it, deliveries are stopped by it. */
+    deadline?: CommandDeadline;
+  },
 ): Promise<RoundOutcome> {
   const startedAt = new Date();
   const enabled = config.checks.filter((c) => c.enabled);
@@ -106,6 +135,7 @@ export async function runRound(
   const { results: raw, skipped } = await runCheckRound(config.checks, config.run, {
     redactor: config.redactor,
     onResult: progressReporter(out, opts.quiet === true),
+    ...(opts.deadline ? { stopAt: opts.deadline.checksStopAt } : {}),
   });
   for (const s of skipped) {
     const check = config.checks.find((c) => c.id === s.id);
@@ -125,15 +155,103 @@ export async function runRound(
   }
   let file: string | null = null;
   const incidents: AppliedAction[] = [];
+  const faults: string[] = [];
+  // A fault of the file system stops what depends on it, and only that: it is said in one
+  // sentence, and the round goes on to report what it knows.
+  const attempt = async <T>(fn: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false }> => {
+    try {
+      return { ok: true, value: await fn() };
+    } catch (err) {
+      if (!(err instanceof Fault)) throw err;
+      faults.push(err.message);
+      out.error(err.message);
+      return { ok: false };
+    }
+  };
+  let decided: RoundDecision | null = null;
   if (opts.write && results.length > 0) {
-    file = await appendRun(config.dir, toRunRecord(startedAt, results), { shard: opts.shard ?? null });
-    const suffix = stateSuffix(opts.shard);
-    incidents.push(...(await applyAutoIncidents(config, results, Date.now(), suffix)));
-    for (const { action, file: f } of incidents) out.info(`Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${action.component}: ${f}`);
-    await notifyAfterRound(config, { results, incidents }, out, { stateSuffix: suffix, sloEvents: !opts.shard || opts.shard.index === 1 });
+    const stored = await attempt(() => appendRun(config.dir, toRunRecord(startedAt, results), { shard: opts.shard ?? null }));
+    // Incidents and alerts follow stored samples only, and alerts only what the incident state remembers.
+    if (stored.ok) {
+      file = stored.value;
+      const notify = opts.notify ?? 'now';
+      const ctx: DecideContext = {
+        now: Date.now(),
+        run: notify === 'now' ? randomUUID() : notify.run,
+        suffix: stateSuffix(opts.shard),
+        sloEvents: !opts.shard || opts.shard.index === 1,
+        ...(opts.deadline ? { signal: opts.deadline.signal } : {}),
+      };
+      const made = await attempt(() => decideAfterRound(config, results, ctx, out));
+      if (made.ok) {
+        decided = made.value;
+        incidents.push(...made.value.incidents);
+        // A single writer delivers at once; `cairn run` delivers once its push has won.
+        if (notify === 'now') await attempt(() => deliverAndRecord(config, decided as RoundDecision, out));
+      }
+    }
   }
   const skippedNote = skipped.length > 0 ? `, ${skipped.length} skipped` : '';
-  if (!opts.quiet) out.info(`Done: ${countByStatus(results) || 'no checks ran'}${skippedNote}${file ? `; wrote ${file}` : ''}.`);
-  await out.summary(summaryTable(results, startedAt, { skipped, incidents, region }));
-  return { startedAt, results, skipped, file, incidents };
+  const faultNote = faults.length > 0 ? `; ${file ? 'but ' : ''}${faults.length} thing${faults.length === 1 ? '' : 's'} could not be done (above)` : '';
+  if (!opts.quiet) out.info(`Done: ${countByStatus(results) || 'no checks ran'}${skippedNote}${file ? `; wrote ${file}` : ''}${faultNote}.`);
+  await out.summary(summaryTable(results, startedAt, { skipped, incidents, region, faults }));
+  return { startedAt, results, skipped, file, incidents, faults, stored: file !== null, decided };
+}
+
+/** What a round decided from the committed state, and with what: `decideAfterRound` again after a lost race. */
+export interface DecideContext {
+  /** The clock of the decision (the same when it is made again). */
+  now: number;
+  /** This run, which claims the messages it is to deliver. */
+  run: string;
+  /** State-file suffix of a shard. */
+  suffix: string;
+  /** Whether this run sends SLO and capacity alerts (with shards: the first shard only). */
+  sloEvents: boolean;
+  /** The command's deadline: deliveries in flight are stopped by it (and owed to a later run). */
+  signal?: AbortSignal;
+}
+
+export interface RoundDecision {
+  ctx: DecideContext;
+  incidents: AppliedAction[];
+  /** What the notification decision held back (cooldowns, maintenance), for the delivery report. */
+  held: DeliveryRecord[];
+  /** Messages this run owes (claimed in the state). */
+  owed: number;
+}
+
+/**
+ * Incidents and notifications after a round, decided from the state on disk: the automatic
+ * incidents are applied (files and state written), then the notifications are planned and the
+ * messages owed written into the state, claimed by `ctx.run`. Nothing is sent. Throws a `Fault`
+ * when a file cannot be written; any other failure of the notifications is a warning.
+ */
+export async function decideAfterRound(config: ResolvedConfig, results: CheckResult[], ctx: DecideContext, out: Output): Promise<RoundDecision> {
+  const incidents = await applyAutoIncidents(config, results, ctx.now, ctx.suffix);
+  for (const { action, file: f } of incidents) out.info(`Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${action.component}: ${f}`);
+  const decision = await notifications(config, out, () => decideNotifications(config, { results, incidents }, { now: ctx.now, run: ctx.run, stateSuffix: ctx.suffix, sloEvents: ctx.sloEvents }));
+  return { ctx, incidents, held: decision?.held ?? [], owed: decision?.owed ?? 0 };
+}
+
+/** Delivers what the state on disk says this run owes, and records the outcomes into that state. */
+export async function deliverAndRecord(config: ResolvedConfig, decided: RoundDecision, out: Output): Promise<DeliveredRound | null> {
+  const opts = { run: decided.ctx.run, stateSuffix: decided.ctx.suffix };
+  const signal = decided.ctx.signal;
+  return notifications(config, out, async () => {
+    const delivered = await deliverOwed(config, out, { ...opts, held: decided.held, ...(signal ? { env: { signal } } : {}) });
+    await recordDeliveries(config, delivered, out, opts);
+    return delivered;
+  });
+}
+
+/** A failure of the notifications must not fail the run that stored its results; a `Fault` is said by the caller. */
+async function notifications<T>(config: ResolvedConfig, out: Output, fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof Fault) throw err;
+    out.warn(config.redactor.redact(`notifications failed (the run's results are stored): ${err instanceof Error ? err.message : String(err)}`));
+    return null;
+  }
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ConfigError } from '../config/errors.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
+import { fsFault } from '../store/fault.ts';
 import { EMPTY_STATE, type AutoState } from './auto.ts';
 import { parseIncident } from './parse.ts';
 import type { Incident } from './types.ts';
@@ -32,7 +33,7 @@ export async function loadIncidents(config: Pick<ResolvedConfig, 'dir' | 'compon
     names = (await readdir(path.join(config.dir, INCIDENTS_DIR))).filter((n) => n.endsWith('.md') && !n.startsWith('.')).sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { incidents: [], errors: [] };
-    throw err;
+    throw fsFault(err, 'list the folder', path.join(config.dir, INCIDENTS_DIR));
   }
   const known = new Set(config.components.map((c) => c.id));
   const incidents: Incident[] = [];
@@ -64,11 +65,12 @@ export async function loadIncidents(config: Pick<ResolvedConfig, 'dir' | 'compon
 }
 
 export async function readAutoState(dir: string, suffix = ''): Promise<AutoState> {
+  const file = path.join(dir, stateFile(suffix));
   try {
-    const value = JSON.parse(await readFile(path.join(dir, stateFile(suffix)), 'utf8')) as AutoState;
+    const value = JSON.parse(await readFile(file, 'utf8')) as AutoState;
     if (value && value.v === 1 && typeof value.components === 'object' && value.components !== null) return value;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw fsFault(err, 'read', file);
   }
   return EMPTY_STATE;
 }

@@ -10,6 +10,11 @@ import type { Purpose } from './state.ts';
 export type { DeliveryOutcome } from './delivery.ts';
 
 export interface ChannelContext {
+  /**
+   * The message's id: the same on every attempt and in every run that retries it (webhooks send
+   * it as `X-Cairn-Delivery`), so a receiver can de-duplicate.
+   */
+  id: string;
   env: DeliveryEnv;
   site: SiteInfo;
   /** Why this message goes out: a new alert or update, a retry, a reminder, a resolve, a notice. */

@@ -33,7 +33,7 @@ const resolved: NotificationEvent = { ...event, type: 'incident.resolved', actio
 function ctx(memory: Record<string, unknown> = {}, purpose: ChannelContext['purpose'] = 'trigger', processEnv: Record<string, string> = {}): ChannelContext & { sleeps: number[] } {
   const sleeps: number[] = [];
   const env: DeliveryEnv = { sleep: async (ms) => void sleeps.push(ms), now: () => AT, baseDelayMs: 100, maxDelayMs: 30_000, redactor: new Redactor() };
-  return { env, site: { title: 'Acme Status', url: 'https://status.acme.test/' }, purpose, memory, processEnv, sleeps };
+  return { id: 'msg-0001', env, site: { title: 'Acme Status', url: 'https://status.acme.test/' }, purpose, memory, processEnv, sleeps };
 }
 
 const common = { timeoutMs: 2000, retries: 2 };
@@ -142,6 +142,7 @@ describe('channels against real receivers on 127.0.0.1', () => {
     const body = req.json as { version: number; id: string; purpose: string; site: unknown; event: NotificationEvent };
     expect(body.version).toBe(1);
     expect(body.id).toBe(req.headers['x-cairn-delivery']);
+    expect(body.id).toBe('msg-0001');
     expect(body.purpose).toBe('trigger');
     expect(body.site).toEqual({ title: 'Acme Status', url: 'https://status.acme.test/' });
     expect(body.event).toEqual(JSON.parse(JSON.stringify(event)));
@@ -205,6 +206,8 @@ describe('channels against real receivers on 127.0.0.1', () => {
       expect(mail.to).toEqual(['ops@acme.test', 'sre@acme.test']);
       expect(mail.raw).toMatch(/^Subject: \[Acme Status\] CRITICAL: Incident: Public API is down\r?$/m);
       expect(mail.raw).toMatch(/^X-Cairn-Event: incident\.opened\r?$/m);
+      expect(mail.raw).toMatch(/^Message-ID: <msg-0001@cairn>\r?$/m);
+      expect(mail.raw).toMatch(/^X-Cairn-Delivery: msg-0001\r?$/m);
       expect(mail.raw).toMatch(/Content-Type: multipart\/alternative/);
       expect(mail.raw).toMatch(/Content-Type: text\/plain; charset=utf-8/);
       expect(mail.raw).toMatch(/Content-Type: text\/html; charset=utf-8/);

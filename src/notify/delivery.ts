@@ -27,7 +27,12 @@ export interface DeliveryEnv {
   maxDelayMs: number;
   /** Redacts a receiver's answer before any of it is cut for a message (the config's redactor). */
   redactor: Redactor;
+  /** The run's deadline: an attempt in flight is aborted, and no new one starts, once it passes. */
+  signal?: AbortSignal;
 }
+
+/** The detail of a delivery the run's deadline stopped: failed, and owed to a later run (with its id). */
+export const DEADLINE_DETAIL = "not sent: the run's deadline passed (a later run sends it)";
 
 export const realEnv: Omit<DeliveryEnv, 'redactor'> = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -99,6 +104,7 @@ export interface HttpRequest {
 export async function sendHttp(req: HttpRequest, env: DeliveryEnv): Promise<HttpOutcome> {
   let attempts = 0;
   for (;;) {
+    if (env.signal?.aborted) return { ok: false, status: null, attempts, body: '', detail: DEADLINE_DETAIL };
     attempts++;
     let wait: number | null = null;
     let failure: string;
@@ -109,7 +115,7 @@ export async function sendHttp(req: HttpRequest, env: DeliveryEnv): Promise<Http
         method: req.method ?? 'POST',
         headers: { 'user-agent': 'cairn-notify', ...req.headers },
         body: req.body,
-        signal: AbortSignal.timeout(req.timeoutMs),
+        signal: env.signal ? AbortSignal.any([AbortSignal.timeout(req.timeoutMs), env.signal]) : AbortSignal.timeout(req.timeoutMs),
       });
       status = res.statusCode;
       body = cut(await res.body.text(), MAX_BODY);
@@ -126,6 +132,7 @@ export async function sendHttp(req: HttpRequest, env: DeliveryEnv): Promise<Http
       }
     } catch (err) {
       const name = (err as Error)?.name;
+      if (env.signal?.aborted) return { ok: false, status: null, attempts, body: '', detail: `${DEADLINE_DETAIL}; the receiver may have it` };
       if (name === 'TimeoutError' || name === 'AbortError') {
         return { ok: false, status: null, attempts, body: '', detail: `timed out after ${req.timeoutMs} ms (not retried: the receiver may have it)` };
       }
@@ -133,7 +140,24 @@ export async function sendHttp(req: HttpRequest, env: DeliveryEnv): Promise<Http
       if (!RETRYABLE_CODES.has(errorCode(err))) return { ok: false, status: null, attempts, body: '', detail: failure };
     }
     if (attempts > req.retries) return { ok: false, status, attempts, body, detail: `${failure} (after ${attempts} attempt${attempts === 1 ? '' : 's'})` };
-    await env.sleep(wait ?? Math.min(env.maxDelayMs, env.baseDelayMs * 2 ** (attempts - 1)));
+    await sleepUnlessAborted(env, wait ?? Math.min(env.maxDelayMs, env.baseDelayMs * 2 ** (attempts - 1)));
+  }
+}
+
+/** Waits, unless the run's deadline passes first. */
+export async function sleepUnlessAborted(env: DeliveryEnv, ms: number): Promise<void> {
+  const signal = env.signal;
+  if (!signal) return env.sleep(ms);
+  if (signal.aborted) return;
+  let onAbort: () => void = () => undefined;
+  const aborted = new Promise<void>((resolve) => {
+    onAbort = resolve;
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([env.sleep(ms), aborted]);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
   }
 }
 

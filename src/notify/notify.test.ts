@@ -266,6 +266,37 @@ notifications:
     for (const s of Object.values(secrets)) expect(state).not.toContain(s);
   });
 
+  it('a receiver that hangs gets the same alert with the same X-Cairn-Delivery id on every run, until it answers', async () => {
+    const config = await setup(
+      `incidents: { auto: false }
+notifications:
+  channels:
+    hook: { type: webhook, url: "${rx.url}/hang6", secret: "s3cret-hmac", timeout: 200ms }
+`,
+      {},
+    );
+    rx.script('/hang6', 'stall', 'stall', 'stall');
+    const hook = () => rx.requests.filter((r) => r.path === '/hang6');
+    const statuses: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const at = T0 + i * 5 * M;
+      const report = await notifyAfterRound(config, { results: results(at, { api: 'down', db: 'up' }), incidents: [] }, capture(), { now: at, env: fastEnv });
+      statuses.push(report.records.map((r) => `${r.purpose} ${r.status}`).join());
+    }
+    expect(statuses).toEqual(['trigger failed', 'retry failed', 'retry failed', 'retry sent']);
+    const ids = hook().map((r) => r.headers['x-cairn-delivery']);
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(1);
+    expect(hook().map((r) => (r.json as { id: string }).id)).toEqual(ids);
+    // Delivered: nothing more while the alert stays the same; its resolve is a message of its own.
+    const quiet = await notifyAfterRound(config, { results: results(T0 + 20 * M, { api: 'down', db: 'up' }), incidents: [] }, capture(), { now: T0 + 20 * M, env: fastEnv });
+    expect(quiet.records).toEqual([]);
+    await notifyAfterRound(config, { results: results(T0 + 25 * M, { api: 'up', db: 'up' }), incidents: [] }, capture(), { now: T0 + 25 * M, env: fastEnv });
+    expect(hook()).toHaveLength(5);
+    expect(hook()[4]!.headers['x-cairn-event']).toBe('component.recovered');
+    expect(hook()[4]!.headers['x-cairn-delivery']).not.toBe(ids[0]);
+  });
+
   it('cairn notify test sends one test message and reports it', async () => {
     const config = await setup(`notifications:\n  channels:\n    chat: { type: slack, url: "${rx.url}/s5/hook" }\n`, {});
     const out = capture();

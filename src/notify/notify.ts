@@ -5,9 +5,11 @@
  * happened, and report every delivery in the log and the job summary. Never throws: a failure
  * here must not fail the run that already stored its results.
  */
+import { randomUUID } from 'node:crypto';
 import type { ChannelType } from '../config/notify-types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import type { Output } from '../cli/output.ts';
+import { Fault } from '../store/fault.ts';
 import type { RoundOutcome } from '../cli/round.ts';
 import { activeFor, expandWindows } from '../maintenance/windows.ts';
 import type { Channel } from './channel.ts';
@@ -15,7 +17,7 @@ import { createChannel } from './channels/index.ts';
 import { fanOut, realEnv, safeDetail, type DeliveryEnv } from './delivery.ts';
 import { deriveRoundEvents, siteLink, testEvent, type EventType, type NotificationEvent } from './events.ts';
 import { deriveSloEvents, readSloView, type SloView } from './slo-events.ts';
-import { plan, readNotifyState, settle, writeNotifyState, type NotifyState, type PlannedDelivery, type Purpose } from './state.ts';
+import { claimedBy, messageId, plan, readNotifyState, settle, writeNotifyState, type NotifyState, type OutboxMessage, type Outcome, type PlannedDelivery, type Purpose } from './state.ts';
 
 export type RecordStatus = 'sent' | 'failed' | 'skipped' | 'muted' | 'deferred' | 'unrouted' | 'dropped';
 
@@ -60,11 +62,14 @@ function registerSecrets(config: NotifyConfig, processEnv: Record<string, string
   if (token && config.notifications.channels.some((c) => c.type === 'github' && c.token === null)) config.redactor.add(token);
 }
 
-/** Sends the planned deliveries: channels in parallel, each channel in order. */
+/** Per-channel memory changes made by deliveries: keys set (a value) or deleted (undefined). */
+export type MemoryChanges = Record<string, Record<string, unknown>>;
+
+/** Sends the deliveries: channels in parallel, each channel in order. Channels may change `memory`. */
 async function deliver(
   config: NotifyConfig,
   deliveries: readonly PlannedDelivery[],
-  state: NotifyState,
+  channelData: NotifyState['channelData'],
   env: DeliveryEnv,
   processEnv: Record<string, string | undefined>,
 ): Promise<{ delivery: PlannedDelivery; record: DeliveryRecord }[]> {
@@ -74,10 +79,10 @@ async function deliver(
   const site = { title: config.site.title, url: siteLink(config) };
   const done = await fanOut(groups, async (name, delivery) => {
     const channel = channels.get(name) as Channel;
-    const memory = (state.channelData[name] ??= {});
+    const memory = (channelData[name] ??= {});
     let outcome;
     try {
-      outcome = await channel.send(config.redactor.redactDeep(delivery.event), { env, site, purpose: delivery.purpose, memory, processEnv });
+      outcome = await channel.send(config.redactor.redactDeep(delivery.event), { id: delivery.id, env, site, purpose: delivery.purpose, memory, processEnv });
     } catch (err) {
       outcome = { status: 'failed' as const, attempts: 1, detail: `internal error: ${err instanceof Error ? err.message : String(err)}` };
     }
@@ -126,57 +131,144 @@ function report(out: Output, config: NotifyConfig, records: readonly DeliveryRec
   }
 }
 
-/** Derives, routes and delivers the notifications of one round; writes the notification state. */
-export async function notifyAfterRound(
-  config: NotifyConfig,
+/** What `decideNotifications` decided: the events, what it held back, and how many messages this run owes. */
+export interface NotifyDecision {
+  events: NotificationEvent[];
+  held: DeliveryRecord[];
+  /** Messages this run claimed (to deliver once its state is committed and pushed). */
+  owed: number;
+}
+
+/** How long a run's claim on a message holds: its deadline and a minute (a run never outlives it). */
+export function claimMsFor(config: { run: { deadlineMs: number } }): number {
+  return config.run.deadlineMs + 60_000;
+}
+
+function newRunId(): string {
+  return randomUUID();
+}
+
+/**
+ * Step 1 of 2: derives the events of a round, plans them against the committed state (routes,
+ * cooldowns, reminders, maintenance) and writes the state with the messages owed, claimed by
+ * `opts.run`. Nothing is sent: `cairn run` first commits and pushes this state, and delivers only
+ * when its push won (`deliverOwed`). Throws a `Fault` when the state cannot be read or written.
+ */
+export async function decideNotifications(
+  config: NotifyConfig & { run: { deadlineMs: number } },
   round: Pick<RoundOutcome, 'results' | 'incidents'>,
-  out: Output,
-  opts: NotifyOptions = {},
-): Promise<NotifyReport> {
-  if (config.notifications.channels.length === 0) return { events: [], records: [] };
+  opts: NotifyOptions & { run: string },
+): Promise<NotifyDecision> {
+  if (config.notifications.channels.length === 0) return { events: [], held: [], owed: 0 };
+  registerSecrets(config, opts.processEnv ?? process.env);
+  const now = opts.now ?? Date.now();
+  const state = await readNotifyState(config.dir, opts.stateSuffix);
+  const round1 = deriveRoundEvents(config, { results: round.results, applied: round.incidents, previous: state.observations, now });
+  const view = opts.sloEvents === false ? null : opts.slo !== undefined ? opts.slo : await readSloView(config.dir);
+  const slo = deriveSloEvents(config, view, round1.observations, now);
+  const events = [...round1.events, ...slo.events].map((e) => config.redactor.redactDeep(e));
+  const occurrences = expandWindows(config.maintenance, now, now + 1);
+  const planned = plan({
+    settings: config.notifications,
+    state,
+    events,
+    now,
+    run: opts.run,
+    claimMs: claimMsFor(config),
+    muted: (components) => components.some((c) => activeFor(occurrences, c, now) !== null),
+  });
+  planned.state.observations = slo.observations;
+  await writeNotifyState(config.dir, planned.state, opts.stateSuffix);
+  const typeOf = new Map(config.notifications.channels.map((c) => [c.name, c.type]));
+  const held = planned.held.map((h): DeliveryRecord => ({ channel: h.channel, channelType: typeOf.get(h.channel) ?? null, key: h.key, event: h.type, purpose: null, status: h.status, attempts: 0, detail: h.detail }));
+  return { events, held, owed: planned.deliveries.length };
+}
+
+/** What `deliverOwed` did, to be recorded into the state by `recordDeliveries`. */
+export interface DeliveredRound {
+  records: DeliveryRecord[];
+  outcomes: Outcome[];
+  memory: MemoryChanges;
+}
+
+function memoryChanges(before: NotifyState['channelData'], after: NotifyState['channelData']): MemoryChanges {
+  const changes: MemoryChanges = {};
+  for (const channel of new Set([...Object.keys(before), ...Object.keys(after)])) {
+    const b = before[channel] ?? {};
+    const a = after[channel] ?? {};
+    for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+      if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) (changes[channel] ??= {})[key] = a[key];
+    }
+  }
+  return changes;
+}
+
+/**
+ * Step 2 of 2: delivers the messages the state on disk says this run owes (claimed by
+ * `opts.run`; after a lost race and a new decision, that state is the winner's plus this run's),
+ * and reports every outcome with what the decision held back. Never throws for a delivery.
+ */
+export async function deliverOwed(config: NotifyConfig, out: Output, opts: NotifyOptions & { run: string; held?: readonly DeliveryRecord[] }): Promise<DeliveredRound> {
+  if (config.notifications.channels.length === 0) return { records: [], outcomes: [], memory: {} };
   const processEnv = opts.processEnv ?? process.env;
   registerSecrets(config, processEnv);
+  const now = opts.now ?? Date.now();
+  const env: DeliveryEnv = { ...realEnv, ...(opts.now !== undefined ? { now: () => now } : {}), ...opts.env, redactor: config.redactor };
+  const state = await readNotifyState(config.dir, opts.stateSuffix);
+  const channelData = structuredClone(state.channelData);
+  const delivered = await deliver(config, claimedBy(state, opts.run), channelData, env, processEnv);
+  const outcomes = delivered.map((d) => ({ delivery: d.delivery, ok: d.record.status === 'sent' || d.record.status === 'skipped' }));
+  const records = [...delivered.map((d) => d.record), ...(opts.held ?? [])];
+  report(out, config, records);
+  if (records.length > 0) await out.summary(summaryTable(records, (s) => config.redactor.redact(s)));
+  return { records, outcomes, memory: memoryChanges(state.channelData, channelData) };
+}
+
+/**
+ * Records deliveries into the state on disk (whichever it is now: after a lost race, the
+ * winner's): delivered messages leave the outbox, failed ones stay with their id for a later
+ * run, channel memory changes are applied. Returns the messages given up, also reported.
+ */
+export async function recordDeliveries(config: NotifyConfig, delivered: Pick<DeliveredRound, 'outcomes' | 'memory'>, out: Output, opts: Pick<NotifyOptions, 'now' | 'stateSuffix'> = {}): Promise<OutboxMessage[]> {
+  if (delivered.outcomes.length === 0 && Object.keys(delivered.memory).length === 0) return [];
+  const now = opts.now ?? Date.now();
+  const state = await readNotifyState(config.dir, opts.stateSuffix);
+  const { state: next, gaveUp } = settle(state, delivered.outcomes, now);
+  for (const [channel, changes] of Object.entries(delivered.memory)) {
+    const memory = (next.channelData[channel] ??= {});
+    for (const [key, value] of Object.entries(changes)) {
+      if (value === undefined) delete memory[key];
+      else memory[key] = value;
+    }
+  }
+  await writeNotifyState(config.dir, next, opts.stateSuffix);
+  for (const g of gaveUp) out.warn(config.redactor.redact(logLine({ channel: g.channel, channelType: null, key: g.event.key, event: g.event.type, purpose: g.purpose, status: 'dropped', attempts: 0, detail: `failed in ${g.failures} runs; given up` })));
+  return gaveUp;
+}
+
+/**
+ * Decides, delivers and records the notifications of one round in one go: for a single writer
+ * (`cairn check`, `serve`, `run --no-commit`), where no push has to win first.
+ */
+export async function notifyAfterRound(
+  config: NotifyConfig & { run?: { deadlineMs: number } },
+  round: Pick<RoundOutcome, 'results' | 'incidents'>,
+  out: Output,
+  opts: NotifyOptions & { run?: string } = {},
+): Promise<NotifyReport> {
+  if (config.notifications.channels.length === 0) return { events: [], records: [] };
+  const run = opts.run ?? newRunId();
+  const now = opts.now ?? Date.now();
+  const withRun = { ...config, run: config.run ?? { deadlineMs: 0 } };
   try {
-    const now = opts.now ?? Date.now();
-    const env: DeliveryEnv = { ...realEnv, ...(opts.now !== undefined ? { now: () => now } : {}), ...opts.env, redactor: config.redactor };
-    const state = await readNotifyState(config.dir, opts.stateSuffix);
-    const round1 = deriveRoundEvents(config, { results: round.results, applied: round.incidents, previous: state.observations, now });
-    const view = opts.sloEvents === false ? null : opts.slo !== undefined ? opts.slo : await readSloView(config.dir);
-    const slo = deriveSloEvents(config, view, round1.observations, now);
-    const events = [...round1.events, ...slo.events].map((e) => config.redactor.redactDeep(e));
-
-    const occurrences = expandWindows(config.maintenance, now, now + 1);
-    const planned = plan({
-      settings: config.notifications,
-      state,
-      events,
-      now,
-      muted: (components) => components.some((c) => activeFor(occurrences, c, now) !== null),
-    });
-    const delivered = await deliver(config, planned.deliveries, planned.state, env, processEnv);
-    const { state: next, gaveUp } = settle(planned.state, delivered.map((d) => ({ delivery: d.delivery, ok: d.record.status === 'sent' || d.record.status === 'skipped' })), now, state.pendingResolves);
-    next.observations = slo.observations;
-    await writeNotifyState(config.dir, next, opts.stateSuffix);
-
-    const typeOf = new Map(config.notifications.channels.map((c) => [c.name, c.type]));
-    const records: DeliveryRecord[] = [
-      ...delivered.map((d) => d.record),
-      ...planned.held.map((h) => ({ channel: h.channel, channelType: typeOf.get(h.channel) ?? null, key: h.key, event: h.type, purpose: null, status: h.status, attempts: 0, detail: h.detail })),
-      ...gaveUp.map((g) => ({
-        channel: g.channel,
-        channelType: typeOf.get(g.channel) ?? null,
-        key: g.event.key,
-        event: g.event.type,
-        purpose: 'resolve' as const,
-        status: 'dropped' as const,
-        attempts: 0,
-        detail: `resolve failed in ${g.attempts} runs; given up`,
-      })),
-    ];
-    report(out, config, records);
-    if (records.length > 0) await out.summary(summaryTable(records, (s) => config.redactor.redact(s)));
-    return { events, records };
+    const decision = await decideNotifications(withRun, round, { ...opts, now, run });
+    const delivered = await deliverOwed(config, out, { ...opts, now, run, held: decision.held });
+    const gaveUp = await recordDeliveries(config, delivered, out, { now, ...(opts.stateSuffix !== undefined ? { stateSuffix: opts.stateSuffix } : {}) });
+    const dropped = gaveUp.map((g): DeliveryRecord => ({ channel: g.channel, channelType: null, key: g.event.key, event: g.event.type, purpose: g.purpose, status: 'dropped', attempts: 0, detail: `failed in ${g.failures} runs; given up` }));
+    return { events: decision.events, records: [...delivered.records, ...dropped] };
   } catch (err) {
+    // The state cannot be read or written: the round reports it (nothing is sent that cannot be remembered).
+    if (err instanceof Fault) throw err;
     out.warn(config.redactor.redact(`notifications failed (the run's results are stored): ${err instanceof Error ? err.message : String(err)}`));
     return { events: [], records: [] };
   }
@@ -191,8 +283,8 @@ export async function sendTest(config: NotifyConfig, channelName: string, out: O
   const now = opts.now ?? Date.now();
   const env: DeliveryEnv = { ...realEnv, ...(opts.now !== undefined ? { now: () => now } : {}), ...opts.env, redactor: config.redactor };
   const event = testEvent(config, channelName, now);
-  const state = { channelData: {} } as unknown as NotifyState; // a test leaves no trace in the state
-  const [done] = await deliver(config, [{ channel: channelName, event, purpose: 'notice' }], state, env, processEnv);
+  // A test leaves no trace in the state.
+  const [done] = await deliver(config, [{ id: messageId(channelName, 'notice', event, now), channel: channelName, event, purpose: 'notice' }], {}, env, processEnv);
   const record = (done as { record: DeliveryRecord }).record;
   report(out, config, [record]);
   await out.summary(summaryTable([record], (s) => config.redactor.redact(s)));

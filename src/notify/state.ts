@@ -7,10 +7,12 @@
  *
  * `plan` is pure: events + state + clock → deliveries to make and the next state.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChannelType, NotificationSettings, NotifySeverity } from '../config/notify-types.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
+import { fsFault } from '../store/fault.ts';
 import { EMPTY_OBSERVATIONS, SEVERITY_RANK, type EventType, type NotificationEvent, type Observations } from './events.ts';
 import { route } from './router.ts';
 
@@ -19,7 +21,10 @@ export const NOTIFY_STATE_FILE = path.join('data', 'state', 'notifications.json'
 export interface ChannelMark {
   /** When this channel last received a message for the alert; null: never. */
   sentAt: number | null;
-  /** A message is owed: `new` content (subject to the cooldown) or a `retry` of a failed delivery. */
+  /**
+   * New content is owed (`new`, subject to the cooldown and maintenance), or the latest content
+   * again (`retry`, from states written before the outbox). Once decided, it is a message in the outbox.
+   */
   owed: 'new' | 'retry' | null;
 }
 
@@ -32,10 +37,32 @@ export interface AlertState {
   channels: Record<string, ChannelMark>;
 }
 
-export interface PendingResolve {
+/**
+ * A message decided and not yet delivered. Its `id` is fixed when it is decided and is the same
+ * on every attempt and in every later run that retries it (`X-Cairn-Delivery`, the webhook body's
+ * `id`), so a receiver can de-duplicate.
+ */
+export interface OutboxMessage {
+  id: string;
+  channel: string;
+  purpose: Purpose;
+  event: NotificationEvent;
+  /** When it was decided. */
+  decidedAt: number;
+  /** Runs that tried to deliver it and failed. */
+  failures: number;
+  /**
+   * The run that delivers it, until when. A run claims what is owed in the state it commits; only
+   * once that commit has won the push does it deliver, so a run that lost the race has sent
+   * nothing. Another run takes a message over only after the claim has run out (its run died).
+   */
+  claim?: { run: string; until: number } | null;
+}
+
+/** @deprecated the shape of failed resolves before the outbox; read and moved into it. */
+interface PendingResolve {
   channel: string;
   event: NotificationEvent;
-  /** Runs that tried and failed. */
   attempts: number;
 }
 
@@ -46,16 +73,24 @@ export interface NotifyState {
   alerts: Record<string, AlertState>;
   /** When a trigger of each key last went out, and at which severity: the cooldown's anchor. */
   lastTrigger: Record<string, { at: number; severity: NotifySeverity }>;
-  /** Resolves whose delivery failed, retried by the next runs. */
-  pendingResolves: PendingResolve[];
+  /** Messages decided and not delivered yet (failed ones wait here for the next run), in order. */
+  outbox: OutboxMessage[];
   /** Per-channel memory, e.g. GitHub issue numbers by alert key. */
   channelData: Record<string, Record<string, unknown>>;
 }
 
-export const EMPTY_NOTIFY_STATE: NotifyState = { v: 1, observations: EMPTY_OBSERVATIONS, alerts: {}, lastTrigger: {}, pendingResolves: [], channelData: {} };
+export const EMPTY_NOTIFY_STATE: NotifyState = { v: 1, observations: EMPTY_OBSERVATIONS, alerts: {}, lastTrigger: {}, outbox: [], channelData: {} };
 
-/** A resolve that failed this many runs in a row is given up (and logged). */
+/**
+ * A resolve or notice that failed in this many runs is given up (and logged). A trigger is
+ * retried as long as its alert is open; a reminder is not retried (the next one comes).
+ */
 export const MAX_RESOLVE_RUNS = 3;
+
+/** The stable id of a message: a digest of what it is and when it was decided. */
+export function messageId(channel: string, purpose: Purpose, event: NotificationEvent, decidedAt: number): string {
+  return createHash('sha256').update(`${channel}|${purpose}|${event.key}|${event.type}|${event.at}|${decidedAt}`).digest('hex').slice(0, 32);
+}
 
 /** The notification state of a shard (`.shard-2-of-4`), or of the whole repo. */
 export function notifyStateFile(suffix = ''): string {
@@ -63,20 +98,24 @@ export function notifyStateFile(suffix = ''): string {
 }
 
 export async function readNotifyState(dir: string, suffix = ''): Promise<NotifyState> {
+  const file = path.join(dir, notifyStateFile(suffix));
   try {
-    const value = JSON.parse(await readFile(path.join(dir, notifyStateFile(suffix)), 'utf8')) as Partial<NotifyState>;
+    const value = JSON.parse(await readFile(file, 'utf8')) as Partial<NotifyState>;
     if (value && value.v === 1) {
+      const legacy = ((value as { pendingResolves?: PendingResolve[] }).pendingResolves ?? []).map(
+        (p): OutboxMessage => ({ id: messageId(p.channel, 'resolve', p.event, p.event.at), channel: p.channel, purpose: 'resolve', event: p.event, decidedAt: p.event.at, failures: p.attempts }),
+      );
       return {
         v: 1,
         observations: { ...EMPTY_OBSERVATIONS, ...(value.observations ?? {}) },
         alerts: value.alerts ?? {},
         lastTrigger: value.lastTrigger ?? {},
-        pendingResolves: value.pendingResolves ?? [],
+        outbox: [...(value.outbox ?? []), ...legacy],
         channelData: value.channelData ?? {},
       };
     }
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && !(err instanceof SyntaxError)) throw fsFault(err, 'read', file);
   }
   return structuredClone(EMPTY_NOTIFY_STATE);
 }
@@ -87,11 +126,8 @@ export async function writeNotifyState(dir: string, state: NotifyState, suffix =
 
 export type Purpose = 'trigger' | 'retry' | 'reminder' | 'resolve' | 'notice';
 
-export interface PlannedDelivery {
-  channel: string;
-  event: NotificationEvent;
-  purpose: Purpose;
-}
+/** A message to deliver now. */
+export type PlannedDelivery = Pick<OutboxMessage, 'id' | 'channel' | 'event' | 'purpose'>;
 
 /** A decision not to send now, for the log and the job summary. */
 export interface HeldBack {
@@ -103,9 +139,10 @@ export interface HeldBack {
 }
 
 export interface Plan {
+  /** The outbox messages to deliver now, in order. */
   deliveries: PlannedDelivery[];
   held: HeldBack[];
-  /** The state after planning; `settle` records the outcomes into it. */
+  /** The state after planning (the decided messages in its outbox); `settle` records the outcomes into it. */
   state: NotifyState;
 }
 
@@ -117,23 +154,33 @@ export interface PlanInput {
   state: NotifyState;
   events: readonly NotificationEvent[];
   now: number;
+  /** This run: it claims what it is to deliver, for `claimMs`. */
+  run: string;
+  claimMs: number;
   /** True when one of the components is under maintenance now. */
   muted: (components: readonly string[]) => boolean;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const TRIGGERING: readonly Purpose[] = ['trigger', 'retry', 'reminder'];
+
+/** Whether another run that is still alive is delivering the message. */
+export function claimedElsewhere(m: OutboxMessage, run: string, now: number): boolean {
+  return m.claim != null && m.claim.run !== run && m.claim.until > now;
+}
+
 export function plan(input: PlanInput): Plan {
-  const { settings, events, now } = input;
+  const { settings, events, now, run } = input;
   const state = structuredClone(input.state);
   const typeOf = new Map(settings.channels.map((c) => [c.name, c.type]));
-  const deliveries: PlannedDelivery[] = [];
   const held: HeldBack[] = [];
-
-  // Resolves that failed before: retried first, so a re-opened alert is not resolved after it.
-  const pending = state.pendingResolves.filter((p) => typeOf.has(p.channel));
-  state.pendingResolves = [];
-  for (const p of pending) deliveries.push({ channel: p.channel, event: p.event, purpose: 'resolve' });
+  // Messages of channels that are gone are forgotten; so is what is superseded and not in flight.
+  state.outbox = state.outbox.filter((m) => typeOf.has(m.channel));
+  const inFlight = (m: OutboxMessage) => claimedElsewhere(m, run, now);
+  const decide = (channel: string, purpose: Purpose, event: NotificationEvent) => {
+    state.outbox.push({ id: messageId(channel, purpose, event, now), channel, purpose, event, decidedAt: now, failures: 0, claim: null });
+  };
 
   for (const event of events) {
     if (event.action === 'notice') {
@@ -142,7 +189,7 @@ export function plan(input: PlanInput): Plan {
       const mute = !event.type.startsWith('maintenance.') && input.muted(event.components);
       for (const channel of channels) {
         if (mute) held.push({ channel, key: event.key, type: event.type, status: 'muted', detail: 'maintenance' });
-        else deliveries.push({ channel, event, purpose: 'notice' });
+        else decide(channel, 'notice', event);
       }
       continue;
     }
@@ -150,12 +197,16 @@ export function plan(input: PlanInput): Plan {
     if (event.action === 'resolve') {
       if (!alert) continue; // nobody was told it was open
       delete state.alerts[event.key];
+      // What was never delivered of the alert need not be: the resolve supersedes it. What another
+      // run is delivering right now may arrive, so its channel is told of the resolve too.
+      const flying = new Set(state.outbox.filter((m) => m.event.key === event.key && TRIGGERING.includes(m.purpose) && inFlight(m)).map((m) => m.channel));
+      state.outbox = state.outbox.filter((m) => !(m.event.key === event.key && TRIGGERING.includes(m.purpose)) || inFlight(m));
       const resolved = { ...event, severity: alert.event.severity };
       for (const [channel, mark] of Object.entries(alert.channels)) {
         const type = typeOf.get(channel);
-        if (!type || mark.sentAt === null) continue;
+        if (!type || (mark.sentAt === null && !flying.has(channel))) continue;
         if (!settings.sendResolved && !STATEFUL.includes(type)) continue;
-        deliveries.push({ channel, event: resolved, purpose: 'resolve' });
+        decide(channel, 'resolve', resolved);
       }
       continue;
     }
@@ -188,7 +239,10 @@ export function plan(input: PlanInput): Plan {
           held.push({ channel, key, type: alert.event.type, status: 'deferred', detail: `cooldown until ${iso(until)}` });
           continue;
         }
-        deliveries.push({ channel, event: alert.event, purpose: mark.owed === 'new' ? 'trigger' : 'retry' });
+        // Newer content replaces what this channel was still owed of the alert (unless in flight).
+        state.outbox = state.outbox.filter((m) => !(m.channel === channel && m.event.key === key && TRIGGERING.includes(m.purpose)) || inFlight(m));
+        decide(channel, mark.owed === 'new' ? 'trigger' : 'retry', alert.event);
+        alert.channels[channel] = { sentAt: mark.sentAt, owed: null };
         if (mark.owed === 'new') sentNew = true;
       }
       if (sentNew) {
@@ -197,13 +251,28 @@ export function plan(input: PlanInput): Plan {
       }
       continue;
     }
-    // Reminders: chat, email and webhooks, while the alert stays open.
+    // Reminders: chat, email and webhooks, while the alert stays open and nothing else is owed.
     if (settings.remindMs === null || muted) continue;
     for (const [channel, mark] of Object.entries(alert.channels)) {
       const type = typeOf.get(channel);
       if (!type || STATEFUL.includes(type) || mark.sentAt === null || now - mark.sentAt < settings.remindMs) continue;
-      deliveries.push({ channel, event: { ...alert.event, at: now, reminder: { openSince: alert.openedAt } }, purpose: 'reminder' });
+      if (state.outbox.some((m) => m.channel === channel && m.event.key === key)) continue;
+      decide(channel, 'reminder', { ...alert.event, at: now, reminder: { openSince: alert.openedAt } });
     }
+  }
+
+  // What this run owes now, claimed: the outbox in order (a failed message again, with its id),
+  // except what another living run is delivering and messages of alerts under maintenance.
+  const deliveries: PlannedDelivery[] = [];
+  for (const m of state.outbox) {
+    if (inFlight(m)) continue;
+    if (m.purpose !== 'resolve' && m.purpose !== 'notice' && input.muted(m.event.components)) {
+      if (m.decidedAt !== now) held.push({ channel: m.channel, key: m.event.key, type: m.event.type, status: 'muted', detail: 'maintenance' });
+      m.claim = null;
+      continue;
+    }
+    m.claim = { run, until: now + input.claimMs };
+    deliveries.push(deliveryOf(m));
   }
 
   // Cooldown anchors outlive their alert only as long as the longest cooldown.
@@ -212,27 +281,54 @@ export function plan(input: PlanInput): Plan {
   return { deliveries, held, state };
 }
 
-/** Records what was delivered into the state: sent marks, owed retries, failed resolves. */
-export function settle(state: NotifyState, results: readonly { delivery: PlannedDelivery; ok: boolean }[], now: number, pendingBefore: readonly PendingResolve[]): { state: NotifyState; gaveUp: PendingResolve[] } {
+/** How a claimed message is delivered: a failed trigger goes out again as a `retry`, with its id. */
+export function deliveryOf(m: OutboxMessage): PlannedDelivery {
+  return { id: m.id, channel: m.channel, event: m.event, purpose: m.purpose === 'trigger' && m.failures > 0 ? 'retry' : m.purpose };
+}
+
+/** The messages a run claimed in a state, in order. */
+export function claimedBy(state: NotifyState, run: string): PlannedDelivery[] {
+  return state.outbox.filter((m) => m.claim?.run === run).map(deliveryOf);
+}
+
+/** What a delivery came to. */
+export interface Outcome {
+  delivery: PlannedDelivery;
+  ok: boolean;
+}
+
+/**
+ * Records what was delivered into a state (the one planned, or the newer one a race left):
+ * delivered messages leave the outbox and mark their alert's channel as told; failed ones stay
+ * for the next run, with the same id, until their kind gives up.
+ */
+export function settle(state: NotifyState, results: readonly Outcome[], now: number): { state: NotifyState; gaveUp: OutboxMessage[] } {
   const next = structuredClone(state);
-  const gaveUp: PendingResolve[] = [];
+  const gaveUp: OutboxMessage[] = [];
   for (const { delivery, ok } of results) {
-    const { channel, event, purpose } = delivery;
-    if (purpose === 'resolve') {
-      if (ok) continue;
-      const before = pendingBefore.find((p) => p.channel === channel && p.event.key === event.key);
-      const attempts = (before?.attempts ?? 0) + 1;
-      // A key that opened again supersedes its old resolve.
-      if (next.alerts[event.key]) continue;
-      if (attempts >= MAX_RESOLVE_RUNS) gaveUp.push({ channel, event, attempts });
-      else next.pendingResolves.push({ channel, event, attempts });
+    const index = next.outbox.findIndex((m) => m.id === delivery.id);
+    const message = index >= 0 ? (next.outbox[index] as OutboxMessage) : null;
+    if (ok) {
+      if (index >= 0) next.outbox.splice(index, 1);
+      if (TRIGGERING.includes(delivery.purpose)) {
+        const mark = next.alerts[delivery.event.key]?.channels[delivery.channel];
+        if (mark) mark.sentAt = now;
+      }
       continue;
     }
-    if (purpose === 'notice') continue;
-    const alert = next.alerts[event.key];
-    const mark = alert?.channels[channel];
-    if (!alert || !mark) continue;
-    alert.channels[channel] = ok ? { sentAt: now, owed: null } : { sentAt: mark.sentAt, owed: purpose === 'reminder' ? null : 'retry' };
+    if (!message) continue;
+    message.failures += 1;
+    message.claim = null;
+    // A key that opened again supersedes its old resolve.
+    if (delivery.purpose === 'resolve' && next.alerts[delivery.event.key]) {
+      next.outbox.splice(index, 1);
+      continue;
+    }
+    const givesUp = delivery.purpose === 'reminder' || ((delivery.purpose === 'resolve' || delivery.purpose === 'notice') && message.failures >= MAX_RESOLVE_RUNS);
+    if (givesUp) {
+      next.outbox.splice(index, 1);
+      if (delivery.purpose !== 'reminder') gaveUp.push(message);
+    }
   }
   return { state: next, gaveUp };
 }

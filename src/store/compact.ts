@@ -13,6 +13,7 @@
 import { readdir, rm, rmdir } from 'node:fs/promises';
 import path from 'node:path';
 import { type RegionRule, regionSegments } from '../model/regions.ts';
+import { fsFault } from './fault.ts';
 import { addValue, emptyHistogram, encodeHistogram } from './histogram.ts';
 import { DAY_MS, SAMPLES_DIR, dayStart, nextDay, utcDay } from './layout.ts';
 import { type PerStatus, type RollupRecord, ROLLUP_VERSION, STATUS_LETTER, STATUS_ORDER, appendRollups, readRollups } from './rollup-format.ts';
@@ -143,7 +144,9 @@ export async function compactStore(dir: string, opts: CompactOptions): Promise<C
   const removed: string[] = [];
   // 1. Leftovers of an interrupted compaction.
   for (const f of raw.filter((x) => covered.has(x.day))) {
-    await rm(f.file, { force: true });
+    await rm(f.file, { force: true }).catch((err: unknown) => {
+      throw fsFault(err, 'delete', f.file);
+    });
     removed.push(f.file);
   }
   const pending = raw.filter((x) => !covered.has(x.day));
@@ -182,7 +185,9 @@ export async function compactStore(dir: string, opts: CompactOptions): Promise<C
   result.rollupFiles.push(...(await appendRollups(dir, lines)));
   // 3. Only now delete the raw days.
   for (const f of candidates) {
-    await rm(f.file, { force: true });
+    await rm(f.file, { force: true }).catch((err: unknown) => {
+      throw fsFault(err, 'delete', f.file);
+    });
     removed.push(f.file);
   }
   await removeEmptyDirs(dir, removed);

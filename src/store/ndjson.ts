@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { FS_REASONS } from './fault.ts';
 
 export interface StoreProblem {
   file: string;
@@ -27,7 +28,8 @@ export async function forEachRecord<T>(
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    problems.push({ file: rel, line: null, message: `unreadable: ${(err as Error).message}` });
+    const e = err as NodeJS.ErrnoException;
+    problems.push({ file: rel, line: null, message: `unreadable: ${e.code ? `${FS_REASONS[e.code] ?? e.message} (${e.code})` : e.message}` });
     return;
   }
   text.split('\n').forEach((line, i) => {

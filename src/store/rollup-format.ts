@@ -23,6 +23,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { forEachRecord } from './ndjson.ts';
 import { listTree, writeFileAtomic } from './atomic.ts';
+import { fsFault } from './fault.ts';
 import type { CheckStatus } from '../checks/types.ts';
 import { type EncodedHistogram, decodeHistogram } from './histogram.ts';
 import { DAY_MS, ROLLUPS_DIR, monthOfRollupFile, rollupFile } from './layout.ts';
@@ -180,7 +181,7 @@ export async function appendRollups(dir: string, lines: readonly RollupRecord[])
     try {
       existing = await readFile(file, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsFault(err, 'read', file);
     }
     if (existing !== '' && !existing.endsWith('\n')) existing += '\n';
     await writeFileAtomic(file, `${existing}${list.map((l) => `${encodeRollupLine(l)}\n`).join('')}`);

@@ -30,6 +30,7 @@ import path from 'node:path';
 import { forEachRecord } from './ndjson.ts';
 import type { CheckResult, CheckStatus } from '../checks/types.ts';
 import { writeFileAtomic, listTree } from './atomic.ts';
+import { fsFault } from './fault.ts';
 import { SAMPLES_DIR, dayFile, dayOfFile, utcDay } from './layout.ts';
 import { coveredDays } from './rollup-format.ts';
 import { isRegion } from './region.ts';
@@ -141,7 +142,7 @@ async function readIfExists(file: string): Promise<string> {
     return await readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw err;
+    throw fsFault(err, 'append to', file);
   }
 }
 

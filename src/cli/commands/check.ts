@@ -4,6 +4,8 @@ import { loadIncidents } from '../../incidents/store.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
 import { DATA_DIR } from '../../store/layout.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
+import { commandDeadline } from '../deadline.ts';
+import { EXIT_INTERNAL } from '../errors.ts';
 import type { Command } from '../main.ts';
 import { warnConfig, warnIncidentFiles } from '../output.ts';
 import { runRound } from '../round.ts';
@@ -20,8 +22,12 @@ export const check: Command = {
     out.protect(config.redactor);
     warnConfig(out, config.warnings);
     warnIncidentFiles(out, (await loadIncidents(config)).errors);
+    // The deadline bounds the command from its start (src/cli/deadline.ts).
+    const deadline = commandDeadline(config.run.deadlineMs);
+    deadline.arm(out);
     if (!values['no-write']) await removeTempFiles(path.join(config.dir, DATA_DIR));
-    const { results } = await runRound(config, out, { write: !values['no-write'], shard, region });
+    const { results, faults } = await runRound(config, out, { write: !values['no-write'], shard, region, deadline });
+    deadline.disarm();
     if (values.json) {
       const byId = new Map(config.checks.map((c) => [c.id, c]));
       const rows = results.map((r) => ({
@@ -39,6 +45,6 @@ export const check: Command = {
       }));
       out.data(JSON.stringify(config.redactor.redactDeep(rows), null, 2));
     }
-    return 0;
+    return faults.length > 0 ? EXIT_INTERNAL : 0;
   },
 };

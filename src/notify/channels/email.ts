@@ -2,7 +2,7 @@
 import nodemailer from 'nodemailer';
 import type { ChannelSettings } from '../../config/notify-types.ts';
 import type { Channel } from '../channel.ts';
-import type { DeliveryOutcome } from '../delivery.ts';
+import { DEADLINE_DETAIL, sleepUnlessAborted, type DeliveryOutcome } from '../delivery.ts';
 import type { NotificationEvent } from '../events.ts';
 import { html, plainText, statusWord, titleOf, type SiteInfo } from '../format.ts';
 
@@ -40,19 +40,28 @@ export function emailChannel(settings: Settings): Channel {
         greetingTimeout: settings.timeoutMs,
         socketTimeout: settings.timeoutMs,
       });
-      const message = emailMessage(event, ctx.site, settings, ctx.env.now());
+      const base = emailMessage(event, ctx.site, settings, ctx.env.now());
+      // The same Message-ID on every attempt and every run that retries it: mail systems de-duplicate on it.
+      const message = { ...base, messageId: `<${ctx.id}@cairn>`, headers: { ...base.headers, 'X-Cairn-Delivery': ctx.id } };
+      // The run's deadline closes the connection: the mail is then owed to a later run.
+      const signal = ctx.env.signal;
+      const stop = () => transport.close();
+      signal?.addEventListener('abort', stop, { once: true });
       try {
         for (let attempt = 1; ; attempt++) {
+          if (signal?.aborted) return { status: 'failed', attempts: attempt - 1, detail: DEADLINE_DETAIL };
           try {
             const info = await transport.sendMail(message);
             return { status: 'sent', attempts: attempt, detail: `accepted by ${settings.host}: ${ctx.env.redactor.cut(String(info.response ?? ''), 121)}` };
           } catch (err) {
+            if (signal?.aborted) return { status: 'failed', attempts: attempt, detail: DEADLINE_DETAIL };
             const text = err instanceof Error ? err.message : String(err);
             if (!retryable(err) || attempt > settings.retries) return { status: 'failed', attempts: attempt, detail: text };
-            await ctx.env.sleep(Math.min(ctx.env.maxDelayMs, ctx.env.baseDelayMs * 2 ** (attempt - 1)));
+            await sleepUnlessAborted(ctx.env, Math.min(ctx.env.maxDelayMs, ctx.env.baseDelayMs * 2 ** (attempt - 1)));
           }
         }
       } finally {
+        signal?.removeEventListener('abort', stop);
         transport.close();
       }
     },

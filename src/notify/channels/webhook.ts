@@ -4,12 +4,12 @@
  *   X-Cairn-Timestamp: <unix seconds>
  *   X-Cairn-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>.<raw body>")>
  *   X-Cairn-Event:     <event type>
- *   X-Cairn-Delivery:  <id, the same on every retry of one delivery>
+ *   X-Cairn-Delivery:  <the message's id: the same on every attempt and every run that retries it>
  *
  * A receiver recomputes the HMAC over the raw body bytes, compares in constant time, and rejects
  * a timestamp more than 5 minutes away from its clock (replays).
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { ChannelSettings } from '../../config/notify-types.ts';
 import type { Channel } from '../channel.ts';
 import { fromHttp, sendHttp } from '../delivery.ts';
@@ -31,7 +31,7 @@ export function webhookChannel(settings: Extract<ChannelSettings, { type: 'webho
     type: 'webhook',
     async send(event, ctx) {
       const now = ctx.env.now();
-      const id = createHash('sha256').update(`${settings.name}|${ctx.purpose}|${event.key}|${event.type}|${event.at}|${now}`).digest('hex').slice(0, 32);
+      const id = ctx.id;
       const body = JSON.stringify(webhookBody(event, ctx.site, ctx.purpose, id, now));
       const timestamp = Math.floor(now / 1000);
       return fromHttp(
