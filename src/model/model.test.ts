@@ -93,8 +93,9 @@ describe('computeModel', () => {
     expect(m.groups[0]!.status).toBe('down');
     expect(m.status).toBe('down');
     expect(m.ungrouped).toEqual([]);
-    // Component time: worst of checks at each instant.
-    expect(m.components[0]!.uptime['24h'].downMs).toBe(MIN);
+    // Component time: one of two checks down is a partial outage (counted by the rule, `share` here: half).
+    expect(m.components[0]!.outage).toBe('partial');
+    expect(m.components[0]!.uptime['24h']).toMatchObject({ downMs: 0, partialMs: MIN, downtimeMs: MIN / 2 });
   });
 
   it('is nodata everywhere without samples', () => {

@@ -16,7 +16,8 @@ import type { ReportPage } from '../reports/types.ts';
 import { type ShownStatus, worstOf } from './status.ts';
 import { regionStatuses } from './regions.ts';
 import { storedTimeline } from './stored.ts';
-import { type Segment, type Tally, knownMs, mergeWorst, tally } from './timeline.ts';
+import { type Segment, type Tally, RANK, componentCounted, knownMs, mergeComponent, tally } from './timeline.ts';
+import { type AvailabilityRule, availableMs, countedDowntimeMs } from './availability.ts';
 
 export const MODEL_VERSION = 1;
 
@@ -42,6 +43,10 @@ export interface WindowFigure extends Tally {
   percent: string | null;
   /** Share of the window with data, truncated percentage string ("100.00"). */
   coverage: string;
+  /** Down time as counted by the partial-outage rule: full outages plus the counted part of partial ones (src/model/availability.ts). */
+  downtimeMs: number;
+  /** Time counted as available (the numerator of `availability`). */
+  availableMs: number;
 }
 
 export type DayLevel = 'nodata' | 'up' | 'maintenance' | 'degraded' | 'down';
@@ -120,6 +125,8 @@ export interface StatusModel {
   generatedAt: string;
   site: SiteSettings;
   degradedCountsAsUp: boolean;
+  /** The availability rule every figure was computed with (degraded time, partial outages); outputs state it. */
+  availability: AvailabilityRule;
   status: ShownStatus;
   groups: GroupModel[];
   /** Components outside any declared group, in page order. */
@@ -152,10 +159,10 @@ export interface ModelInput {
 }
 
 /** The figures of one window from its tally (the page's, the API's and the reports' one formula). */
-export function windowFigure(t: Tally, from: number, to: number, degradedCountsAsUp: boolean): WindowFigure {
+export function windowFigure(t: Tally, from: number, to: number, rule: AvailabilityRule): WindowFigure {
   const known = knownMs(t);
   const denominator = known - t.maintenanceMs;
-  const available = t.upMs + (degradedCountsAsUp ? t.degradedMs : 0);
+  const available = availableMs(t, known, rule);
   const windowMs = Math.max(0, to - from);
   return {
     ...t,
@@ -166,26 +173,37 @@ export function windowFigure(t: Tally, from: number, to: number, degradedCountsA
     availability: denominator > 0 ? available / denominator : null,
     percent: truncatedPercent(available, denominator),
     coverage: truncatedPercent(known, windowMs) ?? '0.00',
+    downtimeMs: countedDowntimeMs(t, rule.partialOutage),
+    availableMs: available,
   };
 }
 
+/** A component's status now from its checks' statuses (the same rule as its timeline), and whether an outage is partial. */
+function componentNow(statuses: readonly ShownStatus[]): { status: ShownStatus; partial: boolean } {
+  const counts = [0, 0, 0, 0];
+  for (const s of statuses) if (s !== 'nodata') counts[RANK[s]] = (counts[RANK[s]] as number) + 1;
+  if (counts.every((c) => c === 0)) return { status: 'nodata', partial: false };
+  const c = componentCounted(counts);
+  return { status: c.status, partial: c.share !== undefined };
+}
+
 function dayLevel(t: Tally): DayLevel {
-  if (t.downMs > 0) return 'down';
+  if (t.downMs > 0 || t.partialMs > 0) return 'down';
   if (t.degradedMs > 0) return 'degraded';
   if (t.maintenanceMs > 0) return 'maintenance';
   if (t.upMs > 0) return 'up';
   return 'nodata';
 }
 
-function figures(segments: Segment[], now: number, days: { date: string; start: number; end: number }[], degradedCountsAsUp: boolean) {
+function figures(segments: Segment[], now: number, days: { date: string; start: number; end: number }[], rule: AvailabilityRule) {
   const uptime = {} as Record<WindowKey, WindowFigure>;
   for (const key of WINDOW_KEYS) {
     const from = now - WINDOWS[key];
-    uptime[key] = windowFigure(tally(segments, from, now), from, now, degradedCountsAsUp);
+    uptime[key] = windowFigure(tally(segments, from, now), from, now, rule);
   }
   const bars: DayBar[] = days.map(({ date, start, end }) => {
     const t = tally(segments, start, end);
-    return { ...windowFigure(t, start, end, degradedCountsAsUp), date, level: dayLevel(t) };
+    return { ...windowFigure(t, start, end, rule), date, level: dayLevel(t) };
   });
   return { uptime, days: bars };
 }
@@ -222,7 +240,8 @@ function withDayIncidents<T extends { days: DayBar[] }>(f: T, component: string,
 
 export function computeModel(input: ModelInput): StatusModel {
   const { config, now } = input;
-  const degradedCountsAsUp = config.run.degradedCountsAsUp;
+  const { degradedCountsAsUp } = config.run;
+  const rule: AvailabilityRule = { degradedCountsAsUp, partialOutage: config.run.partialOutage };
   const days = dayRanges(now, DAY_BARS, config.site.timeZone);
 
   const historyFrom = days[0]?.start ?? now - WINDOWS['90d'];
@@ -270,7 +289,7 @@ export function computeModel(input: ModelInput): StatusModel {
       lastResponseTimeMs: last?.responseTimeMs ?? null,
       lastError: last?.error ?? null,
       lastStatusCode: last?.statusCode ?? null,
-      ...figures(segments, now, days, degradedCountsAsUp),
+      ...figures(segments, now, days, rule),
       latency24h: latencySummary(samples, now - WINDOWS['24h']),
       responseTimes: samples
         .filter((s) => s.at >= now - SERIES_MS)
@@ -282,25 +301,26 @@ export function computeModel(input: ModelInput): StatusModel {
 
   const components: ComponentModel[] = config.components.map((comp) => {
     const members = comp.checks.map((id) => checkById.get(id)).filter((c): c is CheckModel => c !== undefined);
-    const segments = mergeWorst(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
-    const status = inMaintenance.has(comp.id) ? 'maintenance' : worstOf(members.map((c) => c.status));
+    const segments = mergeComponent(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
+    const now_ = componentNow(members.map((c) => c.status));
+    const status = inMaintenance.has(comp.id) ? 'maintenance' : now_.status;
     return {
       id: comp.id,
       name: comp.name,
       description: comp.description,
       group: comp.group,
       status,
-      outage: status !== 'down' ? null : members.every((c) => c.status === 'down' || c.status === 'nodata') ? 'major' : 'partial',
+      outage: status !== 'down' ? null : now_.partial ? 'partial' : 'major',
       latency24h: latencySummary(
         comp.checks.flatMap((id) => byCheck.get(id) ?? []),
         now - WINDOWS['24h'],
       ),
       checks: comp.checks,
-      ...withDayIncidents(figures(segments, now, days, degradedCountsAsUp), comp.id, incidents, now),
+      ...withDayIncidents(figures(segments, now, days, rule), comp.id, incidents, now),
       activeIncidents: incidents.filter((i) => i.resolvedAt === null && i.components.includes(comp.id)).map((i) => i.id),
-      monthly: monthFigures(comp.id, incidents, segments, months, now).map((f, i) => {
+      monthly: monthFigures(comp.id, incidents, segments, months, now, rule).map((f, i) => {
         const { start, end } = months[i] as { start: number; end: number };
-        return { ...f, uptime: windowFigure(tally(segments, start, Math.min(end, now)), start, Math.min(end, now), degradedCountsAsUp) };
+        return { ...f, uptime: windowFigure(tally(segments, start, Math.min(end, now)), start, Math.min(end, now), rule) };
       }),
     };
   });
@@ -319,6 +339,7 @@ export function computeModel(input: ModelInput): StatusModel {
     generatedAt: new Date(now).toISOString(),
     site: config.site,
     degradedCountsAsUp,
+    availability: rule,
     status: worstOf(components.map((c) => c.status)),
     groups,
     ungrouped: components.filter((c) => c.group === null).map((c) => c.id),

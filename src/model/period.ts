@@ -22,7 +22,8 @@ import { type WindowFigure, windowFigure } from './model.ts';
 import { type SlaFigures, slaFigures } from './sla.ts';
 import type { LatencyPercentiles } from './stored.ts';
 import { storedTimeline } from './stored.ts';
-import { type Segment, mergeWorst, tally } from './timeline.ts';
+import { type Segment, mergeComponent, tally } from './timeline.ts';
+import type { AvailabilityRule } from './availability.ts';
 import { expandWindows } from '../maintenance/windows.ts';
 
 const DAY_MS = 86_400_000;
@@ -88,6 +89,8 @@ export interface PeriodFigures {
   incidents: IncidentModel[];
   /** Maintenance occurrences overlapping the period, oldest first. */
   maintenance: MaintenanceModel[];
+  /** The availability rule the figures were computed with (the page's). */
+  availability: AvailabilityRule;
   /** UTC days of the period with raw samples / with rollup lines. */
   rawDays: string[];
   rollupDays: string[];
@@ -119,7 +122,7 @@ function firstAtOrAfter(samples: readonly Sample[], t: number): number {
 
 export function computePeriods(input: PeriodInput): PeriodFigures[] {
   const { config, now, periods } = input;
-  const degradedCountsAsUp = config.run.degradedCountsAsUp;
+  const rule: AvailabilityRule = { degradedCountsAsUp: config.run.degradedCountsAsUp, partialOutage: config.run.partialOutage };
   const ends = periods.map((p) => ({ ...p, until: Math.max(p.from, Math.min(p.to, now)) }));
   const earliest = Math.min(...periods.map((p) => p.from));
   const latest = Math.max(...ends.map((p) => p.until));
@@ -184,7 +187,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
         id: check.id,
         name: check.name,
         component: check.component,
-        uptime: windowFigure(tally(segments, p.from, p.until), p.from, p.until, degradedCountsAsUp),
+        uptime: windowFigure(tally(segments, p.from, p.until), p.from, p.until, rule),
         samples: count,
         latency: percentiles(h),
       });
@@ -196,10 +199,10 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
   const incidents = [...(input.incidents ?? [])].sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
   const months = ends.map((p) => ({ month: p.label, start: p.from, end: p.to }));
   const components = config.components.map((comp) => {
-    const segments = mergeWorst(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
-    const monthly = monthFigures(comp.id, incidents, segments, months, now);
+    const segments = mergeComponent(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
+    const monthly = monthFigures(comp.id, incidents, segments, months, now, rule);
     return ends.map((p, i): PeriodComponent => {
-      const uptime = windowFigure(tally(segments, p.from, p.until), p.from, p.until, degradedCountsAsUp);
+      const uptime = windowFigure(tally(segments, p.from, p.until), p.from, p.until, rule);
       const f = monthly[i] as (typeof monthly)[number];
       const h = mergeHistograms(...comp.checks.map((id) => histByCheck.get(id)?.[i] ?? emptyHistogram()));
       const target = slaTargetOf(config, comp.id);
@@ -214,7 +217,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
         mttrMs: f.mttrMs,
         downtimeMs: f.downtimeMs,
         latency: percentiles(h),
-        sla: slaFigures(uptime, target.target, target.source, target.slo, degradedCountsAsUp),
+        sla: slaFigures(uptime, target.target, target.source, target.slo),
       };
     });
   });
@@ -240,6 +243,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
       end: new Date(o.end).toISOString(),
       recurring: recurring.has(o.windowId),
     })),
+    availability: rule,
     rawDays: [...(rawDays[i] as Set<number>)].sort((a, b) => a - b).map((d) => day(d * DAY_MS)),
     rollupDays: [...(rollupDays[i] as Set<string>)].sort(),
   }));

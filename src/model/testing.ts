@@ -3,7 +3,7 @@ import { Redactor } from '../config/secrets.ts';
 import { noNotifications } from '../config/resolve-notify.ts';
 import { DEFAULT_REPORTS } from '../config/resolve-reports.ts';
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
-import type { ResolvedCheck, ResolvedComponent, ResolvedConfig, ResolvedGroup } from '../config/types.ts';
+import type { PartialOutageRule, ResolvedCheck, ResolvedComponent, ResolvedConfig, ResolvedGroup } from '../config/types.ts';
 
 export interface FixtureCheck {
   id: string;
@@ -17,6 +17,7 @@ export function fixtureConfig(opts: {
   groups?: { id: string; name?: string; components: string[] }[];
   timeZone?: string;
   degradedCountsAsUp?: boolean;
+  partialOutage?: PartialOutageRule;
   regionRule?: 'any' | 'majority';
   maintenance?: MaintenanceWindow[];
 }): ResolvedConfig {
@@ -67,6 +68,7 @@ export function fixtureConfig(opts: {
       deadlineMs: 60_000,
       perHostConcurrency: 4,
       degradedCountsAsUp: opts.degradedCountsAsUp ?? true,
+      partialOutage: opts.partialOutage ?? { mode: 'share' },
       regionRule: opts.regionRule ?? 'majority',
     },
     groups,

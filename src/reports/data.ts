@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from '../config/types.ts';
 import type { PeriodComponent, PeriodFigures } from '../model/period.ts';
+import { describeAvailabilityRule } from '../model/availability.ts';
 import type { NotifyState } from '../notify/state.ts';
 import type { BurnDownPoint, SloSnapshot, SloWindowFigures } from '../prometheus/types.ts';
 import { change, duration, latency, minutes, monthName, num, share, shortMonth, targetText, thousands, utcDate, utcTime } from './format.ts';
@@ -327,7 +328,8 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
       slo: sloSource,
       snapshots: src.history.length,
       notifications: src.notifications !== null,
-      degradedCountsAsUp: config.run.degradedCountsAsUp,
+      degradedCountsAsUp: month.availability.degradedCountsAsUp,
+      availabilityRule: describeAvailabilityRule(month.availability),
     },
     summary: { sentences, met: met.length, missed: missed.length, withData: withData.length },
     components,

@@ -60,6 +60,7 @@ export function dayBarText(bar: DayBar, locale: string, t: Strings, incidents: r
   if (bar.level === 'nodata') return t.day.noData(day);
   const parts = [t.day.uptime(day, bar.percent ?? '—')];
   if (bar.downMs > 0) parts.push(t.day.down(formatDuration(bar.downMs) || '<1 min'));
+  if (bar.partialMs > 0) parts.push(t.day.partial(formatDuration(bar.partialMs) || '<1 min'));
   if (bar.degradedMs > 0) parts.push(t.day.degraded(formatDuration(bar.degradedMs) || '<1 min'));
   if (bar.maintenanceMs > 0) parts.push(t.day.maintenance(formatDuration(bar.maintenanceMs) || '<1 min'));
   if (bar.coverage !== '100.00') parts.push(t.day.coverage(bar.coverage));

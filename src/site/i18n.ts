@@ -4,12 +4,15 @@
  */
 import type { ShownStatus } from '../model/status.ts';
 import type { Impact, UpdateStatus } from '../incidents/types.ts';
+import { type AvailabilityRule, describeAvailabilityRule, formatWeight, partialOutageText } from '../model/availability.ts';
 
 export interface Strings {
   skip: string;
   nav: { incidents: string; maintenance: string; uptime: string; reports: string; feed: string; sections: string };
   theme: { toggle: string };
   footer: (updated: string, timeZone: string) => string;
+  /** How uptime is computed: degraded time and partial outages (stated in the footer of every page). */
+  availabilityRule: (rule: AvailabilityRule) => string;
   status: Record<ShownStatus, string>;
   partialOutage: string;
   majorOutage: string;
@@ -35,6 +38,7 @@ export interface Strings {
     noData: (day: string) => string;
     uptime: (day: string, percent: string) => string;
     down: (d: string) => string;
+    partial: (d: string) => string;
     degraded: (d: string) => string;
     maintenance: (d: string) => string;
     coverage: (c: string) => string;
@@ -95,6 +99,7 @@ const en: Strings = {
   nav: { incidents: 'Incidents', maintenance: 'Maintenance', uptime: 'Uptime', reports: 'Reports', feed: 'Feed', sections: 'Sections' },
   theme: { toggle: 'Light/dark' },
   footer: (updated, tz) => `Updated ${updated}. Times in ${tz}. Powered by Cairn.`,
+  availabilityRule: describeAvailabilityRule,
   status: { up: 'Operational', degraded: 'Degraded performance', down: 'Outage', maintenance: 'Under maintenance', nodata: 'No data' },
   partialOutage: 'Partial outage',
   majorOutage: 'Major outage',
@@ -126,6 +131,7 @@ const en: Strings = {
     noData: (d) => `${d}: no data`,
     uptime: (d, p) => `${d}: ${p}% uptime`,
     down: (x) => `${x} down`,
+    partial: (x) => `${x} partial outage`,
     degraded: (x) => `${x} degraded`,
     maintenance: (x) => `${x} maintenance`,
     coverage: (c) => `data for ${c}% of the day`,
@@ -194,6 +200,14 @@ const de: Strings = {
   nav: { incidents: 'Störungen', maintenance: 'Wartung', uptime: 'Verfügbarkeit', reports: 'Berichte', feed: 'Feed', sections: 'Bereiche' },
   theme: { toggle: 'Hell/dunkel' },
   footer: (updated, tz) => `Aktualisiert ${updated}. Zeiten in ${tz}. Betrieben mit Cairn.`,
+  availabilityRule: (rule) =>
+    `Die Verfügbarkeit zählt eingeschränkte Zeit als ${rule.degradedCountsAsUp ? 'verfügbar' : 'nicht verfügbar'}; ein Teilausfall (einige Prüfungen einer Komponente ausgefallen, andere in Betrieb) zählt ${
+      rule.partialOutage.mode === 'full'
+        ? 'voll als Ausfallzeit'
+        : rule.partialOutage.mode === 'weighted'
+          ? `zu ${formatWeight(rule.partialOutage.weight)} % als Ausfallzeit`
+          : 'anteilig als Ausfallzeit, nach dem Anteil der ausgefallenen Prüfungen'
+    } (partialOutage: ${partialOutageText(rule.partialOutage)}).`,
   status: { up: 'In Betrieb', degraded: 'Eingeschränkte Leistung', down: 'Ausfall', maintenance: 'In Wartung', nodata: 'Keine Daten' },
   partialOutage: 'Teilausfall',
   majorOutage: 'Schwerer Ausfall',
@@ -225,6 +239,7 @@ const de: Strings = {
     noData: (d) => `${d}: keine Daten`,
     uptime: (d, p) => `${d}: ${p} % Verfügbarkeit`,
     down: (x) => `${x} ausgefallen`,
+    partial: (x) => `${x} Teilausfall`,
     degraded: (x) => `${x} eingeschränkt`,
     maintenance: (x) => `${x} Wartung`,
     coverage: (c) => `Daten für ${c} % des Tages`,

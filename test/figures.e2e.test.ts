@@ -1,0 +1,108 @@
+/**
+ * The figures every output shows agree: one fixture status repo built with the real CLI
+ * (`cairn build`, `cairn report`), then the page's HTML, the Statuspage API, the badges and the
+ * report read back as files and compared with each other (issue 14, "Figures and pages that
+ * mislead").
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckResult, CheckStatus } from '../src/checks/types.ts';
+import { appendRun, toRunRecord } from '../src/store/samples.ts';
+import { cairn } from './helpers.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const NOW = Date.now();
+
+let dir: string;
+let dist: string;
+/** The instant the built model describes (the page's footer), ISO. */
+let generatedAt: string;
+
+const read = (rel: string) => readFile(path.join(dist, rel), 'utf8');
+const readJson = async (rel: string) => JSON.parse(await read(rel)) as Record<string, unknown>;
+
+async function fixtureRepo(): Promise<string> {
+  const d = await mkdtemp(path.join(os.tmpdir(), 'cairn-figures-'));
+  await mkdir(path.join(d, 'checks'), { recursive: true });
+  await writeFile(
+    path.join(d, 'cairn.yaml'),
+    [
+      'site:',
+      '  title: Figures',
+      '  baseUrl: https://status.example.com/',
+      'defaults:',
+      '  interval: 15m',
+      'checks:',
+      // `shop`: two checks; for the last two hours one is down and the other degraded (a partial outage).
+      '  - { id: shop-web, name: Shop web, component: shop, kind: tcp, host: 127.0.0.1, port: 1 }',
+      '  - { id: shop-api, name: Shop API, component: shop, kind: tcp, host: 127.0.0.1, port: 1 }',
+      '',
+    ].join('\n'),
+  );
+  for (let t = NOW - 3 * 24 * HOUR; t < NOW; t += 15 * MIN) {
+    const at = new Date(t).toISOString();
+    const r = (id: string, status: CheckStatus): CheckResult => ({ id, kind: 'tcp', status, responseTimeMs: 40, error: status === 'up' ? null : 'refused', checkedAt: at, attempts: 1 });
+    const bad = t >= NOW - 2 * HOUR;
+    await appendRun(d, toRunRecord(new Date(t), [r('shop-web', bad ? 'down' : 'up'), r('shop-api', bad ? 'degraded' : 'up')]));
+  }
+  return d;
+}
+
+beforeAll(async () => {
+  dir = await fixtureRepo();
+  dist = path.join(dir, 'dist');
+  const built = await cairn(['build', '--dir', dir]);
+  if (built.code !== 0) throw new Error(`build failed:\n${built.stderr}`);
+  generatedAt = ((await readJson('api/v2/status.json'))['page'] as { updated_at: string }).updated_at;
+  // The report of the current month, at the instant the page describes: the same figures to the digit.
+  const report = await cairn(['report', '--dir', dir, '--month', generatedAt.slice(0, 7), '--now', generatedAt, '--offline']);
+  if (report.code !== 0) throw new Error(`report failed:\n${report.stderr}`);
+}, 240_000);
+
+afterAll(async () => {
+  if (!process.env['CAIRN_KEEP_FIXTURE']) await rm(dir, { recursive: true, force: true });
+});
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&#x27;': "'" };
+
+/** The text of the first group of `re` in `html`, tags dropped, entities decoded, spaces collapsed. */
+function textIn(html: string, re: RegExp): string {
+  const m = re.exec(html);
+  if (!m) throw new Error(`no match for ${re}`);
+  return (m[1] as string).replace(/<[^>]+>/g, '').replace(/&(amp|lt|gt|quot|#39|#x27);/g, (e) => ENTITIES[e] ?? e).replace(/\s+/g, ' ').trim();
+}
+
+describe('a partial outage (one check down, another degraded)', () => {
+  it('page, API, badges and report say the same: partial outage, counted by the stated rule', async () => {
+    const home = await read('index.html');
+    const uptime90 = textIn(home, /data-component="shop"[\s\S]*?<p class="uptime"[^>]*>\s*<span[^>]*>([^<]*)</);
+    const percent = /^([0-9.]+)% uptime over 90 days$/.exec(uptime90)?.[1];
+    expect(percent, uptime90).toBeDefined();
+    // Two hours of three days, half the checks down (partialOutage: share, the default): one hour of 72 counted.
+    expect(Number(percent)).toBeGreaterThan(98);
+    expect(Number(percent)).toBeLessThan(99);
+    expect(home).toMatch(/data-component="shop"[\s\S]*?Partial outage/);
+
+    const badge = await readJson('badges/shop/uptime-90d.json');
+    expect(badge['message']).toBe(`${percent}%`);
+    expect((await readJson('badges/shop/status.json'))['message']).toBe('partial outage');
+    const components = (await readJson('api/v2/components.json'))['components'] as { id: string; status: string }[];
+    expect(components.find((c) => c.id === 'shop')?.status).toBe('partial_outage');
+
+    // The month: the uptime page and the report agree.
+    const month = generatedAt.slice(0, 7);
+    const uptimePage = await read('uptime/index.html');
+    const pageMonth = textIn(uptimePage, new RegExp(`data-component="shop"[\\s\\S]*?data-month="${month}"[^>]*>([^<]*)<`));
+    const reportMd = await readFile(path.join(dir, 'reports', `${month}.md`), 'utf8');
+    const row = reportMd.split('\n').find((l) => l.startsWith('| Shop web |'));
+    expect(row?.split('|')[3]?.trim()).toBe(pageMonth);
+
+    // The rule is stated on every page and in the report, in the same words.
+    const rule = textIn(home, /<p data-availability-rule[^>]*>([\s\S]*?)<\/p>/);
+    expect(rule).toContain("partial outage (some of a component's checks down, others working) counts as downtime in proportion to the share of its checks that are down (partialOutage: share)");
+    expect(reportMd).toContain(rule);
+  });
+});
