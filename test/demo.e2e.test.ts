@@ -92,7 +92,7 @@ describe('the built demo page in Chromium', () => {
     const today = page.locator('[data-component="api"] .bar').last();
     expect(await today.getAttribute('data-level')).toBe('down');
     // Each bar tells its date, uptime, downtime and the day's incidents, in text (a tooltip on hover, focus and tap).
-    await expect(today.locator('.tip').textContent()).resolves.toMatch(/% uptime, .* down, .*incidents: Public API partial outage/);
+    await expect(today.locator('.tip').textContent()).resolves.toMatch(/% uptime, .* partial outage, .*incidents: Public API partial outage/);
     await today.focus();
     expect(await today.locator('.tip').evaluate((e) => e.getBoundingClientRect().width)).toBeGreaterThan(50);
     // The failing target opened an automatic incident, listed first on the page.

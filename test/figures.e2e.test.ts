@@ -39,14 +39,19 @@ async function fixtureRepo(): Promise<string> {
       // `shop`: two checks; for the last two hours one is down and the other degraded (a partial outage).
       '  - { id: shop-web, name: Shop web, component: shop, kind: tcp, host: 127.0.0.1, port: 1 }',
       '  - { id: shop-api, name: Shop API, component: shop, kind: tcp, host: 127.0.0.1, port: 1 }',
+      // `fresh`: checked for the last hour only (data for far less than 10% of 90 days).
+      '  - { id: fresh, name: Fresh, kind: tcp, host: 127.0.0.1, port: 1 }',
       '',
     ].join('\n'),
   );
-  for (let t = NOW - 3 * 24 * HOUR; t < NOW; t += 15 * MIN) {
+  // Ten days of 15-minute runs (more than 10% of 90 days: enough for a 90-day figure).
+  for (let t = NOW - 10 * 24 * HOUR; t < NOW; t += 15 * MIN) {
     const at = new Date(t).toISOString();
     const r = (id: string, status: CheckStatus): CheckResult => ({ id, kind: 'tcp', status, responseTimeMs: 40, error: status === 'up' ? null : 'refused', checkedAt: at, attempts: 1 });
     const bad = t >= NOW - 2 * HOUR;
-    await appendRun(d, toRunRecord(new Date(t), [r('shop-web', bad ? 'down' : 'up'), r('shop-api', bad ? 'degraded' : 'up')]));
+    const results = [r('shop-web', bad ? 'down' : 'up'), r('shop-api', bad ? 'degraded' : 'up')];
+    if (t >= NOW - HOUR) results.push(r('fresh', 'up'));
+    await appendRun(d, toRunRecord(new Date(t), results));
   }
   return d;
 }
@@ -81,9 +86,9 @@ describe('a partial outage (one check down, another degraded)', () => {
     const uptime90 = textIn(home, /data-component="shop"[\s\S]*?<p class="uptime"[^>]*>\s*<span[^>]*>([^<]*)</);
     const percent = /^([0-9.]+)% uptime over 90 days$/.exec(uptime90)?.[1];
     expect(percent, uptime90).toBeDefined();
-    // Two hours of three days, half the checks down (partialOutage: share, the default): one hour of 72 counted.
-    expect(Number(percent)).toBeGreaterThan(98);
-    expect(Number(percent)).toBeLessThan(99);
+    // Two hours of ten days, half the checks down (partialOutage: share, the default): one hour of 240 counted.
+    expect(Number(percent)).toBeGreaterThan(99.5);
+    expect(Number(percent)).toBeLessThan(99.7);
     expect(home).toMatch(/data-component="shop"[\s\S]*?Partial outage/);
 
     const badge = await readJson('badges/shop/uptime-90d.json');
@@ -104,5 +109,26 @@ describe('a partial outage (one check down, another degraded)', () => {
     const rule = textIn(home, /<p data-availability-rule[^>]*>([\s\S]*?)<\/p>/);
     expect(rule).toContain("partial outage (some of a component's checks down, others working) counts as downtime in proportion to the share of its checks that are down (partialOutage: share)");
     expect(reportMd).toContain(rule);
+  });
+});
+
+describe('a window with too little data (issue 14: "100.00% uptime over 90 days (data for 0.00% of the period)")', () => {
+  it('page, badges and report say there is not enough data instead of a percentage', async () => {
+    const home = await read('index.html');
+    const line = textIn(home, /data-component="fresh"[\s\S]*?<p class="uptime"[^>]*>\s*<span[^>]*>([^<]*)</);
+    expect(line).toMatch(/^Not enough data for a 90-day uptime \(data for 0\.0[0-9]% of the period\)$/);
+    for (const w of ['24h', '7d', '30d', '90d']) expect((await readJson(`badges/fresh/uptime-${w}.json`))['message'], w).toBe('not enough data');
+    const component = await read('components/fresh/index.html');
+    expect(textIn(component, /data-window="90d"[\s\S]*?<td[^>]*>([^<]*)</)).toBe('not enough data');
+    // The month: the uptime page and the report print the same (a figure or "not enough data", depending on the date).
+    const month = generatedAt.slice(0, 7);
+    const pageMonth = textIn(await read('uptime/index.html'), new RegExp(`data-component="fresh"[\\s\\S]*?data-month="${month}"[^>]*>([^<]*)<`));
+    const reportMd = await readFile(path.join(dir, 'reports', `${month}.md`), 'utf8');
+    const row = reportMd.split('\n').find((l) => l.startsWith('| Fresh |'))?.split('|').map((c) => c.trim());
+    expect(row?.[3]).toBe(pageMonth);
+    if (pageMonth === 'not enough data') {
+      expect(row?.[12]).toBe('not enough data');
+      expect(reportMd).toMatch(/Not enough data for an availability figure or an SLA verdict for Fresh \(data for [0-9.]+% of the period\)\./);
+    }
   });
 });

@@ -76,11 +76,12 @@ describe('mergeComponent + tally', () => {
 });
 
 describe('computeModel: one check down and another degraded (issue 14)', () => {
-  const NOW = Date.parse('2026-11-24T12:00:00.000Z');
+  // Noon on the 1st: the four hours of data cover a third of the month so far (enough for a figure).
+  const NOW = Date.parse('2026-11-01T12:00:00.000Z');
   const sample = (id: string, at: number, status: CheckStatus): Sample => ({ id, at, status, responseTimeMs: 100, error: status === 'up' ? null : 'x', statusCode: null });
-  // The last hour: `web` down, `web-slow` degraded, every 5 minutes; the hour before, both up.
+  // The last hour: `web` down, `web-slow` degraded, every 5 minutes; the three hours before, both up.
   const samples: Sample[] = [];
-  for (let at = NOW - 120 * M; at < NOW; at += 5 * M) {
+  for (let at = NOW - 240 * M; at < NOW; at += 5 * M) {
     const recent = at >= NOW - 60 * M;
     samples.push(sample('web', at, recent ? 'down' : 'up'), sample('web-slow', at, recent ? 'degraded' : 'up'));
   }
@@ -88,9 +89,9 @@ describe('computeModel: one check down and another degraded (issue 14)', () => {
     fixtureConfig({ checks: [{ id: 'web', component: 'site' }, { id: 'web-slow', component: 'site' }], partialOutage });
 
   it.each<[string, PartialOutageRule, string, number]>([
-    ['full', FULL, '50.00', 60 * M],
-    ['share (default)', SHARE, '75.00', 30 * M],
-    ['weighted:0.3', STATUSPAGE, '85.00', 18 * M],
+    ['full', FULL, '75.00', 60 * M],
+    ['share (default)', SHARE, '87.50', 30 * M],
+    ['weighted:0.3', STATUSPAGE, '92.50', 18 * M],
   ])('%s', (_name, rule, percent, downtime) => {
     const m = computeModel({ config: config(rule), samples, now: NOW });
     const site = m.components[0]!;
@@ -108,13 +109,13 @@ describe('computeModel: one check down and another degraded (issue 14)', () => {
     expect(month.components[0]!.downtimeMs).toBe(downtime);
     expect(month.components[0]!.sla.consumedMs).toBe(downtime);
     // Checks have no partial outages: `web` was down for the hour whatever the rule.
-    expect(m.checks[0]!.uptime['24h'].percent).toBe('50.00');
+    expect(m.checks[0]!.uptime['24h'].percent).toBe('75.00');
   });
 
   it('a full outage stays a full outage', () => {
     const down = samples.map((s) => (s.id === 'web-slow' && s.status === 'degraded' ? { ...s, status: 'down' as const } : s));
     const m = computeModel({ config: config(SHARE), samples: down, now: NOW });
     expect(m.components[0]!.outage).toBe('major');
-    expect(m.components[0]!.uptime['24h'].percent).toBe('50.00');
+    expect(m.components[0]!.uptime['24h'].percent).toBe('75.00');
   });
 });

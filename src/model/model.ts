@@ -30,6 +30,21 @@ export const SERIES_MS = WINDOWS['7d'];
 /** Months of incident figures per component. */
 export const MONTHS = 13;
 
+/**
+ * A window's availability is a figure only when data covers at least this share of it: below,
+ * "100.00% over 90 days" would rest on a few hours. Every output (page, badges, API, reports,
+ * SLA verdicts) reads `WindowFigure.data` and says "not enough data" instead.
+ */
+export const MIN_COVERAGE = 0.1;
+
+export type WindowData = 'none' | 'insufficient' | 'enough';
+
+/** Whether `known` ms of data are enough for a figure of a `windowMs` window (exact on integers). */
+export function windowData(known: number, windowMs: number): WindowData {
+  if (known <= 0) return 'none';
+  return known * 10 >= windowMs * (MIN_COVERAGE * 10) ? 'enough' : 'insufficient';
+}
+
 export interface WindowFigure extends Tally {
   /** Start of the window, ISO-8601 UTC. */
   from: string;
@@ -37,9 +52,15 @@ export interface WindowFigure extends Tally {
   to: string;
   windowMs: number;
   knownMs: number;
-  /** Available share of known time outside maintenance, 0..1; null when nothing is known. */
+  /**
+   * Whether the window has data enough for a figure: `none` (nothing known), `insufficient`
+   * (data for less than MIN_COVERAGE of the window) or `enough`. Outputs show a percentage only
+   * for `enough`, and say "not enough data" for `insufficient`.
+   */
+  data: WindowData;
+  /** Available share of known time outside maintenance, 0..1; null unless `data` is `enough` (or all known time was maintenance). */
   availability: number | null;
-  /** `availability` as a truncated percentage string ("99.99"); null when nothing is known. */
+  /** `availability` as a truncated percentage string ("99.99"); null when `availability` is. */
   percent: string | null;
   /** Share of the window with data, truncated percentage string ("100.00"). */
   coverage: string;
@@ -127,6 +148,8 @@ export interface StatusModel {
   degradedCountsAsUp: boolean;
   /** The availability rule every figure was computed with (degraded time, partial outages); outputs state it. */
   availability: AvailabilityRule;
+  /** MIN_COVERAGE: the share of a window that must have data for its figure to be shown. */
+  minCoverage: number;
   status: ShownStatus;
   groups: GroupModel[];
   /** Components outside any declared group, in page order. */
@@ -164,14 +187,17 @@ export function windowFigure(t: Tally, from: number, to: number, rule: Availabil
   const denominator = known - t.maintenanceMs;
   const available = availableMs(t, known, rule);
   const windowMs = Math.max(0, to - from);
+  const data = windowData(known, windowMs);
+  const shown = data === 'enough' && denominator > 0;
   return {
     ...t,
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     windowMs,
     knownMs: known,
-    availability: denominator > 0 ? available / denominator : null,
-    percent: truncatedPercent(available, denominator),
+    data,
+    availability: shown ? available / denominator : null,
+    percent: shown ? truncatedPercent(available, denominator) : null,
     coverage: truncatedPercent(known, windowMs) ?? '0.00',
     downtimeMs: countedDowntimeMs(t, rule.partialOutage),
     availableMs: available,
@@ -340,6 +366,7 @@ export function computeModel(input: ModelInput): StatusModel {
     site: config.site,
     degradedCountsAsUp,
     availability: rule,
+    minCoverage: MIN_COVERAGE,
     status: worstOf(components.map((c) => c.status)),
     groups,
     ungrouped: components.filter((c) => c.group === null).map((c) => c.id),

@@ -16,7 +16,7 @@ export interface SlaFigures {
   /** `slo`: the component's first SLO's target; `default`: `reports.slaTarget`. */
   targetSource: 'slo' | 'default';
   slo: string | null;
-  /** null when nothing is known in the window. */
+  /** null when the window has not enough data for a verdict (`uptime.data` is not `enough`). */
   met: boolean | null;
   allowedMs: number;
   consumedMs: number;
@@ -45,7 +45,7 @@ export function slaFigures(uptime: WindowFigure, target: number, targetSource: '
   const consumed = Math.max(0, denominator - available);
   const allowedScaled = BigInt(Math.max(0, denominator)) * (SCALE - BigInt(Math.round(target * 10_000)));
   const allowed = Number(allowedScaled / SCALE);
-  const has = denominator > 0;
+  const has = denominator > 0 && uptime.data === 'enough';
   return {
     target,
     targetSource,

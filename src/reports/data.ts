@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from '../config/types.ts';
 import type { PeriodComponent, PeriodFigures } from '../model/period.ts';
+import { MIN_COVERAGE, type WindowFigure } from '../model/model.ts';
 import { describeAvailabilityRule } from '../model/availability.ts';
 import type { NotifyState } from '../notify/state.ts';
 import type { BurnDownPoint, SloSnapshot, SloWindowFigures } from '../prometheus/types.ts';
@@ -69,6 +70,12 @@ function fromHistory(id: string, monthFrom: string, history: readonly SloSnapsho
   return { ...last, burnDown };
 }
 
+/** An availability as the report prints it: the percentage, or why there is none. */
+function availabilityText(u: WindowFigure): string {
+  if (u.percent !== null) return `${u.percent}%`;
+  return u.data === 'insufficient' ? 'not enough data' : '—';
+}
+
 const CERT_RE = /\(notAfter ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z)\)/;
 
 export function reportView(config: ResolvedConfig, src: ReportSources) {
@@ -77,13 +84,15 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
   const to = Date.parse(month.to);
   const until = Date.parse(month.until);
   const label = month.label;
-  const withData = month.components.filter((c) => c.uptime.knownMs > 0);
+  // An SLA verdict needs data for at least the model's minimum share of the month (MIN_COVERAGE).
+  const withData = month.components.filter((c) => c.uptime.data === 'enough');
+  const tooLittle = month.components.filter((c) => c.uptime.data === 'insufficient');
   const hasData = withData.length > 0 || month.incidents.length > 0 || month.rawDays.length > 0 || month.rollupDays.length > 0;
 
   // Executive summary.
   const met = withData.filter((c) => c.sla.met === true);
   const missed = withData.filter((c) => c.sla.met === false);
-  const noData = month.components.filter((c) => c.uptime.knownMs === 0);
+  const noData = month.components.filter((c) => c.uptime.data === 'none');
   const sentences: string[] = [];
   if (withData.length) {
     sentences.push(
@@ -96,6 +105,10 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
         ? `No component missed its SLA.`
         : `${missed.length} ${missed.length === 1 ? 'component' : 'components'} missed ${missed.length === 1 ? 'its' : 'their'} SLA: ${list(missed.map(slaSentence))}.`,
     );
+  }
+  if (withData.length || tooLittle.length) {
+    if (tooLittle.length)
+      sentences.push(`Not enough data for an availability figure or an SLA verdict for ${list(tooLittle.map((c) => `${c.name} (data for ${c.uptime.coverage}% of the period)`))}.`);
     if (noData.length) sentences.push(`No data for ${list(noData.map((c) => c.name))}.`);
   }
 
@@ -106,6 +119,8 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     target: targetText(c.sla.target),
     targetSource: c.sla.targetSource === 'slo' ? `SLO ${c.sla.slo}` : 'default',
     availability: c.uptime.percent ?? '—',
+    /** `99.95%`, `not enough data` or `—` (what the built-in templates print). */
+    availabilityText: availabilityText(c.uptime),
     coverage: c.uptime.coverage,
     downtime: minutes(c.downtimeMs),
     maintenance: minutes(c.uptime.maintenanceMs),
@@ -114,7 +129,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     consumedPercent: c.sla.consumedPercent ?? '—',
     remaining: minutes(c.sla.remainingMs),
     remainingPercent: c.sla.remainingPercent ?? '—',
-    result: c.sla.met === null ? 'no data' : c.sla.met ? 'met' : 'missed',
+    result: c.sla.met === null ? (c.uptime.data === 'insufficient' ? 'not enough data' : 'no data') : c.sla.met ? 'met' : 'missed',
     met: c.sla.met === true,
     missed: c.sla.met === false,
     incidents: c.incidents,
@@ -329,6 +344,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
       snapshots: src.history.length,
       notifications: src.notifications !== null,
       degradedCountsAsUp: month.availability.degradedCountsAsUp,
+      minCoverage: `${Math.round(MIN_COVERAGE * 100)}`,
       availabilityRule: describeAvailabilityRule(month.availability),
     },
     summary: { sentences, met: met.length, missed: missed.length, withData: withData.length },

@@ -55,7 +55,12 @@ export function componentBadges(c: ComponentModel): Badge[] {
     const f = c.uptime[key];
     return {
       name: `uptime-${key}`,
-      endpoint: { schemaVersion: 1, label: `uptime ${key}`, message: f.percent === null ? 'no data' : `${f.percent}%`, color: uptimeColor(f.percent) },
+      endpoint: {
+        schemaVersion: 1,
+        label: `uptime ${key}`,
+        message: f.percent !== null ? `${f.percent}%` : f.data === 'insufficient' ? 'not enough data' : 'no data',
+        color: uptimeColor(f.percent),
+      },
     };
   });
   const p50 = c.latency24h.p50;

@@ -64,7 +64,9 @@ describe('badges', () => {
     const m = model();
     const badges = Object.fromEntries(componentBadges(m.components[0]!).map((b) => [b.name, b.endpoint]));
     expect(badges['status']).toEqual({ schemaVersion: 1, label: 'api', message: 'operational', color: '#1a7f37' });
-    expect(badges['uptime-24h']!.message).toBe(`${m.components[0]!.uptime['24h'].percent}%`);
+    // One minute of data in 24 hours: no figure (the model's `data`), and the badge says why.
+    expect(m.components[0]!.uptime['24h'].data).toBe('insufficient');
+    expect(badges['uptime-24h']!.message).toBe('not enough data');
     expect(badges['response-time']!.message).toBe('123 ms');
   });
 

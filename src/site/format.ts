@@ -45,8 +45,20 @@ export function formatMs(ms: number | null): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
 }
 
+/** `99.95%`, or "not enough data" / "no data" when the model shows no figure for the window. */
 export function formatPercent(f: WindowFigure, t: Strings): string {
-  return f.percent === null ? t.noData : `${f.percent}%`;
+  if (f.percent !== null) return `${f.percent}%`;
+  return f.data === 'insufficient' ? t.notEnoughData : t.noData;
+}
+
+/** A table cell: the percentage, "not enough data", or a dash when nothing is known. */
+export function percentCell(f: WindowFigure, t: Strings): string {
+  return f.percent === null && f.data !== 'insufficient' ? '—' : formatPercent(f, t);
+}
+
+/** The line under a component's daily bars: "99.95% uptime over 90 days", or why there is no figure. */
+export function uptime90Line(f: WindowFigure, t: Strings): string {
+  return f.data === 'insufficient' ? t.notEnoughData90(f.coverage) : t.uptimeOver90(formatPercent(f, t));
 }
 
 /** A duration, or "under a minute" when it rounds to nothing. */
@@ -58,6 +70,7 @@ export function formatSpan(ms: number, t: Strings): string {
 export function dayBarText(bar: DayBar, locale: string, t: Strings, incidents: readonly string[] = []): string {
   const day = formatDay(bar.date, locale);
   if (bar.level === 'nodata') return t.day.noData(day);
+  if (bar.data === 'insufficient') return t.day.notEnoughData(day, bar.coverage);
   const parts = [t.day.uptime(day, bar.percent ?? '—')];
   if (bar.downMs > 0) parts.push(t.day.down(formatDuration(bar.downMs) || '<1 min'));
   if (bar.partialMs > 0) parts.push(t.day.partial(formatDuration(bar.partialMs) || '<1 min'));

@@ -34,8 +34,12 @@ export interface Strings {
   uptimeOver90: (percent: string) => string;
   dataFor: (coverage: string) => string;
   noData: string;
+  /** A window whose data covers less than the model's minimum share (`minCoverage`) of it. */
+  notEnoughData: string;
+  notEnoughData90: (coverage: string) => string;
   day: {
     noData: (day: string) => string;
+    notEnoughData: (day: string, coverage: string) => string;
     uptime: (day: string, percent: string) => string;
     down: (d: string) => string;
     partial: (d: string) => string;
@@ -127,8 +131,11 @@ const en: Strings = {
   uptimeOver90: (p) => `${p} uptime over 90 days`,
   dataFor: (c) => `(data for ${c}% of the period)`,
   noData: 'no data',
+  notEnoughData: 'not enough data',
+  notEnoughData90: (c) => `Not enough data for a 90-day uptime (data for ${c}% of the period)`,
   day: {
     noData: (d) => `${d}: no data`,
+    notEnoughData: (d, c) => `${d}: not enough data for an uptime (data for ${c}% of the day)`,
     uptime: (d, p) => `${d}: ${p}% uptime`,
     down: (x) => `${x} down`,
     partial: (x) => `${x} partial outage`,
@@ -235,8 +242,11 @@ const de: Strings = {
   uptimeOver90: (p) => `${p} Verfügbarkeit in 90 Tagen`,
   dataFor: (c) => `(Daten für ${c} % des Zeitraums)`,
   noData: 'keine Daten',
+  notEnoughData: 'zu wenige Daten',
+  notEnoughData90: (c) => `Zu wenige Daten für eine 90-Tage-Verfügbarkeit (Daten für ${c} % des Zeitraums)`,
   day: {
     noData: (d) => `${d}: keine Daten`,
+    notEnoughData: (d, c) => `${d}: zu wenige Daten für eine Verfügbarkeit (Daten für ${c} % des Tages)`,
     uptime: (d, p) => `${d}: ${p} % Verfügbarkeit`,
     down: (x) => `${x} ausgefallen`,
     partial: (x) => `${x} Teilausfall`,
