@@ -16,6 +16,9 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 const NOW = Date.now();
 
+/** The first sample of the fixture: monitoring began then. */
+const FIRST = NOW - 10 * 24 * HOUR;
+
 let dir: string;
 let dist: string;
 /** The instant the built model describes (the page's footer), ISO. */
@@ -41,15 +44,19 @@ async function fixtureRepo(): Promise<string> {
       '  - { id: shop-api, name: Shop API, component: shop, kind: tcp, host: 127.0.0.1, port: 1 }',
       // `fresh`: checked for the last hour only (data for far less than 10% of 90 days).
       '  - { id: fresh, name: Fresh, kind: tcp, host: 127.0.0.1, port: 1 }',
+      // `docs`: a nightly maintenance window with no start date, and ten days of data.
+      '  - { id: docs, name: Docs, kind: tcp, host: 127.0.0.1, port: 1 }',
+      'maintenance:',
+      '  - { id: nightly, title: Nightly rebuild, components: [docs], recurring: { every: day, at: "03:00", duration: 30m } }',
       '',
     ].join('\n'),
   );
   // Ten days of 15-minute runs (more than 10% of 90 days: enough for a 90-day figure).
-  for (let t = NOW - 10 * 24 * HOUR; t < NOW; t += 15 * MIN) {
+  for (let t = FIRST; t < NOW; t += 15 * MIN) {
     const at = new Date(t).toISOString();
     const r = (id: string, status: CheckStatus): CheckResult => ({ id, kind: 'tcp', status, responseTimeMs: 40, error: status === 'up' ? null : 'refused', checkedAt: at, attempts: 1 });
     const bad = t >= NOW - 2 * HOUR;
-    const results = [r('shop-web', bad ? 'down' : 'up'), r('shop-api', bad ? 'degraded' : 'up')];
+    const results = [r('shop-web', bad ? 'down' : 'up'), r('shop-api', bad ? 'degraded' : 'up'), r('docs', 'up')];
     if (t >= NOW - HOUR) results.push(r('fresh', 'up'));
     await appendRun(d, toRunRecord(new Date(t), results));
   }
@@ -130,5 +137,35 @@ describe('a window with too little data (issue 14: "100.00% uptime over 90 days 
       expect(row?.[12]).toBe('not enough data');
       expect(reportMd).toMatch(/Not enough data for an availability figure or an SLA verdict for Fresh \(data for [0-9.]+% of the period\)\./);
     }
+  });
+});
+
+describe('recurring maintenance before monitoring began (issue 14)', () => {
+  it('is listed nowhere: page, API, feeds and iCal start with the first data; the Atom feed is not dated in the future', async () => {
+    const page = await read('maintenance/index.html');
+    const listed = [...page.matchAll(/data-maintenance="nightly@([^"]+)"/g)].map((m) => Date.parse(m[1] as string));
+    expect(listed.length).toBeGreaterThanOrEqual(10); // ten days of nightly windows, plus upcoming ones
+    const past = listed.filter((t) => t < Date.parse(generatedAt));
+    expect(past.length).toBeGreaterThanOrEqual(9);
+    expect(past.length).toBeLessThanOrEqual(11);
+    for (const t of past) expect(t + 30 * MIN).toBeGreaterThan(FIRST);
+
+    const api = (await readJson('api/v2/scheduled-maintenances.json'))['scheduled_maintenances'] as { status: string; scheduled_until: string; incident_updates: { created_at: string }[] }[];
+    const completed = api.filter((m) => m.status === 'completed');
+    expect(completed.length).toBe(past.filter((t) => t + 30 * MIN <= Date.parse(generatedAt)).length);
+    for (const m of completed) expect(Date.parse(m.scheduled_until)).toBeGreaterThan(FIRST);
+    for (const m of api) for (const u of m.incident_updates) expect(u.created_at <= generatedAt, u.created_at).toBe(true);
+
+    const ics = await read('maintenance.ics');
+    const starts = [...ics.matchAll(/DTSTART:(\d{8}T\d{6}Z)/g)].map((m) => Date.parse((m[1] as string).replace(/(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z/, '$1-$2-$3T$4:$5:$6Z')));
+    for (const t of starts) expect(t + 30 * MIN).toBeGreaterThan(FIRST);
+
+    for (const feed of ['feed.atom', 'feed.rss']) {
+      const xml = await read(feed);
+      const nightly = [...xml.matchAll(/urn:cairn:maintenance:nightly@([^<]+)</g)].map((m) => Date.parse(m[1] as string));
+      for (const t of nightly) expect(t + 30 * MIN, feed).toBeGreaterThan(FIRST);
+    }
+    const atom = await read('feed.atom');
+    for (const [, t] of atom.matchAll(/<(?:updated|published)>([^<]+)</g)) expect(t! <= generatedAt, `${t} after ${generatedAt}`).toBe(true);
   });
 });

@@ -159,6 +159,8 @@ export interface StatusModel {
   /** Every incident, newest first. */
   incidents: IncidentModel[];
   maintenance: MaintenanceScheduleModel;
+  /** The earliest stored data (ISO), null without any: recurring maintenance before it is not listed. */
+  monitoringSince: string | null;
   /** Store files or lines that could not be read (skipped). */
   problems: StoreProblem[];
   /** SLOs, capacity forecasts and firing alerts from the latest SLO snapshot; null without one. */
@@ -264,6 +266,17 @@ function withDayIncidents<T extends { days: DayBar[] }>(f: T, component: string,
   };
 }
 
+/** The earliest instant with stored data (a raw sample, or the first segment of a rollup day) up to `now`; null without any. */
+export function earliestData(samples: readonly Sample[], rollups: readonly RollupRecord[], now: number): number | null {
+  let first = Infinity;
+  for (const s of samples) if (s.at < first && s.at <= now) first = s.at;
+  for (const r of rollups) {
+    const seg = r.seg[0];
+    if (seg) first = Math.min(first, Date.parse(`${r.d}T00:00:00.000Z`) + seg[0]);
+  }
+  return first === Infinity ? null : first;
+}
+
 export function computeModel(input: ModelInput): StatusModel {
   const { config, now } = input;
   const { degradedCountsAsUp } = config.run;
@@ -274,7 +287,8 @@ export function computeModel(input: ModelInput): StatusModel {
   const months = utcMonths(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() - (MONTHS - 1), 1), now);
   // Maintenance applies to every figure shown, the 13 monthly ones included (reports read the same months).
   const occurrences = occurrencesByComponent(config.maintenance, Math.min(historyFrom, now - WINDOWS['90d'], months[0]?.start ?? now), now);
-  const maintenance = maintenanceModel(config.maintenance, now, WINDOWS['90d']);
+  const monitoringSince = earliestData(input.samples, input.rollups ?? [], now);
+  const maintenance = maintenanceModel(config.maintenance, now, WINDOWS['90d'], monitoringSince);
   const incidents = [...(input.incidents ?? [])].sort((a, b) => b.startedAt - a.startedAt || a.id.localeCompare(b.id));
   const inMaintenance = new Set(maintenance.active.flatMap((o) => o.components));
 
@@ -374,6 +388,7 @@ export function computeModel(input: ModelInput): StatusModel {
     checks,
     incidents: incidents.map((i) => incidentModel(i, now)),
     maintenance,
+    monitoringSince: monitoringSince === null ? null : new Date(monitoringSince).toISOString(),
     problems: [...(input.problems ?? [])],
     slo: sloModel(input.sloSnapshot, config.components.map((c) => c.id), now, config.run.maxGapMs),
   };

@@ -17,7 +17,7 @@ import type { RollupRecord } from '../store/rollup-format.ts';
 import type { Sample } from '../store/samples.ts';
 import { type Histogram, addValue, decodeHistogram, emptyHistogram, mergeHistograms, quantile } from '../store/histogram.ts';
 import { type IncidentModel, incidentModel, monthFigures } from './incidents.ts';
-import { type MaintenanceModel, occurrencesByComponent, overlayMaintenance } from './maintenance.ts';
+import { type MaintenanceModel, maintenanceEntry, occurrencesByComponent, overlayMaintenance, sinceMonitoring } from './maintenance.ts';
 import { type WindowFigure, windowFigure } from './model.ts';
 import { type SlaFigures, slaFigures } from './sla.ts';
 import type { LatencyPercentiles } from './stored.ts';
@@ -146,6 +146,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     samplesOf = (id) => byCheck.get(id) ?? [];
   }
 
+  let monitoringSince = Infinity;
   const rawDays = ends.map(() => new Set<number>());
   const rollupDays = ends.map(() => new Set<string>());
   const segmentsByCheck = new Map<string, Segment[]>();
@@ -159,6 +160,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     const samples = sorted.length && (sorted[sorted.length - 1] as Sample).at > now ? sorted.filter((s) => s.at <= now) : sorted;
     const rollups = rollupsByCheck.get(check.id) ?? [];
     const stored = storedTimeline(samples, rollups, check.maxGapMs, now);
+    if (stored.segments[0]) monitoringSince = Math.min(monitoringSince, stored.segments[0].start);
     const segments = overlayMaintenance(stored.segments, occurrences.get(check.component) ?? []);
     segmentsByCheck.set(check.id, segments);
     // storedTimeline reads raw samples only after the last rollup day: so do the counts here.
@@ -233,16 +235,10 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     incidents: incidents
       .filter((x) => x.startedAt < p.until && (x.resolvedAt === null || x.resolvedAt >= p.from))
       .map((x) => incidentModel(x, x.resolvedAt === null ? p.until : now)),
-    maintenance: expandWindows(config.maintenance, p.from, p.until).map((o) => ({
-      id: o.id,
-      windowId: o.windowId,
-      title: o.title,
-      description: o.description,
-      components: o.components,
-      start: new Date(o.start).toISOString(),
-      end: new Date(o.end).toISOString(),
-      recurring: recurring.has(o.windowId),
-    })),
+    // Recurring occurrences before the earliest data read (12 months for a report) are left out, as on the page.
+    maintenance: sinceMonitoring(expandWindows(config.maintenance, p.from, p.until), recurring, monitoringSince === Infinity ? null : monitoringSince).map((o) =>
+      maintenanceEntry(o, recurring.has(o.windowId), p.until),
+    ),
     availability: rule,
     rawDays: [...(rawDays[i] as Set<number>)].sort((a, b) => a - b).map((d) => day(d * DAY_MS)),
     rollupDays: [...(rollupDays[i] as Set<string>)].sort(),

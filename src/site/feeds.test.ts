@@ -33,7 +33,10 @@ describe('feeds', () => {
     expect(xml).toContain('<summary type="text">investigating: Got &quot;&lt;html&gt;&quot; &amp; worse (2026-11-24T11:00:00.000Z)</summary>');
     expect(xml).toContain('href="https://status.example.com/sub/incidents/x/"');
     expect(xml).not.toContain('<script>');
-    expect(xml.indexOf('[Maintenance]')).toBeLessThan(xml.indexOf('Errors')); // upcoming maintenance is newer
+    // Upcoming maintenance (in an hour) was announced 30 days before its start: the feed is not dated in the future.
+    expect(xml).toContain('<updated>2026-11-24T11:00:00.000Z</updated>\n  <generator>');
+    for (const [, t] of xml.matchAll(/<(?:updated|published)>([^<]+)</g)) expect(Date.parse(t as string)).toBeLessThanOrEqual(NOW);
+    expect(xml.indexOf('Errors')).toBeLessThan(xml.indexOf('[Maintenance]'));
   });
 
   it('RSS: items with guid and RFC 822 dates', () => {

@@ -241,7 +241,8 @@ export class StatuspageApi {
       custom_tweet: null,
       tweet_id: null,
     });
-    const updates = [update('scheduled', this.#model.generatedAt < o.start ? this.#model.generatedAt : o.start, 0)];
+    // Dated by the model (announced 30 days ahead, started, ended): stable across builds, never in the future.
+    const updates = [update('scheduled', o.announcedAt, 0)];
     if (state !== 'scheduled') updates.unshift(update('in_progress', o.start, 1));
     if (state === 'completed') updates.unshift(update('completed', o.end, 2));
     return {
