@@ -39,6 +39,23 @@ export function truncatedShare(fraction: number, decimals = 2): string {
   return (scaled / scale).toFixed(decimals);
 }
 
+/**
+ * A share (0..1; below 0 for an overspent error budget) as a percentage with two decimals,
+ * floored: never rounded up, and an overspent budget stays negative ("-57.41"), never clamped to
+ * 0. THE figure of a budget left: the page, the reports and notifications print it.
+ */
+export function flooredShare(fraction: number): string {
+  // The 1e-7 basis point guard keeps binary noise (-0.5741 stored as -0.57410000000000001) from dropping a digit.
+  const bp = Math.floor(fraction * 10_000 + 1e-7);
+  const a = Math.abs(bp);
+  return `${bp < 0 ? '-' : ''}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+}
+
+/** An entry's figures are not current: the snapshot is older than the max gap, or this entry kept an earlier run's figures. */
+export function entryStale(slo: Pick<SloModel, 'stale' | 'generatedAt'>, entry: { asOf: string | null; error: string | null }): boolean {
+  return slo.stale || isStale(entry, slo.generatedAt);
+}
+
 export function sloModel(snapshot: SloSnapshot | null | undefined, components: readonly string[], now: number, staleAfterMs: number): SloModel | null {
   if (!snapshot) return null;
   const known = new Set(components);

@@ -195,7 +195,7 @@ notifications:
     expect(r1.events[1]!.facts).toEqual([
       { name: 'Objective', value: '99.9%' },
       { name: 'Burn rate', value: '14.4x over 1h/5m' },
-      { name: 'Budget left', value: '42%' },
+      { name: 'Budget left', value: '42.00%' },
     ]);
     // Inside the window: the maintenance notice goes out, the page-level SLO alert on api is muted.
     const r2 = await run(30, 'up', 13, 'page');
