@@ -87,7 +87,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
   // An SLA verdict needs data for at least the model's minimum share of the month (MIN_COVERAGE).
   const withData = month.components.filter((c) => c.uptime.data === 'enough');
   const tooLittle = month.components.filter((c) => c.uptime.data === 'insufficient');
-  const hasData = withData.length > 0 || month.incidents.length > 0 || month.rawDays.length > 0 || month.rollupDays.length > 0;
+  const hasCheckData = withData.length > 0 || tooLittle.length > 0 || month.rawDays.length > 0 || month.rollupDays.length > 0;
 
   // Executive summary.
   const met = withData.filter((c) => c.sla.met === true);
@@ -221,6 +221,15 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
         promql: { counted: q.counted === 'good' ? 'good' : 'bad', a: q.a, total: q.total, dailyA: q.daily.a, dailyTotal: q.daily.total },
       };
     });
+  // SLO and capacity figures are data of the month too, with or without check samples.
+  const sloWithFigures = slos.filter((x) => x.hasFigures);
+  if (sloWithFigures.length) {
+    const sloMet = sloWithFigures.filter((x) => x.met === 'met');
+    sentences.push(
+      `${sloMet.length} of ${sloWithFigures.length} ${sloWithFigures.length === 1 ? 'SLO' : 'SLOs'} met ${sloWithFigures.length === 1 ? 'its' : 'their'} target${sloMet.length ? `: ${list(sloMet.map((x) => `${x.name} (${x.achieved}% against ${x.target}%)`))}` : ''}.`,
+    );
+  }
+  if (!hasCheckData && sloWithFigures.length) sentences.push('No check samples this month: no availability or SLA figures, only the SLO figures below.');
   const sloSource = config.prometheus.slos.length === 0 ? null : src.prometheus && !src.prometheus.error && src.prometheus.slos.some((s) => s.figures) ? 'Prometheus, queried for the exact calendar month' : `the daily SLO snapshots in data/slo/history (${src.history.length} for this month)${src.prometheus?.error ? `; Prometheus did not answer: ${src.prometheus.error}` : ''}`;
 
   // Capacity: the last snapshot of the month (for the current month, the latest one).
@@ -319,6 +328,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
   const hasTrend = src.trend.some((p) => p.components.some((c) => c.uptime.knownMs > 0));
 
   const checksWithData = month.checks.filter((c) => c.uptime.knownMs > 0).length;
+  const hasData = hasCheckData || month.incidents.length > 0 || sloWithFigures.length > 0 || capacity.length > 0;
   const days = Math.round((to - from) / DAY);
   return {
     title: `${config.site.title}: health report, ${monthName(label)}`,
@@ -333,6 +343,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
       days,
     },
     hasData,
+    hasCheckData,
     sources: {
       rawDays: month.rawDays.length,
       rollupDays: month.rollupDays.length,

@@ -160,8 +160,30 @@ describe('determinism, no data, templates, compaction', () => {
   it('a month without data says so', async () => {
     const r = await buildReport(config, '2026-01', { now: NOW, prometheus: false });
     expect(r.hasData).toBe(false);
-    expect(r.md).toContain('**No data for this month**: the store holds no samples or rollups between 2026-01-01 00:00 UTC and 2026-02-01 00:00 UTC, and no incident was open.');
+    expect(r.md).toContain('**No data for this month**: the store holds no samples or rollups between 2026-01-01 00:00 UTC and 2026-02-01 00:00 UTC, no incident was open, and there are no SLO or capacity figures for it.');
     expect(r.html).toContain('<strong>No data for this month</strong>');
+  });
+
+  it('a month with SLO figures but no check samples keeps its SLO section (issue 14)', async () => {
+    const slosOnly = await mkdtemp(path.join(os.tmpdir(), 'cairn-report-slo-only-'));
+    try {
+      await writeFixtureRepo(slosOnly, { samples: false });
+      await rm(path.join(slosOnly, 'incidents'), { recursive: true, force: true });
+      const c = await loadConfig(slosOnly, { missingEnv: 'keep' });
+      const r = await buildReport(c, '2026-04', { now: NOW, prometheus: false });
+      expect(r.hasData).toBe(true);
+      for (const text of [r.md, r.html]) {
+        expect(text).not.toContain('No data for this month');
+        expect(text).toContain('No check samples or rollups this month: no availability figures.');
+        expect(text).toContain('1 of 1 SLO met its target: Web availability (99.90% against 99.5%).');
+        expect(text).toContain('No check samples this month: no availability or SLA figures, only the SLO figures below.');
+      }
+      expect(r.md).toContain('## SLOs and error budget burn-down');
+      expect(r.md).toContain('Achieved 99.90% (met)');
+      expect(r.md).toContain('## Capacity forecasts');
+    } finally {
+      await rm(slosOnly, { recursive: true, force: true });
+    }
   });
 
   it("a status repo's own templates replace Cairn's", async () => {
