@@ -97,6 +97,9 @@ describe('a partial outage (one check down, another degraded)', () => {
     expect(Number(percent)).toBeGreaterThan(99.5);
     expect(Number(percent)).toBeLessThan(99.7);
     expect(home).toMatch(/data-component="shop"[\s\S]*?Partial outage/);
+    // One state, one vocabulary: banner, API status and badge say "partial outage".
+    expect(textIn(home, /<section class="banner[^>]*>[\s\S]*?<h1[^>]*>([^<]*)</)).toBe('Partial outage');
+    expect((await readJson('api/v2/status.json'))['status']).toEqual({ indicator: 'major', description: 'Partial outage' });
 
     const badge = await readJson('badges/shop/uptime-90d.json');
     expect(badge['message']).toBe(`${percent}%`);

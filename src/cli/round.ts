@@ -5,7 +5,7 @@
 import { runCheckRound, type SkippedCheck } from '../checks/engine.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
-import { STATUS_LABEL } from '../model/status.ts';
+import { stateLabel } from '../vocabulary/states.ts';
 import { type AppliedAction, applyAutoIncidents } from '../incidents/auto-run.ts';
 import { applyMaintenance } from '../maintenance/apply.ts';
 import { notifyAfterRound } from '../notify/notify.ts';
@@ -74,7 +74,7 @@ function summaryTable(results: readonly CheckResult[], startedAt: Date, extra: {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = results.map(
     (r) =>
-      `| ${cell(r.id)} | ${GLYPH[r.status]} ${STATUS_LABEL[r.status]} | ${r.responseTimeMs === null ? '—' : `${Math.round(r.responseTimeMs)} ms`} | ${cell(r.error ?? '')} |`,
+      `| ${cell(r.id)} | ${GLYPH[r.status]} ${stateLabel(r.status)} | ${r.responseTimeMs === null ? '—' : `${Math.round(r.responseTimeMs)} ms`} | ${cell(r.error ?? '')} |`,
   );
   const notes = [
     ...extra.skipped.map((s) => `- ⏭ ${cell(s.id)} skipped (no result stored): ${cell(s.reason)}`),

@@ -16,6 +16,7 @@ import type { ReportPage } from '../reports/types.ts';
 import { type ShownStatus, worstOf } from './status.ts';
 import { regionStatuses } from './regions.ts';
 import { storedTimeline } from './stored.ts';
+import { type StateKey, stateOf, worstState } from '../vocabulary/states.ts';
 import { type Segment, type Tally, RANK, componentCounted, knownMs, mergeComponent, tally } from './timeline.ts';
 import { type AvailabilityRule, availableMs, countedDowntimeMs } from './availability.ts';
 
@@ -120,6 +121,8 @@ export interface ComponentModel {
   description: string | null;
   group: string | null;
   status: ShownStatus;
+  /** The state in the one vocabulary (src/vocabulary/states.ts): the status, with a partial outage told apart. */
+  state: StateKey;
   checks: string[];
   uptime: Record<WindowKey, WindowFigure>;
   days: DayBar[];
@@ -138,6 +141,8 @@ export interface GroupModel {
   name: string;
   description: string | null;
   status: ShownStatus;
+  /** The worst state of its components. */
+  state: StateKey;
   components: string[];
 }
 
@@ -151,6 +156,8 @@ export interface StatusModel {
   /** MIN_COVERAGE: the share of a window that must have data for its figure to be shown. */
   minCoverage: number;
   status: ShownStatus;
+  /** The page's state: the worst component state (banner, API status, feeds and notifications say it in the same words). */
+  state: StateKey;
   groups: GroupModel[];
   /** Components outside any declared group, in page order. */
   ungrouped: string[];
@@ -344,13 +351,15 @@ export function computeModel(input: ModelInput): StatusModel {
     const segments = mergeComponent(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
     const now_ = componentNow(members.map((c) => c.status));
     const status = inMaintenance.has(comp.id) ? 'maintenance' : now_.status;
+    const outage = status !== 'down' ? null : now_.partial ? 'partial' : 'major';
     return {
       id: comp.id,
       name: comp.name,
       description: comp.description,
       group: comp.group,
       status,
-      outage: status !== 'down' ? null : now_.partial ? 'partial' : 'major',
+      state: stateOf(status, outage),
+      outage,
       latency24h: latencySummary(
         comp.checks.flatMap((id) => byCheck.get(id) ?? []),
         now - WINDOWS['24h'],
@@ -371,6 +380,7 @@ export function computeModel(input: ModelInput): StatusModel {
     name: g.name,
     description: g.description,
     status: worstOf(g.components.map((id) => componentById.get(id)?.status ?? 'nodata')),
+    state: worstState(g.components.map((id) => componentById.get(id)?.state ?? 'nodata')),
     components: g.components,
   }));
 
@@ -382,6 +392,7 @@ export function computeModel(input: ModelInput): StatusModel {
     availability: rule,
     minCoverage: MIN_COVERAGE,
     status: worstOf(components.map((c) => c.status)),
+    state: worstState(components.map((c) => c.state)),
     groups,
     ungrouped: components.filter((c) => c.group === null).map((c) => c.id),
     components,

@@ -1,16 +1,11 @@
 /** Formatting for the site: dates in the page's zone, durations, figures. Pure. */
 import type { ShownStatus } from '../model/status.ts';
+import { STATE_GLYPH } from '../vocabulary/states.ts';
 import type { DayBar, WindowFigure } from '../model/model.ts';
 import type { Strings } from './i18n.ts';
 
-/** A short glyph per status so no status is told by colour alone. */
-export const STATUS_GLYPH: Record<ShownStatus, string> = {
-  up: '✓',
-  degraded: '!',
-  down: '✕',
-  maintenance: '⚙',
-  nodata: '?',
-};
+/** A short glyph per status so no status is told by colour alone (the vocabulary's). */
+export const STATUS_GLYPH: Record<ShownStatus, string> = STATE_GLYPH;
 
 export function formatDateTime(iso: string | number, timeZone: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, {

@@ -2,7 +2,7 @@
  * Every string the site shows, in one place: English and German. The page's language follows
  * `site.locale` (its language subtag); dates and numbers follow the full locale.
  */
-import type { ShownStatus } from '../model/status.ts';
+import { type Language, type StateKey, STATE_KEYS, STATE_WORDS } from '../vocabulary/states.ts';
 import type { Impact, UpdateStatus } from '../incidents/types.ts';
 import { type AvailabilityRule, describeAvailabilityRule, formatWeight, partialOutageText } from '../model/availability.ts';
 
@@ -13,10 +13,10 @@ export interface Strings {
   footer: (updated: string, timeZone: string) => string;
   /** How uptime is computed: degraded time and partial outages (stated in the footer of every page). */
   availabilityRule: (rule: AvailabilityRule) => string;
-  status: Record<ShownStatus, string>;
-  partialOutage: string;
-  majorOutage: string;
-  overall: Record<ShownStatus, string>;
+  /** A state's label (pills, tables), from the one vocabulary (src/vocabulary/states.ts). */
+  state: Record<StateKey, string>;
+  /** The page's state (the banner), from the same vocabulary. */
+  pageState: Record<StateKey, string>;
   otherServices: string;
   services: string;
   currentStatus: string;
@@ -98,22 +98,17 @@ export interface Strings {
   chart: { caption: (n: number) => string; aria: (name: string) => string; table: (n: number) => string; time: string; status: string; noSamples: string; series: string };
 }
 
+const labels = (lang: Language) => Object.fromEntries(STATE_KEYS.map((k) => [k, STATE_WORDS[lang][k].label])) as Record<StateKey, string>;
+const pageLabels = (lang: Language) => Object.fromEntries(STATE_KEYS.map((k) => [k, STATE_WORDS[lang][k].page])) as Record<StateKey, string>;
+
 const en: Strings = {
   skip: 'Skip to content',
   nav: { incidents: 'Incidents', maintenance: 'Maintenance', uptime: 'Uptime', reports: 'Reports', feed: 'Feed', sections: 'Sections' },
   theme: { toggle: 'Light/dark' },
   footer: (updated, tz) => `Updated ${updated}. Times in ${tz}. Powered by Cairn.`,
   availabilityRule: describeAvailabilityRule,
-  status: { up: 'Operational', degraded: 'Degraded performance', down: 'Outage', maintenance: 'Under maintenance', nodata: 'No data' },
-  partialOutage: 'Partial outage',
-  majorOutage: 'Major outage',
-  overall: {
-    up: 'All systems operational',
-    degraded: 'Some systems are degraded',
-    down: 'Some systems are down',
-    maintenance: 'Maintenance in progress',
-    nodata: 'No recent data',
-  },
+  state: labels('en'),
+  pageState: pageLabels('en'),
   otherServices: 'Other services',
   services: 'Services',
   currentStatus: '← Current status',
@@ -215,16 +210,8 @@ const de: Strings = {
           ? `zu ${formatWeight(rule.partialOutage.weight)} % als Ausfallzeit`
           : 'anteilig als Ausfallzeit, nach dem Anteil der ausgefallenen Prüfungen'
     } (partialOutage: ${partialOutageText(rule.partialOutage)}).`,
-  status: { up: 'In Betrieb', degraded: 'Eingeschränkte Leistung', down: 'Ausfall', maintenance: 'In Wartung', nodata: 'Keine Daten' },
-  partialOutage: 'Teilausfall',
-  majorOutage: 'Schwerer Ausfall',
-  overall: {
-    up: 'Alle Systeme in Betrieb',
-    degraded: 'Einige Systeme sind eingeschränkt',
-    down: 'Einige Systeme sind ausgefallen',
-    maintenance: 'Wartung läuft',
-    nodata: 'Keine aktuellen Daten',
-  },
+  state: labels('de'),
+  pageState: pageLabels('de'),
   otherServices: 'Weitere Dienste',
   services: 'Dienste',
   currentStatus: '← Aktueller Status',
