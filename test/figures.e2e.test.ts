@@ -172,3 +172,37 @@ describe('recurring maintenance before monitoring began (issue 14)', () => {
     for (const [, t] of atom.matchAll(/<(?:updated|published)>([^<]+)</g)) expect(t! <= generatedAt, `${t} after ${generatedAt}`).toBe(true);
   });
 });
+
+describe('site.baseUrl and the outputs that need absolute URLs (issue 14)', () => {
+  it('with a base URL, the API, feeds and calendar carry absolute URLs only', async () => {
+    const status = await readJson('api/v2/status.json');
+    expect((status['page'] as { url: string }).url).toBe('https://status.example.com');
+    const atom = await read('feed.atom');
+    for (const [, href] of atom.matchAll(/href="([^"]+)"/g)) expect(href).toMatch(/^https:\/\/status\.example\.com\//);
+    const rss = await read('feed.rss');
+    for (const [, link] of rss.matchAll(/<link>([^<]+)<\/link>/g)) expect(link).toMatch(/^https:\/\/status\.example\.com\//);
+    const ics = (await read('maintenance.ics')).replace(/\r\n /g, '');
+    for (const [, u] of ics.matchAll(/^URL:(.*)$/gm)) expect(u).toMatch(/^https:\/\/status\.example\.com\//);
+  });
+
+  it('without one, `cairn build` says so and leaves them out, and no page links to them', async () => {
+    const settings = path.join(dir, 'cairn.yaml');
+    const original = await readFile(settings, 'utf8');
+    const out = path.join(dir, 'dist-no-base');
+    try {
+      await writeFile(settings, original.replace('  baseUrl: https://status.example.com/\n', ''));
+      const r = await cairn(['build', '--dir', dir, '--out', out]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('site.baseUrl is not set: built the page and badges without the Statuspage API (api/v2/), the Atom and RSS feeds and the maintenance calendar (maintenance.ics), which need absolute URLs');
+      const present = await Promise.all(['api/v2/status.json', 'feed.atom', 'feed.rss', 'maintenance.ics'].map((f) => readFile(path.join(out, f)).then(() => f, () => null)));
+      expect(present.filter(Boolean)).toEqual([]);
+      expect(JSON.parse(await readFile(path.join(out, 'badges', 'shop', 'status.json'), 'utf8'))).toMatchObject({ message: 'partial outage' });
+      for (const page of ['index.html', 'maintenance/index.html', 'components/shop/index.html']) {
+        const html = await readFile(path.join(out, page), 'utf8');
+        expect(html, page).not.toMatch(/href="[^"]*(feed\.atom|feed\.rss|maintenance\.ics|api\/v2)/);
+      }
+    } finally {
+      await writeFile(settings, original);
+    }
+  }, 240_000);
+});

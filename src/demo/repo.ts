@@ -24,14 +24,15 @@ export async function assertDemoDirUsable(dir: string): Promise<void> {
   }
 }
 
-function settingsYaml(): string {
+function settingsYaml(baseUrl: string | null): string {
   return `# yaml-language-server: $schema=./cairn.schema.json
 # Site settings of the Cairn demo. Every target runs on 127.0.0.1, started by \`cairn demo\`.
 site:
   title: Cairn Demo Status
   description: A live demo of Cairn against local targets - one healthy, one slow, one failing, one flapping.
   timeZone: UTC
-
+${baseUrl ? `  baseUrl: ${baseUrl}   # where \`cairn demo\` serves the page: the API, feeds and calendar need it
+` : ''}
 defaults:
   interval: 5m
   timeout: 5s
@@ -120,11 +121,12 @@ checks:
 `;
 }
 
-export async function writeDemoRepo(dir: string, targets: DemoTargets): Promise<void> {
+/** `baseUrl`: where the demo serves its page (the API, feeds and calendar need an absolute URL). */
+export async function writeDemoRepo(dir: string, targets: DemoTargets, opts: { baseUrl?: string | null } = {}): Promise<void> {
   await mkdir(path.join(dir, 'checks'), { recursive: true });
   await writeFile(path.join(dir, DEMO_MARKER), 'This folder was written by `cairn demo`; the demo may rewrite its configuration.\n');
   await writeFile(path.join(dir, '.gitignore'), 'dist/\n');
   await writeFile(path.join(dir, 'cairn.schema.json'), `${JSON.stringify(jsonSchema(), null, 2)}\n`);
-  await writeFile(path.join(dir, 'cairn.yaml'), settingsYaml());
+  await writeFile(path.join(dir, 'cairn.yaml'), settingsYaml(opts.baseUrl ?? null));
   await writeFile(path.join(dir, 'checks', 'demo.yaml'), checksYaml(targets) + maintenanceYaml(new Date()));
 }

@@ -12,6 +12,7 @@ import { computeModel, type StatusModel, WINDOWS } from '../model/model.ts';
 import { readSnapshot } from '../prometheus/snapshot.ts';
 import { readReportPages } from '../reports/pages.ts';
 import { readStore } from '../store/store.ts';
+import { omittedOutputs } from './outputs.ts';
 
 /** The Cairn package itself: where astro.config.mjs and src/pages live. */
 export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -48,7 +49,11 @@ export interface BuildSiteOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
-export async function buildSite(model: StatusModel, opts: BuildSiteOptions): Promise<void> {
+/**
+ * Builds the site into `opts.outDir`. Returns the outputs left out for lack of `site.baseUrl`
+ * (src/site/outputs.ts), for the caller to say so.
+ */
+export async function buildSite(model: StatusModel, opts: BuildSiteOptions): Promise<{ omitted: readonly string[] }> {
   const outDir = path.resolve(opts.outDir);
   const work = await mkdtemp(path.join(os.tmpdir(), 'cairn-build-'));
   const modelFile = path.join(work, 'model.json');
@@ -85,6 +90,10 @@ export async function buildSite(model: StatusModel, opts: BuildSiteOptions): Pro
       vite: { cacheDir: path.join(work, 'vite'), ssr: { noExternal: true } },
     });
     await removeStrayBuildFiles(outDir);
+    // Outputs whose links would be relative without a base URL are not published at all.
+    const omitted = omittedOutputs(model.site);
+    await Promise.all(omitted.map((f) => rm(path.join(outDir, f), { recursive: true, force: true })));
+    return { omitted };
   } finally {
     process.chdir(cwd);
     for (const [k, v] of Object.entries(previous)) restoreEnv(k, v);

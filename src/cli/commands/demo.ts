@@ -65,7 +65,7 @@ export const demo: Command = {
     let keepTargets = false;
     try {
       out.info(`Demo targets listening on 127.0.0.1; writing the demo status repo to ${dir}`);
-      await writeDemoRepo(dir, targets);
+      await writeDemoRepo(dir, targets, { baseUrl: port > 0 ? `http://127.0.0.1:${port}/` : null });
       const config = await loadConfig(dir);
       for (let i = 1; i <= rounds; i++) {
         out.info(`\nRound ${i} of ${rounds}`);
