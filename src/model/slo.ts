@@ -51,6 +51,12 @@ export function flooredShare(fraction: number): string {
   return `${bp < 0 ? '-' : ''}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
 }
 
+/** What a capacity forecast is of, in one sentence the page and the reports both print. */
+export function forecastBasis(basis: 'daily-max' | 'daily-min' | undefined): string {
+  const peak = basis === 'daily-min' ? 'daily low (the lowest value of each day)' : 'daily peak (the highest value of each day)';
+  return `Forecast of the ${peak}, not the average, which reaches a threshold later; earliest and latest bound a 95% prediction interval of when the ${basis === 'daily-min' ? 'daily low' : 'daily peak'} reaches it.`;
+}
+
 /** An entry's figures are not current: the snapshot is older than the max gap, or this entry kept an earlier run's figures. */
 export function entryStale(slo: Pick<SloModel, 'stale' | 'generatedAt'>, entry: { asOf: string | null; error: string | null }): boolean {
   return slo.stale || isStale(entry, slo.generatedAt);

@@ -7,6 +7,7 @@ import type { ResolvedConfig } from '../config/types.ts';
 import type { PeriodComponent, PeriodFigures } from '../model/period.ts';
 import { MIN_COVERAGE, type WindowFigure } from '../model/model.ts';
 import { describeAvailabilityRule } from '../model/availability.ts';
+import { forecastBasis } from '../model/slo.ts';
 import type { NotifyState } from '../notify/state.ts';
 import type { BurnDownPoint, SloSnapshot, SloWindowFigures } from '../prometheus/types.ts';
 import { change, duration, latency, minutes, monthName, num, share, shortMonth, targetText, thousands, utcDate, utcTime } from './format.ts';
@@ -244,6 +245,8 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
         component: componentName.get(c.component) ?? c.component,
         unit: c.unit,
         current: fg.current === null ? '—' : num(fg.current),
+        basis: forecastBasis(fg.basis),
+        peak: fg.basis === 'daily-min' ? 'daily low' : 'daily peak',
         growth: fg.growthPerWeek === null ? '—' : `${fg.growthPerWeek >= 0 ? '+' : ''}${num(fg.growthPerWeek)}`,
         method: c.method,
         lookback: c.lookbackDays,

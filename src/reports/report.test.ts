@@ -101,7 +101,9 @@ describe('the April fixture: every figure', () => {
     expect(md).toContain('| Database upgrade | API | 2026-04-22 02:00 UTC | 2026-04-22 03:00 UTC | 1 h 00 min | no |');
     expect(md).toContain('Source: daily SLO snapshots (as of 2026-04-30 23:55 UTC).\nAchieved 99.90% (met); 9990 good of 10000 samples; budget allowed 216 minutes, consumed 108 minutes, remaining 50.00%.');
     expect(md).toContain('| 2026-04-01 | 100.00% | 100.00% |\n| 2026-04-10 | 90.00% | 66.67% |\n| 2026-04-20 | 60.00% | 33.34% |\n| 2026-04-30 | 50.00% | 0.01% |');
-    expect(md).toContain('- **Database disk** (API): 71.5 % now, +3.5 % per week (least-squares, 30 days, as of 2026-04-30 23:55 UTC).\n  - warning at 90: projected; earliest 2026-05-30, likely 2026-06-06, latest 2026-06-15 (95% interval)\n  - critical at 95: projected; earliest 2026-06-09, likely 2026-06-16, latest 2026-06-27 (95% interval)');
+    // The line forecast is named: the daily peak (the fixture's snapshot predates `basis`: a daily peak too).
+    expect(md).toContain('- **Database disk** (API): daily peak 71.5 % now, +3.5 % per week (least-squares, 30 days, as of 2026-04-30 23:55 UTC). Forecast of the daily peak (the highest value of each day), not the average, which reaches a threshold later; earliest and latest bound a 95% prediction interval of when the daily peak reaches it.\n  - warning at 90: projected; earliest 2026-05-30, likely 2026-06-06, latest 2026-06-15\n  - critical at 95: projected; earliest 2026-06-09, likely 2026-06-16, latest 2026-06-27');
+    expect(html).toContain('<p class="meta" data-forecast-basis>Database disk: Forecast of the daily peak (the highest value of each day)');
     expect(md).toContain('| cert | www.acme.test | 2026-05-20 00:00 UTC | 19 | 2026-04-30 23:55 UTC |');
     expect(md).toContain('| web-avail | ticket | 2026-04-20 | 2026-04-20 | 1 |');
     expect(md).toContain('| HighErrorRate | API | critical | 2026-04-30 20:00 UTC |');
