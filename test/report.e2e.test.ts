@@ -40,6 +40,15 @@ describe('cairn report', () => {
     expect(await readFile(path.join(dir, 'reports', '2026-04.md'), 'utf8')).toContain('(in progress: figures up to 2026-04-20 00:00 UTC)');
   });
 
+  it('--month previous on the 31st reports the month before, computed in code', async () => {
+    const r = await cairn(['report', '--dir', dir, '--month', 'previous', '--now', '2026-05-31T23:30:00Z', '--offline']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^2026-04: /m);
+    const bad = await cairn(['report', '--dir', dir, '--month', 'last']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--month: expected YYYY-MM, "previous" or "current", got "last"');
+  });
+
   it('rejects a malformed or future month with exit 2', async () => {
     expect((await cairn(['report', '--dir', dir, '--month', '2026-13'])).code).toBe(2);
     expect((await cairn(['report', '--dir', dir, '--month', '2026-06', '--now', NOW])).code).toBe(2);

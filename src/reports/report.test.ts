@@ -10,7 +10,7 @@ import { computePeriod } from '../model/period.ts';
 import { compactStore } from '../store/compact.ts';
 import { readStore } from '../store/store.ts';
 import { apiLatency, writeFixtureRepo } from './fixture.ts';
-import { buildReport, monthPeriod, writeReport } from './generate.ts';
+import { buildReport, monthPeriod, reportMonth, writeReport } from './generate.ts';
 
 const NOW = Date.parse('2026-05-10T00:00:00Z');
 const APRIL = monthPeriod('2026-04');
@@ -234,5 +234,23 @@ describe('determinism, no data, templates, compaction', () => {
   it('the current month is reported up to now', async () => {
     const r = await buildReport(config, '2026-05', { now: NOW, prometheus: false });
     expect(r.md).toContain('(in progress: figures up to 2026-05-10 00:00 UTC)');
+  });
+});
+
+describe('--month previous|current (issue 14: `date -d "last month"` gave the current month on the 29th to 31st)', () => {
+  it.each([
+    ['2026-03-31T23:59:59Z', 'previous', '2026-02'],
+    ['2026-03-30T12:00:00Z', 'previous', '2026-02'],
+    ['2026-03-29T00:00:00Z', 'previous', '2026-02'],
+    ['2028-03-30T00:00:00Z', 'previous', '2028-02'],
+    ['2026-05-31T04:17:00Z', 'previous', '2026-04'],
+    ['2026-01-31T00:00:00Z', 'previous', '2025-12'],
+    ['2026-03-01T04:17:00Z', 'previous', '2026-02'],
+    ['2026-12-31T23:59:59Z', 'current', '2026-12'],
+    ['2026-12-31T23:59:59Z', '2026-07', '2026-07'],
+    ['2026-12-31T23:59:59Z', 'last', null],
+    ['2026-12-31T23:59:59Z', '2026-13', null],
+  ])('at %s, %s is %s', (now, text, want) => {
+    expect(reportMonth(text, Date.parse(now))).toBe(want);
   });
 });
