@@ -10,7 +10,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult, CheckStatus } from '../src/checks/types.ts';
 import { appendRun, toRunRecord } from '../src/store/samples.ts';
-import { cairn } from './helpers.ts';
+import { transformWithEsbuild } from 'vite';
+import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS, cairn, chromiumAvailable, serveDir } from './helpers.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -50,6 +52,12 @@ async function fixtureRepo(): Promise<string> {
       '  - { id: nightly, title: Nightly rebuild, components: [docs], recurring: { every: day, at: "03:00", duration: 30m } }',
       '',
     ].join('\n'),
+  );
+  // An open incident, begun two hours before the build.
+  await mkdir(path.join(d, 'incidents'), { recursive: true });
+  await writeFile(
+    path.join(d, 'incidents', 'checkout.md'),
+    ['---', 'title: Checkout errors', 'impact: major', 'components: [shop]', `started: ${new Date(NOW - 2 * HOUR).toISOString()}`, 'updates:', `  - at: ${new Date(NOW - 2 * HOUR).toISOString()}`, '    status: investigating', '    text: Looking into it.', '---', ''].join('\n'),
   );
   // Ten days of 15-minute runs (more than 10% of 90 days: enough for a 90-day figure).
   for (let t = FIRST; t < NOW; t += 15 * MIN) {
@@ -205,4 +213,47 @@ describe('site.baseUrl and the outputs that need absolute URLs (issue 14)', () =
       await writeFile(settings, original);
     }
   }, 240_000);
+});
+
+describe('relative times (issue 14: "ongoing for 9 s" forever)', () => {
+  it('the static HTML holds absolute times only, marked for the client module', async () => {
+    for (const page of ['index.html', 'incidents/checkout/index.html', 'components/shop/index.html']) {
+      const html = await read(page);
+      expect(html, page).toMatch(/<time datetime="[^"]+" data-relative="for \{\}"[^>]*>[A-Z][a-z]{2} \d{1,2}, \d{4}/);
+      expect(html, page).not.toMatch(/ongoing for|for \d+ (s|min|h|d)\b|days ago|>Today</);
+    }
+  });
+
+  it('src/site/client/relative-time.ts adds the elapsed time when the page is viewed, and keeps it current', async () => {
+    if (!chromiumAvailable()) return;
+    // The module imports nothing: a plain transform makes it a script.
+    const file = path.join(import.meta.dirname, '..', 'src', 'site', 'client', 'relative-time.ts');
+    const bundle = await transformWithEsbuild(await readFile(file, 'utf8'), file, { format: 'iife', globalName: 'cairnRelativeTime' });
+    const server = await serveDir(dist);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      // The lead wires the script as a file under script-src 'self'; here it is injected (CSP bypassed).
+      const context = await browser.newContext({ bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/incidents/checkout/`);
+      await page.addScriptTag({ content: bundle.code });
+      const started = Date.parse(await page.locator('time[data-relative]').first().getAttribute('datetime') as string);
+      const texts = async (now: number) =>
+        page.evaluate((n) => {
+          (window as unknown as { cairnRelativeTime: { renderRelativeTimes(r: ParentNode, now: number): number } }).cairnRelativeTime.renderRelativeTimes(document, n);
+          return [...document.querySelectorAll('[data-relative-output]')].map((e) => e.parentElement?.textContent?.replace(/\s+/g, ' ').trim());
+        }, now);
+      const first = await texts(started + 2 * HOUR + 5 * MIN);
+      expect(first.length).toBeGreaterThanOrEqual(2); // the card and the facts
+      for (const t of first) expect(t).toMatch(/\(for 2 h 5 min\)/);
+      // Viewed a day later, without a rebuild: the figure moves on, written once per element.
+      const later = await texts(started + 26 * HOUR);
+      for (const t of later) expect(t).toMatch(/\(for 1 d 2 h\)$/);
+      expect(await page.locator('[data-relative-output]').count()).toBe(first.length);
+      await context.close();
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
 });

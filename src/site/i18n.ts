@@ -28,8 +28,6 @@ export interface Strings {
   noRecentIncidents: string;
   incidentHistory: string;
   noIncidents: string;
-  daysAgo: (n: number) => string;
-  today: string;
   dailyUptime: (name: string, days: number) => string;
   uptimeOver90: (percent: string) => string;
   dataFor: (coverage: string) => string;
@@ -72,7 +70,8 @@ export interface Strings {
   impactLine: (impact: string, severity: string) => string;
   started: string;
   lastedFor: (d: string) => string;
-  ongoingFor: (d: string) => string;
+  /** Words around a time elapsed since an absolute time, `{}` for the elapsed time: added when the page is viewed (src/site/client/relative-time.ts). */
+  elapsed: string;
   underAMinute: string;
   affected: string;
   detectedAfter: string;
@@ -120,8 +119,6 @@ const en: Strings = {
   noRecentIncidents: 'No incidents resolved in the last 7 days.',
   incidentHistory: 'Incident history',
   noIncidents: 'No incidents recorded.',
-  daysAgo: (n) => `${n} days ago`,
-  today: 'Today',
   dailyUptime: (name, days) => `${name}: daily uptime, last ${days} days`,
   uptimeOver90: (p) => `${p} uptime over 90 days`,
   dataFor: (c) => `(data for ${c}% of the period)`,
@@ -163,7 +160,7 @@ const en: Strings = {
   impactLine: (i, s) => `${i} impact · ${s}`,
   started: 'started',
   lastedFor: (d) => `lasted ${d}`,
-  ongoingFor: (d) => `ongoing for ${d}`,
+  elapsed: 'for {}',
   underAMinute: 'under a minute',
   affected: 'Affected',
   detectedAfter: 'Detected after',
@@ -223,8 +220,6 @@ const de: Strings = {
   noRecentIncidents: 'In den letzten 7 Tagen wurden keine Störungen behoben.',
   incidentHistory: 'Störungsverlauf',
   noIncidents: 'Keine Störungen erfasst.',
-  daysAgo: (n) => `vor ${n} Tagen`,
-  today: 'Heute',
   dailyUptime: (name, days) => `${name}: tägliche Verfügbarkeit, letzte ${days} Tage`,
   uptimeOver90: (p) => `${p} Verfügbarkeit in 90 Tagen`,
   dataFor: (c) => `(Daten für ${c} % des Zeitraums)`,
@@ -266,7 +261,7 @@ const de: Strings = {
   impactLine: (i, s) => `Auswirkung: ${i} · ${s}`,
   started: 'begonnen',
   lastedFor: (d) => `Dauer ${d}`,
-  ongoingFor: (d) => `seit ${d}`,
+  elapsed: 'seit {}',
   underAMinute: 'unter einer Minute',
   affected: 'Betroffen',
   detectedAfter: 'Erkannt nach',
