@@ -48,6 +48,8 @@ async function fixtureRepo(): Promise<string> {
       '  - { id: fresh, name: Fresh, kind: tcp, host: 127.0.0.1, port: 1 }',
       // `docs`: a nightly maintenance window with no start date, and ten days of data.
       '  - { id: docs, name: Docs, kind: tcp, host: 127.0.0.1, port: 1 }',
+      // `blip`: three samples within two minutes (a response-time chart over a very short range).
+      '  - { id: blip, name: Blip, kind: tcp, host: 127.0.0.1, port: 1 }',
       'maintenance:',
       '  - { id: nightly, title: Nightly rebuild, components: [docs], recurring: { every: day, at: "03:00", duration: 30m } }',
       '',
@@ -67,6 +69,10 @@ async function fixtureRepo(): Promise<string> {
     const results = [r('shop-web', bad ? 'down' : 'up'), r('shop-api', bad ? 'degraded' : 'up'), r('docs', 'up')];
     if (t >= NOW - HOUR) results.push(r('fresh', 'up'));
     await appendRun(d, toRunRecord(new Date(t), results));
+  }
+  for (const k of [3, 2, 1]) {
+    const at = new Date(NOW - k * MIN);
+    await appendRun(d, toRunRecord(at, [{ id: 'blip', kind: 'tcp', status: 'up', responseTimeMs: 10 * k, error: null, checkedAt: at.toISOString(), attempts: 1 }]));
   }
   return d;
 }
@@ -146,7 +152,7 @@ describe('a window with too little data (issue 14: "100.00% uptime over 90 days 
     expect(row?.[3]).toBe(pageMonth);
     if (pageMonth === 'not enough data') {
       expect(row?.[12]).toBe('not enough data');
-      expect(reportMd).toMatch(/Not enough data for an availability figure or an SLA verdict for Fresh \(data for [0-9.]+% of the period\)\./);
+      expect(reportMd).toMatch(/Not enough data for an availability figure or an SLA verdict for [^\n]*\bFresh \(data for [0-9.]+% of the period\)/);
     }
   });
 });
@@ -251,6 +257,53 @@ describe('relative times (issue 14: "ongoing for 9 s" forever)', () => {
       for (const t of later) expect(t).toMatch(/\(for 1 d 2 h\)$/);
       expect(await page.locator('[data-relative-output]').count()).toBe(first.length);
       await context.close();
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
+
+describe('the page at 390 px wide, in Chromium (issue 14)', () => {
+  it('the response-time chart labels every tick differently, even over two minutes; tables are not cut off; the calendar starts with the current month', async () => {
+    if (!chromiumAvailable()) return;
+    const server = await serveDir(dist);
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      for (const id of ['blip', 'shop']) {
+        await page.goto(`${server.url}/components/${id}/`);
+        await page.waitForFunction(() => [...document.querySelectorAll('canvas[data-response-chart]')].every((c) => c.hasAttribute('data-x-ticks')));
+        for (const ticks of await page.$$eval('canvas[data-response-chart]', (cs) => cs.map((c) => c.getAttribute('data-x-ticks') ?? ''))) {
+          const labels = ticks.split(' | ');
+          expect(labels.length, `${id}: ${ticks}`).toBeGreaterThanOrEqual(2);
+          expect(new Set(labels).size, `${id}: ${ticks}`).toBe(labels.length);
+        }
+      }
+      const month = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long' }).format(new Date(generatedAt));
+      for (const p of ['/', '/components/shop/', '/uptime/', '/incidents/checkout/', '/maintenance/']) {
+        await page.goto(`${server.url}${p}`);
+        const clipped = await page.evaluate(() => [
+          ...(document.documentElement.scrollWidth > document.documentElement.clientWidth ? ['the page scrolls sideways'] : []),
+          ...[...document.querySelectorAll('table')].filter((t) => {
+            const box = (t.closest('.table-scroll') ?? document.querySelector('main'))!.getBoundingClientRect();
+            return t.getBoundingClientRect().right > box.right + 0.5 || t.getBoundingClientRect().right > document.documentElement.clientWidth;
+          }).map((t) => `a table ends at ${Math.round(t.getBoundingClientRect().right)} px: ${t.querySelector('th')?.textContent}`),
+        ]);
+        expect(clipped, p).toEqual([]);
+      }
+      await page.goto(`${server.url}/uptime/`);
+      const shop = page.locator('[data-component="shop"]');
+      // The months begin with the current one, and none before the first data.
+      await expect(shop.locator('figure.calendar figcaption').first().textContent()).resolves.toBe(month);
+      await expect(shop.locator('tbody tr th').first().textContent()).resolves.toBe(new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short' }).format(new Date(generatedAt)));
+      const calendars = await shop.locator('figure.calendar').evaluateAll((fs) => fs.map((f) => ({ right: f.getBoundingClientRect().right, days: [...f.querySelectorAll('li.day')].map((d) => d.getAttribute('data-level')) })));
+      expect(calendars.length).toBeLessThanOrEqual(2); // ten days of data: this month and perhaps the last
+      for (const c of calendars) expect(c.right).toBeLessThanOrEqual(390);
+      expect(calendars.at(-1)!.days.some((d) => d !== 'nodata')).toBe(true);
+      expect(errors).toEqual([]);
     } finally {
       await browser.close();
       await server.close();
