@@ -65,13 +65,14 @@ export function formatSpan(ms: number, t: Strings): string {
 export function dayBarText(bar: DayBar, locale: string, t: Strings, incidents: readonly string[] = []): string {
   const day = formatDay(bar.date, locale);
   if (bar.level === 'nodata') return t.day.noData(day);
-  if (bar.data === 'insufficient') return t.day.notEnoughData(day, bar.coverage);
-  const parts = [t.day.uptime(day, bar.percent ?? '—')];
+  // Too little data for a percentage: say so, and still tell what was seen.
+  const insufficient = bar.data === 'insufficient';
+  const parts = [insufficient ? t.day.notEnoughData(day, bar.coverage) : t.day.uptime(day, bar.percent ?? '—')];
   if (bar.downMs > 0) parts.push(t.day.down(formatDuration(bar.downMs) || '<1 min'));
   if (bar.partialMs > 0) parts.push(t.day.partial(formatDuration(bar.partialMs) || '<1 min'));
   if (bar.degradedMs > 0) parts.push(t.day.degraded(formatDuration(bar.degradedMs) || '<1 min'));
   if (bar.maintenanceMs > 0) parts.push(t.day.maintenance(formatDuration(bar.maintenanceMs) || '<1 min'));
-  if (bar.coverage !== '100.00') parts.push(t.day.coverage(bar.coverage));
+  if (bar.coverage !== '100.00' && !insufficient) parts.push(t.day.coverage(bar.coverage));
   if (incidents.length > 0) parts.push(t.day.incidents(incidents.join('; ')));
   return parts.join(', ');
 }
