@@ -10,7 +10,7 @@
  *   manifest.json      { "assets": { "chart": "assets/chart.<hash>.js", ... } }
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -56,14 +56,16 @@ export async function buildSiteBundle(outDir: string): Promise<void> {
   await writeFile(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
-/** Each src/site/client/<name>.ts (not tests) -> assets/<name>.<hash>.js, minified, self-contained. */
+/** The client scripts pages load by name (`asset('chart')`); the other modules there are their parts. */
+const CLIENT_SCRIPTS = ['chart', 'time'];
+
+/** Each client script -> assets/<name>.<hash>.js, minified, self-contained. */
 async function buildClientScripts(dir: string): Promise<Record<string, string>> {
   const esbuild = await import('esbuild');
   await mkdir(dir, { recursive: true });
-  const entries = (await readdir(CLIENT_ENTRIES)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
   const assets: Record<string, string> = {};
-  for (const entry of entries) {
-    const name = entry.replace(/\.ts$/, '');
+  for (const name of CLIENT_SCRIPTS) {
+    const entry = `${name}.ts`;
     const result = await esbuild.build({
       entryPoints: [path.join(CLIENT_ENTRIES, entry)],
       bundle: true,

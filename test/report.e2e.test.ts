@@ -40,6 +40,15 @@ describe('cairn report', () => {
     expect(await readFile(path.join(dir, 'reports', '2026-04.md'), 'utf8')).toContain('(in progress: figures up to 2026-04-20 00:00 UTC)');
   });
 
+  it('--month previous on the 31st reports the month before, computed in code', async () => {
+    const r = await cairn(['report', '--dir', dir, '--month', 'previous', '--now', '2026-05-31T23:30:00Z', '--offline']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^2026-04: /m);
+    const bad = await cairn(['report', '--dir', dir, '--month', 'last']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--month: expected YYYY-MM, "previous" or "current", got "last"');
+  });
+
   it('rejects a malformed or future month with exit 2', async () => {
     expect((await cairn(['report', '--dir', dir, '--month', '2026-13'])).code).toBe(2);
     expect((await cairn(['report', '--dir', dir, '--month', '2026-06', '--now', NOW])).code).toBe(2);
@@ -59,6 +68,38 @@ describe('cairn report', () => {
     expect(await readFile(path.join(out, 'reports', '2026-04.html'), 'utf8')).toBe(await readFile(path.join(dir, 'reports', '2026-04.html'), 'utf8'));
     expect(await readFile(path.join(out, 'index.html'), 'utf8')).toContain('href="/reports/"');
   }, 120_000);
+
+  it('the HTML report fits the text column on a 1,000 px screen and on A4 portrait (print), no table scrolling', async () => {
+    if (!chromiumAvailable()) return;
+    await cairn(['report', '--dir', dir, '--month', '2026-04', '--now', NOW, '--offline']);
+    const file = path.join(dir, 'reports', '2026-04.html');
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      // A4 is 210 mm wide; less the @page margins (14 mm each side) the text is 182 mm = 688 CSS px.
+      for (const [width, media] of [[1000, 'screen'], [688, 'print']] as const) {
+        const page = await browser.newPage({ viewport: { width, height: 1000 } });
+        await page.emulateMedia({ media });
+        await page.goto(pathToFileURL(file).href);
+        const found = await page.evaluate(() => {
+          const article = document.querySelector('article.cairn-report') as HTMLElement;
+          const box = article.getBoundingClientRect();
+          const style = getComputedStyle(article);
+          const right = box.right - parseFloat(style.paddingRight) + 0.5;
+          const past = [...article.querySelectorAll('table, figure, svg, p, li, h1, h2, h3')]
+            .filter((e) => e.getBoundingClientRect().right > right)
+            .map((e) => `${e.tagName.toLowerCase()} in #${e.closest('section')?.id ?? 'header'} ends at ${Math.round(e.getBoundingClientRect().right)} px, past ${Math.round(right)} px`);
+          const scrolling = [...article.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth).map((w) => `table in #${w.closest('section')?.id} scrolls`);
+          return { past, scrolling, page: document.documentElement.scrollWidth - document.documentElement.clientWidth, tables: article.querySelectorAll('table').length };
+        });
+        expect(found.tables, `${width} ${media}`).toBeGreaterThanOrEqual(8);
+        expect([...found.past, ...found.scrolling], `${width} px ${media}`).toEqual([]);
+        expect(found.page, `${width} px ${media}`).toBe(0);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it('the HTML report opens in Chromium without errors and prints to a multi-page PDF', async () => {
     if (!chromiumAvailable()) return;

@@ -42,9 +42,10 @@ function previous(): SloSnapshot {
               elapsedMs: 30 * 86_400_000,
               good: 4_317_840,
               total: 4_320_000,
-              achieved: 0.9995,
-              budget: { unit: 'events', allowed: 4320, consumed: 2160, remaining: 2160, remainingFraction: 0.5 },
-              met: true,
+              achieved: 0.998457,
+              // Overspent: the page shows the report's figure, "-57.41%", never "0.0% left".
+              budget: { unit: 'events', allowed: 4320, consumed: 6800.112, remaining: -2480.112, remainingFraction: -0.5741 },
+              met: false,
             },
           ],
           burnRates: { '5m': 0, '30m': 0.33, '1h': 0.5, '2h': 0.5, '6h': 0.5, '1d': 0.5, '3d': 0.5 },
@@ -106,7 +107,7 @@ checks:
     const s = snap.slos[0]!;
     expect(s.error).toContain(`connection refused by 127.0.0.1:${port}`);
     expect(s.asOf).toBe(OLD);
-    expect(s.figures?.windows[0]!.achieved).toBe(0.9995);
+    expect(s.figures?.windows[0]!.achieved).toBe(0.998457);
     expect(snap.alerts.error).toContain('connection refused');
     expect(snap.alerts.asOf).toBe(OLD);
     for (const secret of [TOKEN, PASSWORD]) {
@@ -124,11 +125,13 @@ checks:
     expect(r.code, r.stderr).toBe(0);
     const html = await readFile(path.join(out, 'components', 'api', 'index.html'), 'utf8');
     expect(html).toContain('SLO data as of');
-    expect(html).toContain('99.950%');
+    expect(html).toContain('99.845%');
+    expect(html).toMatch(/<dd data-budget[^>]*>-57\.41% \(overspent\)/);
     expect(html).toContain('<svg');
     expect(html).not.toContain(TOKEN);
     const home = await readFile(path.join(out, 'index.html'), 'utf8');
-    expect(home).toContain('API availability: 99.950% of 99.9% (30d), 50.0% budget left');
+    // The home page gives the same figure and says, as the component page does, that it is not current.
+    expect(home).toContain('API availability: 99.845% of 99.9% (30d), -57.41% budget left (SLO data as of Nov 20, 2026, 10:00 AM UTC)');
   });
 
   it('exits 2 on a config error, naming file, line and field', async () => {

@@ -49,6 +49,14 @@ const workflows = {
   ),
 };
 
+describe('the report workflow', () => {
+  it('asks Cairn for the previous month instead of `date -d "last month"` (wrong on the 29th to 31st)', () => {
+    const report = scaffold({ name: 'x', cairnSpec: 'file:../cairn', shards: 1, regions: [] }).find((f) => f.path === '.github/workflows/report.yml')!.content;
+    expect(report).toContain('npx cairn report --month "${MONTH:-previous}"');
+    expect(report).not.toMatch(/date\b[^\n]*month/);
+  });
+});
+
 describe('workflows pass actionlint', () => {
   it('the project\'s own workflows', async () => {
     const dir = path.join(ROOT, '.github', 'workflows');

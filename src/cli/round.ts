@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { runCheckRound, type SkippedCheck } from '../checks/engine.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
-import { STATUS_LABEL } from '../model/status.ts';
+import { stateLabel } from '../vocabulary/states.ts';
 import { type AppliedAction, applyAutoIncidents } from '../incidents/auto-run.ts';
 import { applyMaintenance } from '../maintenance/apply.ts';
 import { decideNotifications, deliverOwed, recordDeliveries, type DeliveredRound, type DeliveryRecord } from '../notify/notify.ts';
@@ -90,7 +90,7 @@ function summaryTable(
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = results.map(
     (r) =>
-      `| ${cell(r.id)} | ${GLYPH[r.status]} ${STATUS_LABEL[r.status]} | ${r.responseTimeMs === null ? '—' : `${Math.round(r.responseTimeMs)} ms`} | ${cell(r.error ?? '')} |`,
+      `| ${cell(r.id)} | ${GLYPH[r.status]} ${stateLabel(r.status)} | ${r.responseTimeMs === null ? '—' : `${Math.round(r.responseTimeMs)} ms`} | ${cell(r.error ?? '')} |`,
   );
   const notes = [
     ...extra.faults.map((f) => `- ✕ ${cell(f)}`),

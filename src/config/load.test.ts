@@ -274,6 +274,23 @@ describe('loadConfig: schema errors', () => {
     ]);
   });
 
+  it.each([
+    ['full', { mode: 'full' }],
+    ['share', { mode: 'share' }],
+    ['weighted:0.3', { mode: 'weighted', weight: 0.3 }],
+    ['weighted:1', { mode: 'weighted', weight: 1 }],
+    ['weighted:0', { mode: 'weighted', weight: 0 }],
+  ])('reads defaults.partialOutage %s', async (text, rule) => {
+    const config = await load({ 'cairn.yaml': yaml('defaults:', `  partialOutage: "${text}"`), 'checks/a.yaml': API_CHECK });
+    expect(config.run.partialOutage).toEqual(rule);
+  });
+
+  it.each(['weighted:1.5', 'weighted', 'half', 'weighted:-0.1', 'weighted:abc'])('rejects defaults.partialOutage %s at the value', async (text) => {
+    expect(await errors({ 'cairn.yaml': yaml('defaults:', `  partialOutage: "${text}"`), 'checks/a.yaml': API_CHECK })).toEqual([
+      `cairn.yaml:2:18: defaults.partialOutage: expected "full", "share" or "weighted:<fraction from 0 to 1>" such as "weighted:0.3", got "${text}"`,
+    ]);
+  });
+
   it('reports a check that is not a mapping', async () => {
     const out = await errors({ 'checks/a.yaml': yaml('checks:', '  - api') });
     expect(out).toEqual(['checks/a.yaml:2:5: checks[0]: expected a mapping, got string "api"']);
@@ -524,6 +541,7 @@ describe('loadConfig: resolution', () => {
       deadlineMs: 300_000,
       perHostConcurrency: 4,
       degradedCountsAsUp: true,
+      partialOutage: { mode: 'share' },
       regionRule: 'majority',
     });
     expect(config.checks).toEqual([
@@ -613,6 +631,7 @@ describe('loadConfig: resolution', () => {
         '  concurrency: 4',
         '  deadline: 2m',
         '  degradedCountsAsUp: false',
+        '  partialOutage: weighted:0.3',
         '  thresholds:',
         '    degraded: 1s',
         '    down: 4s',
@@ -652,6 +671,7 @@ describe('loadConfig: resolution', () => {
       deadlineMs: 120_000,
       perHostConcurrency: 4,
       degradedCountsAsUp: false,
+      partialOutage: { mode: 'weighted', weight: 0.3 },
       regionRule: 'majority',
     });
     expect(tcp(config, 'inherits')).toMatchObject({

@@ -24,6 +24,7 @@ import type {
 } from './schema.ts';
 import type {
   HealthMapping,
+  PartialOutageRule,
   IncidentSettings,
   HttpRequestSpec,
   RequestBody,
@@ -68,8 +69,17 @@ export const DEFAULT_RUN = {
   deadlineMs: 5 * 60_000,
   perHostConcurrency: 4,
   degradedCountsAsUp: true,
+  partialOutage: { mode: 'share' },
   regionRule: 'majority',
 } as const;
+
+/** `defaults.partialOutage` (already validated against PARTIAL_OUTAGE_RE) as a rule. */
+export function parsePartialOutage(text: string): PartialOutageRule {
+  if (text === 'full' || text === 'share') return { mode: text };
+  const weight = Number(text.slice('weighted:'.length));
+  if (!text.startsWith('weighted:') || !(weight >= 0 && weight <= 1)) throw new Error(`invalid partialOutage ${JSON.stringify(text)}`);
+  return { mode: 'weighted', weight };
+}
 
 /** A sample holds for this many schedule intervals unless `defaults.maxGap` says otherwise. */
 export const MAX_GAP_INTERVALS = 3;
@@ -100,6 +110,7 @@ export function resolveRun(defaults: DefaultsConfig | undefined): RunSettings {
     deadlineMs: defaults?.deadline ?? DEFAULT_RUN.deadlineMs,
     perHostConcurrency: defaults?.perHostConcurrency ?? DEFAULT_RUN.perHostConcurrency,
     degradedCountsAsUp: defaults?.degradedCountsAsUp ?? DEFAULT_RUN.degradedCountsAsUp,
+    partialOutage: defaults?.partialOutage === undefined ? { ...DEFAULT_RUN.partialOutage } : parsePartialOutage(defaults.partialOutage),
     regionRule: defaults?.regionRule ?? DEFAULT_RUN.regionRule,
   };
 }

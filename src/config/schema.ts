@@ -637,6 +637,10 @@ export const Site = z.strictObject({
     .describe('BCP 47 locale for dates and numbers (default en-US)'),
 });
 
+/** `full`, `share` or `weighted:<fraction 0..1>` (src/model/availability.ts). */
+export const PARTIAL_OUTAGE_RE = /^(full|share|weighted:(0(\.[0-9]+)?|1(\.0+)?|\.[0-9]+))$/;
+const PartialOutage = z.string().regex(PARTIAL_OUTAGE_RE, { message: 'expected "full", "share" or "weighted:<fraction from 0 to 1>" such as "weighted:0.3"' });
+
 export const Defaults = z.strictObject({
   interval: PositiveDuration.optional().describe('Schedule interval of the job (default 5m)'),
   timeout: PositiveDuration.optional().describe('Per-attempt timeout (default 10s)'),
@@ -646,6 +650,9 @@ export const Defaults = z.strictObject({
   perHostConcurrency: z.number().int().min(1).max(1000).optional().describe('Checks run at once against one host (default 4)'),
   deadline: PositiveDuration.optional().describe('Global deadline for one run of all checks (default 5m)'),
   degradedCountsAsUp: z.boolean().optional().describe('Whether degraded time counts as available (default true)'),
+  partialOutage: PartialOutage.optional().describe(
+    'How the time of a component\'s partial outage (some of its checks down, others working) counts against availability: "share" (default) counts the share of its checks that are down, "full" all of it, "weighted:0.3" that fraction of it (Statuspage counts 0.3)',
+  ),
   regionRule: z
     .enum(['any', 'majority'])
     .optional()

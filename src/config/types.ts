@@ -228,6 +228,13 @@ export interface SiteSettings {
   locale: string;
 }
 
+/**
+ * How the time of a component's partial outage (some of its checks down, others working) counts
+ * against availability (src/model/availability.ts): `full` as downtime, `weighted` as `weight`
+ * of downtime (Statuspage counts 0.3), `share` as the share of the component's checks down.
+ */
+export type PartialOutageRule = { mode: 'full' } | { mode: 'weighted'; weight: number } | { mode: 'share' };
+
 export interface RunSettings {
   intervalMs: number;
   timeoutMs: number;
@@ -238,6 +245,8 @@ export interface RunSettings {
   /** Checks run at once against one host (on top of `concurrency`). */
   perHostConcurrency: number;
   degradedCountsAsUp: boolean;
+  /** How a component's partial outage counts (`defaults.partialOutage`). */
+  partialOutage: PartialOutageRule;
   /** How the regions of a check run from several regions combine (src/model/regions.ts). */
   regionRule: 'any' | 'majority';
 }

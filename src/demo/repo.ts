@@ -28,14 +28,15 @@ export async function assertDemoDirUsable(dir: string): Promise<void> {
   }
 }
 
-function settingsYaml(): string {
+function settingsYaml(baseUrl: string | null): string {
   return `# yaml-language-server: $schema=./cairn.schema.json
 # Site settings of the Cairn demo. Every target runs on 127.0.0.1, started by \`cairn demo\`.
 site:
   title: Cairn Demo Status
   description: A demo of Cairn - 90 days of simulated history, then live checks against local targets (one healthy, one slow, one failing, one flapping).
   timeZone: UTC
-
+${baseUrl ? `  baseUrl: ${baseUrl}   # where \`cairn demo\` serves the page: the API, feeds and calendar need it
+` : ''}
 defaults:
   interval: 5m
   timeout: 5s
@@ -135,15 +136,16 @@ checks:
 /**
  * Writes the demo's configuration for `targets`, its maintenance windows anchored to `now`. What
  * an earlier demo left in the folder (its store, incidents and reports) is removed: the history
- * is written anew for this `now`.
+ * is written anew for this `now`. `opts.baseUrl`: where the demo serves its page (the API, feeds
+ * and calendar need an absolute URL).
  */
-export async function writeDemoRepo(dir: string, targets: DemoTargets, now = Date.now()): Promise<void> {
+export async function writeDemoRepo(dir: string, targets: DemoTargets, now = Date.now(), opts: { baseUrl?: string | null } = {}): Promise<void> {
   await assertDemoDirUsable(dir);
   for (const sub of [DATA_DIR, INCIDENTS_DIR, REPORTS_DIR]) await rm(path.join(dir, sub), { recursive: true, force: true });
   await mkdir(path.join(dir, 'checks'), { recursive: true });
   await writeFile(path.join(dir, DEMO_MARKER), 'This folder was written by `cairn demo`; the demo may rewrite its configuration.\n');
   await writeFile(path.join(dir, '.gitignore'), 'dist/\n');
   await writeFile(path.join(dir, 'cairn.schema.json'), `${JSON.stringify(jsonSchema(), null, 2)}\n`);
-  await writeFile(path.join(dir, 'cairn.yaml'), settingsYaml());
+  await writeFile(path.join(dir, 'cairn.yaml'), settingsYaml(opts.baseUrl ?? null));
   await writeFile(path.join(dir, 'checks', 'demo.yaml'), checksYaml(targets) + maintenanceYaml(now));
 }

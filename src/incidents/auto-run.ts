@@ -13,9 +13,8 @@ import { parseIncident } from './parse.ts';
 import { INCIDENTS_DIR, readAutoState, writeAutoState } from './store.ts';
 import { incidentStatus } from './types.ts';
 import { renderIncident, updateIncidentText } from './write.ts';
+import { stateWord } from '../vocabulary/states.ts';
 
-const LEVEL_WORDS = { degraded: 'degraded', partial: 'partially down', down: 'down' } as const;
-const LEVEL_TITLE = { degraded: 'degraded performance', partial: 'partial outage', down: 'outage' } as const;
 
 /** What one run saw of each component, from its results. */
 export function observe(config: Pick<ResolvedConfig, 'components' | 'checks'>, results: readonly CheckResult[]): Record<string, Observation> {
@@ -109,13 +108,13 @@ export async function applyAutoIncidents(
       await writeFileAtomic(
         path.join(config.dir, file),
         renderIncident({
-          title: `${name} ${LEVEL_TITLE[action.level]}`,
+          title: `${name} ${stateWord(action.level)}`,
           impact: action.impact,
           components: [action.component],
           auto: true,
           startedAt: action.at,
           detectedAt: now,
-          updates: [{ at: now, status: 'investigating', text: `Cairn detected that ${name} is ${LEVEL_WORDS[action.level]}. ${action.summary}` }],
+          updates: [{ at: now, status: 'investigating', text: `${name}: ${stateWord(action.level)}, detected by Cairn. ${action.summary}` }],
           body: '',
         }),
       );
@@ -139,7 +138,7 @@ export async function applyAutoIncidents(
         full,
         updateIncidentText(text, {
           ...(humanChangedImpact ? {} : { impact: action.impact }),
-          add: [{ at: now, status: incidentStatus(incident) === 'postmortem' ? 'investigating' : incidentStatus(incident), text: `${name} is now ${LEVEL_WORDS[action.level]}. ${action.summary}` }],
+          add: [{ at: now, status: incidentStatus(incident) === 'postmortem' ? 'investigating' : incidentStatus(incident), text: `${name}: now ${stateWord(action.level)}. ${action.summary}` }],
         }),
       );
     } else {

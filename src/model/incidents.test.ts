@@ -47,7 +47,7 @@ describe('incident figures', () => {
     const now = t('2026-11-10T00:00:00Z');
     const months = utcMonths(t('2026-10-01T00:00:00Z'), now);
     expect(months.map((m) => m.month)).toEqual(['2026-10', '2026-11']);
-    expect(monthFigures('api', incidents, segments, months, now)).toEqual([
+    expect(monthFigures('api', incidents, segments, months, now, { partialOutage: { mode: 'full' } })).toEqual([
       { month: '2026-10', incidents: 3, mttdMs: Math.round((5 + 15 + 1) / 3 * M), mttrMs: Math.round((60 + 180) / 2) * M, downtimeMs: 60 * M },
       { month: '2026-11', incidents: 1, mttdMs: 0, mttrMs: 30 * M, downtimeMs: 60 * M },
     ]);

@@ -5,10 +5,12 @@
  * - duration = resolved − started (open incidents: now − started)
  * - time to detect = detected − started (the first failing sample to the incident's opening)
  * - MTTD, MTTR = means over the incidents that started in the month (MTTR over resolved ones)
- * - downtime = time the component was down in the month (the status timeline, gap rule applied)
+ * - downtime = time the component was down in the month (the status timeline, gap rule applied),
+ *   partial outages counted by the availability rule (src/model/availability.ts)
  */
 import { incidentStatus, type Incident, type IncidentUpdate, type UpdateStatus } from '../incidents/types.ts';
 import { type Segment, tally } from './timeline.ts';
+import { type AvailabilityRule, countedDowntimeMs } from './availability.ts';
 
 export interface IncidentModel {
   id: string;
@@ -88,6 +90,7 @@ export function monthFigures(
   segments: readonly Segment[],
   months: readonly { month: string; start: number; end: number }[],
   now: number,
+  rule: Pick<AvailabilityRule, 'partialOutage'>,
 ): MonthFigures[] {
   return months.map(({ month, start, end }) => {
     const inMonth = incidents.filter((i) => i.components.includes(component) && i.startedAt >= start && i.startedAt < end);
@@ -97,7 +100,7 @@ export function monthFigures(
       incidents: inMonth.length,
       mttdMs: mean(inMonth.map((i) => i.detectedAt - i.startedAt)),
       mttrMs: mean(resolved.map((i) => (i.resolvedAt as number) - i.startedAt)),
-      downtimeMs: tally(segments, start, Math.min(end, now)).downMs,
+      downtimeMs: countedDowntimeMs(tally(segments, start, Math.min(end, now)), rule.partialOutage),
     };
   });
 }

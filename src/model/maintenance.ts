@@ -40,6 +40,14 @@ export interface MaintenanceModel {
   start: string;
   end: string;
   recurring: boolean;
+  /** When the occurrence entered the published schedule: 30 days (AHEAD_MS) before its start. */
+  announcedAt: string;
+  /**
+   * When the occurrence was last updated, never after the model's `now`: when it entered the
+   * published schedule (30 days before its start, AHEAD_MS) while upcoming, its start while in
+   * progress, its end once completed. Feeds and the API date their entries with it.
+   */
+  updatedAt: string;
 }
 
 export interface MaintenanceScheduleModel {
@@ -48,11 +56,14 @@ export interface MaintenanceScheduleModel {
   past: MaintenanceModel[];
 }
 
-const AHEAD_MS = 30 * 86_400_000;
+/** How far ahead the schedule lists upcoming maintenance. */
+export const AHEAD_MS = 30 * 86_400_000;
 
-export function maintenanceModel(windows: readonly MaintenanceWindow[], now: number, backMs: number): MaintenanceScheduleModel {
-  const recurring = new Set(windows.filter((w) => w.recurring).map((w) => w.id));
-  const toModel = (o: Occurrence): MaintenanceModel => ({
+/** The model of one occurrence as of `now`. */
+export function maintenanceEntry(o: Occurrence, recurring: boolean, now: number): MaintenanceModel {
+  const announced = o.start - AHEAD_MS;
+  const updated = o.end <= now ? o.end : o.start <= now ? o.start : Math.min(now, announced);
+  return {
     id: o.id,
     windowId: o.windowId,
     title: o.title,
@@ -60,10 +71,31 @@ export function maintenanceModel(windows: readonly MaintenanceWindow[], now: num
     components: o.components,
     start: new Date(o.start).toISOString(),
     end: new Date(o.end).toISOString(),
-    recurring: recurring.has(o.windowId),
-  });
+    recurring,
+    announcedAt: new Date(announced).toISOString(),
+    updatedAt: new Date(updated).toISOString(),
+  };
+}
+
+/**
+ * Occurrences without the recurring ones that ended before monitoring began (`since`, the
+ * earliest stored data; null: no data yet): a rule declared today does not make "completed"
+ * maintenance of the months before anyone watched. One-off windows are kept: their dates were
+ * written down by hand.
+ */
+export function sinceMonitoring(occurrences: readonly Occurrence[], recurring: ReadonlySet<string>, since: number | null): Occurrence[] {
+  return occurrences.filter((o) => !recurring.has(o.windowId) || (since !== null && o.end > since));
+}
+
+/**
+ * The schedule at `now`: active, upcoming (30 days) and past (`backMs`) occurrences. Past
+ * recurring occurrences count only from `monitoringSince` on (see `sinceMonitoring`).
+ */
+export function maintenanceModel(windows: readonly MaintenanceWindow[], now: number, backMs: number, monitoringSince: number | null): MaintenanceScheduleModel {
+  const recurring = new Set(windows.filter((w) => w.recurring).map((w) => w.id));
+  const toModel = (o: Occurrence) => maintenanceEntry(o, recurring.has(o.windowId), now);
   const s = schedule(windows, now, backMs, AHEAD_MS);
-  return { active: s.active.map(toModel), upcoming: s.upcoming.map(toModel), past: s.past.map(toModel) };
+  return { active: s.active.map(toModel), upcoming: s.upcoming.map(toModel), past: sinceMonitoring(s.past, recurring, monitoringSince).map(toModel) };
 }
 
 /** Occurrences per component over [from, to). */

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckStatus } from '../checks/types.ts';
 import type { Sample } from '../store/samples.ts';
-import { computeModel } from './model.ts';
+import { MIN_COVERAGE, computeModel, windowData } from './model.ts';
+import { computePeriod } from './period.ts';
+import { componentBadges } from '../site/badges.ts';
+import { dayBarText, uptime90Line } from '../site/format.ts';
+import { strings } from '../site/i18n.ts';
 import { dayRanges } from './days.ts';
 import { fixtureConfig } from './testing.ts';
 
@@ -37,27 +41,28 @@ describe('computeModel', () => {
     expect(api.uptime['7d'].knownMs).toBe(2 * DAY);
     expect(api.uptime['7d'].percent).toBe('98.95'); // 1 - 30/2880 = 0.98958...
     expect(api.uptime['7d'].coverage).toBe('28.57'); // 2/7
-    expect(api.uptime['90d'].percent).toBe('98.95');
+    // Two days are less than a tenth of 90: no 90-day figure.
+    expect(api.uptime['90d']).toMatchObject({ data: 'insufficient', percent: null, coverage: '2.22' });
   });
 
   it('excludes maintenance from the denominator and counts degraded as configured', () => {
     const samples = [
-      sample('a', NOW - 40 * MIN, 'up'),
+      ...every5m('a', NOW - 4 * HOUR, NOW - 30 * MIN, () => 'up'),
       sample('a', NOW - 30 * MIN, 'maintenance'),
       sample('a', NOW - 20 * MIN, 'degraded'),
       sample('a', NOW - 10 * MIN, 'down'),
     ];
     const yes = computeModel({ config: fixtureConfig({ checks: [{ id: 'a' }] }), samples, now: NOW });
     expect(yes.checks[0]!.uptime['24h']).toMatchObject({
-      upMs: 10 * MIN,
+      upMs: 210 * MIN,
       maintenanceMs: 10 * MIN,
       degradedMs: 10 * MIN,
       downMs: 10 * MIN,
-      knownMs: 40 * MIN,
-      percent: '66.66',
+      knownMs: 240 * MIN,
+      percent: '95.65', // 220 / 230
     });
     const no = computeModel({ config: fixtureConfig({ checks: [{ id: 'a' }], degradedCountsAsUp: false }), samples, now: NOW });
-    expect(no.checks[0]!.uptime['24h'].percent).toBe('33.33');
+    expect(no.checks[0]!.uptime['24h'].percent).toBe('91.30'); // 210 / 230
   });
 
   it('shows no data when the last sample is older than the max gap', () => {
@@ -93,8 +98,9 @@ describe('computeModel', () => {
     expect(m.groups[0]!.status).toBe('down');
     expect(m.status).toBe('down');
     expect(m.ungrouped).toEqual([]);
-    // Component time: worst of checks at each instant.
-    expect(m.components[0]!.uptime['24h'].downMs).toBe(MIN);
+    // Component time: one of two checks down is a partial outage (counted by the rule, `share` here: half).
+    expect(m.components[0]!.outage).toBe('partial');
+    expect(m.components[0]!.uptime['24h']).toMatchObject({ downMs: 0, partialMs: MIN, downtimeMs: MIN / 2 });
   });
 
   it('is nodata everywhere without samples', () => {
@@ -150,7 +156,7 @@ describe('computeModel: maintenance and incidents', () => {
       checks: [{ id: 'a' }],
       maintenance: [{ id: 'w', title: 'Upgrade', description: null, components: ['a'], start: NOW - 60 * MIN, end: NOW - 30 * MIN, recurring: null }],
     });
-    const samples = every5m('a', NOW - 2 * HOUR, NOW, (at) => (at >= NOW - 60 * MIN && at < NOW - 30 * MIN ? 'down' : 'up'));
+    const samples = every5m('a', NOW - 3 * HOUR, NOW, (at) => (at >= NOW - 60 * MIN && at < NOW - 30 * MIN ? 'down' : 'up'));
     const m = computeModel({ config, samples, now: NOW });
     expect(m.checks[0]!.uptime['24h']).toMatchObject({ downMs: 0, maintenanceMs: 30 * MIN, percent: '100.00' });
     expect(m.components[0]!.uptime['24h'].maintenanceMs).toBe(30 * MIN);
@@ -188,5 +194,48 @@ describe('computeModel: maintenance and incidents', () => {
     const nov = m.components[0]!.monthly.at(-1)!;
     expect(nov).toMatchObject({ month: '2026-11', incidents: 2, mttdMs: Math.round(2.5 * MIN), mttrMs: HOUR });
     expect(m.components[0]!.monthly).toHaveLength(13);
+  });
+});
+
+describe('not enough data for a figure (MIN_COVERAGE)', () => {
+  it.each<[number, number, 'none' | 'insufficient' | 'enough']>([
+    [0, DAY, 'none'],
+    [1, DAY, 'insufficient'],
+    [DAY / 10 - 1, DAY, 'insufficient'],
+    [DAY / 10, DAY, 'enough'],
+    [DAY, DAY, 'enough'],
+    [9 * DAY - 1, 90 * DAY, 'insufficient'],
+    [9 * DAY, 90 * DAY, 'enough'],
+  ])('%d ms known of %d ms: %s', (known, windowMs, want) => {
+    expect(windowData(known, windowMs)).toBe(want);
+  });
+
+  it('gives no percentage, no SLA verdict and says why, for a window with data for less than a tenth of it', () => {
+    const config = fixtureConfig({ checks: [{ id: 'a' }] });
+    const m = computeModel({ config, samples: every5m('a', NOW - 3 * HOUR, NOW, () => 'up'), now: NOW });
+    const a = m.components[0]!;
+    expect(m.minCoverage).toBe(MIN_COVERAGE);
+    expect(a.uptime['24h']).toMatchObject({ data: 'enough', percent: '100.00', coverage: '12.50' });
+    expect(a.uptime['7d']).toMatchObject({ data: 'insufficient', percent: null, availability: null, coverage: '1.78', upMs: 3 * HOUR });
+    expect(a.uptime['90d']).toMatchObject({ data: 'insufficient', percent: null });
+    expect(componentBadges(a).find((b) => b.name === 'uptime-90d')?.endpoint.message).toBe('not enough data');
+    expect(componentBadges(a).find((b) => b.name === 'uptime-24h')?.endpoint.message).toBe('100.00%');
+    expect(uptime90Line(a.uptime['90d'], strings('en'))).toBe('Not enough data for a 90-day uptime (data for 0.13% of the period)');
+    const none = computeModel({ config, samples: [], now: NOW }).components[0]!;
+    expect(none.uptime['90d'].data).toBe('none');
+    expect(uptime90Line(none.uptime['90d'], strings('en'))).toBe('no data uptime over 90 days');
+    // The month: 3 hours of the 24 days of November elapsed: no SLA verdict either.
+    const month = computePeriod({ config, samples: every5m('a', NOW - 3 * HOUR, NOW, () => 'up'), now: NOW, period: { label: '2026-11', from: Date.parse('2026-11-01T00:00:00Z'), to: Date.parse('2026-12-01T00:00:00Z') } });
+    expect(month.components[0]!.uptime.data).toBe('insufficient');
+    expect(month.components[0]!.sla.met).toBeNull();
+  });
+
+  it('a day bar with too little data says so', () => {
+    const config = fixtureConfig({ checks: [{ id: 'a' }] });
+    // Yesterday: one sample held for 15 minutes (1% of the day).
+    const m = computeModel({ config, samples: [sample('a', NOW - 20 * HOUR, 'up')], now: NOW });
+    const bar = m.checks[0]!.days[88]!;
+    expect(bar).toMatchObject({ data: 'insufficient', percent: null, level: 'up' });
+    expect(dayBarText(bar, 'en-US', strings('en'))).toBe('Nov 23, 2026: not enough data for an uptime (data for 1.04% of the day)');
   });
 });

@@ -16,7 +16,9 @@ import type { ReportPage } from '../reports/types.ts';
 import { type ShownStatus, worstOf } from './status.ts';
 import { regionStatuses } from './regions.ts';
 import { storedTimeline } from './stored.ts';
-import { type Segment, type Tally, knownMs, mergeWorst, tally } from './timeline.ts';
+import { type StateKey, stateOf, worstState } from '../vocabulary/states.ts';
+import { type Segment, type Tally, RANK, componentCounted, knownMs, mergeComponent, tally } from './timeline.ts';
+import { type AvailabilityRule, availableMs, countedDowntimeMs } from './availability.ts';
 
 export const MODEL_VERSION = 1;
 
@@ -29,6 +31,21 @@ export const SERIES_MS = WINDOWS['7d'];
 /** Months of incident figures per component. */
 export const MONTHS = 13;
 
+/**
+ * A window's availability is a figure only when data covers at least this share of it: below,
+ * "100.00% over 90 days" would rest on a few hours. Every output (page, badges, API, reports,
+ * SLA verdicts) reads `WindowFigure.data` and says "not enough data" instead.
+ */
+export const MIN_COVERAGE = 0.1;
+
+export type WindowData = 'none' | 'insufficient' | 'enough';
+
+/** Whether `known` ms of data are enough for a figure of a `windowMs` window (exact on integers). */
+export function windowData(known: number, windowMs: number): WindowData {
+  if (known <= 0) return 'none';
+  return known * 10 >= windowMs * (MIN_COVERAGE * 10) ? 'enough' : 'insufficient';
+}
+
 export interface WindowFigure extends Tally {
   /** Start of the window, ISO-8601 UTC. */
   from: string;
@@ -36,12 +53,22 @@ export interface WindowFigure extends Tally {
   to: string;
   windowMs: number;
   knownMs: number;
-  /** Available share of known time outside maintenance, 0..1; null when nothing is known. */
+  /**
+   * Whether the window has data enough for a figure: `none` (nothing known), `insufficient`
+   * (data for less than MIN_COVERAGE of the window) or `enough`. Outputs show a percentage only
+   * for `enough`, and say "not enough data" for `insufficient`.
+   */
+  data: WindowData;
+  /** Available share of known time outside maintenance, 0..1; null unless `data` is `enough` (or all known time was maintenance). */
   availability: number | null;
-  /** `availability` as a truncated percentage string ("99.99"); null when nothing is known. */
+  /** `availability` as a truncated percentage string ("99.99"); null when `availability` is. */
   percent: string | null;
   /** Share of the window with data, truncated percentage string ("100.00"). */
   coverage: string;
+  /** Down time as counted by the partial-outage rule: full outages plus the counted part of partial ones (src/model/availability.ts). */
+  downtimeMs: number;
+  /** Time counted as available (the numerator of `availability`). */
+  availableMs: number;
 }
 
 export type DayLevel = 'nodata' | 'up' | 'maintenance' | 'degraded' | 'down';
@@ -94,6 +121,8 @@ export interface ComponentModel {
   description: string | null;
   group: string | null;
   status: ShownStatus;
+  /** The state in the one vocabulary (src/vocabulary/states.ts): the status, with a partial outage told apart. */
+  state: StateKey;
   checks: string[];
   uptime: Record<WindowKey, WindowFigure>;
   days: DayBar[];
@@ -112,6 +141,8 @@ export interface GroupModel {
   name: string;
   description: string | null;
   status: ShownStatus;
+  /** The worst state of its components. */
+  state: StateKey;
   components: string[];
 }
 
@@ -120,7 +151,13 @@ export interface StatusModel {
   generatedAt: string;
   site: SiteSettings;
   degradedCountsAsUp: boolean;
+  /** The availability rule every figure was computed with (degraded time, partial outages); outputs state it. */
+  availability: AvailabilityRule;
+  /** MIN_COVERAGE: the share of a window that must have data for its figure to be shown. */
+  minCoverage: number;
   status: ShownStatus;
+  /** The page's state: the worst component state (banner, API status, feeds and notifications say it in the same words). */
+  state: StateKey;
   groups: GroupModel[];
   /** Components outside any declared group, in page order. */
   ungrouped: string[];
@@ -129,6 +166,8 @@ export interface StatusModel {
   /** Every incident, newest first. */
   incidents: IncidentModel[];
   maintenance: MaintenanceScheduleModel;
+  /** The earliest stored data (ISO), null without any: recurring maintenance before it is not listed. */
+  monitoringSince: string | null;
   /** Store files or lines that could not be read (skipped). */
   problems: StoreProblem[];
   /** SLOs, capacity forecasts and firing alerts from the latest SLO snapshot; null without one. */
@@ -152,40 +191,54 @@ export interface ModelInput {
 }
 
 /** The figures of one window from its tally (the page's, the API's and the reports' one formula). */
-export function windowFigure(t: Tally, from: number, to: number, degradedCountsAsUp: boolean): WindowFigure {
+export function windowFigure(t: Tally, from: number, to: number, rule: AvailabilityRule): WindowFigure {
   const known = knownMs(t);
   const denominator = known - t.maintenanceMs;
-  const available = t.upMs + (degradedCountsAsUp ? t.degradedMs : 0);
+  const available = availableMs(t, known, rule);
   const windowMs = Math.max(0, to - from);
+  const data = windowData(known, windowMs);
+  const shown = data === 'enough' && denominator > 0;
   return {
     ...t,
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     windowMs,
     knownMs: known,
-    availability: denominator > 0 ? available / denominator : null,
-    percent: truncatedPercent(available, denominator),
+    data,
+    availability: shown ? available / denominator : null,
+    percent: shown ? truncatedPercent(available, denominator) : null,
     coverage: truncatedPercent(known, windowMs) ?? '0.00',
+    downtimeMs: countedDowntimeMs(t, rule.partialOutage),
+    availableMs: available,
   };
 }
 
+/** A component's status now from its checks' statuses (the same rule as its timeline), and whether an outage is partial. */
+function componentNow(statuses: readonly ShownStatus[]): { status: ShownStatus; partial: boolean } {
+  const counts = [0, 0, 0, 0];
+  for (const s of statuses) if (s !== 'nodata') counts[RANK[s]] = (counts[RANK[s]] as number) + 1;
+  if (counts.every((c) => c === 0)) return { status: 'nodata', partial: false };
+  const c = componentCounted(counts);
+  return { status: c.status, partial: c.share !== undefined };
+}
+
 function dayLevel(t: Tally): DayLevel {
-  if (t.downMs > 0) return 'down';
+  if (t.downMs > 0 || t.partialMs > 0) return 'down';
   if (t.degradedMs > 0) return 'degraded';
   if (t.maintenanceMs > 0) return 'maintenance';
   if (t.upMs > 0) return 'up';
   return 'nodata';
 }
 
-function figures(segments: Segment[], now: number, days: { date: string; start: number; end: number }[], degradedCountsAsUp: boolean) {
+function figures(segments: Segment[], now: number, days: { date: string; start: number; end: number }[], rule: AvailabilityRule) {
   const uptime = {} as Record<WindowKey, WindowFigure>;
   for (const key of WINDOW_KEYS) {
     const from = now - WINDOWS[key];
-    uptime[key] = windowFigure(tally(segments, from, now), from, now, degradedCountsAsUp);
+    uptime[key] = windowFigure(tally(segments, from, now), from, now, rule);
   }
   const bars: DayBar[] = days.map(({ date, start, end }) => {
     const t = tally(segments, start, end);
-    return { ...windowFigure(t, start, end, degradedCountsAsUp), date, level: dayLevel(t) };
+    return { ...windowFigure(t, start, end, rule), date, level: dayLevel(t) };
   });
   return { uptime, days: bars };
 }
@@ -220,16 +273,29 @@ function withDayIncidents<T extends { days: DayBar[] }>(f: T, component: string,
   };
 }
 
+/** The earliest instant with stored data (a raw sample, or the first segment of a rollup day) up to `now`; null without any. */
+export function earliestData(samples: readonly Sample[], rollups: readonly RollupRecord[], now: number): number | null {
+  let first = Infinity;
+  for (const s of samples) if (s.at < first && s.at <= now) first = s.at;
+  for (const r of rollups) {
+    const seg = r.seg[0];
+    if (seg) first = Math.min(first, Date.parse(`${r.d}T00:00:00.000Z`) + seg[0]);
+  }
+  return first === Infinity ? null : first;
+}
+
 export function computeModel(input: ModelInput): StatusModel {
   const { config, now } = input;
-  const degradedCountsAsUp = config.run.degradedCountsAsUp;
+  const { degradedCountsAsUp } = config.run;
+  const rule: AvailabilityRule = { degradedCountsAsUp, partialOutage: config.run.partialOutage };
   const days = dayRanges(now, DAY_BARS, config.site.timeZone);
 
   const historyFrom = days[0]?.start ?? now - WINDOWS['90d'];
   const months = utcMonths(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() - (MONTHS - 1), 1), now);
   // Maintenance applies to every figure shown, the 13 monthly ones included (reports read the same months).
   const occurrences = occurrencesByComponent(config.maintenance, Math.min(historyFrom, now - WINDOWS['90d'], months[0]?.start ?? now), now);
-  const maintenance = maintenanceModel(config.maintenance, now, WINDOWS['90d']);
+  const monitoringSince = earliestData(input.samples, input.rollups ?? [], now);
+  const maintenance = maintenanceModel(config.maintenance, now, WINDOWS['90d'], monitoringSince);
   const incidents = [...(input.incidents ?? [])].sort((a, b) => b.startedAt - a.startedAt || a.id.localeCompare(b.id));
   const inMaintenance = new Set(maintenance.active.flatMap((o) => o.components));
 
@@ -270,7 +336,7 @@ export function computeModel(input: ModelInput): StatusModel {
       lastResponseTimeMs: last?.responseTimeMs ?? null,
       lastError: last?.error ?? null,
       lastStatusCode: last?.statusCode ?? null,
-      ...figures(segments, now, days, degradedCountsAsUp),
+      ...figures(segments, now, days, rule),
       latency24h: latencySummary(samples, now - WINDOWS['24h']),
       responseTimes: samples
         .filter((s) => s.at >= now - SERIES_MS)
@@ -282,25 +348,28 @@ export function computeModel(input: ModelInput): StatusModel {
 
   const components: ComponentModel[] = config.components.map((comp) => {
     const members = comp.checks.map((id) => checkById.get(id)).filter((c): c is CheckModel => c !== undefined);
-    const segments = mergeWorst(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
-    const status = inMaintenance.has(comp.id) ? 'maintenance' : worstOf(members.map((c) => c.status));
+    const segments = mergeComponent(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
+    const now_ = componentNow(members.map((c) => c.status));
+    const status = inMaintenance.has(comp.id) ? 'maintenance' : now_.status;
+    const outage = status !== 'down' ? null : now_.partial ? 'partial' : 'major';
     return {
       id: comp.id,
       name: comp.name,
       description: comp.description,
       group: comp.group,
       status,
-      outage: status !== 'down' ? null : members.every((c) => c.status === 'down' || c.status === 'nodata') ? 'major' : 'partial',
+      state: stateOf(status, outage),
+      outage,
       latency24h: latencySummary(
         comp.checks.flatMap((id) => byCheck.get(id) ?? []),
         now - WINDOWS['24h'],
       ),
       checks: comp.checks,
-      ...withDayIncidents(figures(segments, now, days, degradedCountsAsUp), comp.id, incidents, now),
+      ...withDayIncidents(figures(segments, now, days, rule), comp.id, incidents, now),
       activeIncidents: incidents.filter((i) => i.resolvedAt === null && i.components.includes(comp.id)).map((i) => i.id),
-      monthly: monthFigures(comp.id, incidents, segments, months, now).map((f, i) => {
+      monthly: monthFigures(comp.id, incidents, segments, months, now, rule).map((f, i) => {
         const { start, end } = months[i] as { start: number; end: number };
-        return { ...f, uptime: windowFigure(tally(segments, start, Math.min(end, now)), start, Math.min(end, now), degradedCountsAsUp) };
+        return { ...f, uptime: windowFigure(tally(segments, start, Math.min(end, now)), start, Math.min(end, now), rule) };
       }),
     };
   });
@@ -311,6 +380,7 @@ export function computeModel(input: ModelInput): StatusModel {
     name: g.name,
     description: g.description,
     status: worstOf(g.components.map((id) => componentById.get(id)?.status ?? 'nodata')),
+    state: worstState(g.components.map((id) => componentById.get(id)?.state ?? 'nodata')),
     components: g.components,
   }));
 
@@ -319,13 +389,17 @@ export function computeModel(input: ModelInput): StatusModel {
     generatedAt: new Date(now).toISOString(),
     site: config.site,
     degradedCountsAsUp,
+    availability: rule,
+    minCoverage: MIN_COVERAGE,
     status: worstOf(components.map((c) => c.status)),
+    state: worstState(components.map((c) => c.state)),
     groups,
     ungrouped: components.filter((c) => c.group === null).map((c) => c.id),
     components,
     checks,
     incidents: incidents.map((i) => incidentModel(i, now)),
     maintenance,
+    monitoringSince: monitoringSince === null ? null : new Date(monitoringSince).toISOString(),
     problems: [...(input.problems ?? [])],
     slo: sloModel(input.sloSnapshot, config.components.map((c) => c.id), now, config.run.maxGapMs),
   };

@@ -17,12 +17,13 @@ import type { RollupRecord } from '../store/rollup-format.ts';
 import type { Sample } from '../store/samples.ts';
 import { type Histogram, addValue, decodeHistogram, emptyHistogram, mergeHistograms, quantile } from '../store/histogram.ts';
 import { type IncidentModel, incidentModel, monthFigures } from './incidents.ts';
-import { type MaintenanceModel, occurrencesByComponent, overlayMaintenance } from './maintenance.ts';
+import { type MaintenanceModel, maintenanceEntry, occurrencesByComponent, overlayMaintenance, sinceMonitoring } from './maintenance.ts';
 import { type WindowFigure, windowFigure } from './model.ts';
 import { type SlaFigures, slaFigures } from './sla.ts';
 import type { LatencyPercentiles } from './stored.ts';
 import { storedTimeline } from './stored.ts';
-import { type Segment, mergeWorst, tally } from './timeline.ts';
+import { type Segment, mergeComponent, tally } from './timeline.ts';
+import type { AvailabilityRule } from './availability.ts';
 import { expandWindows } from '../maintenance/windows.ts';
 
 const DAY_MS = 86_400_000;
@@ -88,6 +89,8 @@ export interface PeriodFigures {
   incidents: IncidentModel[];
   /** Maintenance occurrences overlapping the period, oldest first. */
   maintenance: MaintenanceModel[];
+  /** The availability rule the figures were computed with (the page's). */
+  availability: AvailabilityRule;
   /** UTC days of the period with raw samples / with rollup lines. */
   rawDays: string[];
   rollupDays: string[];
@@ -119,7 +122,7 @@ function firstAtOrAfter(samples: readonly Sample[], t: number): number {
 
 export function computePeriods(input: PeriodInput): PeriodFigures[] {
   const { config, now, periods } = input;
-  const degradedCountsAsUp = config.run.degradedCountsAsUp;
+  const rule: AvailabilityRule = { degradedCountsAsUp: config.run.degradedCountsAsUp, partialOutage: config.run.partialOutage };
   const ends = periods.map((p) => ({ ...p, until: Math.max(p.from, Math.min(p.to, now)) }));
   const earliest = Math.min(...periods.map((p) => p.from));
   const latest = Math.max(...ends.map((p) => p.until));
@@ -143,6 +146,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     samplesOf = (id) => byCheck.get(id) ?? [];
   }
 
+  let monitoringSince = Infinity;
   const rawDays = ends.map(() => new Set<number>());
   const rollupDays = ends.map(() => new Set<string>());
   const segmentsByCheck = new Map<string, Segment[]>();
@@ -156,6 +160,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     const samples = sorted.length && (sorted[sorted.length - 1] as Sample).at > now ? sorted.filter((s) => s.at <= now) : sorted;
     const rollups = rollupsByCheck.get(check.id) ?? [];
     const stored = storedTimeline(samples, rollups, check.maxGapMs, now);
+    if (stored.segments[0]) monitoringSince = Math.min(monitoringSince, stored.segments[0].start);
     const segments = overlayMaintenance(stored.segments, occurrences.get(check.component) ?? []);
     segmentsByCheck.set(check.id, segments);
     // storedTimeline reads raw samples only after the last rollup day: so do the counts here.
@@ -184,7 +189,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
         id: check.id,
         name: check.name,
         component: check.component,
-        uptime: windowFigure(tally(segments, p.from, p.until), p.from, p.until, degradedCountsAsUp),
+        uptime: windowFigure(tally(segments, p.from, p.until), p.from, p.until, rule),
         samples: count,
         latency: percentiles(h),
       });
@@ -196,10 +201,10 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
   const incidents = [...(input.incidents ?? [])].sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
   const months = ends.map((p) => ({ month: p.label, start: p.from, end: p.to }));
   const components = config.components.map((comp) => {
-    const segments = mergeWorst(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
-    const monthly = monthFigures(comp.id, incidents, segments, months, now);
+    const segments = mergeComponent(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
+    const monthly = monthFigures(comp.id, incidents, segments, months, now, rule);
     return ends.map((p, i): PeriodComponent => {
-      const uptime = windowFigure(tally(segments, p.from, p.until), p.from, p.until, degradedCountsAsUp);
+      const uptime = windowFigure(tally(segments, p.from, p.until), p.from, p.until, rule);
       const f = monthly[i] as (typeof monthly)[number];
       const h = mergeHistograms(...comp.checks.map((id) => histByCheck.get(id)?.[i] ?? emptyHistogram()));
       const target = slaTargetOf(config, comp.id);
@@ -214,7 +219,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
         mttrMs: f.mttrMs,
         downtimeMs: f.downtimeMs,
         latency: percentiles(h),
-        sla: slaFigures(uptime, target.target, target.source, target.slo, degradedCountsAsUp),
+        sla: slaFigures(uptime, target.target, target.source, target.slo),
       };
     });
   });
@@ -230,16 +235,11 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     incidents: incidents
       .filter((x) => x.startedAt < p.until && (x.resolvedAt === null || x.resolvedAt >= p.from))
       .map((x) => incidentModel(x, x.resolvedAt === null ? p.until : now)),
-    maintenance: expandWindows(config.maintenance, p.from, p.until).map((o) => ({
-      id: o.id,
-      windowId: o.windowId,
-      title: o.title,
-      description: o.description,
-      components: o.components,
-      start: new Date(o.start).toISOString(),
-      end: new Date(o.end).toISOString(),
-      recurring: recurring.has(o.windowId),
-    })),
+    // Recurring occurrences before the earliest data read (12 months for a report) are left out, as on the page.
+    maintenance: sinceMonitoring(expandWindows(config.maintenance, p.from, p.until), recurring, monitoringSince === Infinity ? null : monitoringSince).map((o) =>
+      maintenanceEntry(o, recurring.has(o.windowId), p.until),
+    ),
+    availability: rule,
     rawDays: [...(rawDays[i] as Set<number>)].sort((a, b) => a - b).map((d) => day(d * DAY_MS)),
     rollupDays: [...(rollupDays[i] as Set<string>)].sort(),
   }));

@@ -3,8 +3,8 @@
  * error budget in time.
  *
  * With T the target in percent and D the availability denominator (known time − maintenance):
- * allowed = floor(D × (1 − T/100)) ms, consumed = D − available (down time, plus degraded time
- * when it does not count as available), remaining = allowed − consumed (negative when
+ * allowed = floor(D × (1 − T/100)) ms, consumed = D − available (down time with partial outages
+ * counted by the rule of src/model/availability.ts, plus degraded time when it does not count), remaining = allowed − consumed (negative when
  * overspent). Met ⇔ consumed ≤ D × (1 − T/100), computed on integers (the target has at most
  * 4 decimals), so 99.9 is never missed by a rounding error. Shares are truncated percentages.
  */
@@ -16,7 +16,7 @@ export interface SlaFigures {
   /** `slo`: the component's first SLO's target; `default`: `reports.slaTarget`. */
   targetSource: 'slo' | 'default';
   slo: string | null;
-  /** null when nothing is known in the window. */
+  /** null when the window has not enough data for a verdict (`uptime.data` is not `enough`). */
   met: boolean | null;
   allowedMs: number;
   consumedMs: number;
@@ -39,13 +39,13 @@ export function flooredPercent(n: bigint, d: bigint): string {
   return `${neg ? '-' : ''}${a / 100n}.${String(a % 100n).padStart(2, '0')}`;
 }
 
-export function slaFigures(uptime: WindowFigure, target: number, targetSource: 'slo' | 'default', slo: string | null, degradedCountsAsUp: boolean): SlaFigures {
+export function slaFigures(uptime: WindowFigure, target: number, targetSource: 'slo' | 'default', slo: string | null): SlaFigures {
   const denominator = uptime.knownMs - uptime.maintenanceMs;
-  const available = uptime.upMs + (degradedCountsAsUp ? uptime.degradedMs : 0);
+  const available = uptime.availableMs;
   const consumed = Math.max(0, denominator - available);
   const allowedScaled = BigInt(Math.max(0, denominator)) * (SCALE - BigInt(Math.round(target * 10_000)));
   const allowed = Number(allowedScaled / SCALE);
-  const has = denominator > 0;
+  const has = denominator > 0 && uptime.data === 'enough';
   return {
     target,
     targetSource,

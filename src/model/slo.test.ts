@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { SloSnapshot } from '../prometheus/types.ts';
 import { computeModel } from './model.ts';
-import { isStale, sloModel, truncatedShare } from './slo.ts';
+import { entryStale, flooredShare, isStale, sloModel, truncatedShare } from './slo.ts';
+import { share } from '../reports/format.ts';
 import { fixtureConfig } from './testing.ts';
 
 const AT = '2026-11-24T10:00:00.000Z';
@@ -54,4 +55,29 @@ describe('SLO part of the model', () => {
     [1, 2, '100.00'],
     [0.5, 1, '50.0'],
   ])('truncatedShare(%s, %s) = %s', (f, d, s) => expect(truncatedShare(f, d)).toBe(s));
+});
+
+describe('flooredShare: the one figure of a budget left (issue 14: the page said "0.0% left", the report "−57.41%")', () => {
+  it.each<[number, string]>([
+    [1, '100.00'],
+    [0.5, '50.00'],
+    [0.99999, '99.99'],
+    [0.57, '57.00'],
+    [0.07, '7.00'],
+    [0, '0.00'],
+    [-0.0001, '-0.01'],
+    [-0.5741, '-57.41'],
+    [-0.57415, '-57.42'],
+    [-2.5, '-250.00'],
+  ])('%d → %s', (fraction, want) => {
+    expect(flooredShare(fraction)).toBe(want);
+    expect(share(fraction)).toBe(want); // the reports print the same
+  });
+
+  it('an entry is stale when the snapshot is, or when it kept an earlier run’s figures', () => {
+    const fresh = { stale: false, generatedAt: AT };
+    expect(entryStale(fresh, { asOf: AT, error: null })).toBe(false);
+    expect(entryStale(fresh, { asOf: '2026-11-20T10:00:00.000Z', error: 'connection refused' })).toBe(true);
+    expect(entryStale({ stale: true, generatedAt: AT }, { asOf: AT, error: null })).toBe(true);
+  });
 });

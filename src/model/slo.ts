@@ -39,6 +39,29 @@ export function truncatedShare(fraction: number, decimals = 2): string {
   return (scaled / scale).toFixed(decimals);
 }
 
+/**
+ * A share (0..1; below 0 for an overspent error budget) as a percentage with two decimals,
+ * floored: never rounded up, and an overspent budget stays negative ("-57.41"), never clamped to
+ * 0. THE figure of a budget left: the page, the reports and notifications print it.
+ */
+export function flooredShare(fraction: number): string {
+  // The 1e-7 basis point guard keeps binary noise (-0.5741 stored as -0.57410000000000001) from dropping a digit.
+  const bp = Math.floor(fraction * 10_000 + 1e-7);
+  const a = Math.abs(bp);
+  return `${bp < 0 ? '-' : ''}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
+}
+
+/** What a capacity forecast is of, in one sentence the page and the reports both print. */
+export function forecastBasis(basis: 'daily-max' | 'daily-min' | undefined): string {
+  const peak = basis === 'daily-min' ? 'daily low (the lowest value of each day)' : 'daily peak (the highest value of each day)';
+  return `Forecast of the ${peak}, not the average, which reaches a threshold later; earliest and latest bound a 95% prediction interval of when the ${basis === 'daily-min' ? 'daily low' : 'daily peak'} reaches it.`;
+}
+
+/** An entry's figures are not current: the snapshot is older than the max gap, or this entry kept an earlier run's figures. */
+export function entryStale(slo: Pick<SloModel, 'stale' | 'generatedAt'>, entry: { asOf: string | null; error: string | null }): boolean {
+  return slo.stale || isStale(entry, slo.generatedAt);
+}
+
 export function sloModel(snapshot: SloSnapshot | null | undefined, components: readonly string[], now: number, staleAfterMs: number): SloModel | null {
   if (!snapshot) return null;
   const known = new Set(components);

@@ -22,11 +22,3 @@ export function worstOf(statuses: Iterable<ShownStatus>): ShownStatus {
   }
   return out ?? 'nodata';
 }
-
-export const STATUS_LABEL: Record<ShownStatus, string> = {
-  up: 'Operational',
-  degraded: 'Degraded performance',
-  down: 'Outage',
-  maintenance: 'Under maintenance',
-  nodata: 'No data',
-};

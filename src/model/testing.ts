@@ -4,7 +4,7 @@ import { noNotifications } from '../config/resolve-notify.ts';
 import { DEFAULT_REPORTS } from '../config/resolve-reports.ts';
 import { TCP_CONNECT_ONLY } from '../config/resolve.ts';
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
-import type { ResolvedCheck, ResolvedComponent, ResolvedConfig, ResolvedGroup } from '../config/types.ts';
+import type { PartialOutageRule, ResolvedCheck, ResolvedComponent, ResolvedConfig, ResolvedGroup } from '../config/types.ts';
 
 export interface FixtureCheck {
   id: string;
@@ -18,6 +18,7 @@ export function fixtureConfig(opts: {
   groups?: { id: string; name?: string; components: string[] }[];
   timeZone?: string;
   degradedCountsAsUp?: boolean;
+  partialOutage?: PartialOutageRule;
   regionRule?: 'any' | 'majority';
   maintenance?: MaintenanceWindow[];
 }): ResolvedConfig {
@@ -69,6 +70,7 @@ export function fixtureConfig(opts: {
       deadlineMs: 60_000,
       perHostConcurrency: 4,
       degradedCountsAsUp: opts.degradedCountsAsUp ?? true,
+      partialOutage: opts.partialOutage ?? { mode: 'share' },
       regionRule: opts.regionRule ?? 'majority',
     },
     groups,

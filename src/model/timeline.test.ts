@@ -38,6 +38,8 @@ describe('tally', () => {
       upMs: up * M,
       degradedMs: degraded * M,
       downMs: down * M,
+      partialMs: 0,
+      partialShareMs: 0,
       maintenanceMs: maintenance * M,
     });
   });

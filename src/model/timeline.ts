@@ -12,18 +12,29 @@ export interface Segment {
   start: number;
   end: number;
   status: CheckStatus;
+  /**
+   * Components only, on `down` segments where some of the component's checks are down and others
+   * work (a partial outage): the share of its checks with data that are down, 0 < share < 1.
+   * Absent on a check's segments and on a component's full outage.
+   */
+  share?: number;
 }
 
 export interface Tally {
   upMs: number;
   degradedMs: number;
+  /** Time down: a check down, or a component with every check that has data down (a full outage). */
   downMs: number;
+  /** Components only: time in partial outage (some checks down, others working); not in `downMs`. */
+  partialMs: number;
+  /** Components only: the partial-outage time weighted by the share of checks down (≤ `partialMs`; may be fractional). */
+  partialShareMs: number;
   maintenanceMs: number;
 }
 
-export const EMPTY_TALLY: Readonly<Tally> = Object.freeze({ upMs: 0, degradedMs: 0, downMs: 0, maintenanceMs: 0 });
+export const EMPTY_TALLY: Readonly<Tally> = Object.freeze({ upMs: 0, degradedMs: 0, downMs: 0, partialMs: 0, partialShareMs: 0, maintenanceMs: 0 });
 
-const TALLY_KEY: Record<CheckStatus, keyof Tally> = {
+const TALLY_KEY: Record<CheckStatus, 'upMs' | 'degradedMs' | 'downMs' | 'maintenanceMs'> = {
   up: 'upMs',
   degraded: 'degradedMs',
   down: 'downMs',
@@ -56,9 +67,13 @@ export const BY_RANK: CheckStatus[] = ['up', 'maintenance', 'degraded', 'down'];
 /**
  * Sweeps several timelines at once: at every instant where at least one has data, `pick` gets
  * how many of them are in each status (indexed by rank: up, maintenance, degraded, down) and
- * chooses the combined status. Where none has data there is no segment (no data).
+ * chooses the combined status (and, for a component's partial outage, the share of checks
+ * down). Where none has data there is no segment (no data).
  */
-export function mergeTimelines(timelines: readonly Segment[][], pick: (counts: readonly number[]) => CheckStatus): Segment[] {
+export function mergeTimelines(
+  timelines: readonly Segment[][],
+  pick: (counts: readonly number[]) => CheckStatus | { status: CheckStatus; share?: number },
+): Segment[] {
   const events: { at: number; rank: number; delta: 1 | -1 }[] = [];
   for (const segs of timelines) {
     for (const s of segs) {
@@ -80,10 +95,11 @@ export function mergeTimelines(timelines: readonly Segment[][], pick: (counts: r
     const next = events[i];
     if (!next) break;
     if (counts.every((c) => c === 0) || next.at <= at) continue;
-    const status = pick(counts);
+    const picked = pick(counts);
+    const { status, share } = typeof picked === 'string' ? { status: picked, share: undefined } : picked;
     const last = out[out.length - 1];
-    if (last && last.status === status && last.end === at) last.end = next.at;
-    else out.push({ start: at, end: next.at, status });
+    if (last && last.status === status && last.share === share && last.end === at) last.end = next.at;
+    else out.push(share === undefined ? { start: at, end: next.at, status } : { start: at, end: next.at, status, share });
   }
   return out;
 }
@@ -100,6 +116,24 @@ export function worstCounted(counts: readonly number[]): CheckStatus {
  */
 export function mergeWorst(timelines: readonly Segment[][]): Segment[] {
   return mergeTimelines(timelines, worstCounted);
+}
+
+/**
+ * A component's status from how many of its checks are in each status (indexed by rank: up,
+ * maintenance, degraded, down): the worst one, except that when some checks are down and others
+ * work (up or degraded) it is a partial outage, `down` with the share of the working and down
+ * checks that are down. Checks in maintenance do not count towards the share.
+ */
+export function componentCounted(counts: readonly number[]): { status: CheckStatus; share?: number } {
+  const down = counts[3] as number;
+  const working = (counts[0] as number) + (counts[2] as number);
+  if (down > 0 && working > 0) return { status: 'down', share: down / (down + working) };
+  return { status: worstCounted(counts) };
+}
+
+/** The component timeline: `componentCounted` of its checks at every instant; no segment where none has data. */
+export function mergeComponent(timelines: readonly Segment[][]): Segment[] {
+  return mergeTimelines(timelines, componentCounted);
 }
 
 /** Index of the first segment that ends after `t` (segments sorted and disjoint). */
@@ -121,11 +155,15 @@ export function tally(segments: readonly Segment[], from: number, to: number): T
     const s = segments[i] as Segment;
     if (s.start >= to) break;
     const ms = Math.min(s.end, to) - Math.max(s.start, from);
-    if (ms > 0) out[TALLY_KEY[s.status]] += ms;
+    if (ms <= 0) continue;
+    if (s.share !== undefined) {
+      out.partialMs += ms;
+      out.partialShareMs += ms * s.share;
+    } else out[TALLY_KEY[s.status]] += ms;
   }
   return out;
 }
 
 export function knownMs(t: Tally): number {
-  return t.upMs + t.degradedMs + t.downMs + t.maintenanceMs;
+  return t.upMs + t.degradedMs + t.downMs + t.partialMs + t.maintenanceMs;
 }

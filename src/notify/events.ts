@@ -16,6 +16,7 @@ import type { ResolvedConfig } from '../config/types.ts';
 import type { AppliedAction } from '../incidents/auto-run.ts';
 import type { Impact } from '../incidents/types.ts';
 import { expandWindows } from '../maintenance/windows.ts';
+import { stateOf, stateWord } from '../vocabulary/states.ts';
 
 export type { NotifySeverity } from '../config/notify-types.ts';
 
@@ -150,7 +151,8 @@ function componentEvents(config: EventConfig, results: readonly CheckResult[], p
         type: status === 'down' ? 'component.down' : 'component.degraded',
         action: 'trigger',
         severity: status === 'down' ? 'critical' : 'warning',
-        title: `${comp.name} is ${status === 'down' ? 'down' : 'degraded'}`,
+        // The state in the one vocabulary: some checks down and others working is a partial outage.
+        title: `${comp.name}: ${stateWord(stateOf(status, status === 'down' && rs.some((r) => r.status !== 'down') ? 'partial' : 'major'))}`,
         text: failing.map((r) => `${checkName.get(r.id) ?? r.id}: ${r.error ?? r.status}`).join('\n'),
         facts,
       });
@@ -169,7 +171,6 @@ function componentEvents(config: EventConfig, results: readonly CheckResult[], p
   return { events, components: seen };
 }
 
-const LEVEL_WORDS = { degraded: 'degraded', partial: 'partially down', down: 'down' } as const;
 
 function incidentEvents(config: EventConfig, applied: readonly AppliedAction[], now: number): NotificationEvent[] {
   const names = new Map(config.components.map((c) => [c.id, c.name]));
@@ -206,7 +207,7 @@ function incidentEvents(config: EventConfig, applied: readonly AppliedAction[], 
       type: opened ? 'incident.opened' : 'incident.updated',
       action: 'trigger',
       severity: SEVERITY_OF_IMPACT[action.impact],
-      title: opened ? `Incident: ${name} is ${LEVEL_WORDS[action.level]}` : `Incident update: ${name} is now ${LEVEL_WORDS[action.level]}`,
+      title: opened ? `Incident: ${name}: ${stateWord(action.level)}` : `Incident update: ${name}: now ${stateWord(action.level)}`,
       text: action.summary,
       facts: [
         { name: 'Component', value: name },

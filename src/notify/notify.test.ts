@@ -100,16 +100,16 @@ notifications:
       return { got, report, out };
     };
 
-    expect((await run(0, 'degraded')).got).toEqual(['chat [WARNING] API health is degraded']);
+    expect((await run(0, 'degraded')).got).toEqual(['chat [WARNING] API health: degraded performance']);
     expect((await run(5, 'up')).got).toEqual(['chat [RESOLVED] API health has recovered']);
     const deferred = await run(10, 'degraded');
     expect(deferred.got).toEqual([]);
     expect(deferred.report.records.map((r) => [r.channel, r.status, r.detail])).toEqual([['chat', 'deferred', 'cooldown until 2026-11-24T10:30:00.000Z']]);
     expect((await run(15, 'degraded')).got).toEqual([]);
-    expect((await run(20, 'down')).got.sort()).toEqual(['chat [CRITICAL] API health is down', 'pd trigger']);
+    expect((await run(20, 'down')).got.sort()).toEqual(['chat [CRITICAL] API health: major outage', 'pd trigger']);
     expect((await run(25, 'down')).got).toEqual([]);
     expect((await run(79, 'down')).got).toEqual([]);
-    expect((await run(80, 'down')).got).toEqual(['chat [CRITICAL] Reminder: API health is down (open for 70 minutes)']);
+    expect((await run(80, 'down')).got).toEqual(['chat [CRITICAL] Reminder: API health: major outage (open for 70 minutes)']);
     expect((await run(85, 'down')).got).toEqual([]);
     expect((await run(90, 'up')).got.sort()).toEqual(['chat [RESOLVED] API health has recovered', 'pd resolve']);
 
@@ -196,7 +196,7 @@ notifications:
     expect(r1.events[1]!.facts).toEqual([
       { name: 'Objective', value: '99.9%' },
       { name: 'Burn rate', value: '14.4x over 1h/5m' },
-      { name: 'Budget left', value: '42%' },
+      { name: 'Budget left', value: '42.00%' },
     ]);
     // Inside the window: the maintenance notice goes out, the page-level SLO alert on api is muted.
     const r2 = await run(30, 'up', 13, 'page');

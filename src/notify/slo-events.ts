@@ -34,6 +34,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ResolvedConfig } from '../config/types.ts';
 import { labelsOf, siteLink, type NotificationEvent, type Observations } from './events.ts';
+import { flooredShare } from '../model/slo.ts';
 
 export const SLO_SNAPSHOT_FILE = path.join('data', 'slo', 'latest.json');
 
@@ -202,7 +203,7 @@ export function deriveSloEvents(config: SloConfig, view: SloView | null, previou
     const facts = [
       ...(details.objective !== null ? [{ name: 'Objective', value: pct(details.objective) }] : []),
       ...(details.burnRate !== null ? [{ name: 'Burn rate', value: `${details.burnRate.toFixed(1)}x${details.window ? ` over ${details.window}` : ''}` }] : []),
-      ...(details.budgetRemaining !== null ? [{ name: 'Budget left', value: pct(details.budgetRemaining) }] : []),
+      ...(details.budgetRemaining !== null ? [{ name: 'Budget left', value: `${flooredShare(details.budgetRemaining)}%` }] : []),
     ];
     const base = { key: `slo:${s.id}`, components, labels: labelsOf(config, components, s.labels ?? {}), at: now, url: siteLink(config), facts, details };
     if (state === null) {

@@ -3,6 +3,16 @@
  * (least squares, or Theil-Sen for robustness), growth per week, and the projected date each
  * threshold is crossed with a 95% prediction interval (earliest, likely, latest).
  *
+ * What is forecast is the DAILY PEAK (the highest value of each day; the lowest for a falling
+ * resource), not the average: capacity runs out when the peak reaches the limit, and the average
+ * reaches it later (by the gap between peak and average over the slope, often a day or more).
+ * The interval is a prediction interval of one future daily peak (the residual spread of the
+ * peaks, the slope's uncertainty and extrapolation included), not a confidence interval of the
+ * fitted line, inverted into dates: earliest where the upper 95% bound reaches the threshold,
+ * latest where the lower bound does. A daily peak is measured over the day before its point, so
+ * the first instant the resource may touch the threshold is up to that day earlier: earliest is
+ * moved one aggregation window (a day) back.
+ *
  * The daily extremes are computed by the server in ONE range query per resource at a one-day
  * step (`max_over_time((q)[1d:5m])`), so at most 90 points per series are fetched; the range
  * goes through `PromClient.range`, which never sends a query over the points limit.
@@ -119,17 +129,28 @@ export function firstCrossing(g: (x: number) => number, horizonDays: number): nu
   return null;
 }
 
+/** Days each daily peak is taken over (`dailyQuery`'s window): the peak at x was reached in (x − 1, x]. */
+export const PEAK_WINDOW_DAYS = 1;
+
 /**
- * Crossing of one threshold, x in days from now. Rising: likely where the fitted line reaches it,
- * earliest where the upper prediction bound does, latest where the lower bound does (falling:
- * mirrored). `breached` when the latest daily value is already past it.
+ * Crossing of one threshold, x in days from now. Rising: likely where the fitted peak line reaches
+ * it, earliest where the upper prediction bound does less the peak's window, latest where the
+ * lower bound does (falling: mirrored). `breached` when the latest daily value is already past it.
  */
-export function crossing(f: Fit, threshold: number, direction: 'up' | 'down', current: number, horizonDays: number): { state: ThresholdCrossing['state']; earliest: number | null; likely: number | null; latest: number | null } {
+export function crossing(
+  f: Fit,
+  threshold: number,
+  direction: 'up' | 'down',
+  current: number,
+  horizonDays: number,
+  windowDays = PEAK_WINDOW_DAYS,
+): { state: ThresholdCrossing['state']; earliest: number | null; likely: number | null; latest: number | null } {
   const sign = direction === 'up' ? 1 : -1;
   if (sign * (current - threshold) >= 0) return { state: 'breached', earliest: 0, likely: 0, latest: 0 };
   const line = (x: number) => f.intercept + f.slope * x;
   const likely = firstCrossing((x) => sign * (line(x) - threshold), horizonDays);
-  const earliest = firstCrossing((x) => sign * (line(x) + sign * predictionHalfWidth(f, x) - threshold), horizonDays);
+  const upper = firstCrossing((x) => sign * (line(x) + sign * predictionHalfWidth(f, x) - threshold), horizonDays);
+  const earliest = upper === null ? null : Math.max(0, upper - windowDays);
   const latest = firstCrossing((x) => sign * (line(x) - sign * predictionHalfWidth(f, x) - threshold), horizonDays);
   if (likely === null) return { state: 'not-within', earliest, likely: null, latest: null };
   return { state: 'projected', earliest: earliest ?? likely, likely, latest };
@@ -140,6 +161,7 @@ export function forecast(spec: Pick<CapacitySpec, 'direction' | 'warning' | 'cri
   const horizonDays = Math.round(spec.horizonMs / DAY);
   const points = daily.filter(([, v]) => Number.isFinite(v));
   const base: CapacityFigures = {
+    basis: spec.direction === 'up' ? 'daily-max' : 'daily-min',
     daily: points.map(([t, v]) => [t, v]),
     current: points.length > 0 ? (points[points.length - 1] as [number, number])[1] : null,
     slopePerDay: null,

@@ -1,6 +1,7 @@
 /** Table-driven tests of the pure SLO, capacity and range-planning math. */
 import { describe, expect, it } from 'vitest';
-import { crossing, firstCrossing, forecast, leastSquares, t975, theilSen } from './capacity.ts';
+import { crossing, firstCrossing, fit, forecast, leastSquares, predictionHalfWidth, t975, theilSen } from './capacity.ts';
+import { forecastBasis } from '../model/slo.ts';
 import { MAX_POINTS_PER_SERIES, planRange, pointsPerSeries } from './range.ts';
 import { allowance, alertState, budget, burnDownSeries, burnRate, combine, exhaustionMs, leMatcher, monthBounds, promRange, sliExpressions, withMatcher } from './slo.ts';
 import type { BurnWindow } from './types.ts';
@@ -122,6 +123,69 @@ describe('capacity math', () => {
     expect(crossing(f, 500, 'up', 73, 365).state).toBe('not-within');
     const down = leastSquares([-3, -2, -1, 0], [30, 28, 26, 24]);
     expect(crossing(down, 10, 'down', 24, 365)).toMatchObject({ state: 'projected', likely: expect.closeTo(7, 6) });
+  });
+
+  it('moves earliest back by the day a peak is taken over: the first touch lies in the day before the peak point', () => {
+    const f = leastSquares([-3, -2, -1, 0], [70, 71.5, 72, 73.5]);
+    const c = crossing(f, 80, 'up', 73.5, 365);
+    const upper = firstCrossing((x) => f.intercept + f.slope * x + predictionHalfWidth(f, x) - 80, 365)!;
+    expect(c.earliest).toBeCloseTo(upper - 1, 9);
+    expect(crossing(f, 80, 'up', 73.5, 365, 0).earliest).toBeCloseTo(upper, 9);
+    expect(crossing(f, 74, 'up', 73.5, 365).earliest).toBe(0); // never before now
+  });
+
+  /**
+   * Known data: a resource rising with 5-minute samples that scatter (sd 1) around the trend and a
+   * daily wave. 30 days of daily peaks are fitted, then the same process runs on until the first
+   * sample reaches the threshold: that instant falls inside [earliest, latest] in at least 95% of
+   * 300 seeded trials, for both fits. (Without the day's window the fast case covered 76% and 67%:
+   * intervals a day and a half wide that the first touch fell before.) The average line crosses
+   * later: it is not what is forecast.
+   */
+  it.each([
+    ['least-squares', 'fast (+2/day, wave ±1.5)', { a: 40, b: 2, amp: 1.5, T: 150 }],
+    ['theil-sen', 'fast (+2/day, wave ±1.5)', { a: 40, b: 2, amp: 1.5, T: 150 }],
+    ['least-squares', 'slow (+0.5/day, wave ±3)', { a: 60, b: 0.5, amp: 3, T: 85 }],
+    ['theil-sen', 'slow (+0.5/day, wave ±3)', { a: 60, b: 0.5, amp: 3, T: 85 }],
+  ] as const)('%s, %s: the first sample at the threshold falls inside the interval (300 trials)', (method, _name, p) => {
+    // mulberry32: a small seeded generator, so the trials are the same on every run.
+    let state = 20_261_124;
+    const rnd = () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+    const gauss = () => Math.sqrt(-2 * Math.log(rnd() || 1e-12)) * Math.cos(2 * Math.PI * rnd());
+    const raw = (t: number) => p.a + p.b * t + p.amp * Math.sin(2 * Math.PI * t) + gauss();
+    const meanCrossing = (p.T - p.a) / p.b;
+    let inside = 0;
+    let meanLater = 0;
+    const trials = 300;
+    for (let k = 0; k < trials; k++) {
+      const xs: number[] = [];
+      const ys: number[] = [];
+      for (let d = -29; d <= 0; d++) {
+        let peak = -Infinity;
+        for (let i = 1; i <= 288; i++) peak = Math.max(peak, raw(d - 1 + i / 288));
+        xs.push(d);
+        ys.push(peak);
+      }
+      const c = crossing(fit(method, xs, ys), p.T, 'up', ys[29]!, 365);
+      let t = 0;
+      while (raw(t) < p.T) t += 1 / 288;
+      if (c.earliest! <= t && t <= c.latest!) inside += 1;
+      if (meanCrossing - c.likely! > 0.5) meanLater += 1;
+    }
+    expect(inside / trials).toBeGreaterThanOrEqual(0.95);
+    expect(meanLater / trials).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('says what it forecasts: the daily peak, or the daily low of a falling resource', () => {
+    const daily = Array.from({ length: 10 }, (_, i) => [100 * DAY - (9 - i) * DAY, 50 + i] as [number, number]);
+    expect(forecast({ direction: 'up', warning: 90, critical: 95, method: 'least-squares', horizonMs: 365 * DAY }, daily, 100 * DAY).basis).toBe('daily-max');
+    expect(forecast({ direction: 'down', warning: 10, critical: 5, method: 'least-squares', horizonMs: 365 * DAY }, daily, 100 * DAY).basis).toBe('daily-min');
+    expect(forecastBasis('daily-max')).toBe('Forecast of the daily peak (the highest value of each day), not the average, which reaches a threshold later; earliest and latest bound a 95% prediction interval of when the daily peak reaches it.');
   });
 
   it('needs a week of points before it forecasts', () => {

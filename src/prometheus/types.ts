@@ -91,13 +91,19 @@ export interface ThresholdCrossing {
   level: 'warning' | 'critical';
   value: number;
   state: CrossingState;
-  /** Prediction interval of the crossing date (ISO); null when not within the horizon. */
+  /** 95% prediction interval of when the daily peak reaches the threshold (ISO), earliest moved back by the day the peak is taken over; null when not within the horizon. */
   earliest: string | null;
   likely: string | null;
   latest: string | null;
 }
 
 export interface CapacityFigures {
+  /**
+   * What is forecast: the daily peak, i.e. each day's highest value (`daily-max`), or lowest for
+   * a falling resource (`daily-min`); never the average, which reaches a threshold later.
+   * Optional: snapshots written before it was recorded forecast the daily peak too.
+   */
+  basis?: 'daily-max' | 'daily-min';
   /** Daily maxima (minima when falling): [epoch ms of the day's end, value]. */
   daily: [number, number][];
   current: number | null;

@@ -5,6 +5,9 @@
  */
 import type { ResolvedConfig } from '../config/types.ts';
 import type { PeriodComponent, PeriodFigures } from '../model/period.ts';
+import { MIN_COVERAGE, type WindowFigure } from '../model/model.ts';
+import { describeAvailabilityRule } from '../model/availability.ts';
+import { forecastBasis } from '../model/slo.ts';
 import type { NotifyState } from '../notify/state.ts';
 import type { BurnDownPoint, SloSnapshot, SloWindowFigures } from '../prometheus/types.ts';
 import { change, duration, latency, minutes, monthName, num, share, shortMonth, targetText, thousands, utcDate, utcTime } from './format.ts';
@@ -68,6 +71,12 @@ function fromHistory(id: string, monthFrom: string, history: readonly SloSnapsho
   return { ...last, burnDown };
 }
 
+/** An availability as the report prints it: the percentage, or why there is none. */
+function availabilityText(u: WindowFigure): string {
+  if (u.percent !== null) return `${u.percent}%`;
+  return u.data === 'insufficient' ? 'not enough data' : '—';
+}
+
 const CERT_RE = /\(notAfter ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z)\)/;
 
 export function reportView(config: ResolvedConfig, src: ReportSources) {
@@ -76,13 +85,15 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
   const to = Date.parse(month.to);
   const until = Date.parse(month.until);
   const label = month.label;
-  const withData = month.components.filter((c) => c.uptime.knownMs > 0);
-  const hasData = withData.length > 0 || month.incidents.length > 0 || month.rawDays.length > 0 || month.rollupDays.length > 0;
+  // An SLA verdict needs data for at least the model's minimum share of the month (MIN_COVERAGE).
+  const withData = month.components.filter((c) => c.uptime.data === 'enough');
+  const tooLittle = month.components.filter((c) => c.uptime.data === 'insufficient');
+  const hasCheckData = withData.length > 0 || tooLittle.length > 0 || month.rawDays.length > 0 || month.rollupDays.length > 0;
 
   // Executive summary.
   const met = withData.filter((c) => c.sla.met === true);
   const missed = withData.filter((c) => c.sla.met === false);
-  const noData = month.components.filter((c) => c.uptime.knownMs === 0);
+  const noData = month.components.filter((c) => c.uptime.data === 'none');
   const sentences: string[] = [];
   if (withData.length) {
     sentences.push(
@@ -95,6 +106,10 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
         ? `No component missed its SLA.`
         : `${missed.length} ${missed.length === 1 ? 'component' : 'components'} missed ${missed.length === 1 ? 'its' : 'their'} SLA: ${list(missed.map(slaSentence))}.`,
     );
+  }
+  if (withData.length || tooLittle.length) {
+    if (tooLittle.length)
+      sentences.push(`Not enough data for an availability figure or an SLA verdict for ${list(tooLittle.map((c) => `${c.name} (data for ${c.uptime.coverage}% of the period)`))}.`);
     if (noData.length) sentences.push(`No data for ${list(noData.map((c) => c.name))}.`);
   }
 
@@ -105,6 +120,8 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     target: targetText(c.sla.target),
     targetSource: c.sla.targetSource === 'slo' ? `SLO ${c.sla.slo}` : 'default',
     availability: c.uptime.percent ?? '—',
+    /** `99.95%`, `not enough data` or `—` (what the built-in templates print). */
+    availabilityText: availabilityText(c.uptime),
     coverage: c.uptime.coverage,
     downtime: minutes(c.downtimeMs),
     maintenance: minutes(c.uptime.maintenanceMs),
@@ -113,7 +130,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     consumedPercent: c.sla.consumedPercent ?? '—',
     remaining: minutes(c.sla.remainingMs),
     remainingPercent: c.sla.remainingPercent ?? '—',
-    result: c.sla.met === null ? 'no data' : c.sla.met ? 'met' : 'missed',
+    result: c.sla.met === null ? (c.uptime.data === 'insufficient' ? 'not enough data' : 'no data') : c.sla.met ? 'met' : 'missed',
     met: c.sla.met === true,
     missed: c.sla.met === false,
     incidents: c.incidents,
@@ -205,6 +222,15 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
         promql: { counted: q.counted === 'good' ? 'good' : 'bad', a: q.a, total: q.total, dailyA: q.daily.a, dailyTotal: q.daily.total },
       };
     });
+  // SLO and capacity figures are data of the month too, with or without check samples.
+  const sloWithFigures = slos.filter((x) => x.hasFigures);
+  if (sloWithFigures.length) {
+    const sloMet = sloWithFigures.filter((x) => x.met === 'met');
+    sentences.push(
+      `${sloMet.length} of ${sloWithFigures.length} ${sloWithFigures.length === 1 ? 'SLO' : 'SLOs'} met ${sloWithFigures.length === 1 ? 'its' : 'their'} target${sloMet.length ? `: ${list(sloMet.map((x) => `${x.name} (${x.achieved}% against ${x.target}%)`))}` : ''}.`,
+    );
+  }
+  if (!hasCheckData && sloWithFigures.length) sentences.push('No check samples this month: no availability or SLA figures, only the SLO figures below.');
   const sloSource = config.prometheus.slos.length === 0 ? null : src.prometheus && !src.prometheus.error && src.prometheus.slos.some((s) => s.figures) ? 'Prometheus, queried for the exact calendar month' : `the daily SLO snapshots in data/slo/history (${src.history.length} for this month)${src.prometheus?.error ? `; Prometheus did not answer: ${src.prometheus.error}` : ''}`;
 
   // Capacity: the last snapshot of the month (for the current month, the latest one).
@@ -219,6 +245,8 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
         component: componentName.get(c.component) ?? c.component,
         unit: c.unit,
         current: fg.current === null ? '—' : num(fg.current),
+        basis: forecastBasis(fg.basis),
+        peak: fg.basis === 'daily-min' ? 'daily low' : 'daily peak',
         growth: fg.growthPerWeek === null ? '—' : `${fg.growthPerWeek >= 0 ? '+' : ''}${num(fg.growthPerWeek)}`,
         method: c.method,
         lookback: c.lookbackDays,
@@ -303,6 +331,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
   const hasTrend = src.trend.some((p) => p.components.some((c) => c.uptime.knownMs > 0));
 
   const checksWithData = month.checks.filter((c) => c.uptime.knownMs > 0).length;
+  const hasData = hasCheckData || month.incidents.length > 0 || sloWithFigures.length > 0 || capacity.length > 0;
   const days = Math.round((to - from) / DAY);
   return {
     title: `${config.site.title}: health report, ${monthName(label)}`,
@@ -317,6 +346,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
       days,
     },
     hasData,
+    hasCheckData,
     sources: {
       rawDays: month.rawDays.length,
       rollupDays: month.rollupDays.length,
@@ -327,7 +357,9 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
       slo: sloSource,
       snapshots: src.history.length,
       notifications: src.notifications !== null,
-      degradedCountsAsUp: config.run.degradedCountsAsUp,
+      degradedCountsAsUp: month.availability.degradedCountsAsUp,
+      minCoverage: `${Math.round(MIN_COVERAGE * 100)}`,
+      availabilityRule: describeAvailabilityRule(month.availability),
     },
     summary: { sentences, met: met.length, missed: missed.length, withData: withData.length },
     components,

@@ -2,6 +2,8 @@
  * Stable formatting for the reports: no locale, no clock, the same text on every machine, so
  * the same data gives byte-identical files. Times are UTC.
  */
+import { flooredShare } from '../model/slo.ts';
+
 const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
@@ -86,11 +88,7 @@ export function num(x: number, decimals = 2): string {
   return String(Number(x.toFixed(decimals)));
 }
 
-/** A share (0..1) as a truncated percentage with two decimals; `—` for null. */
+/** A share (0..1, or below 0 for an overspent budget) as a floored percentage with two decimals (the page's figure); `—` for null. */
 export function share(x: number | null): string {
-  if (x === null) return '—';
-  const bp = Math.floor(x * 10_000 + 1e-9);
-  const neg = bp < 0;
-  const a = Math.abs(bp);
-  return `${neg ? '-' : ''}${Math.floor(a / 100)}.${pad(a % 100)}`;
+  return x === null ? '—' : flooredShare(x);
 }

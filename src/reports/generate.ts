@@ -36,6 +36,21 @@ export function monthOf(ms: number): string {
   return new Date(ms).toISOString().slice(0, 7);
 }
 
+/**
+ * The month `--month` names: `YYYY-MM`, `previous` (the UTC month before the one `now` is in) or
+ * `current`; null when the text is none of them. Computed on calendar months, never by
+ * subtracting a month from a date: on 31 March, `date -d 'last month'` gives 3 March (there is
+ * no 31 February), this gives February.
+ */
+export function reportMonth(text: string, now: number): string | null {
+  if (text === 'current') return monthOf(now);
+  if (text === 'previous') {
+    const d = new Date(now);
+    return monthOf(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1));
+  }
+  return isMonth(text) ? text : null;
+}
+
 export interface ReportOptions {
   /** The current instant (default: the clock); a month that has not ended is reported up to it. */
   now?: number;

@@ -10,7 +10,7 @@ import { computePeriod } from '../model/period.ts';
 import { compactStore } from '../store/compact.ts';
 import { readStore } from '../store/store.ts';
 import { apiLatency, writeFixtureRepo } from './fixture.ts';
-import { buildReport, monthPeriod, writeReport } from './generate.ts';
+import { buildReport, monthPeriod, reportMonth, writeReport } from './generate.ts';
 
 const NOW = Date.parse('2026-05-10T00:00:00Z');
 const APRIL = monthPeriod('2026-04');
@@ -101,7 +101,9 @@ describe('the April fixture: every figure', () => {
     expect(md).toContain('| Database upgrade | API | 2026-04-22 02:00 UTC | 2026-04-22 03:00 UTC | 1 h 00 min | no |');
     expect(md).toContain('Source: daily SLO snapshots (as of 2026-04-30 23:55 UTC).\nAchieved 99.90% (met); 9990 good of 10000 samples; budget allowed 216 minutes, consumed 108 minutes, remaining 50.00%.');
     expect(md).toContain('| 2026-04-01 | 100.00% | 100.00% |\n| 2026-04-10 | 90.00% | 66.67% |\n| 2026-04-20 | 60.00% | 33.34% |\n| 2026-04-30 | 50.00% | 0.01% |');
-    expect(md).toContain('- **Database disk** (API): 71.5 % now, +3.5 % per week (least-squares, 30 days, as of 2026-04-30 23:55 UTC).\n  - warning at 90: projected; earliest 2026-05-30, likely 2026-06-06, latest 2026-06-15 (95% interval)\n  - critical at 95: projected; earliest 2026-06-09, likely 2026-06-16, latest 2026-06-27 (95% interval)');
+    // The line forecast is named: the daily peak (the fixture's snapshot predates `basis`: a daily peak too).
+    expect(md).toContain('- **Database disk** (API): daily peak 71.5 % now, +3.5 % per week (least-squares, 30 days, as of 2026-04-30 23:55 UTC). Forecast of the daily peak (the highest value of each day), not the average, which reaches a threshold later; earliest and latest bound a 95% prediction interval of when the daily peak reaches it.\n  - warning at 90: projected; earliest 2026-05-30, likely 2026-06-06, latest 2026-06-15\n  - critical at 95: projected; earliest 2026-06-09, likely 2026-06-16, latest 2026-06-27');
+    expect(html).toContain('<p class="meta" data-forecast-basis>Database disk: Forecast of the daily peak (the highest value of each day)');
     expect(md).toContain('| cert | www.acme.test | 2026-05-20 00:00 UTC | 19 | 2026-04-30 23:55 UTC |');
     expect(md).toContain('| web-avail | ticket | 2026-04-20 | 2026-04-20 | 1 |');
     expect(md).toContain('| HighErrorRate | API | critical | 2026-04-30 20:00 UTC |');
@@ -160,8 +162,30 @@ describe('determinism, no data, templates, compaction', () => {
   it('a month without data says so', async () => {
     const r = await buildReport(config, '2026-01', { now: NOW, prometheus: false });
     expect(r.hasData).toBe(false);
-    expect(r.md).toContain('**No data for this month**: the store holds no samples or rollups between 2026-01-01 00:00 UTC and 2026-02-01 00:00 UTC, and no incident was open.');
+    expect(r.md).toContain('**No data for this month**: the store holds no samples or rollups between 2026-01-01 00:00 UTC and 2026-02-01 00:00 UTC, no incident was open, and there are no SLO or capacity figures for it.');
     expect(r.html).toContain('<strong>No data for this month</strong>');
+  });
+
+  it('a month with SLO figures but no check samples keeps its SLO section (issue 14)', async () => {
+    const slosOnly = await mkdtemp(path.join(os.tmpdir(), 'cairn-report-slo-only-'));
+    try {
+      await writeFixtureRepo(slosOnly, { samples: false });
+      await rm(path.join(slosOnly, 'incidents'), { recursive: true, force: true });
+      const c = await loadConfig(slosOnly, { missingEnv: 'keep' });
+      const r = await buildReport(c, '2026-04', { now: NOW, prometheus: false });
+      expect(r.hasData).toBe(true);
+      for (const text of [r.md, r.html]) {
+        expect(text).not.toContain('No data for this month');
+        expect(text).toContain('No check samples or rollups this month: no availability figures.');
+        expect(text).toContain('1 of 1 SLO met its target: Web availability (99.90% against 99.5%).');
+        expect(text).toContain('No check samples this month: no availability or SLA figures, only the SLO figures below.');
+      }
+      expect(r.md).toContain('## SLOs and error budget burn-down');
+      expect(r.md).toContain('Achieved 99.90% (met)');
+      expect(r.md).toContain('## Capacity forecasts');
+    } finally {
+      await rm(slosOnly, { recursive: true, force: true });
+    }
   });
 
   it("a status repo's own templates replace Cairn's", async () => {
@@ -210,5 +234,23 @@ describe('determinism, no data, templates, compaction', () => {
   it('the current month is reported up to now', async () => {
     const r = await buildReport(config, '2026-05', { now: NOW, prometheus: false });
     expect(r.md).toContain('(in progress: figures up to 2026-05-10 00:00 UTC)');
+  });
+});
+
+describe('--month previous|current (issue 14: `date -d "last month"` gave the current month on the 29th to 31st)', () => {
+  it.each([
+    ['2026-03-31T23:59:59Z', 'previous', '2026-02'],
+    ['2026-03-30T12:00:00Z', 'previous', '2026-02'],
+    ['2026-03-29T00:00:00Z', 'previous', '2026-02'],
+    ['2028-03-30T00:00:00Z', 'previous', '2028-02'],
+    ['2026-05-31T04:17:00Z', 'previous', '2026-04'],
+    ['2026-01-31T00:00:00Z', 'previous', '2025-12'],
+    ['2026-03-01T04:17:00Z', 'previous', '2026-02'],
+    ['2026-12-31T23:59:59Z', 'current', '2026-12'],
+    ['2026-12-31T23:59:59Z', '2026-07', '2026-07'],
+    ['2026-12-31T23:59:59Z', 'last', null],
+    ['2026-12-31T23:59:59Z', '2026-13', null],
+  ])('at %s, %s is %s', (now, text, want) => {
+    expect(reportMonth(text, Date.parse(now))).toBe(want);
   });
 });

@@ -4,8 +4,8 @@
  */
 import type { ComponentModel, WindowKey } from '../model/model.ts';
 import { WINDOW_KEYS } from '../model/model.ts';
-import type { ShownStatus } from '../model/status.ts';
 import { escapeXml } from '../text/escape.ts';
+import { type StateKey, stateWord } from '../vocabulary/states.ts';
 
 export interface ShieldsEndpoint {
   schemaVersion: 1;
@@ -16,17 +16,10 @@ export interface ShieldsEndpoint {
   cacheSeconds?: number;
 }
 
-const STATUS_MESSAGE: Record<ShownStatus, string> = {
-  up: 'operational',
-  degraded: 'degraded',
-  down: 'down',
-  maintenance: 'maintenance',
-  nodata: 'no data',
-};
 
 /** Badge colours with at least 4.5:1 contrast for white text. */
 const COLOR = { green: '#1a7f37', yellow: '#9a6700', red: '#cf222e', blue: '#0969da', grey: '#57606a' } as const;
-const STATUS_COLOR: Record<ShownStatus, string> = { up: COLOR.green, degraded: COLOR.yellow, down: COLOR.red, maintenance: COLOR.blue, nodata: COLOR.grey };
+const STATE_COLOR: Record<StateKey, string> = { up: COLOR.green, degraded: COLOR.yellow, partial: COLOR.red, down: COLOR.red, maintenance: COLOR.blue, nodata: COLOR.grey };
 
 export function uptimeColor(percent: string | null): string {
   if (percent === null) return COLOR.grey;
@@ -48,15 +41,21 @@ export function componentBadges(c: ComponentModel): Badge[] {
     endpoint: {
       schemaVersion: 1,
       label: c.name,
-      message: c.status === 'down' && c.outage === 'partial' ? 'partial outage' : STATUS_MESSAGE[c.status],
-      color: STATUS_COLOR[c.status],
+      // The state in the one vocabulary, as the page and the API say it.
+      message: stateWord(c.state),
+      color: STATE_COLOR[c.state],
     },
   };
   const uptime = WINDOW_KEYS.map((key: WindowKey): Badge => {
     const f = c.uptime[key];
     return {
       name: `uptime-${key}`,
-      endpoint: { schemaVersion: 1, label: `uptime ${key}`, message: f.percent === null ? 'no data' : `${f.percent}%`, color: uptimeColor(f.percent) },
+      endpoint: {
+        schemaVersion: 1,
+        label: `uptime ${key}`,
+        message: f.percent !== null ? `${f.percent}%` : f.data === 'insufficient' ? 'not enough data' : 'no data',
+        color: uptimeColor(f.percent),
+      },
     };
   });
   const p50 = c.latency24h.p50;

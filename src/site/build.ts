@@ -8,6 +8,7 @@ import { computeModel, type StatusModel, WINDOWS } from '../model/model.ts';
 import { readSnapshot } from '../prometheus/snapshot.ts';
 import { readReportPages } from '../reports/pages.ts';
 import { readStore } from '../store/store.ts';
+import { omittedOutputs } from './outputs.ts';
 import { exportSite, type ExportResult } from './render.ts';
 
 /** Samples older than this cannot change any figure the model shows (90 days + a day of zone slack). */
@@ -32,7 +33,11 @@ export interface BuildSiteOptions {
   outDir: string;
 }
 
-/** Renders every page of the site for `model` into `opts.outDir` (replaced whole). */
-export async function buildSite(model: StatusModel, opts: BuildSiteOptions): Promise<ExportResult> {
-  return exportSite(model, opts.outDir);
+/**
+ * Renders every page of the site for `model` into `opts.outDir` (replaced whole). Returns what was
+ * written and the outputs left out for lack of `site.baseUrl` (src/site/outputs.ts), for the
+ * caller to say so.
+ */
+export async function buildSite(model: StatusModel, opts: BuildSiteOptions): Promise<ExportResult & { omitted: readonly string[] }> {
+  return { ...(await exportSite(model, opts.outDir)), omitted: omittedOutputs(model.site) };
 }

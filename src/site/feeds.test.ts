@@ -35,7 +35,10 @@ describe('feeds', () => {
     expect(xml).toContain('<summary type="text">investigating: Got &quot;&lt;html&gt;&quot; &amp; worse (2026-11-24T11:00:00.000Z)</summary>');
     expect(xml).toContain('href="https://status.example.com/sub/incidents/x/"');
     expect(xml).not.toContain('<script>');
-    expect(xml.indexOf('[Maintenance]')).toBeLessThan(xml.indexOf('Errors')); // upcoming maintenance is newer
+    // Upcoming maintenance (in an hour) was announced 30 days before its start: the feed is not dated in the future.
+    expect(xml).toContain('<updated>2026-11-24T11:00:00.000Z</updated>\n  <generator>');
+    for (const [, t] of xml.matchAll(/<(?:updated|published)>([^<]+)</g)) expect(Date.parse(t as string)).toBeLessThanOrEqual(NOW);
+    expect(xml.indexOf('Errors')).toBeLessThan(xml.indexOf('[Maintenance]'));
   });
 
   it('RSS: items with guid and RFC 822 dates', () => {
@@ -161,7 +164,9 @@ describe('badges', () => {
     const m = model();
     const badges = Object.fromEntries(componentBadges(m.components[0]!).map((b) => [b.name, b.endpoint]));
     expect(badges['status']).toEqual({ schemaVersion: 1, label: 'api', message: 'operational', color: '#1a7f37' });
-    expect(badges['uptime-24h']!.message).toBe(`${m.components[0]!.uptime['24h'].percent}%`);
+    // One minute of data in 24 hours: no figure (the model's `data`), and the badge says why.
+    expect(m.components[0]!.uptime['24h'].data).toBe('insufficient');
+    expect(badges['uptime-24h']!.message).toBe('not enough data');
     expect(badges['response-time']!.message).toBe('123 ms');
   });
 

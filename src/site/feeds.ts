@@ -53,16 +53,21 @@ export function feedEntries(model: StatusModel, base: string): FeedEntry[] {
     summary: i.updates.map((u) => `${u.status}: ${u.text} (${u.at})`).join('\n'),
     html: i.updates.map((u) => `<p><strong>${escapeHtml(u.status)}</strong>: ${inlineMarkdown(u.text)} (${escapeHtml(u.at)})</p>`).join('\n'),
   }));
+  // An occurrence is dated by the model's `updatedAt` (entering the schedule, starting, ending), never by a start still to come.
   const maintenance = [...model.maintenance.upcoming, ...model.maintenance.active, ...model.maintenance.past.slice(0, 20)].map((m) => ({
     id: `urn:cairn:maintenance:${m.id}`,
     title: `[Maintenance] ${m.title}`,
     link: link('maintenance/'),
-    updated: m.start,
-    published: m.start,
+    updated: m.updatedAt,
+    published: m.start < m.updatedAt ? m.start : m.updatedAt,
     summary: maintenanceSummary(m, names),
     html: textHtml(maintenanceSummary(m, names)),
   }));
-  return [...incidents, ...maintenance].sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
+  // Nothing in a feed is dated after the build (a hand-written incident update in the future included).
+  const notAfter = (iso: string) => (iso > model.generatedAt ? model.generatedAt : iso);
+  return [...incidents, ...maintenance]
+    .map((e) => ({ ...e, updated: notAfter(e.updated), published: notAfter(e.published) }))
+    .sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
 }
 
 export function atomFeed(model: StatusModel, base: string): string {

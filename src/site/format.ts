@@ -1,16 +1,11 @@
 /** Formatting for the site: dates in the page's zone, durations, figures. Pure. */
 import type { ShownStatus } from '../model/status.ts';
+import { STATE_GLYPH } from '../vocabulary/states.ts';
 import type { DayBar, WindowFigure } from '../model/model.ts';
 import type { Strings } from './i18n.ts';
 
-/** A short glyph per status so no status is told by colour alone. */
-export const STATUS_GLYPH: Record<ShownStatus, string> = {
-  up: '✓',
-  degraded: '!',
-  down: '✕',
-  maintenance: '⚙',
-  nodata: '?',
-};
+/** A short glyph per status so no status is told by colour alone (the vocabulary's). */
+export const STATUS_GLYPH: Record<ShownStatus, string> = STATE_GLYPH;
 
 const formats = new Map<string, Intl.DateTimeFormat>();
 
@@ -61,8 +56,20 @@ export function formatMs(ms: number | null): string {
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
 }
 
+/** `99.95%`, or "not enough data" / "no data" when the model shows no figure for the window. */
 export function formatPercent(f: WindowFigure, t: Strings): string {
-  return f.percent === null ? t.noData : `${f.percent}%`;
+  if (f.percent !== null) return `${f.percent}%`;
+  return f.data === 'insufficient' ? t.notEnoughData : t.noData;
+}
+
+/** A table cell: the percentage, "not enough data", or a dash when nothing is known. */
+export function percentCell(f: WindowFigure, t: Strings): string {
+  return f.percent === null && f.data !== 'insufficient' ? '—' : formatPercent(f, t);
+}
+
+/** The line under a component's daily bars: "99.95% uptime over 90 days", or why there is no figure. */
+export function uptime90Line(f: WindowFigure, t: Strings): string {
+  return f.data === 'insufficient' ? t.notEnoughData90(f.coverage) : t.uptimeOver90(formatPercent(f, t));
 }
 
 /** A duration, or "under a minute" when it rounds to nothing. */
@@ -74,11 +81,14 @@ export function formatSpan(ms: number, t: Strings): string {
 export function dayBarText(bar: DayBar, locale: string, t: Strings, incidents: readonly string[] = []): string {
   const day = formatDay(bar.date, locale);
   if (bar.level === 'nodata') return t.day.noData(day);
-  const parts = [t.day.uptime(day, bar.percent ?? '—')];
+  // Too little data for a percentage: say so, and still tell what was seen.
+  const insufficient = bar.data === 'insufficient';
+  const parts = [insufficient ? t.day.notEnoughData(day, bar.coverage) : t.day.uptime(day, bar.percent ?? '—')];
   if (bar.downMs > 0) parts.push(t.day.down(formatDuration(bar.downMs) || '<1 min'));
+  if (bar.partialMs > 0) parts.push(t.day.partial(formatDuration(bar.partialMs) || '<1 min'));
   if (bar.degradedMs > 0) parts.push(t.day.degraded(formatDuration(bar.degradedMs) || '<1 min'));
   if (bar.maintenanceMs > 0) parts.push(t.day.maintenance(formatDuration(bar.maintenanceMs) || '<1 min'));
-  if (bar.coverage !== '100.00') parts.push(t.day.coverage(bar.coverage));
+  if (bar.coverage !== '100.00' && !insufficient) parts.push(t.day.coverage(bar.coverage));
   if (incidents.length > 0) parts.push(t.day.incidents(incidents.join('; ')));
   return parts.join(', ');
 }

@@ -2,18 +2,21 @@
  * Every string the site shows, in one place: English and German. The page's language follows
  * `site.locale` (its language subtag); dates and numbers follow the full locale.
  */
-import type { ShownStatus } from '../model/status.ts';
+import { type Language, type StateKey, STATE_KEYS, STATE_WORDS } from '../vocabulary/states.ts';
 import type { Impact, UpdateStatus } from '../incidents/types.ts';
+import { type AvailabilityRule, describeAvailabilityRule, formatWeight, partialOutageText } from '../model/availability.ts';
 
 export interface Strings {
   skip: string;
   nav: { incidents: string; maintenance: string; uptime: string; reports: string; feed: string; sections: string };
   theme: { toggle: string };
   footer: (updated: string, timeZone: string) => string;
-  status: Record<ShownStatus, string>;
-  partialOutage: string;
-  majorOutage: string;
-  overall: Record<ShownStatus, string>;
+  /** How uptime is computed: degraded time and partial outages (stated in the footer of every page). */
+  availabilityRule: (rule: AvailabilityRule) => string;
+  /** A state's label (pills, tables), from the one vocabulary (src/vocabulary/states.ts). */
+  state: Record<StateKey, string>;
+  /** The page's state (the banner), from the same vocabulary. */
+  pageState: Record<StateKey, string>;
   otherServices: string;
   services: string;
   currentStatus: string;
@@ -25,16 +28,19 @@ export interface Strings {
   noRecentIncidents: string;
   incidentHistory: string;
   noIncidents: string;
-  daysAgo: (n: number) => string;
-  today: string;
   dailyUptime: (name: string, days: number) => string;
   uptimeOver90: (percent: string) => string;
   dataFor: (coverage: string) => string;
   noData: string;
+  /** A window whose data covers less than the model's minimum share (`minCoverage`) of it. */
+  notEnoughData: string;
+  notEnoughData90: (coverage: string) => string;
   day: {
     noData: (day: string) => string;
+    notEnoughData: (day: string, coverage: string) => string;
     uptime: (day: string, percent: string) => string;
     down: (d: string) => string;
+    partial: (d: string) => string;
     degraded: (d: string) => string;
     maintenance: (d: string) => string;
     coverage: (c: string) => string;
@@ -64,7 +70,8 @@ export interface Strings {
   impactLine: (impact: string, severity: string) => string;
   started: string;
   lastedFor: (d: string) => string;
-  ongoingFor: (d: string) => string;
+  /** Words around a time elapsed since an absolute time, `{}` for the elapsed time: added when the page is viewed (src/site/client/relative-time.ts). */
+  elapsed: string;
   underAMinute: string;
   affected: string;
   detectedAfter: string;
@@ -90,21 +97,17 @@ export interface Strings {
   chart: { caption: (n: number) => string; aria: (name: string) => string; table: (n: number) => string; time: string; status: string; noSamples: string; series: string };
 }
 
+const labels = (lang: Language) => Object.fromEntries(STATE_KEYS.map((k) => [k, STATE_WORDS[lang][k].label])) as Record<StateKey, string>;
+const pageLabels = (lang: Language) => Object.fromEntries(STATE_KEYS.map((k) => [k, STATE_WORDS[lang][k].page])) as Record<StateKey, string>;
+
 const en: Strings = {
   skip: 'Skip to content',
   nav: { incidents: 'Incidents', maintenance: 'Maintenance', uptime: 'Uptime', reports: 'Reports', feed: 'Feed', sections: 'Sections' },
   theme: { toggle: 'Light/dark' },
   footer: (updated, tz) => `Updated ${updated}. Times in ${tz}. Powered by Cairn.`,
-  status: { up: 'Operational', degraded: 'Degraded performance', down: 'Outage', maintenance: 'Under maintenance', nodata: 'No data' },
-  partialOutage: 'Partial outage',
-  majorOutage: 'Major outage',
-  overall: {
-    up: 'All systems operational',
-    degraded: 'Some systems are degraded',
-    down: 'Some systems are down',
-    maintenance: 'Maintenance in progress',
-    nodata: 'No recent data',
-  },
+  availabilityRule: describeAvailabilityRule,
+  state: labels('en'),
+  pageState: pageLabels('en'),
   otherServices: 'Other services',
   services: 'Services',
   currentStatus: '← Current status',
@@ -116,16 +119,18 @@ const en: Strings = {
   noRecentIncidents: 'No incidents resolved in the last 7 days.',
   incidentHistory: 'Incident history',
   noIncidents: 'No incidents recorded.',
-  daysAgo: (n) => `${n} days ago`,
-  today: 'Today',
   dailyUptime: (name, days) => `${name}: daily uptime, last ${days} days`,
   uptimeOver90: (p) => `${p} uptime over 90 days`,
   dataFor: (c) => `(data for ${c}% of the period)`,
   noData: 'no data',
+  notEnoughData: 'not enough data',
+  notEnoughData90: (c) => `Not enough data for a 90-day uptime (data for ${c}% of the period)`,
   day: {
     noData: (d) => `${d}: no data`,
+    notEnoughData: (d, c) => `${d}: not enough data for an uptime (data for ${c}% of the day)`,
     uptime: (d, p) => `${d}: ${p}% uptime`,
     down: (x) => `${x} down`,
+    partial: (x) => `${x} partial outage`,
     degraded: (x) => `${x} degraded`,
     maintenance: (x) => `${x} maintenance`,
     coverage: (c) => `data for ${c}% of the day`,
@@ -155,7 +160,7 @@ const en: Strings = {
   impactLine: (i, s) => `${i} impact · ${s}`,
   started: 'started',
   lastedFor: (d) => `lasted ${d}`,
-  ongoingFor: (d) => `ongoing for ${d}`,
+  elapsed: 'for {}',
   underAMinute: 'under a minute',
   affected: 'Affected',
   detectedAfter: 'Detected after',
@@ -174,7 +179,7 @@ const en: Strings = {
   noMaintenanceScheduled: 'No maintenance scheduled.',
   noMaintenancePast: 'No maintenance in the last 90 days.',
   uptimeHistory: 'Uptime history',
-  uptimeIntro: (tz) => `Monthly uptime per component (UTC months), and the last 90 days day by day (days in ${tz}). Months without data show a dash.`,
+  uptimeIntro: (tz) => `Monthly uptime per component (UTC months, newest first), and the last 90 days day by day (days in ${tz}), from the first month with data. Months without data show a dash.`,
   olderIncidents: 'Older incidents →',
   newerIncidents: '← Newer incidents',
   page: (n, of) => `Page ${n} of ${of}`,
@@ -194,16 +199,16 @@ const de: Strings = {
   nav: { incidents: 'Störungen', maintenance: 'Wartung', uptime: 'Verfügbarkeit', reports: 'Berichte', feed: 'Feed', sections: 'Bereiche' },
   theme: { toggle: 'Hell/dunkel' },
   footer: (updated, tz) => `Aktualisiert ${updated}. Zeiten in ${tz}. Betrieben mit Cairn.`,
-  status: { up: 'In Betrieb', degraded: 'Eingeschränkte Leistung', down: 'Ausfall', maintenance: 'In Wartung', nodata: 'Keine Daten' },
-  partialOutage: 'Teilausfall',
-  majorOutage: 'Schwerer Ausfall',
-  overall: {
-    up: 'Alle Systeme in Betrieb',
-    degraded: 'Einige Systeme sind eingeschränkt',
-    down: 'Einige Systeme sind ausgefallen',
-    maintenance: 'Wartung läuft',
-    nodata: 'Keine aktuellen Daten',
-  },
+  availabilityRule: (rule) =>
+    `Die Verfügbarkeit zählt eingeschränkte Zeit als ${rule.degradedCountsAsUp ? 'verfügbar' : 'nicht verfügbar'}; ein Teilausfall (einige Prüfungen einer Komponente ausgefallen, andere in Betrieb) zählt ${
+      rule.partialOutage.mode === 'full'
+        ? 'voll als Ausfallzeit'
+        : rule.partialOutage.mode === 'weighted'
+          ? `zu ${formatWeight(rule.partialOutage.weight)} % als Ausfallzeit`
+          : 'anteilig als Ausfallzeit, nach dem Anteil der ausgefallenen Prüfungen'
+    } (partialOutage: ${partialOutageText(rule.partialOutage)}).`,
+  state: labels('de'),
+  pageState: pageLabels('de'),
   otherServices: 'Weitere Dienste',
   services: 'Dienste',
   currentStatus: '← Aktueller Status',
@@ -215,16 +220,18 @@ const de: Strings = {
   noRecentIncidents: 'In den letzten 7 Tagen wurden keine Störungen behoben.',
   incidentHistory: 'Störungsverlauf',
   noIncidents: 'Keine Störungen erfasst.',
-  daysAgo: (n) => `vor ${n} Tagen`,
-  today: 'Heute',
   dailyUptime: (name, days) => `${name}: tägliche Verfügbarkeit, letzte ${days} Tage`,
   uptimeOver90: (p) => `${p} Verfügbarkeit in 90 Tagen`,
   dataFor: (c) => `(Daten für ${c} % des Zeitraums)`,
   noData: 'keine Daten',
+  notEnoughData: 'zu wenige Daten',
+  notEnoughData90: (c) => `Zu wenige Daten für eine 90-Tage-Verfügbarkeit (Daten für ${c} % des Zeitraums)`,
   day: {
     noData: (d) => `${d}: keine Daten`,
+    notEnoughData: (d, c) => `${d}: zu wenige Daten für eine Verfügbarkeit (Daten für ${c} % des Tages)`,
     uptime: (d, p) => `${d}: ${p} % Verfügbarkeit`,
     down: (x) => `${x} ausgefallen`,
+    partial: (x) => `${x} Teilausfall`,
     degraded: (x) => `${x} eingeschränkt`,
     maintenance: (x) => `${x} Wartung`,
     coverage: (c) => `Daten für ${c} % des Tages`,
@@ -254,7 +261,7 @@ const de: Strings = {
   impactLine: (i, s) => `Auswirkung: ${i} · ${s}`,
   started: 'begonnen',
   lastedFor: (d) => `Dauer ${d}`,
-  ongoingFor: (d) => `seit ${d}`,
+  elapsed: 'seit {}',
   underAMinute: 'unter einer Minute',
   affected: 'Betroffen',
   detectedAfter: 'Erkannt nach',
@@ -273,7 +280,7 @@ const de: Strings = {
   noMaintenanceScheduled: 'Keine Wartung geplant.',
   noMaintenancePast: 'Keine Wartung in den letzten 90 Tagen.',
   uptimeHistory: 'Verfügbarkeitsverlauf',
-  uptimeIntro: (tz) => `Monatliche Verfügbarkeit je Komponente (UTC-Monate) und die letzten 90 Tage einzeln (Tage in ${tz}). Monate ohne Daten zeigen einen Strich.`,
+  uptimeIntro: (tz) => `Monatliche Verfügbarkeit je Komponente (UTC-Monate, neueste zuerst) und die letzten 90 Tage einzeln (Tage in ${tz}), ab dem ersten Monat mit Daten. Monate ohne Daten zeigen einen Strich.`,
   olderIncidents: 'Ältere Störungen →',
   newerIncidents: '← Neuere Störungen',
   page: (n, of) => `Seite ${n} von ${of}`,

@@ -5,6 +5,7 @@
  */
 import type { StatusModel } from '../model/model.ts';
 import { componentBadges } from './badges.ts';
+import { omittedOutputs } from './outputs.ts';
 import { StatuspageApi } from './statuspage.ts';
 
 export const INCIDENTS_PER_PAGE = 25;
@@ -35,14 +36,16 @@ const seg = encodeURIComponent;
 
 /** Site paths, relative to the base, each starting with '/': a trailing '/' is a page (index.html). */
 export function siteRoutes(model: StatusModel): string[] {
-  const routes = ['/', '/incidents/', '/maintenance/', '/uptime/', '/reports/', '/feed.atom', '/feed.rss', '/maintenance.ics'];
+  // Without site.baseUrl the outputs that need absolute URLs are left out (src/site/outputs.ts).
+  const omitted = new Set<string>(omittedOutputs(model.site));
+  const routes = ['/', '/incidents/', '/maintenance/', '/uptime/', '/reports/', ...['feed.atom', 'feed.rss', 'maintenance.ics'].filter((f) => !omitted.has(f)).map((f) => `/${f}`)];
   for (let n = 2; n <= incidentPages(model); n++) routes.push(`/incidents/page/${n}/`);
   for (const c of model.components) {
     routes.push(`/components/${seg(c.id)}/`);
     for (const f of badgeFiles(model, c.id)) routes.push(`/badges/${seg(c.id)}/${seg(f)}`);
   }
   for (const i of model.incidents) routes.push(`/incidents/${seg(i.id)}/`);
-  for (const doc of Object.keys(apiDocuments(model))) routes.push(`/api/v2/${doc.split('/').map(seg).join('/')}`);
+  if (!omitted.has('api')) for (const doc of Object.keys(apiDocuments(model))) routes.push(`/api/v2/${doc.split('/').map(seg).join('/')}`);
   for (const r of model.reports ?? []) {
     routes.push(`/reports/${seg(r.month)}/`, `/reports/${seg(r.month)}.html`);
     if (r.markdown !== null) routes.push(`/reports/${seg(r.month)}.md`);

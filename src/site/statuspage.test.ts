@@ -50,12 +50,12 @@ describe('Statuspage-compatible API', () => {
       ['cache', 'operational', false, null],
       ['queue', 'under_maintenance', false, null],
     ]);
-    expect(componentStatus({ status: 'down', outage: 'major' })).toBe('major_outage');
-    expect(componentStatus({ status: 'nodata', outage: null })).toBe('operational');
+    expect(componentStatus({ state: 'down' })).toBe('major_outage');
+    expect(componentStatus({ state: 'nodata' })).toBe('operational');
   });
 
-  it('indicator is the worst of component statuses and open incident impacts', () => {
-    expect(api.status()).toEqual({ indicator: 'major', description: 'Partial System Outage' });
+  it("status is the page's state: the indicator in Statuspage's words, the description in the banner's", () => {
+    expect(api.status()).toEqual({ indicator: 'major', description: 'Partial outage' });
   });
 
   it('incidents: newest first, updates newest first, monitoring_at, components, shortlink', () => {

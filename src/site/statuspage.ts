@@ -4,14 +4,16 @@
  * Field names, enums and shapes follow Atlassian Statuspage's public page API, so existing
  * clients and widgets work against a Cairn page. Cairn adds a few fields of its own, prefixed
  * `cairn_` (clients ignore unknown fields): a component with no recent data is reported as
- * `operational` (the API has no "unknown") with `cairn_status: "nodata"`.
+ * `operational` (the API has no "unknown") with `cairn_status: "nodata"`. Every state word comes
+ * from the one vocabulary (src/vocabulary/states.ts), which maps it to Statuspage's enums once.
  */
 import type { ComponentModel, StatusModel } from '../model/model.ts';
 import type { IncidentModel } from '../model/incidents.ts';
 import type { MaintenanceModel } from '../model/maintenance.ts';
+import { STATE_WORDS, STATUSPAGE_WORDS, type StatuspageComponentStatus, type StatuspageIndicator } from '../vocabulary/states.ts';
 
-export type ComponentStatus = 'operational' | 'degraded_performance' | 'partial_outage' | 'major_outage' | 'under_maintenance';
-export type Indicator = 'none' | 'minor' | 'major' | 'critical';
+export type ComponentStatus = StatuspageComponentStatus;
+export type Indicator = StatuspageIndicator;
 
 export interface SpPage {
   id: string;
@@ -74,12 +76,6 @@ export interface SpMaintenance extends SpIncident {
   scheduled_until: string;
 }
 
-export const INDICATOR_DESCRIPTION: Record<Indicator, string> = {
-  none: 'All Systems Operational',
-  minor: 'Minor Service Outage',
-  major: 'Partial System Outage',
-  critical: 'Major Service Outage',
-};
 
 /** A short stable id (Statuspage uses 12 lowercase alphanumerics) from any string. */
 export function stableId(s: string): string {
@@ -93,27 +89,10 @@ export function stableId(s: string): string {
   return (h1.toString(36) + h2.toString(36)).padEnd(12, '0').slice(0, 12);
 }
 
-export function componentStatus(c: Pick<ComponentModel, 'status' | 'outage'>): ComponentStatus {
-  switch (c.status) {
-    case 'down':
-      return c.outage === 'partial' ? 'partial_outage' : 'major_outage';
-    case 'degraded':
-      return 'degraded_performance';
-    case 'maintenance':
-      return 'under_maintenance';
-    default:
-      return 'operational';
-  }
+/** A component's status in Statuspage's words (the vocabulary's mapping, src/vocabulary/states.ts). */
+export function componentStatus(c: Pick<ComponentModel, 'state'>): ComponentStatus {
+  return STATUSPAGE_WORDS[c.state].component;
 }
-
-const INDICATOR_RANK: Indicator[] = ['none', 'minor', 'major', 'critical'];
-const COMPONENT_INDICATOR: Record<ComponentStatus, Indicator> = {
-  operational: 'none',
-  under_maintenance: 'none',
-  degraded_performance: 'minor',
-  partial_outage: 'major',
-  major_outage: 'critical',
-};
 
 export class StatuspageApi {
   readonly page: SpPage;
@@ -158,8 +137,7 @@ export class StatuspageApi {
     });
     for (const g of m.groups) {
       const members = g.components.map((id) => m.components.find((c) => c.id === id)).filter((c): c is ComponentModel => !!c);
-      const worst = members.map(componentStatus).sort((a, b) => INDICATOR_RANK.indexOf(COMPONENT_INDICATOR[b]) - INDICATOR_RANK.indexOf(COMPONENT_INDICATOR[a]))[0] ?? 'operational';
-      out.push({ ...base(`group-${g.id}`, g.name, g.description), status: worst, position: position++, group_id: null, group: true, components: members.map((c) => c.id) });
+      out.push({ ...base(`group-${g.id}`, g.name, g.description), status: STATUSPAGE_WORDS[g.state].component, position: position++, group_id: null, group: true, components: members.map((c) => c.id) });
       for (const c of members) out.push(member(c, `group-${g.id}`));
     }
     for (const id of m.ungrouped) {
@@ -169,14 +147,14 @@ export class StatuspageApi {
     return out;
   }
 
+  /**
+   * The page's state (the worst component's): the indicator in Statuspage's words, the
+   * description in the page's own (the banner's sentence). Open incidents are listed in
+   * `incidents`; they do not change the state the page shows.
+   */
   status(): { indicator: Indicator; description: string } {
-    const levels: Indicator[] = [
-      ...this.#model.components.map((c) => COMPONENT_INDICATOR[componentStatus(c)]),
-      ...this.#model.incidents.filter((i) => i.resolvedAt === null).map((i) => i.impact),
-    ];
-    const indicator = levels.reduce<Indicator>((a, b) => (INDICATOR_RANK.indexOf(b) > INDICATOR_RANK.indexOf(a) ? b : a), 'none');
-    const underMaintenance = indicator === 'none' && this.#model.maintenance.active.length > 0;
-    return { indicator, description: underMaintenance ? 'Service Under Maintenance' : INDICATOR_DESCRIPTION[indicator] };
+    const state = this.#model.state;
+    return { indicator: STATUSPAGE_WORDS[state].indicator, description: STATE_WORDS.en[state].page };
   }
 
   #componentsById(ids: readonly string[]): SpComponent[] {
@@ -241,7 +219,8 @@ export class StatuspageApi {
       custom_tweet: null,
       tweet_id: null,
     });
-    const updates = [update('scheduled', this.#model.generatedAt < o.start ? this.#model.generatedAt : o.start, 0)];
+    // Dated by the model (announced 30 days ahead, started, ended): stable across builds, never in the future.
+    const updates = [update('scheduled', o.announcedAt, 0)];
     if (state !== 'scheduled') updates.unshift(update('in_progress', o.start, 1));
     if (state === 'completed') updates.unshift(update('completed', o.end, 2));
     return {

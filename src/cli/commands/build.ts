@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
 import { buildModel, buildSite } from '../../site/build.ts';
+import { omittedWarning } from '../../site/outputs.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../main.ts';
 import { warnConfig } from '../output.ts';
@@ -20,7 +21,9 @@ export const build: Command = {
     for (const p of model.problems) out.warn(`skipped ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`, { file: p.file, ...(p.line ? { line: p.line } : {}) });
     out.info(`Building the site for ${model.components.length} components…`);
     const started = performance.now();
-    await buildSite(model, { outDir });
+    const { omitted } = await buildSite(model, { outDir });
+    const warning = omittedWarning(omitted);
+    if (warning) out.warn(warning);
     out.info(`Site built in ${((performance.now() - started) / 1000).toFixed(1)} s: ${path.relative(process.cwd(), outDir) || '.'}/index.html`);
     return 0;
   },

@@ -67,7 +67,7 @@ export const demo: Command = {
     try {
       out.info(`Demo targets listening on 127.0.0.1; writing the demo status repo to ${dir}`);
       const now = Date.now();
-      await writeDemoRepo(dir, targets, now);
+      await writeDemoRepo(dir, targets, now, { baseUrl: port > 0 ? `http://127.0.0.1:${port}/` : null });
       const config = await loadConfig(dir);
       out.protect(config.redactor);
       const seeded = await seedDemoHistory(config, { now });

@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
-import { isMonth, monthOf, reportFiles, writeReport } from '../../reports/generate.ts';
+import { monthOf, reportFiles, reportMonth, writeReport } from '../../reports/generate.ts';
 import { monthsWithData } from '../../reports/inputs.ts';
 import { TemplateError } from '../../reports/render.ts';
 import { EXIT_USAGE, UsageError } from '../errors.ts';
@@ -13,7 +13,7 @@ const exists = (f: string) => access(f).then(() => true, () => false);
 
 export const report: Command = {
   summary: 'Write the monthly health report (reports/YYYY-MM.md and .html) from the committed data',
-  usage: 'cairn report [--dir <status-repo>] (--month YYYY-MM | --all [--current]) [--now <ISO time>] [--offline]',
+  usage: 'cairn report [--dir <status-repo>] (--month YYYY-MM|previous|current | --all [--current]) [--now <ISO time>] [--offline]',
   async run(args, out) {
     const { values } = parse(args, {
       ...DIR_OPTION,
@@ -26,9 +26,11 @@ export const report: Command = {
     const now = values.now === undefined ? Date.now() : Date.parse(values.now);
     if (Number.isNaN(now)) throw new UsageError(`--now: expected an ISO-8601 time, got ${JSON.stringify(values.now)}`);
     if (values.month !== undefined && values.all) throw new UsageError('give either --month or --all');
-    if (values.month !== undefined && !isMonth(values.month)) throw new UsageError(`--month: expected YYYY-MM, got ${JSON.stringify(values.month)}`);
+    const named = values.month === undefined ? undefined : reportMonth(values.month, now);
+    if (named === null) throw new UsageError(`--month: expected YYYY-MM, "previous" or "current", got ${JSON.stringify(values.month)}`);
     const thisMonth = monthOf(now);
-    const month = values.month ?? (values.all ? undefined : monthOf(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() - 1, 1)));
+    // Without --month (and without --all): the previous month, as `--month previous`.
+    const month = named ?? (values.all ? undefined : (reportMonth('previous', now) as string));
     if (month !== undefined && month > thisMonth) throw new UsageError(`--month ${month} has not begun yet (now is ${new Date(now).toISOString()})`);
 
     const dir = statusDir(values.dir);

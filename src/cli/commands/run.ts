@@ -17,6 +17,7 @@ import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
 import { loadIncidents } from '../../incidents/store.ts';
 import { buildModel, buildSite } from '../../site/build.ts';
+import { omittedWarning } from '../../site/outputs.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
 import { GITATTRIBUTES_LINE, commitAndPush, ensureGitattributes, gitIdentity } from '../../store/git.ts';
 import { recordDeliveries } from '../../notify/notify.ts';
@@ -163,7 +164,9 @@ export const run: Command = {
       const model = await buildModel(buildConfig);
       for (const p of model.problems) out.warn(`skipped ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`, { file: p.file, ...(p.line ? { line: p.line } : {}) });
       const outDir = path.resolve(values.out ?? path.join(dir, 'dist'));
-      await buildSite(model, { outDir });
+      const { omitted } = await buildSite(model, { outDir });
+      const warning = omittedWarning(omitted);
+      if (warning) out.warn(warning);
       out.info(`Site built: ${outDir}`);
       lap('build');
     }

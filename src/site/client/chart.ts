@@ -1,6 +1,7 @@
 // Client script of component pages: draws each check's response-time chart from the JSON block
-// beside its canvas. Bundled with chart.js when Cairn is packed (scripts/build-site.ts).
+// beside its canvas. Bundled with chart.js when the pages are compiled (scripts/build-site.ts).
 import { Chart, LineController, LineElement, PointElement, LinearScale, Tooltip, Filler } from 'chart.js';
+import { timeAxis } from './time-ticks.ts';
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, Tooltip, Filler);
 
@@ -11,7 +12,10 @@ for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas[data-r
   const { series, timeZone, locale, points } = JSON.parse(source.textContent) as { series: string; timeZone: string; locale: string; points: Point[] };
   const fmt = new Intl.DateTimeFormat(locale, { timeZone, month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
   const color = getComputedStyle(document.documentElement).getPropertyValue('--maintenance').trim() || '#0969da';
-  new Chart(canvas, {
+  // Round, distinct ticks in the page's zone (src/site/client/time-ticks.ts), whatever the range.
+  const xs = points.map(([t]) => t);
+  const axis = timeAxis(Math.min(...xs), Math.max(...xs), { timeZone, locale });
+  const chart = new Chart(canvas, {
     type: 'line',
     data: {
       datasets: [
@@ -31,7 +35,15 @@ for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas[data-r
       maintainAspectRatio: false,
       parsing: false,
       scales: {
-        x: { type: 'linear', ticks: { callback: (v) => fmt.format(new Date(Number(v))), maxTicksLimit: 6 } },
+        x: {
+          type: 'linear',
+          min: axis.min,
+          max: axis.max,
+          afterBuildTicks: (scale) => {
+            scale.ticks = axis.ticks.map((value) => ({ value }));
+          },
+          ticks: { callback: (v) => axis.label(Number(v)), maxRotation: 0 },
+        },
         y: { beginAtZero: true, title: { display: true, text: 'ms' } },
       },
       plugins: {
@@ -39,4 +51,6 @@ for (const canvas of document.querySelectorAll<HTMLCanvasElement>('canvas[data-r
       },
     },
   });
+  // The axis as drawn, for assistive technology and the page's tests.
+  canvas.dataset['xTicks'] = chart.scales['x']?.ticks.map((tick) => String(tick.label)).join(' | ') ?? '';
 }
