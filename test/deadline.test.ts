@@ -4,7 +4,7 @@
  * documented grace, and promptly after its last word. Bounds are generous (the start of a Node
  * process on a loaded 2-core box takes seconds): the failures they catch take a minute or never end.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEADLINE_GRACE_MS } from '../src/cli/deadline.ts';
 import { readNotifyState } from '../src/notify/state.ts';
-import { CAIRN, ROOT } from './helpers.ts';
+import { CAIRN, git, ROOT } from './helpers.ts';
 
 const DEADLINE_S = 12;
 /** Deadline + grace + room for a slow start; what this catches hangs for 60 s or for ever. */
@@ -47,9 +47,6 @@ afterAll(async () => {
   for (const s of [hangHttp, hangTcp, receiver]) await new Promise<void>((r) => s.close(() => r()));
 });
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Seed', '-c', 'user.email=seed@example.com', ...args], { cwd, encoding: 'utf8', stdio: 'pipe' });
-}
 
 /** A status repo whose checks hang (and one is down), alerting a receiver that hangs. */
 async function statusRepo(): Promise<string> {

@@ -3,32 +3,21 @@
  * (this fails for root too, unlike chmod). Each ends in one sentence naming the path and what
  * could not be done, exit 1, no stack trace, and nothing else lost.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStore } from '../src/store/store.ts';
-import { cairn, type CliResult } from './helpers.ts';
+import { cairn, type CliResult, git, startUpDownTarget } from './helpers.ts';
 
-let server: http.Server;
+let target: Awaited<ReturnType<typeof startUpDownTarget>>;
 let base: string;
-
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    res.statusCode = req.url === '/down' ? 503 : 200;
-    res.end('ok');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  target = await startUpDownTarget();
+  base = target.base;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => target.close());
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Seed', '-c', 'user.email=seed@example.com', ...args], { cwd, encoding: 'utf8', stdio: 'pipe' });
-}
 
 /** A clone of a bare remote holding a status repo whose `api` check is down. */
 async function statusRepo(): Promise<{ root: string; bare: string; dir: string }> {

@@ -2,30 +2,20 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStore } from '../src/store/store.ts';
-import { cairn } from './helpers.ts';
+import { cairn, git, startUpDownTarget } from './helpers.ts';
 
-let server: http.Server;
+let target: Awaited<ReturnType<typeof startUpDownTarget>>;
 let base: string;
-
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    res.statusCode = req.url === '/down' ? 503 : 200;
-    res.end('ok');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  target = await startUpDownTarget();
+  base = target.base;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => target.close());
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Seed', '-c', 'user.email=seed@example.com', ...args], { cwd, encoding: 'utf8' });
-}
 
 const ENV = { CAIRN_PUSH_JITTER_MS: '50' };
 

@@ -1,5 +1,6 @@
 /** Shared helpers of the end-to-end tests: run the real CLI, serve a folder, find Chromium. */
-import { spawn } from 'node:child_process';
+import { type ChildProcessByStdio, type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -70,3 +71,34 @@ export const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+/** Runs git as a seeding user (no global identity needed); returns stdout. */
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=Seed', '-c', 'user.email=seed@example.com', ...args], { cwd, encoding: 'utf8', stdio: 'pipe' });
+}
+
+/** A target on 127.0.0.1 that answers 503 at /down and 200 anywhere else. */
+export async function startUpDownTarget(): Promise<{ base: string; close(): Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    res.statusCode = req.url === '/down' ? 503 : 200;
+    res.end('ok');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Waits for a `cairn serve` child to print the address it serves at (matched by `pattern`). */
+export function serveUrl(child: ChildProcessWithoutNullStreams | ChildProcessByStdio<null, null, Readable>, pattern = /at (http:\/\/127\.0\.0\.1:\d+\/\S*)/): Promise<{ url: string; stderr: () => string }> {
+  let stderr = '';
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = pattern.exec(stderr);
+      if (m) resolve({ url: m[1] as string, stderr: () => stderr });
+    });
+    child.on('close', () => reject(new Error(`serve exited early:\n${stderr}`)));
+  });
+}

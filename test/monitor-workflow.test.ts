@@ -5,10 +5,8 @@
  * `uses:` steps, checkout and setup-node, are what the clone and this Node already are).
  * Then the matrix variant: two shards running at once, both pushing.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +14,7 @@ import YAML from 'yaml';
 import { monitorWorkflow, scaffold } from '../src/init/scaffold.ts';
 import { readStore } from '../src/store/store.ts';
 import { shardOf } from '../src/store/shard.ts';
-import { CAIRN, ROOT } from './helpers.ts';
+import { CAIRN, git, ROOT, startUpDownTarget } from './helpers.ts';
 
 interface Step {
   name?: string;
@@ -29,21 +27,14 @@ interface Workflow {
   jobs: { monitor: { env?: Record<string, string>; strategy?: { matrix: Record<string, unknown[]> }; steps: Step[] } };
 }
 
-let server: http.Server;
+let target: Awaited<ReturnType<typeof startUpDownTarget>>;
 let base: string;
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    res.statusCode = req.url === '/down' ? 503 : 200;
-    res.end('ok');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  target = await startUpDownTarget();
+  base = target.base;
 });
-afterAll(() => new Promise<void>((r) => server.close(() => r())));
+afterAll(() => target.close());
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Seed', '-c', 'user.email=seed@example.com', ...args], { cwd, encoding: 'utf8' });
-}
 
 /** Check ids chosen so that both of two shards hold some. */
 const IDS = ['home', 'api', 'docs', 'login', 'broken'];

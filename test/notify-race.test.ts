@@ -5,7 +5,6 @@
  * decide again on top of the winner's state and send nothing twice. A delivery that fails after
  * the push is retried by a later run with the same id.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -13,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStore } from '../src/store/store.ts';
-import { cairn } from './helpers.ts';
+import { cairn, git } from './helpers.ts';
 
 interface Received {
   id: string;
@@ -52,9 +51,6 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Seed', '-c', 'user.email=seed@example.com', ...args], { cwd, encoding: 'utf8', stdio: 'pipe' });
-}
 
 const ENV = { CAIRN_PUSH_JITTER_MS: '100', HOOK_SECRET: 'race-hmac-secret' };
 

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from './helpers.ts';
+import { ROOT, serveUrl } from './helpers.ts';
 import { cleanEnv, installTarball, packCairn, type PackedFile } from './test-pack.ts';
 
 const run = promisify(execFile);
@@ -110,16 +110,9 @@ describe('the packed package', () => {
 
     // Live mode from the package: the first page comes from the committed data, before any round.
     const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--rounds', '0'], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
     const exited = new Promise<number | null>((r) => child.on('close', r));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
-        if (m) resolve(m[1] as string);
-      });
-      child.on('close', () => reject(new Error(`serve exited early:\n${stderr}`)));
-    });
+    const served = await serveUrl(child, /at (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const url = served.url;
     const page = await (await fetch(url)).text();
     expect(page).toContain('data-component="api"');
     child.kill('SIGTERM');

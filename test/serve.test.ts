@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readStore } from '../src/store/store.ts';
-import { CAIRN } from './helpers.ts';
+import { CAIRN, serveUrl } from './helpers.ts';
 
 describe('cairn serve', () => {
   it('runs rounds on its interval and serves the page of the latest finished round', async () => {
@@ -26,18 +26,11 @@ describe('cairn serve', () => {
     const env = { ...process.env };
     for (const k of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'GITHUB_ACTIONS']) delete env[k];
     const child = spawn(process.execPath, [CAIRN, 'serve', '--dir', dir, '--port', '0', '--interval', '8s', '--rounds', '3'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
     const exited = new Promise<number | null>((r) => child.on('close', r));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr);
-        if (m) resolve(m[1] as string);
-      });
-      child.on('close', () => reject(new Error(`serve exited early:\n${stderr}`)));
-    });
+    const served = await serveUrl(child, /at (http:\/\/127\.0\.0\.1:\d+\/)/);
+    const url = served.url;
     const statusOf = async () => /data-component="web" data-status="(\w+)"/.exec(await (await fetch(url)).text())?.[1];
-    const rebuilds = () => stderr.split('Page updated after round').length - 1;
+    const rebuilds = () => served.stderr().split('Page updated after round').length - 1;
     const waitFor = async (n: number) => {
       while (rebuilds() < n) await new Promise((r) => setTimeout(r, 50));
     };
@@ -62,16 +55,9 @@ describe('cairn serve', () => {
     const env = { ...process.env };
     for (const k of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'GITHUB_ACTIONS']) delete env[k];
     const child = spawn(process.execPath, [CAIRN, 'serve', '--dir', dir, '--port', '0'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
     const exited = new Promise<number | null>((r) => child.on('close', r));
-    const url = await new Promise<string>((resolve, reject) => {
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d.toString();
-        const m = /at (http:\/\/127\.0\.0\.1:\d+\/live\/)/.exec(stderr);
-        if (m) resolve(m[1] as string);
-      });
-      child.on('close', () => reject(new Error(`serve exited early:\n${stderr}`)));
-    });
+    const served = await serveUrl(child, /at (http:\/\/127\.0\.0\.1:\d+\/live\/)/);
+    const url = served.url;
     const home = await fetch(url);
     expect(home.status).toBe(200);
     const html = await home.text();
@@ -80,10 +66,10 @@ describe('cairn serve', () => {
     expect((await fetch(new URL('components/web/', url))).status).toBe(200);
     expect((await fetch(new URL('api/v2/summary.json', url))).status).toBe(200);
     expect((await fetch(new URL('components/nope/', url))).status).toBe(404);
-    expect(stderr).not.toContain('Page updated');
+    expect(served.stderr()).not.toContain('Page updated');
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(stderr).toContain('Stopped.');
+    expect(served.stderr()).toContain('Stopped.');
     hang.closeAllConnections();
     hang.close();
   }, 120_000);

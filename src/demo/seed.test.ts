@@ -80,14 +80,14 @@ describe('the seeded demo history', () => {
     const { incidents, errors } = await loadIncidents(config);
     expect(errors).toEqual([]);
     expect(incidents.map((i) => `${utcDay(i.startedAt)} ${i.title}`).reverse()).toEqual([
-      '2026-01-06 Search outage',
+      '2026-01-06 Search major outage',
       '2026-01-14 Public API partial outage',
-      '2026-01-27 Search outage',
-      '2026-02-06 Public API outage',
-      '2026-02-13 Database outage',
+      '2026-01-27 Search major outage',
+      '2026-02-06 Public API major outage',
+      '2026-02-13 Database major outage',
       '2026-02-20 Public API degraded performance',
-      '2026-03-06 Website outage',
-      '2026-03-15 Search outage',
+      '2026-03-06 Website major outage',
+      '2026-03-15 Search major outage',
       '2026-03-18 Public API partial outage',
     ]);
     expect(incidents.every((i) => i.auto)).toBe(true);
@@ -97,7 +97,7 @@ describe('the seeded demo history', () => {
     expect(Object.keys(state.components)).toEqual(['api']);
     expect(state.components['api']?.open?.file).toBe('incidents/2026-03-18-api.md');
 
-    const outage = incidents.find((i) => i.title === 'Public API outage') as Incident;
+    const outage = incidents.find((i) => i.title === 'Public API major outage') as Incident;
     expect(outage.updates.map((u) => u.status)).toEqual(['investigating', 'investigating', 'identified', 'identified', 'monitoring', 'resolved', 'postmortem']);
     expect(outage.body).toMatch(/^## Postmortem\n/);
     expect(outage.impact).toBe('critical');
@@ -150,7 +150,7 @@ describe('the seeded demo history', () => {
     expect(seeded.reports).toEqual(['2026-02']);
     const february = await readFile(path.join(config.dir, 'reports', '2026-02.md'), 'utf8');
     expect(february).toContain('# Cairn Demo Status: health report, February 2026');
-    expect(february).toMatch(/\| Public API outage \(`2026-02-06-api`\) \| P1 \(critical\) \|/);
+    expect(february).toMatch(/\| Public API major outage \(`2026-02-06-api`\) \| P1 \(critical\) \|/);
     expect(await readdir(path.join(config.dir, 'reports'))).toEqual(['2026-02.html', '2026-02.md']);
   });
 
