@@ -81,6 +81,9 @@ describe('the packed package', () => {
       path.join(dir, 'checks', 'example.yaml'),
       `checks:\n  - { id: home, name: Home, kind: http, url: "${targetUrl}/", retries: 0 }\n  - { id: api, name: API, kind: http, url: "${targetUrl}/down", retries: 0 }\n`,
     );
+    // The public address: the API, feeds and calendar need it (without it they are left out).
+    const settings = await readFile(path.join(dir, 'cairn.yaml'), 'utf8');
+    await writeFile(path.join(dir, 'cairn.yaml'), settings.replace(/^ {2}# baseUrl:.*$/m, '  baseUrl: https://status.acme.test/'));
     await git(tmp, 'init', '-q', '-b', 'main', dir);
 
     const validate = await cairn(['validate'], dir);

@@ -15,7 +15,8 @@ import { appendRun, toRunRecord } from '../store/samples.ts';
 import type { Shard } from '../store/shard.ts';
 import type { CommandDeadline } from './deadline.ts';
 import { stateSuffix } from './shard.ts';
-import type { Output } from './output.ts';
+import { type Output, warnIncidentFiles } from './output.ts';
+import { loadIncidents } from '../incidents/store.ts';
 
 const GLYPH = { up: '✓', degraded: '!', down: '✕', maintenance: '⚙' } as const;
 const ANSI = { up: '\x1b[32m', degraded: '\x1b[33m', down: '\x1b[31m', maintenance: '\x1b[34m' } as const;
@@ -254,4 +255,13 @@ async function notifications<T>(config: ResolvedConfig, out: Output, fn: () => P
     out.warn(config.redactor.redact(`notifications failed (the run's results are stored): ${err instanceof Error ? err.message : String(err)}`));
     return null;
   }
+}
+
+/**
+ * Says which incident files are left off the page for broken front matter (as `validate` does).
+ * A folder that cannot be read is not this step's to report: the round says so where it writes.
+ */
+export async function warnBrokenIncidents(config: ResolvedConfig, out: Output): Promise<void> {
+  const loaded = await loadIncidents(config).catch(() => null);
+  if (loaded) warnIncidentFiles(out, loaded.errors);
 }

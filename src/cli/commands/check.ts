@@ -1,14 +1,13 @@
 import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
-import { loadIncidents } from '../../incidents/store.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
 import { DATA_DIR } from '../../store/layout.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { commandDeadline } from '../deadline.ts';
 import { EXIT_INTERNAL } from '../errors.ts';
 import type { Command } from '../main.ts';
-import { warnConfig, warnIncidentFiles } from '../output.ts';
-import { runRound } from '../round.ts';
+import { warnConfig } from '../output.ts';
+import { runRound, warnBrokenIncidents } from '../round.ts';
 import { REGION_OPTION, SHARD_OPTION, regionOption, shardConfig, shardOption } from '../shard.ts';
 
 export const check: Command = {
@@ -21,7 +20,7 @@ export const check: Command = {
     const config = shardConfig(await loadConfig(statusDir(values.dir)), shard);
     out.protect(config.redactor);
     warnConfig(out, config.warnings);
-    warnIncidentFiles(out, (await loadIncidents(config)).errors);
+    await warnBrokenIncidents(config, out);
     // The deadline bounds the command from its start (src/cli/deadline.ts).
     const deadline = commandDeadline(config.run.deadlineMs);
     deadline.arm(out);

@@ -15,7 +15,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
-import { loadIncidents } from '../../incidents/store.ts';
 import { buildModel, buildSite } from '../../site/build.ts';
 import { omittedWarning } from '../../site/outputs.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
@@ -28,8 +27,8 @@ import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { commandDeadline } from '../deadline.ts';
 import { EXIT_INTERNAL } from '../errors.ts';
 import type { Command } from '../main.ts';
-import { warnConfig, warnIncidentFiles } from '../output.ts';
-import { countByStatus, decideAfterRound, deliverAndRecord, runRound } from '../round.ts';
+import { warnConfig } from '../output.ts';
+import { countByStatus, decideAfterRound, deliverAndRecord, runRound, warnBrokenIncidents } from '../round.ts';
 import { runSummary } from '../run-summary.ts';
 import { REGION_OPTION, SHARD_OPTION, regionOption, shardConfig, shardOption } from '../shard.ts';
 import { compactWithConfig } from './compact.ts';
@@ -61,7 +60,7 @@ export const run: Command = {
     out.protect(full.redactor);
     warnConfig(out, full.warnings);
     // Incidents with broken front matter are left off the page: say so on every run, not only in `validate`.
-    warnIncidentFiles(out, (await loadIncidents(full)).errors);
+    await warnBrokenIncidents(full, out);
     const config = shardConfig(full, shard);
     // The deadline bounds everything up to the build, from the start of the process: the checks
     // stop early enough for the rest, and the push and deliveries are stopped when it passes.
