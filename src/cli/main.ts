@@ -8,11 +8,9 @@ import { Fault, describeFsError } from '../store/fault.ts';
 import { EXIT_INTERNAL, EXIT_USAGE, UsageError } from './errors.ts';
 import { createOutput, type Output, warnConfig } from './output.ts';
 
-export interface Command {
-  summary: string;
-  usage: string;
-  run(args: string[], out: Output): Promise<number>;
-}
+import type { Command } from './command.ts';
+
+export type { Command };
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./commands/validate.ts')).validate,

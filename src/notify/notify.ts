@@ -10,7 +10,6 @@ import type { ChannelType } from '../config/notify-types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import type { Output } from '../cli/output.ts';
 import { Fault } from '../store/fault.ts';
-import type { RoundOutcome } from '../cli/round.ts';
 import { activeFor, expandWindows } from '../maintenance/windows.ts';
 import type { Channel } from './channel.ts';
 import { createChannel } from './channels/index.ts';
@@ -18,6 +17,14 @@ import { fanOut, realEnv, safeDetail, type DeliveryEnv } from './delivery.ts';
 import { deriveRoundEvents, siteLink, testEvent, type EventType, type NotificationEvent } from './events.ts';
 import { deriveSloEvents, readSloView, type SloView } from './slo-events.ts';
 import { claimedBy, messageId, plan, readNotifyState, settle, writeNotifyState, type NotifyState, type OutboxMessage, type Outcome, type PlannedDelivery, type Purpose } from './state.ts';
+import type { CheckResult } from '../checks/types.ts';
+import type { AppliedAction } from '../incidents/auto-run.ts';
+
+/** What a round of checks saw and changed, as notifications need it. */
+export interface RoundSeen {
+  results: CheckResult[];
+  incidents: AppliedAction[];
+}
 
 export type RecordStatus = 'sent' | 'failed' | 'skipped' | 'muted' | 'deferred' | 'unrouted' | 'dropped';
 
@@ -156,7 +163,7 @@ function newRunId(): string {
  */
 export async function decideNotifications(
   config: NotifyConfig & { run: { deadlineMs: number } },
-  round: Pick<RoundOutcome, 'results' | 'incidents'>,
+  round: RoundSeen,
   opts: NotifyOptions & { run: string },
 ): Promise<NotifyDecision> {
   if (config.notifications.channels.length === 0) return { events: [], held: [], owed: 0 };
@@ -252,7 +259,7 @@ export async function recordDeliveries(config: NotifyConfig, delivered: Pick<Del
  */
 export async function notifyAfterRound(
   config: NotifyConfig & { run?: { deadlineMs: number } },
-  round: Pick<RoundOutcome, 'results' | 'incidents'>,
+  round: RoundSeen,
   out: Output,
   opts: NotifyOptions & { run?: string } = {},
 ): Promise<NotifyReport> {

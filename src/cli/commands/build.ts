@@ -3,7 +3,7 @@ import { loadConfig } from '../../config/load.ts';
 import { buildModel, buildSite } from '../../site/build.ts';
 import { omittedWarning } from '../../site/outputs.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { warnConfig } from '../output.ts';
 
 export const build: Command = {

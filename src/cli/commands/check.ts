@@ -5,7 +5,7 @@ import { DATA_DIR } from '../../store/layout.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { commandDeadline } from '../deadline.ts';
 import { EXIT_INTERNAL } from '../errors.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { warnConfig } from '../output.ts';
 import { runRound, warnBrokenIncidents } from '../round.ts';
 import { REGION_OPTION, SHARD_OPTION, regionOption, shardConfig, shardOption } from '../shard.ts';

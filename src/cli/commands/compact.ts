@@ -5,7 +5,7 @@ import { removeTempFiles } from '../../store/atomic.ts';
 import { type CompactResult, compactStore } from '../../store/compact.ts';
 import { DATA_DIR } from '../../store/layout.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { warnConfig } from '../output.ts';
 import type { Output } from '../output.ts';
 

@@ -11,7 +11,7 @@ import { startDemoTargets } from '../../demo/targets.ts';
 import { buildModel, buildSite } from '../../site/build.ts';
 import { UsageError } from '../errors.ts';
 import { parse } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import type { Output } from '../output.ts';
 import { countByStatus, runRound } from '../round.ts';
 

@@ -1,7 +1,7 @@
 import { ImportError, importUpptime, summaryLine } from '../../import/upptime.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { EXIT_USAGE, UsageError } from '../errors.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 
 /** At most this many skipped items are printed one by one; the rest are counted. */
 const MAX_LISTED = 50;

@@ -7,7 +7,7 @@ import { renderIncident } from '../../incidents/write.ts';
 import { writeFileAtomic } from '../../store/atomic.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { UsageError } from '../errors.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { warnConfig } from '../output.ts';
 
 export function slugify(title: string): string {

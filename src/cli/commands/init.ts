@@ -9,7 +9,7 @@ import { DEFAULT_CAIRN_SPEC, repoName, scaffold } from '../../init/scaffold.ts';
 import { isRegion } from '../../store/region.ts';
 import { parse } from '../args.ts';
 import { UsageError } from '../errors.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 
 export const init: Command = {
   summary: 'Scaffold a status repo: example checks, settings, workflows (never overwrites a file)',

@@ -2,7 +2,7 @@ import { loadConfig } from '../../config/load.ts';
 import { sendTest } from '../../notify/notify.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { EXIT_INTERNAL, UsageError } from '../errors.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { warnConfig } from '../output.ts';
 
 export const notify: Command = {

@@ -6,7 +6,7 @@ import { monthsWithData } from '../../reports/inputs.ts';
 import { TemplateError } from '../../reports/render.ts';
 import { EXIT_USAGE, UsageError } from '../errors.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { warnConfig } from '../output.ts';
 
 const exists = (f: string) => access(f).then(() => true, () => false);

@@ -26,7 +26,7 @@ import { formatShard } from '../../store/shard.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { commandDeadline } from '../deadline.ts';
 import { EXIT_INTERNAL } from '../errors.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { warnConfig } from '../output.ts';
 import { countByStatus, decideAfterRound, deliverAndRecord, runRound, warnBrokenIncidents } from '../round.ts';
 import { runSummary } from '../run-summary.ts';

@@ -1,6 +1,6 @@
 import { jsonSchema } from '../../config/schema.ts';
 import { parse } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 
 export const schema: Command = {
   summary: 'Print the JSON Schema of Cairn configuration files (for editor autocompletion)',

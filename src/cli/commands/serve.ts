@@ -12,7 +12,7 @@ import { buildModel } from '../../site/build.ts';
 import { serveSite } from '../../site/render.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { UsageError } from '../errors.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { warnConfig } from '../output.ts';
 import { runRound } from '../round.ts';
 

@@ -2,7 +2,7 @@ import { loadConfig } from '../../config/load.ts';
 import { readSnapshot, takeSnapshot, writeSnapshot } from '../../prometheus/snapshot.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { UsageError } from '../errors.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { warnConfig } from '../output.ts';
 
 export const slo: Command = {

@@ -2,7 +2,7 @@ import { ConfigErrors } from '../../config/errors.ts';
 import { loadConfig } from '../../config/load.ts';
 import { loadIncidents } from '../../incidents/store.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 import { warnConfig } from '../output.ts';
 
 export const validate: Command = {

@@ -3,7 +3,7 @@ import { listDayFiles } from '../../store/samples.ts';
 import { readStore } from '../../store/store.ts';
 import { verifyTimes } from '../../store/verify.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
-import type { Command } from '../main.ts';
+import type { Command } from '../command.ts';
 
 export const verify: Command = {
   summary: 'Check every data file (raw days and rollups) against its schema and for times in the future; exit 1 when any file or line is bad',
