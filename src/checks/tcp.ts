@@ -98,7 +98,7 @@ function attempt(check: ResolvedTcpCheck, ctx: AttemptContext): Promise<AttemptO
       socket.destroy();
       resolve({ ...outcome, details: details() });
     };
-    const up = () => finish({ status: 'up', responseTimeMs: elapsed(), error: null });
+    const up = (at = elapsed()) => finish({ status: 'up', responseTimeMs: at, error: null });
     const down = (error: string) => finish({ status: 'down', responseTimeMs: null, error });
     const afterSending = () => (sendBytes ? ` after sending ${sendBytes.length} byte${sendBytes.length === 1 ? '' : 's'}` : '');
 
@@ -143,7 +143,8 @@ function attempt(check: ResolvedTcpCheck, ctx: AttemptContext): Promise<AttemptO
     }
 
     function ready() {
-      if (!sendBytes && !expect) return up();
+      // Nothing to exchange: the response time is the connect (and handshake) time, as measured.
+      if (!sendBytes && !expect) return up(check.tls ? (marks.connectMs ?? 0) + (marks.tlsMs ?? 0) : marks.connectMs);
       if (!sendBytes) return startReading();
       phase = 'sending';
       socket.write(sendBytes, (err) => {
