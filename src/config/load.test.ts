@@ -1,36 +1,10 @@
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigErrors } from './errors.ts';
 import { loadConfig, type LoadOptions } from './load.ts';
 import type { ResolvedConfig, ResolvedHttpCheck, ResolvedTcpCheck } from './types.ts';
-
-const created: string[] = [];
-
-afterAll(async () => {
-  await Promise.all(created.map((dir) => rm(dir, { recursive: true, force: true })));
-});
-
-/** Lines of a YAML file; line N of the file is argument N. */
-function yaml(...lines: string[]): string {
-  return `${lines.join('\n')}\n`;
-}
-
-/** A status repo in a fresh temporary folder holding `files` (relative path -> content). */
-async function repo(files: Record<string, string>): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-config-'));
-  created.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
-    await writeFile(path.join(dir, name), text);
-  }
-  return dir;
-}
-
-async function load(files: Record<string, string>, opts: LoadOptions = {}): Promise<ResolvedConfig> {
-  return loadConfig(await repo(files), { env: {}, ...opts });
-}
+import { load, repo, yaml } from './test-repo.ts';
 
 async function failure(files: Record<string, string>, opts: LoadOptions = {}): Promise<ConfigErrors> {
   try {
