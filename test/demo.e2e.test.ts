@@ -73,11 +73,13 @@ describe('cairn demo --no-serve', () => {
   });
 });
 
-describe('the built demo page in Chromium', () => {
-  const available = chromiumAvailable();
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveDir>>;
-
+/**
+ * The built demo served on 127.0.0.1 and a Chromium, for the tests of one describe block
+ * (started before them, closed after them); read them inside a test.
+ */
+function demoInChromium(available: boolean): { browser: () => Browser; server: () => Awaited<ReturnType<typeof serveDir>> } {
+  let browser: Browser | undefined;
+  let server: Awaited<ReturnType<typeof serveDir>> | undefined;
   beforeAll(async () => {
     if (!available) return;
     server = await serveDir(path.join(dir, 'dist'));
@@ -87,10 +89,16 @@ describe('the built demo page in Chromium', () => {
     await browser?.close();
     await server?.close();
   });
+  return { browser: () => browser as Browser, server: () => server as Awaited<ReturnType<typeof serveDir>> };
+}
+
+describe('the built demo page in Chromium', () => {
+  const available = chromiumAvailable();
+  const { browser, server } = demoInChromium(available);
 
   it.skipIf(!available)('shows every component with its status, and the failing one as down', async () => {
-    const page = await browser.newPage({ javaScriptEnabled: false });
-    await page.goto(`${server.url}/`);
+    const page = await browser().newPage({ javaScriptEnabled: false });
+    await page.goto(`${server().url}/`);
     const statuses = await page.$$eval('[data-component]', (els) =>
       els.map((el) => [el.getAttribute('data-component'), el.querySelector('.pill')?.textContent?.trim()]),
     );
@@ -115,8 +123,8 @@ describe('the built demo page in Chromium', () => {
   });
 
   it.skipIf(!available)('incident page: its timeline and figures', async () => {
-    const page = await browser.newPage({ javaScriptEnabled: false });
-    await page.goto(`${server.url}/incidents/`);
+    const page = await browser().newPage({ javaScriptEnabled: false });
+    await page.goto(`${server().url}/incidents/`);
     await page.click('text=Public API partial outage');
     await expect(page.locator('[data-incident] .updates li').first().textContent()).resolves.toContain('HTTP 503');
     await expect(page.locator('.facts').textContent()).resolves.toContain('Public API');
@@ -124,12 +132,12 @@ describe('the built demo page in Chromium', () => {
 
   it.skipIf(!available)('serves the Statuspage-compatible API, in the Statuspage shapes, agreeing with the page', async () => {
     for (const [file, shape] of Object.entries(STATUSPAGE_SHAPES)) {
-      const res = await fetch(`${server.url}/api/v2/${file}`);
+      const res = await fetch(`${server().url}/api/v2/${file}`);
       expect(res.status, file).toBe(200);
       const result = shape.safeParse(await res.json());
       expect(result.error?.issues ?? [], file).toEqual([]);
     }
-    const summary = (await (await fetch(`${server.url}/api/v2/summary.json`)).json()) as {
+    const summary = (await (await fetch(`${server().url}/api/v2/summary.json`)).json()) as {
       components: { id: string; status: string }[];
       incidents: { name: string }[];
       status: { indicator: string; description: string };
@@ -143,10 +151,10 @@ describe('the built demo page in Chromium', () => {
   });
 
   it.skipIf(!available)('feeds are well-formed XML and the calendar is iCalendar', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/`);
+    const page = await browser().newPage();
+    await page.goto(`${server().url}/`);
     for (const [file, root, entry] of [['feed.atom', 'feed', 'entry'], ['feed.rss', 'rss', 'item']] as const) {
-      const text = await (await fetch(`${server.url}/${file}`)).text();
+      const text = await (await fetch(`${server().url}/${file}`)).text();
       const parsed = await page.evaluate((xml) => {
         const doc = new DOMParser().parseFromString(xml, 'application/xml');
         return { error: doc.querySelector('parsererror')?.textContent ?? null, root: doc.documentElement.localName, titles: [...doc.getElementsByTagName('title')].map((t) => t.textContent) };
@@ -157,18 +165,18 @@ describe('the built demo page in Chromium', () => {
       expect(parsed.titles).toContain('[Maintenance] Database upgrade');
       expect(text.split(`<${entry}>`).length).toBeGreaterThan(2);
     }
-    const ics = await (await fetch(`${server.url}/maintenance.ics`)).text();
+    const ics = await (await fetch(`${server().url}/maintenance.ics`)).text();
     expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
     expect(ics).toContain('SUMMARY:Maintenance: Database upgrade');
-    const badge = (await (await fetch(`${server.url}/badges/api/status.json`)).json()) as Record<string, unknown>;
+    const badge = (await (await fetch(`${server().url}/badges/api/status.json`)).json()) as Record<string, unknown>;
     expect(badge).toEqual({ schemaVersion: 1, label: 'Public API', message: 'partial outage', color: '#cf222e' });
   });
 
   it.skipIf(!available)('component page: check statuses, error text and a drawn response-time chart', async () => {
-    const page = await browser.newPage();
+    const page = await browser().newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/components/api/`);
+    await page.goto(`${server().url}/components/api/`);
     const checks = await page.$$eval('[data-check]', (els) => els.map((el) => [el.getAttribute('data-check'), el.getAttribute('data-status')]));
     expect(checks).toEqual([
       ['api-latency', 'degraded'],
@@ -210,22 +218,11 @@ function hoursMinutes(ms: number): string {
 
 describe('the demo looks lived in', () => {
   const available = chromiumAvailable();
-  let browser: Browser;
-  let server: Awaited<ReturnType<typeof serveDir>>;
-
-  beforeAll(async () => {
-    if (!available) return;
-    server = await serveDir(path.join(dir, 'dist'));
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const { browser, server } = demoInChromium(available);
 
   it.skipIf(!available)('home page: 90 bars per component with data, in every status', async () => {
-    const page = await browser.newPage({ javaScriptEnabled: false });
-    await page.goto(`${server.url}/`);
+    const page = await browser().newPage({ javaScriptEnabled: false });
+    await page.goto(`${server().url}/`);
     const bars = await page.$$eval('[data-component]', (els) =>
       els.map((el) => [el.getAttribute('data-component'), [...el.querySelectorAll('.bar')].map((b) => b.getAttribute('data-level'))] as const),
     );
@@ -270,8 +267,8 @@ describe('the demo looks lived in', () => {
     expect(new Date(end - 1).toISOString().slice(0, 10)).toBe(day);
     const percent = (Math.floor(((86_400_000 - (end - start)) / 86_400_000) * 10_000) / 100).toFixed(2);
 
-    const page = await browser.newPage({ javaScriptEnabled: false });
-    await page.goto(`${server.url}/`);
+    const page = await browser().newPage({ javaScriptEnabled: false });
+    await page.goto(`${server().url}/`);
     const bar = page.locator(`[data-component="api"] .bar[data-date="${day}"]`);
     expect(await bar.getAttribute('data-level')).toBe('down');
     const tip = (await bar.locator('.tip').textContent()) ?? '';
@@ -281,8 +278,8 @@ describe('the demo looks lived in', () => {
   });
 
   it.skipIf(!available)('uptime calendar: every day of 90 filled in, the bad days marked', async () => {
-    const page = await browser.newPage({ javaScriptEnabled: false });
-    await page.goto(`${server.url}/uptime/`);
+    const page = await browser().newPage({ javaScriptEnabled: false });
+    await page.goto(`${server().url}/uptime/`);
     for (const id of ['website', 'api', 'search', 'database']) {
       const levels = await page.$$eval(`[data-component="${id}"] .calendar .day`, (els) => els.map((e) => e.getAttribute('data-level')));
       expect(levels, id).toHaveLength(90);
@@ -294,8 +291,8 @@ describe('the demo looks lived in', () => {
   });
 
   it.skipIf(!available)('incident history: a resolved outage with its timeline and postmortem', async () => {
-    const page = await browser.newPage({ javaScriptEnabled: false });
-    await page.goto(`${server.url}/incidents/`);
+    const page = await browser().newPage({ javaScriptEnabled: false });
+    await page.goto(`${server().url}/incidents/`);
     expect(await page.locator('[data-incident]').count()).toBeGreaterThanOrEqual(8);
     await page.click('text=Public API major outage');
     const updates = await page.$$eval('[data-incident] .updates li strong', (els) => els.map((e) => e.textContent));
@@ -309,8 +306,8 @@ describe('the demo looks lived in', () => {
     const days = (await readdir(path.join(dir, 'data'))).filter((f) => f.endsWith('.ndjson')).sort();
     const latest = new Date(`${(days[days.length - 1] as string).slice(0, 10)}T00:00:00Z`);
     const lastMonth = new Date(Date.UTC(latest.getUTCFullYear(), latest.getUTCMonth() - 1, 1)).toISOString().slice(0, 7);
-    const page = await browser.newPage({ javaScriptEnabled: false });
-    await page.goto(`${server.url}/reports/`);
+    const page = await browser().newPage({ javaScriptEnabled: false });
+    await page.goto(`${server().url}/reports/`);
     const link = page.locator(`a[href$="/reports/${lastMonth}/"]`);
     expect(await link.count()).toBe(1);
     await link.click();
