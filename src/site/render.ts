@@ -123,18 +123,15 @@ export interface LiveServer {
 }
 
 /**
- * Live mode: serves the site at `http://host:port<base>` and renders each page on request from the
- * model `current()` gives (a promise while the first model is computed: requests wait for it).
+ * Live mode: serves the site at `http://host:port<base>` (the path of `baseUrl`) and renders each
+ * page on request from the model `current()` gives (a promise while the first model is computed:
+ * requests wait for it).
  */
-export async function serveSite(current: () => StatusModel | Promise<StatusModel>, opts: { port: number; host: string }): Promise<LiveServer> {
+export async function serveSite(current: () => StatusModel | Promise<StatusModel>, opts: { port: number; host: string; baseUrl: string | null }): Promise<LiveServer> {
   const bundle = await loadSiteBundle();
   const files = sirv(bundle.clientDir, { etag: true, dev: false });
-  let base = '/';
-  const pages = pageListener(bundle, async () => {
-    const ctx = renderContextFor(await current(), bundle);
-    base = ctx.base;
-    return ctx;
-  });
+  const base = basePath(opts.baseUrl);
+  const pages = pageListener(bundle, async () => renderContextFor(await current(), bundle));
   const server = http.createServer((req, res) => {
     // Pages link under the public base path (site.baseUrl): strip it, serve the rest at '/'.
     const u = req.url ?? '/';
@@ -147,8 +144,6 @@ export async function serveSite(current: () => StatusModel | Promise<StatusModel
     }
     files(req, res, () => pages(req, res));
   });
-  // Learn the base path before the first request decides how to strip it.
-  void Promise.resolve(current()).then((m) => (base = renderContextFor(m, bundle).base), () => undefined);
   const { port, address } = await listen(server, opts.port, opts.host);
   const host = address.includes(':') ? `[${address}]` : address;
   return {

@@ -50,7 +50,7 @@ export const serve: Command = {
     // The first model comes from the committed data; requests that arrive before it wait for it.
     let model: Promise<StatusModel> = buildModel(config);
     model.catch((err: unknown) => out.error(`the status data could not be read: ${config.redactor.redact(err instanceof Error ? err.message : String(err))}`));
-    const live = await serveSite(() => model, { port, host: values.host ?? '127.0.0.1' });
+    const live = await serveSite(() => model, { port, host: values.host ?? '127.0.0.1', baseUrl: config.site.baseUrl });
     out.info(`Serving the status page at ${live.url} ; checks every ${Math.round(intervalMs / 1000)} s (Ctrl-C to stop)`);
 
     let round: Promise<void> = Promise.resolve();
