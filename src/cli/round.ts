@@ -17,6 +17,10 @@ import type { CommandDeadline } from './deadline.ts';
 import { stateSuffix } from './shard.ts';
 import { type Output, warnIncidentFiles } from './output.ts';
 import { loadIncidents } from '../incidents/store.ts';
+import { checkSlos } from '../config/resolve-prometheus.ts';
+import { checkSloEntriesFromStore, checkSloHistoryMs } from '../model/check-slo.ts';
+import type { SloEntry } from '../prometheus/types.ts';
+import { readStore } from '../store/store.ts';
 
 const GLYPH = { up: '✓', degraded: '!', down: '✕', maintenance: '⚙' } as const;
 const ANSI = { up: '\x1b[32m', degraded: '\x1b[33m', down: '\x1b[31m', maintenance: '\x1b[34m' } as const;
@@ -231,8 +235,19 @@ export interface RoundDecision {
 export async function decideAfterRound(config: ResolvedConfig, results: CheckResult[], ctx: DecideContext, out: Output): Promise<RoundDecision> {
   const incidents = await applyAutoIncidents(config, results, ctx.now, ctx.suffix);
   for (const { action, file: f } of incidents) out.info(`Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${action.component}: ${f}`);
-  const decision = await notifications(config, out, () => decideNotifications(config, { results, incidents }, { now: ctx.now, run: ctx.run, stateSuffix: ctx.suffix, sloEvents: ctx.sloEvents }));
+  const checkSlos = ctx.sloEvents ? await notifications(config, out, () => readCheckSlos(config, ctx.now)) : null;
+  const decision = await notifications(config, out, () =>
+    decideNotifications(config, { results, incidents }, { now: ctx.now, run: ctx.run, stateSuffix: ctx.suffix, sloEvents: ctx.sloEvents, checkSlos: checkSlos ?? [] }),
+  );
   return { ctx, incidents, held: decision?.held ?? [], owed: decision?.owed ?? 0 };
+}
+
+/** The SLOs on the checks as they stand after the round (only the history they read is loaded). */
+async function readCheckSlos(config: ResolvedConfig, now: number): Promise<SloEntry[]> {
+  if (config.notifications.channels.length === 0 || checkSlos(config.prometheus.slos).length === 0) return [];
+  const since = now - checkSloHistoryMs(config, now) - 2 * 86_400_000;
+  const { samples, rollups } = await readStore(config.dir, { sinceMs: since, rollupsSinceMs: since });
+  return checkSloEntriesFromStore(config, samples, rollups, now);
 }
 
 /** Delivers what the state on disk says this run owes, and records the outcomes into that state. */

@@ -106,7 +106,7 @@ ${CHECKS}`);
     expect(errs).toMatch(/slos\[0\]\.target: .*100/);
     expect(errs).toContain('slos[1].sli.gauge: expected a series selector');
     expect(errs).toContain('expected exactly one of "errors" or "good" next to "total"');
-    expect(errs).toContain('expected exactly one of ratio, gauge or latency');
+    expect(errs).toContain('expected exactly one of ratio, gauge, latency (Prometheus) or availability, responseTime (checks)');
     expect(errs).toContain('expected "warning": a custom resource has no default thresholds');
     expect(errs).toContain('capacity[1].lookback: expected a lookback from 30d to 90d');
   });
@@ -119,5 +119,36 @@ ${CHECKS}`);
   it('describes every new field in the JSON Schema', () => {
     const text = JSON.stringify(jsonSchema());
     for (const phrase of ['X-Scope-OrgID', 'probe_success', 'theil-sen', 'Objective in percent', 'calendar month']) expect(text).toContain(phrase);
+  });
+});
+
+describe('SLOs on the checks', () => {
+  it('need no Prometheus endpoint; default to the component\'s checks and the page\'s degraded rule', async () => {
+    const dir = await repo(`defaults: { degradedCountsAsUp: false }
+slos:
+  - { id: api-up, component: api, target: 99.9, sli: { availability: {} } }
+  - { id: api-probes, component: api, target: 99.5, windows: [7d], sli: { availability: { checks: [api, db], degraded: good, measure: probes } } }
+  - { id: api-fast, component: api, target: 99, sli: { responseTime: { below: 300ms } } }
+${CHECKS}`);
+    const { slos } = (await loadConfig(dir)).prometheus;
+    expect(slos.map((s) => [s.id, s.endpoint, s.sli])).toEqual([
+      ['api-up', null, { kind: 'availability', checks: ['api'], wholeComponent: true, degradedGood: false, measure: 'time' }],
+      ['api-probes', null, { kind: 'availability', checks: ['api', 'db'], wholeComponent: false, degradedGood: true, measure: 'probes' }],
+      ['api-fast', null, { kind: 'response-time', checks: ['api'], wholeComponent: true, belowMs: 300 }],
+    ]);
+  });
+
+  it('name unknown checks and a stray endpoint at their line', async () => {
+    const dir = await repo(`prometheus: { id: p, url: http://127.0.0.1:9 }
+slos:
+  - { id: a, component: api, target: 99.9, sli: { availability: { checks: [nope] } } }
+  - { id: b, component: api, prometheus: p, target: 99.9, sli: { responseTime: { below: 1s } } }
+  - { id: c, component: ghost, target: 99.9, sli: { availability: {} } }
+${CHECKS}`);
+    const errs = (await errors(dir)).join('\n');
+    expect(errs).toContain('cairn.yaml:3:');
+    expect(errs).toContain('slos[0].sli.availability.checks[0]: unknown check "nope"');
+    expect(errs).toMatch(/cairn\.yaml:4:\d+: slos\[1\]\.prometheus: an SLO on Cairn's own checks/);
+    expect(errs).toContain('slos[2].component: unknown component "ghost"');
   });
 });

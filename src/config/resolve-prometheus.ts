@@ -29,23 +29,56 @@ export interface PrometheusEndpointSettings {
 /** A compliance window: rolling (the last `ms`) or the current calendar month (UTC). */
 export type SloWindow = { kind: 'rolling'; ms: number; label: string } | { kind: 'month'; label: 'month' };
 
-export type SliSpec =
+export type PrometheusSliSpec =
   | { kind: 'ratio'; errors: string | null; good: string | null; total: string }
   | { kind: 'gauge'; selector: string }
   | { kind: 'latency'; metric: string; le: string };
 
-export interface SloSpec {
+/**
+ * SLIs computed by the status model from Cairn's own check results (src/model/check-slo.ts).
+ * `checks`: the checks that count (the component's by default); `component`: they are the
+ * component's own checks, combined by the page's partial-outage rule.
+ */
+export type CheckSliSpec =
+  | { kind: 'availability'; checks: string[]; wholeComponent: boolean; degradedGood: boolean; measure: 'time' | 'probes' }
+  | { kind: 'response-time'; checks: string[]; wholeComponent: boolean; belowMs: number };
+
+export type SliSpec = PrometheusSliSpec | CheckSliSpec;
+
+export function isCheckSli(sli: SliSpec): sli is CheckSliSpec {
+  return sli.kind === 'availability' || sli.kind === 'response-time';
+}
+
+export interface SloSpec<S extends SliSpec = SliSpec> {
   id: string;
   name: string;
   description: string | null;
   component: string;
-  endpoint: string;
+  /** The Prometheus endpoint queried; null for an SLI computed from the checks. */
+  endpoint: S extends CheckSliSpec ? null : string;
   /** Objective in percent, e.g. 99.9. */
   target: number;
   /** The first window drives the budget, burn-down and exhaustion shown first. */
   windows: SloWindow[];
-  sli: SliSpec;
+  sli: S;
   source: SourceLocation;
+}
+
+export type PrometheusSloSpec = SloSpec<PrometheusSliSpec>;
+export type CheckSloSpec = SloSpec<CheckSliSpec>;
+
+export function isCheckSlo(spec: SloSpec): spec is CheckSloSpec {
+  return isCheckSli(spec.sli);
+}
+
+/** The SLOs `cairn slo` queries Prometheus for. */
+export function prometheusSlos(slos: readonly SloSpec[]): PrometheusSloSpec[] {
+  return slos.filter((s): s is PrometheusSloSpec => !isCheckSli(s.sli));
+}
+
+/** The SLOs the status model computes from the checks. */
+export function checkSlos(slos: readonly SloSpec[]): CheckSloSpec[] {
+  return slos.filter(isCheckSlo);
 }
 
 export type CapacityType = 'cpu' | 'memory' | 'disk' | 'custom';
@@ -124,14 +157,19 @@ function resolveWindows(windows: SloConfig['windows']): SloWindow[] {
   return windows.map((w) => (w === 'month' ? { kind: 'month', label: 'month' } : { kind: 'rolling', ms: w, label: durationLabel(w) }));
 }
 
-function resolveSli(sli: SloConfig['sli']): SliSpec {
+function resolvePrometheusSli(sli: SloConfig['sli']): PrometheusSliSpec {
   if (sli.ratio) return { kind: 'ratio', errors: sli.ratio.errors ?? null, good: sli.ratio.good ?? null, total: sli.ratio.total };
   if (sli.gauge !== undefined) return { kind: 'gauge', selector: sli.gauge };
   const latency = sli.latency as NonNullable<SloConfig['sli']['latency']>;
   return { kind: 'latency', metric: latency.metric, le: leLabel(latency.le) };
 }
 
-export function resolvePrometheus(files: readonly ValidFile[], components: readonly ResolvedComponent[], problems: Problems): PrometheusSettings {
+export function resolvePrometheus(
+  files: readonly ValidFile[],
+  components: readonly ResolvedComponent[],
+  problems: Problems,
+  run: { degradedCountsAsUp: boolean } = { degradedCountsAsUp: true },
+): PrometheusSettings {
   const settings = files.find((f) => f.role === 'settings');
   const out: PrometheusSettings = { endpoints: [], slos: [], capacity: [] };
   if (!settings) return out;
@@ -174,20 +212,50 @@ export function resolvePrometheus(files: readonly ValidFile[], components: reado
     return true;
   };
 
+  const componentById = new Map(components.map((c) => [c.id, c]));
+  const checkIds = new Set(components.flatMap((c) => c.checks));
+  /** A check-based SLI: its checks exist; it names no Prometheus endpoint. */
+  const resolveCheckSli = (i: number, s: SloConfig): CheckSliSpec => {
+    if (s.prometheus !== undefined) {
+      problems.error(locate(['slos', i, 'prometheus']), `slos[${i}].prometheus`, "an SLO on Cairn's own checks (sli.availability, sli.responseTime) queries no Prometheus endpoint: remove \"prometheus\"");
+    }
+    const key = s.sli.availability ? 'availability' : 'responseTime';
+    const given = (s.sli.availability ?? s.sli.responseTime)?.checks;
+    const own = componentById.get(s.component)?.checks ?? [];
+    given?.forEach((id, k) => {
+      if (!checkIds.has(id)) problems.error(locate(['slos', i, 'sli', key, 'checks', k]), `slos[${i}].sli.${key}.checks[${k}]`, `unknown check "${id}" (known: ${[...checkIds].join(', ') || 'none'})`);
+    });
+    if (!given && own.length === 0 && componentById.has(s.component)) {
+      problems.error(locate(['slos', i, 'sli', key]), `slos[${i}].sli.${key}`, `component "${s.component}" has no checks: name the checks that count in "checks"`);
+    }
+    const checks = given ? [...new Set(given)] : own;
+    const wholeComponent = !given || (checks.length === own.length && checks.every((c) => own.includes(c)));
+    if (s.sli.availability) {
+      const a = s.sli.availability;
+      return { kind: 'availability', checks, wholeComponent, degradedGood: a.degraded === undefined ? run.degradedCountsAsUp : a.degraded === 'good', measure: a.measure ?? 'time' };
+    }
+    const r = s.sli.responseTime as NonNullable<SloConfig['sli']['responseTime']>;
+    return { kind: 'response-time', checks, wholeComponent, belowMs: r.below };
+  };
+
   (config.slos ?? []).forEach((s, i) => {
-    const endpoint = refs('slos', i, s);
+    const fromChecks = s.sli.availability !== undefined || s.sli.responseTime !== undefined;
+    if (fromChecks && !known.has(s.component)) {
+      problems.error(locate(['slos', i, 'component']), `slos[${i}].component`, `unknown component "${s.component}" (known: ${[...known].join(', ') || 'none'})`);
+    }
+    const endpoint = fromChecks ? null : refs('slos', i, s);
     if (!unique('slos', i, s.id)) return;
-    out.slos.push({
+    const common = {
       id: s.id,
       name: s.name ?? s.id,
       description: s.description ?? null,
       component: s.component,
-      endpoint,
       target: s.target,
       windows: resolveWindows(s.windows),
-      sli: resolveSli(s.sli),
       source: locate(['slos', i]),
-    });
+    };
+    if (endpoint === null) out.slos.push({ ...common, endpoint: null, sli: resolveCheckSli(i, s) });
+    else out.slos.push({ ...common, endpoint, sli: resolvePrometheusSli(s.sli) });
   });
 
   (config.capacity ?? []).forEach((c: CapacityConfig, i) => {

@@ -735,11 +735,38 @@ export const SloSli = z
       })
       .optional()
       .describe('Latency SLI from histogram buckets: share of requests at or under the threshold'),
+    availability: z
+      .strictObject({
+        checks: z
+          .array(Id)
+          .min(1)
+          .optional()
+          .describe("Checks whose results count (default: every check of the SLO's component, combined by the page's partial-outage rule)"),
+        degraded: z
+          .enum(['good', 'bad'])
+          .optional()
+          .describe('Whether a degraded result counts as good (default: as defaults.degradedCountsAsUp says, like the page)'),
+        measure: z
+          .enum(['time', 'probes'])
+          .optional()
+          .describe(
+            '"time" (default): the share of known time outside maintenance that was good, the page\'s availability formula; "probes": the share of check results that were good, what avg_over_time(probe_success) gives in Prometheus',
+          ),
+      })
+      .optional()
+      .describe("Availability SLI from Cairn's own checks (no Prometheus needed): good = up (and degraded, as configured)"),
+    responseTime: z
+      .strictObject({
+        below: PositiveDuration.describe('Threshold: a result is good when its response time is at or under this, e.g. 300ms'),
+        checks: z.array(Id).min(1).optional().describe("Checks whose results count (default: every check of the SLO's component)"),
+      })
+      .optional()
+      .describe("Latency SLI from Cairn's own checks: share of successful results (not down, outside maintenance) answered within the threshold"),
   })
-  .refine((s) => [s.ratio, s.gauge, s.latency].filter((x) => x !== undefined).length === 1, {
-    message: 'expected exactly one of ratio, gauge or latency',
+  .refine((s) => [s.ratio, s.gauge, s.latency, s.availability, s.responseTime].filter((x) => x !== undefined).length === 1, {
+    message: 'expected exactly one of ratio, gauge, latency (Prometheus) or availability, responseTime (checks)',
   })
-  .describe('The service level indicator');
+  .describe('The service level indicator: from Prometheus (ratio, gauge, latency) or from Cairn\'s own checks (availability, responseTime)');
 
 const SloWindowSpec = z.union([z.literal('month'), PositiveDuration]).describe('"month" (the calendar month, UTC) or a rolling duration such as "30d"');
 
@@ -749,7 +776,7 @@ export const Slo = z
     component: Id.describe('Component the SLO belongs to (must exist)'),
     name: z.string().min(1).optional().describe('Display name (defaults to the id)'),
     description: z.string().optional().describe('What the SLO promises, shown on the page'),
-    prometheus: Id.optional().describe('Endpoint id to query (default: the first endpoint)'),
+    prometheus: Id.optional().describe('Endpoint id to query (default: the first endpoint); Prometheus SLIs only'),
     target: z.number().gt(0).lt(100).describe('Objective in percent, e.g. 99.9'),
     windows: z
       .array(SloWindowSpec)
@@ -758,7 +785,7 @@ export const Slo = z
       .describe('Compliance windows; the first drives the budget, burn-down and time to exhaustion shown first (default ["30d", "month"])'),
     sli: SloSli,
   })
-  .describe('A service level objective computed from Prometheus');
+  .describe('A service level objective computed from Prometheus or from Cairn\'s own check results');
 
 export const CAPACITY_TYPES = ['cpu', 'memory', 'disk', 'custom'] as const;
 
@@ -930,7 +957,7 @@ export const CairnFile = z
       .union([PrometheusEndpoint, z.array(PrometheusEndpoint).min(1)])
       .optional()
       .describe('Prometheus-compatible endpoint(s) that `cairn slo` queries (cairn.yaml only)'),
-    slos: z.array(Slo).optional().describe('Service level objectives computed from Prometheus (cairn.yaml only)'),
+    slos: z.array(Slo).optional().describe('Service level objectives computed from Prometheus or from the checks (cairn.yaml only)'),
     capacity: z.array(CapacityResource).optional().describe('Capacity forecasts from Prometheus (cairn.yaml only)'),
     store: Store.optional(),
     notifications: Notifications.optional(),

@@ -11,6 +11,8 @@ import { type IncidentModel, incidentModel, type MonthFigures, monthFigures, utc
 import { type MaintenanceScheduleModel, maintenanceModel, occurrencesByComponent, overlayMaintenance } from './maintenance.ts';
 import { truncatedPercent } from './percent.ts';
 import { type SloModel, sloModel } from './slo.ts';
+import { checkSloEntries } from './check-slo.ts';
+import { checkSlos } from '../config/resolve-prometheus.ts';
 import type { SloSnapshot } from '../prometheus/types.ts';
 import type { ReportPage } from '../reports/types.ts';
 import { type ShownStatus, worstOf } from './status.ts';
@@ -345,10 +347,13 @@ export function computeModel(input: ModelInput): StatusModel {
     };
   });
   const checkById = new Map(checks.map((c) => [c.id, c]));
+  const componentOf = new Map(config.checks.map((c) => [c.id, c.component]));
 
+  const segmentsByComponent = new Map<string, Segment[]>();
   const components: ComponentModel[] = config.components.map((comp) => {
     const members = comp.checks.map((id) => checkById.get(id)).filter((c): c is CheckModel => c !== undefined);
     const segments = mergeComponent(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
+    segmentsByComponent.set(comp.id, segments);
     const now_ = componentNow(members.map((c) => c.status));
     const status = inMaintenance.has(comp.id) ? 'maintenance' : now_.status;
     const outage = status !== 'down' ? null : now_.partial ? 'partial' : 'major';
@@ -401,6 +406,21 @@ export function computeModel(input: ModelInput): StatusModel {
     maintenance,
     monitoringSince: monitoringSince === null ? null : new Date(monitoringSince).toISOString(),
     problems: [...(input.problems ?? [])],
-    slo: sloModel(input.sloSnapshot, config.components.map((c) => c.id), now, config.run.maxGapMs),
+    slo: sloModel(
+      input.sloSnapshot,
+      config.components.map((c) => c.id),
+      now,
+      config.run.maxGapMs,
+      checkSloEntries(checkSlos(config.prometheus.slos), {
+        segmentsOf: (id) => segmentsByCheck.get(id) ?? [],
+        componentSegmentsOf: (id) => segmentsByComponent.get(id) ?? [],
+        samplesOf: (id) => byCheck.get(id) ?? [],
+        rollupsOf: (id) => rollupsByCheck.get(id) ?? [],
+        inMaintenance: (id, t) => (occurrences.get(componentOf.get(id) ?? '') ?? []).some((o) => o.start <= t && t < o.end),
+        rule,
+        now,
+      }),
+      config.prometheus.slos.map((s) => s.id),
+    ),
   };
 }

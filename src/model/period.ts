@@ -25,6 +25,9 @@ import { storedTimeline } from './stored.ts';
 import { type Segment, mergeComponent, tally } from './timeline.ts';
 import type { AvailabilityRule } from './availability.ts';
 import { expandWindows } from '../maintenance/windows.ts';
+import { checkSlos } from '../config/resolve-prometheus.ts';
+import type { BurnDownPoint, SloWindowFigures } from '../prometheus/types.ts';
+import { checkSloPeriod } from './check-slo.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -94,6 +97,15 @@ export interface PeriodFigures {
   /** UTC days of the period with raw samples / with rollup lines. */
   rawDays: string[];
   rollupDays: string[];
+  /** SLOs on the checks (src/model/check-slo.ts) over the period, in configuration order. */
+  slos: PeriodSlo[];
+}
+
+export interface PeriodSlo {
+  id: string;
+  figures: SloWindowFigures;
+  /** Remaining budget at the end of each day of the period. */
+  burnDown: BurnDownPoint[];
 }
 
 /** The SLA target of a component: its first SLO's target, else the configured default. */
@@ -146,6 +158,11 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     samplesOf = (id) => byCheck.get(id) ?? [];
   }
 
+  const sloSpecs = checkSlos(config.prometheus.slos);
+  // Results are kept only for the checks of SLOs that count results; time SLOs read the timelines.
+  const keepSamples = new Set(sloSpecs.filter((s) => !(s.sli.kind === 'availability' && s.sli.measure === 'time')).flatMap((s) => s.sli.checks));
+  const kept = new Map<string, readonly Sample[]>();
+
   let monitoringSince = Infinity;
   const rawDays = ends.map(() => new Set<number>());
   const rollupDays = ends.map(() => new Set<string>());
@@ -159,7 +176,8 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     const sorted = ordered ? own : [...own].sort((a, b) => a.at - b.at);
     const samples = sorted.length && (sorted[sorted.length - 1] as Sample).at > now ? sorted.filter((s) => s.at <= now) : sorted;
     const rollups = rollupsByCheck.get(check.id) ?? [];
-    const stored = storedTimeline(samples, rollups, check.maxGapMs, now);
+    if (keepSamples.has(check.id)) kept.set(check.id, samples);
+    const stored = storedTimeline(samples, rollups, check.maxGapMs, now, config.run.regionRule);
     if (stored.segments[0]) monitoringSince = Math.min(monitoringSince, stored.segments[0].start);
     const segments = overlayMaintenance(stored.segments, occurrences.get(check.component) ?? []);
     segmentsByCheck.set(check.id, segments);
@@ -200,8 +218,10 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
 
   const incidents = [...(input.incidents ?? [])].sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id));
   const months = ends.map((p) => ({ month: p.label, start: p.from, end: p.to }));
+  const segmentsByComponent = new Map<string, Segment[]>();
   const components = config.components.map((comp) => {
     const segments = mergeComponent(comp.checks.map((id) => segmentsByCheck.get(id) ?? []));
+    segmentsByComponent.set(comp.id, segments);
     const monthly = monthFigures(comp.id, incidents, segments, months, now, rule);
     return ends.map((p, i): PeriodComponent => {
       const uptime = windowFigure(tally(segments, p.from, p.until), p.from, p.until, rule);
@@ -224,6 +244,17 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     });
   });
 
+  const componentOf = new Map(config.checks.map((c) => [c.id, c.component]));
+  const sloInput = {
+    segmentsOf: (id: string) => segmentsByCheck.get(id) ?? [],
+    componentSegmentsOf: (id: string) => segmentsByComponent.get(id) ?? [],
+    samplesOf: (id: string) => kept.get(id) ?? [],
+    rollupsOf: (id: string) => rollupsByCheck.get(id) ?? [],
+    inMaintenance: (id: string, t: number) => (occurrences.get(componentOf.get(id) ?? '') ?? []).some((o) => o.start <= t && t < o.end),
+    rule,
+  };
+  const slos = ends.map((p) => sloSpecs.map((spec): PeriodSlo => ({ id: spec.id, ...checkSloPeriod(spec, sloInput, p.from, p.to, p.until) })));
+
   const recurring = new Set(config.maintenance.filter((w) => w.recurring).map((w) => w.id));
   return ends.map((p, i) => ({
     label: p.label,
@@ -242,6 +273,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     availability: rule,
     rawDays: [...(rawDays[i] as Set<number>)].sort((a, b) => a - b).map((d) => day(d * DAY_MS)),
     rollupDays: [...(rollupDays[i] as Set<string>)].sort(),
+    slos: slos[i] as PeriodSlo[],
   }));
 }
 

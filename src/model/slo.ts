@@ -1,7 +1,9 @@
 /**
  * The SLO part of the status model: the figures of the latest SLO snapshot (data/slo/latest.json,
- * written by `cairn slo`), passed through per component, with whether they are current. The
- * model never queries Prometheus; every figure was computed when the snapshot was taken.
+ * written by `cairn slo`), passed through per component, with whether they are current, and the
+ * SLOs on Cairn's own checks, computed by the model itself (src/model/check-slo.ts) in the same
+ * shape. The model never queries Prometheus; every Prometheus figure was computed when the
+ * snapshot was taken.
  */
 import type { AlertEntry, CapacityEntry, SloEntry, SloSnapshot } from '../prometheus/types.ts';
 
@@ -12,8 +14,10 @@ export interface ComponentSlo {
 }
 
 export interface SloModel {
-  /** When the snapshot was taken. */
+  /** When the snapshot was taken (without a snapshot: when the model was computed). */
   generatedAt: string;
+  /** Whether a Prometheus snapshot was read; false when every SLO is computed from the checks. */
+  snapshot: boolean;
   /** The snapshot is older than the max gap: the page says "SLO data as of …". */
   stale: boolean;
   /** Every figure of the snapshot was computed by its run (none kept from an earlier one). */
@@ -26,8 +30,9 @@ export interface SloModel {
   byComponent: Record<string, ComponentSlo>;
 }
 
-/** An entry whose figures were not computed by the snapshot's own run, or not at all. */
-export function isStale(entry: { asOf: string | null; error: string | null }, generatedAt: string): boolean {
+/** An entry whose figures were not computed by the snapshot's own run, or not at all (check-based entries: computed with the model, never stale). */
+export function isStale(entry: { asOf: string | null; error: string | null; source?: 'prometheus' | 'checks' }, generatedAt: string): boolean {
+  if (entry.source === 'checks') return entry.error !== null;
   return entry.error !== null || entry.asOf !== generatedAt;
 }
 
@@ -58,27 +63,47 @@ export function forecastBasis(basis: 'daily-max' | 'daily-min' | undefined): str
 }
 
 /** An entry's figures are not current: the snapshot is older than the max gap, or this entry kept an earlier run's figures. */
-export function entryStale(slo: Pick<SloModel, 'stale' | 'generatedAt'>, entry: { asOf: string | null; error: string | null }): boolean {
+export function entryStale(slo: Pick<SloModel, 'stale' | 'generatedAt'>, entry: { asOf: string | null; error: string | null; source?: 'prometheus' | 'checks' }): boolean {
+  if (entry.source === 'checks') return entry.error !== null;
   return slo.stale || isStale(entry, slo.generatedAt);
 }
 
-export function sloModel(snapshot: SloSnapshot | null | undefined, components: readonly string[], now: number, staleAfterMs: number): SloModel | null {
-  if (!snapshot) return null;
+/**
+ * The SLO model from the snapshot (if any) and the check-based SLO entries: null when there is
+ * neither. SLOs are listed in `order` (the configuration's order of ids) where it names them.
+ */
+export function sloModel(
+  snapshot: SloSnapshot | null | undefined,
+  components: readonly string[],
+  now: number,
+  staleAfterMs: number,
+  fromChecks: readonly SloEntry[] = [],
+  order: readonly string[] = [],
+): SloModel | null {
+  if (!snapshot && fromChecks.length === 0) return null;
   const known = new Set(components);
   const byComponent: Record<string, ComponentSlo> = {};
   const slot = (id: string): ComponentSlo | null => {
     if (!known.has(id)) return null;
     return (byComponent[id] ??= { slos: [], capacity: [], alerts: [] });
   };
-  for (const s of snapshot.slos) slot(s.component)?.slos.push(s);
-  for (const c of snapshot.capacity) slot(c.component)?.capacity.push(c);
-  for (const a of snapshot.alerts.firing) slot(a.component)?.alerts.push(a);
-  const failures = snapshot.endpoints.flatMap((e) => e.errors);
+  const ownIds = new Set(fromChecks.map((s) => s.id));
+  // A snapshot entry of an SLO that is now computed from the checks is an older configuration's.
+  for (const s of snapshot?.slos ?? []) if (!ownIds.has(s.id)) slot(s.component)?.slos.push(s);
+  for (const s of fromChecks) slot(s.component)?.slos.push(s);
+  const rank = new Map(order.map((id, i) => [id, i]));
+  for (const c of Object.values(byComponent)) c.slos.sort((a, b) => (rank.get(a.id) ?? order.length) - (rank.get(b.id) ?? order.length));
+  for (const c of snapshot?.capacity ?? []) slot(c.component)?.capacity.push(c);
+  for (const a of snapshot?.alerts.firing ?? []) slot(a.component)?.alerts.push(a);
+  if (!snapshot) {
+    return { generatedAt: new Date(now).toISOString(), snapshot: false, stale: false, complete: true, failures: [], warnings: [], byComponent };
+  }
   return {
     generatedAt: snapshot.generatedAt,
+    snapshot: true,
     stale: now - Date.parse(snapshot.generatedAt) > staleAfterMs,
     complete: snapshot.complete,
-    failures,
+    failures: snapshot.endpoints.flatMap((e) => e.errors),
     warnings: snapshot.endpoints.flatMap((e) => e.warnings),
     byComponent,
   };

@@ -15,7 +15,8 @@ import type { Channel } from './channel.ts';
 import { createChannel } from './channels/index.ts';
 import { fanOut, realEnv, safeDetail, type DeliveryEnv } from './delivery.ts';
 import { deriveRoundEvents, siteLink, testEvent, type EventType, type NotificationEvent } from './events.ts';
-import { deriveSloEvents, readSloView, type SloView } from './slo-events.ts';
+import type { SloEntry } from '../prometheus/types.ts';
+import { deriveSloEvents, readSloView, type SloView, withCheckSlos } from './slo-events.ts';
 import { claimedBy, messageId, plan, readNotifyState, settle, writeNotifyState, type NotifyState, type OutboxMessage, type Outcome, type PlannedDelivery, type Purpose } from './state.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { AppliedAction } from '../incidents/auto-run.ts';
@@ -59,6 +60,8 @@ export interface NotifyOptions {
   stateSuffix?: string;
   /** Whether this run sends SLO and capacity alerts (with shards: the first shard only). */
   sloEvents?: boolean;
+  /** The SLO entries computed from the checks (src/model/check-slo.ts), in the snapshot's shape. */
+  checkSlos?: readonly SloEntry[];
 }
 
 type NotifyConfig = Pick<ResolvedConfig, 'dir' | 'site' | 'components' | 'checks' | 'incidents' | 'maintenance' | 'notifications' | 'redactor'>;
@@ -171,7 +174,8 @@ export async function decideNotifications(
   const now = opts.now ?? Date.now();
   const state = await readNotifyState(config.dir, opts.stateSuffix);
   const round1 = deriveRoundEvents(config, { results: round.results, applied: round.incidents, previous: state.observations, now });
-  const view = opts.sloEvents === false ? null : opts.slo !== undefined ? opts.slo : await readSloView(config.dir);
+  const snapshot = opts.sloEvents === false ? null : opts.slo !== undefined ? opts.slo : await readSloView(config.dir);
+  const view = opts.sloEvents === false ? null : withCheckSlos(snapshot, opts.checkSlos ?? [], round1.observations);
   const slo = deriveSloEvents(config, view, round1.observations, now);
   const events = [...round1.events, ...slo.events].map((e) => config.redactor.redactDeep(e));
   const occurrences = expandWindows(config.maintenance, now, now + 1);

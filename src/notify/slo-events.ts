@@ -164,6 +164,23 @@ export async function readSloView(dir: string): Promise<SloView | null> {
   }
 }
 
+/**
+ * The view with the SLOs computed from the checks (entries in the snapshot's shape) put in: they
+ * replace a snapshot entry of the same id. Without a snapshot, the other SLOs and capacity
+ * resources remembered from earlier runs are carried as stale, so they keep their alert state.
+ */
+export function withCheckSlos(view: SloView | null, entries: readonly unknown[], previous: Pick<Observations, 'slo' | 'capacity'>): SloView | null {
+  if (entries.length === 0) return view;
+  const own = sloViewOf({ slos: entries })?.slos ?? [];
+  const ids = new Set(own.map((s) => s.id));
+  if (view) return { ...view, slos: [...view.slos.filter((s) => !ids.has(s.id)), ...own] };
+  return {
+    generatedAt: null,
+    slos: [...own, ...Object.keys(previous.slo).filter((id) => !ids.has(id)).map((id) => ({ id, stale: true }))],
+    capacity: Object.keys(previous.capacity).map((id) => ({ id, stale: true, crossings: [] })),
+  };
+}
+
 const pct = (ratio: number) => `${(Math.floor(ratio * 100_000) / 1000).toString()}%`;
 
 type SloConfig = Pick<ResolvedConfig, 'components' | 'site' | 'notifications'>;

@@ -12,6 +12,7 @@ import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import type { ResolvedConfig } from '../config/types.ts';
+import { prometheusSlos } from '../config/resolve-prometheus.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { fetchAlerts } from './alerts.ts';
 import { computeCapacity } from './capacity.ts';
@@ -49,7 +50,8 @@ function message(err: unknown): string {
 export async function takeSnapshot(config: ResolvedConfig, opts: SnapshotOptions = {}): Promise<SnapshotOutcome> {
   const now = opts.now ?? Date.now();
   const nowIso = new Date(now).toISOString();
-  const { endpoints, slos, capacity } = config.prometheus;
+  const { endpoints, capacity } = config.prometheus;
+  const slos = prometheusSlos(config.prometheus.slos);
   const redact = (s: string) => config.redactor.redact(s);
   const clients = new Map(endpoints.map((e) => [e.id, new PromClient(e, opts.maxPoints !== undefined ? { maxPoints: opts.maxPoints } : {})]));
   const limits = new Map(endpoints.map((e) => [e.id, pLimit(opts.concurrency ?? 8)]));
@@ -67,7 +69,7 @@ export async function takeSnapshot(config: ResolvedConfig, opts: SnapshotOptions
 
   const sloTasks = slos.map((spec) =>
     run(spec.endpoint, async (): Promise<SloEntry> => {
-      const head = { id: spec.id, name: spec.name, description: spec.description, component: spec.component, endpoint: spec.endpoint, sli: spec.sli.kind, target: spec.target };
+      const head = { id: spec.id, name: spec.name, description: spec.description, component: spec.component, source: 'prometheus' as const, endpoint: spec.endpoint, sli: spec.sli.kind, target: spec.target };
       try {
         const figures = await computeSlo(clients.get(spec.endpoint) as PromClient, spec, now);
         return { ...head, asOf: nowIso, error: null, figures };

@@ -74,8 +74,21 @@ export interface SloEntry {
   name: string;
   description: string | null;
   component: string;
-  endpoint: string;
-  sli: 'ratio' | 'gauge' | 'latency';
+  /**
+   * Where the figures come from: Prometheus (`cairn slo`, through the snapshot) or Cairn's own
+   * check results (computed by the status model). Absent in snapshots written before it existed:
+   * Prometheus.
+   */
+  source?: 'prometheus' | 'checks';
+  /** The Prometheus endpoint queried; null for an SLO computed from the checks. */
+  endpoint: string | null;
+  sli: 'ratio' | 'gauge' | 'latency' | 'availability' | 'response-time';
+  /** Check-based SLOs: the checks whose results count. */
+  checks?: string[];
+  /** Check-based availability SLOs: `time` (share of known time) or `probes` (share of results). */
+  measure?: 'time' | 'probes';
+  /** Check-based response-time SLOs: the threshold in ms. */
+  thresholdMs?: number;
   /** Percent, e.g. 99.9. */
   target: number;
   /** When the figures were computed; older than the snapshot when this run failed. */

@@ -12,6 +12,7 @@ import type { NotifyState } from '../notify/state.ts';
 import type { BurnDownPoint, SloSnapshot, SloWindowFigures } from '../prometheus/types.ts';
 import { change, duration, latency, minutes, monthName, num, share, shortMonth, targetText, thousands, utcDate, utcTime } from './format.ts';
 import type { MonthSlo } from './prometheus-month.ts';
+import { type CheckSloSpec, type PrometheusSloSpec, type SloSpec, checkSlos, isCheckSlo, prometheusSlos } from '../config/resolve-prometheus.ts';
 import { monthQueries } from './prometheus-month.ts';
 import { burnDownSvg, trendSvg } from './svg.ts';
 
@@ -47,6 +48,29 @@ function incidentLink(config: ResolvedConfig, id: string): string | null {
 function list(names: string[]): string {
   if (names.length <= 1) return names.join('');
   return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+/** What a check-based SLO's figures were computed from, for the report's "Source:" line. */
+function checkSloSource(spec: CheckSloSpec): string {
+  const of = spec.sli.wholeComponent ? 'the component\'s checks' : `the checks ${spec.sli.checks.join(', ')}`;
+  if (spec.sli.kind === 'response-time') return `Cairn's checks (${of}): results at or under ${spec.sli.belowMs} ms among the results neither down nor in maintenance`;
+  return spec.sli.measure === 'time'
+    ? `Cairn's checks (${of}): available time of the known time outside maintenance, degraded counted as ${spec.sli.degradedGood ? 'good' : 'bad'}`
+    : `Cairn's checks (${of}): good results of the results outside maintenance, degraded counted as ${spec.sli.degradedGood ? 'good' : 'bad'}`;
+}
+
+/** What "good of total" counts. */
+function countedAs(spec: SloSpec): string {
+  switch (spec.sli.kind) {
+    case 'gauge':
+      return 'samples';
+    case 'availability':
+      return spec.sli.measure === 'time' ? 'minutes' : 'results';
+    case 'response-time':
+      return 'results';
+    default:
+      return 'events';
+  }
 }
 
 function slaSentence(c: PeriodComponent): string {
@@ -186,25 +210,37 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     recurring: m.recurring ? 'yes' : 'no',
   }));
 
-  // SLOs: Prometheus for the exact month when it answered, else the daily snapshots.
+  // SLOs: on the checks, from the month's own figures; on Prometheus, Prometheus for the exact
+  // month when it answered, else the daily snapshots.
   const promById = new Map((src.prometheus?.slos ?? []).map((s) => [s.id, s]));
+  const ownById = new Map(month.slos.map((s) => [s.id, s]));
   const slos = [...config.prometheus.slos]
     .sort((a, b) => a.id.localeCompare(b.id))
     .map((spec) => {
-      const prom = promById.get(spec.id);
-      const hist = fromHistory(spec.id, month.from, src.history);
-      const chosen = prom && prom.figures ? { source: 'Prometheus (exact calendar month)', figures: prom.figures, burnDown: prom.burnDown } : hist ? { source: `daily SLO snapshots (as of ${utcTime(hist.asOf)})`, figures: hist.figures, burnDown: hist.burnDown } : null;
-      const unit = spec.sli.kind === 'gauge' ? 'minutes' : 'events';
+      const checkSpec = isCheckSlo(spec) ? spec : null;
+      const computed = checkSpec ? (ownById.get(spec.id) ?? null) : null;
+      const own = computed && computed.figures.total > 0 ? computed : null;
+      const prom = isCheckSlo(spec) ? undefined : promById.get(spec.id);
+      const hist = isCheckSlo(spec) ? null : fromHistory(spec.id, month.from, src.history);
+      const chosen = own
+        ? { source: checkSloSource(checkSpec as CheckSloSpec), figures: own.figures, burnDown: own.burnDown }
+        : prom && prom.figures
+          ? { source: 'Prometheus (exact calendar month)', figures: prom.figures, burnDown: prom.burnDown }
+          : hist
+            ? { source: `daily SLO snapshots (as of ${utcTime(hist.asOf)})`, figures: hist.figures, burnDown: hist.burnDown }
+            : null;
+      const unit = spec.sli.kind === 'gauge' || spec.sli.kind === 'availability' ? 'minutes' : 'events';
       const title = `${spec.name}: remaining error budget in ${monthName(label)}`;
-      const q = monthQueries(spec, from, to);
+      const q = checkSpec ? null : monthQueries(spec as PrometheusSloSpec, from, to);
       return {
         id: spec.id,
         name: spec.name,
         component: componentName.get(spec.component) ?? spec.component,
         target: targetText(spec.target),
         sli: spec.sli.kind,
+        counted: countedAs(spec),
         hasFigures: chosen !== null,
-        source: chosen?.source ?? (prom?.error ? `no data (Prometheus: ${prom.error}; no snapshot of this month)` : 'no data (no snapshot of this month)'),
+        source: chosen?.source ?? (checkSpec ? 'no data (no check results this month)' : prom?.error ? `no data (Prometheus: ${prom.error}; no snapshot of this month)` : 'no data (no snapshot of this month)'),
         achieved: chosen?.figures.achieved == null ? '—' : share(chosen.figures.achieved),
         met: chosen?.figures.met == null ? '—' : chosen.figures.met ? 'met' : 'missed',
         good: chosen ? num(chosen.figures.good) : '—',
@@ -219,7 +255,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
           ideal: share(Math.max(0, 1 - (p.t - from) / (to - from))),
         })),
         svg: chosen && chosen.burnDown.length ? burnDownSvg(title, chosen.burnDown, from, to) : '',
-        promql: { counted: q.counted === 'good' ? 'good' : 'bad', a: q.a, total: q.total, dailyA: q.daily.a, dailyTotal: q.daily.total },
+        promql: q ? { counted: q.counted === 'good' ? 'good' : 'bad', a: q.a, total: q.total, dailyA: q.daily.a, dailyTotal: q.daily.total } : null,
       };
     });
   // SLO and capacity figures are data of the month too, with or without check samples.
@@ -231,7 +267,8 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     );
   }
   if (!hasCheckData && sloWithFigures.length) sentences.push('No check samples this month: no availability or SLA figures, only the SLO figures below.');
-  const sloSource = config.prometheus.slos.length === 0 ? null : src.prometheus && !src.prometheus.error && src.prometheus.slos.some((s) => s.figures) ? 'Prometheus, queried for the exact calendar month' : `the daily SLO snapshots in data/slo/history (${src.history.length} for this month)${src.prometheus?.error ? `; Prometheus did not answer: ${src.prometheus.error}` : ''}`;
+  const fromChecks = checkSlos(config.prometheus.slos).length > 0 ? "Cairn's stored check results (SLOs on the checks)" : null;
+  const sloSource = prometheusSlos(config.prometheus.slos).length === 0 ? fromChecks : (fromChecks ? `${fromChecks}; ` : '') + (src.prometheus && !src.prometheus.error && src.prometheus.slos.some((s) => s.figures) ? 'Prometheus, queried for the exact calendar month' : `the daily SLO snapshots in data/slo/history (${src.history.length} for this month)${src.prometheus?.error ? `; Prometheus did not answer: ${src.prometheus.error}` : ''}`);
 
   // Capacity: the last snapshot of the month (for the current month, the latest one).
   const capSnap = src.complete ? src.history[src.history.length - 1] : (src.latest ?? src.history[src.history.length - 1]);

@@ -11,6 +11,7 @@ import { reportView } from './data.ts';
 import { readReportInputs } from './inputs.ts';
 import { queryMonthSlos, type MonthSlo } from './prometheus-month.ts';
 import { loadTemplates, renderReport } from './render.ts';
+import { prometheusSlos } from '../config/resolve-prometheus.ts';
 
 export const REPORTS_DIR = 'reports';
 const MONTH_RE = /^(\d{4})-(0[1-9]|1[0-2])$/;
@@ -90,7 +91,7 @@ export async function buildReport(config: ResolvedConfig, month: string, opts: R
 
   let prometheus: { slos: MonthSlo[]; error: string | null } | null = null;
   const usePrometheus = opts.prometheus ?? config.reports.prometheus;
-  if (complete && usePrometheus && config.prometheus.endpoints.length > 0 && config.prometheus.slos.length > 0) {
+  if (complete && usePrometheus && config.prometheus.endpoints.length > 0 && prometheusSlos(config.prometheus.slos).length > 0) {
     const slos = await queryMonthSlos(config, period.from, period.to);
     const failed = slos.filter((s) => s.error !== null);
     prometheus = { slos, error: failed.length === slos.length && failed[0] ? failed[0].error : null };

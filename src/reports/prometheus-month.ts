@@ -4,7 +4,7 @@
  * length, plus a burn-down of daily increments. Used only for a complete month, when an endpoint
  * is configured and answers; otherwise the report reads the daily snapshots.
  */
-import type { SloSpec } from '../config/resolve-prometheus.ts';
+import { type PrometheusSloSpec, prometheusSlos } from '../config/resolve-prometheus.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { PromClient } from '../prometheus/client.ts';
 import { QUERY_LABEL, type WindowSpan, burnDownSeries, combine, promRange, sliExpressions, stepCounts, windowFigures } from '../prometheus/slo.ts';
@@ -20,7 +20,7 @@ export interface MonthSlo {
 }
 
 /** The PromQL that gives an SLO's counts over [from, to) when evaluated at `to`. */
-export function monthQueries(spec: SloSpec, from: number, to: number): { counted: 'good' | 'bad'; a: string; total: string; daily: { a: string; total: string } } {
+export function monthQueries(spec: PrometheusSloSpec, from: number, to: number): { counted: 'good' | 'bad'; a: string; total: string; daily: { a: string; total: string } } {
   const e = sliExpressions(spec.sli, promRange(to - from));
   const d = sliExpressions(spec.sli, promRange(DAY));
   return { counted: e.counted, a: e.a, total: e.total, daily: { a: d.a, total: d.total } };
@@ -30,7 +30,7 @@ export async function queryMonthSlos(config: ResolvedConfig, from: number, to: n
   const clients = new Map(config.prometheus.endpoints.map((e) => [e.id, new PromClient(e)]));
   const span: WindowSpan = { label: 'month', from, windowMs: to - from, elapsedMs: to - from };
   const out: MonthSlo[] = [];
-  for (const spec of [...config.prometheus.slos].sort((a, b) => a.id.localeCompare(b.id))) {
+  for (const spec of prometheusSlos(config.prometheus.slos).sort((a, b) => a.id.localeCompare(b.id))) {
     const client = clients.get(spec.endpoint);
     if (!client) continue;
     const unit = spec.sli.kind === 'gauge' ? 'minutes' : 'events';

@@ -5,6 +5,7 @@
 import type { ResolvedConfig } from '../config/types.ts';
 import { loadIncidents } from '../incidents/store.ts';
 import { computeModel, type StatusModel, WINDOWS } from '../model/model.ts';
+import { checkSloHistoryMs } from '../model/check-slo.ts';
 import { readSnapshot } from '../prometheus/snapshot.ts';
 import { readReportPages } from '../reports/pages.ts';
 import { readStore } from '../store/store.ts';
@@ -17,7 +18,9 @@ const HISTORY_MS = WINDOWS['90d'] + 2 * 86_400_000;
 const ROLLUP_HISTORY_MS = 400 * 86_400_000;
 
 export async function buildModel(config: ResolvedConfig, now = Date.now()): Promise<StatusModel> {
-  const { samples, rollups, problems } = await readStore(config.dir, { sinceMs: now - HISTORY_MS, rollupsSinceMs: now - ROLLUP_HISTORY_MS });
+  // An SLO on the checks with a window longer than the page's 90 days reads as far back as it needs.
+  const history = Math.max(HISTORY_MS, checkSloHistoryMs(config, now) + 2 * 86_400_000);
+  const { samples, rollups, problems } = await readStore(config.dir, { sinceMs: now - history, rollupsSinceMs: now - Math.max(ROLLUP_HISTORY_MS, history) });
   // A broken incident file is reported and skipped: the page still renders (`cairn validate` names it).
   const { incidents, errors } = await loadIncidents(config);
   for (const e of errors) problems.push({ file: e.file, line: e.line || null, message: `${e.path ? `${e.path}: ` : ''}${e.message}` });
