@@ -10,6 +10,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { simpleGit } from 'simple-git';
 import { CHROMIUM, CHROMIUM_ARGS, cairn, chromiumAvailable, serveDir } from './helpers.ts';
 import { STATUSPAGE_SHAPES } from './statuspage-shapes.ts';
+import { loadConfig } from '../src/config/load.ts';
+import { flooredShare } from '../src/model/slo.ts';
+import { buildModel } from '../src/site/build.ts';
 
 let dir: string;
 let demoStderr = '';
@@ -170,6 +173,26 @@ describe('the built demo page in Chromium', () => {
     expect(ics).toContain('SUMMARY:Maintenance: Database upgrade');
     const badge = (await (await fetch(`${server().url}/badges/api/status.json`)).json()) as Record<string, unknown>;
     expect(badge).toEqual({ schemaVersion: 1, label: 'Public API', message: 'partial outage', color: '#cf222e' });
+  });
+
+  it.skipIf(!available)('shows SLOs on the checks, without Prometheus: budgets and burn rates on the page equal the model', async () => {
+    const page = await browser().newPage({ javaScriptEnabled: false });
+    await page.goto(`${server().url}/components/website/`);
+    const cards = await page.$$eval('[data-slo]', (els) => els.map((el) => [el.getAttribute('data-slo'), el.querySelector('[data-slo-source]')?.getAttribute('data-slo-source')]));
+    expect(cards).toEqual([
+      ['website-availability', 'checks'],
+      ['website-latency', 'checks'],
+    ]);
+    // The model again, from the same store at the instant the page was built (its API says when).
+    const built = ((await (await fetch(`${server().url}/api/v2/status.json`)).json()) as { page: { updated_at: string } }).page.updated_at;
+    const model = await buildModel(await loadConfig(dir), Date.parse(built));
+    const entry = model.slo?.byComponent['website']?.slos.find((s) => s.id === 'website-availability');
+    const w = entry?.figures?.windows[0];
+    expect(w?.total).toBeGreaterThan(0);
+    // The page's budget left is the model's, floored; the month's figure is within the 90 days of history.
+    const budget = await page.locator('[data-slo="website-availability"] [data-budget]').textContent();
+    expect(budget).toContain(`${flooredShare(w!.budget.remainingFraction!)}%`);
+    await expect(page.locator('[data-slo="website-availability"] .burn').textContent()).resolves.toMatch(/5m.*3d/s);
   });
 
   it.skipIf(!available)('component page: check statuses, error text and a drawn response-time chart', async () => {

@@ -62,6 +62,25 @@ groups:
         description: Flaps between up and down on every request
       - id: database
         name: Database
+
+# SLOs on the checks themselves: error budgets, burn rates and burn-down without Prometheus.
+slos:
+  - id: website-availability
+    name: Website availability
+    component: website
+    target: 99.9
+    sli: { availability: {} }          # share of time up (or degraded), maintenance excluded
+  - id: website-latency
+    name: Website answers within 500 ms
+    component: website
+    target: 99
+    sli: { responseTime: { below: 500ms } }
+  - id: database-availability
+    name: Database reachable
+    component: database
+    target: 99.5
+    windows: [7d, month]
+    sli: { availability: { measure: probes } }   # share of check results that were up
 `;
 }
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixtureConfig } from '../model/testing.ts';
 import { EMPTY_OBSERVATIONS } from './events.ts';
-import { deriveSloEvents, readSloView, SLO_SNAPSHOT_FILE, sloViewOf } from './slo-events.ts';
+import { deriveSloEvents, readSloView, SLO_SNAPSHOT_FILE, sloViewOf, withCheckSlos } from './slo-events.ts';
 
 const NOW = Date.parse('2026-11-24T10:00:00Z');
 const config = fixtureConfig({ checks: [{ id: 'api' }, { id: 'db' }] });
@@ -73,5 +73,30 @@ describe('SLO snapshot → events', () => {
     ]);
     expect(deriveSloEvents(config, null, prev, NOW)).toEqual({ events: [], observations: prev });
     expect(sloViewOf('garbage')).toBeNull();
+  });
+});
+
+describe('SLOs on the checks → events (withCheckSlos)', () => {
+  // A check-based entry as the status model computes it (source: checks, no endpoint).
+  const own = (state: 'ok' | 'page') => ({ ...sloEntry(state), id: 'api-up', name: 'API up', source: 'checks', endpoint: null, sli: 'availability' });
+
+  it('alerts on a check-based SLO like a Prometheus one, without any snapshot', () => {
+    const fired = deriveSloEvents(config, withCheckSlos(null, [own('page')], EMPTY_OBSERVATIONS), EMPTY_OBSERVATIONS, NOW);
+    expect(fired.events.map((e) => [e.type, e.key, e.severity])).toEqual([['slo.burn_rate', 'slo:api-up', 'critical']]);
+    const calm = deriveSloEvents(config, withCheckSlos(null, [own('ok')], fired.observations), fired.observations, NOW);
+    expect(calm.events.map((e) => e.type)).toEqual(['slo.recovered']);
+  });
+
+  it('keeps the states of Prometheus SLOs and capacity remembered when no snapshot is there', () => {
+    const previous = { ...EMPTY_OBSERVATIONS, slo: { checkout: 'ticket' as const }, capacity: { 'db-disk': 'warning' as const } };
+    const r = deriveSloEvents(config, withCheckSlos(null, [own('ok')], previous), previous, NOW);
+    expect(r.events).toEqual([]);
+    expect(r.observations.slo).toEqual({ checkout: 'ticket' });
+    expect(r.observations.capacity).toEqual({ 'db-disk': 'warning' });
+  });
+
+  it('replaces a snapshot entry of the same id', () => {
+    const view = withCheckSlos(sloViewOf({ slos: [{ ...sloEntry('page'), id: 'api-up' }] }), [own('ok')], EMPTY_OBSERVATIONS);
+    expect(view?.slos.map((s) => [s.id, s.alert?.state])).toEqual([['api-up', null]]);
   });
 });
