@@ -84,6 +84,13 @@ export function scaffold(opts: ScaffoldOptions): ScaffoldFile[] {
     '  retries: 1                         # confirm a failure once before reporting it',
     ...(opts.regions.length > 0 ? ['  regionRule: majority             # down when more than half of the regions see it down ("any": one is enough)'] : []),
     '',
+    '# An SLO on the checks: error budget, burn rates and burn-down without Prometheus (docs/slo.md).',
+    'slos:',
+    '  - id: website-availability',
+    '    component: example-website       # a check is its own component unless it names one',
+    '    target: 99.9',
+    '    sli: { availability: {} }',
+    '',
   ].join('\n');
   const checks = [
     '# yaml-language-server: $schema=../cairn.schema.json',
