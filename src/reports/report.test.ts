@@ -10,6 +10,7 @@ import { computePeriod } from '../model/period.ts';
 import { compactStore } from '../store/compact.ts';
 import { readStore } from '../store/store.ts';
 import { apiLatency, writeFixtureRepo } from './fixture.ts';
+import { num, share } from './format.ts';
 import { buildReport, monthPeriod, reportMonth, writeReport } from './generate.ts';
 
 const NOW = Date.parse('2026-05-10T00:00:00Z');
@@ -234,6 +235,34 @@ describe('determinism, no data, templates, compaction', () => {
   it('the current month is reported up to now', async () => {
     const r = await buildReport(config, '2026-05', { now: NOW, prometheus: false });
     expect(r.md).toContain('(in progress: figures up to 2026-05-10 00:00 UTC)');
+  });
+});
+
+describe('SLOs on the checks in the report (no Prometheus)', () => {
+  it('gives the hand-computed April figures, which are the page\'s April uptime', async () => {
+    const own = await mkdtemp(path.join(os.tmpdir(), 'cairn-report-checkslo-'));
+    try {
+      await cp(dir, own, { recursive: true });
+      const yaml = await readFile(path.join(own, 'cairn.yaml'), 'utf8');
+      await writeFile(path.join(own, 'cairn.yaml'), yaml.replace('slos:\n', 'slos:\n  - { id: api-up, name: API up, component: api, target: 99.9, sli: { availability: {} } }\n'));
+      const c = await loadConfig(own, { missingEnv: 'keep' });
+      const r = await buildReport(c, '2026-04', { now: NOW, prometheus: false });
+      // April: 43,200 minutes, the 60-minute maintenance excluded, 45 minutes down on the 10th.
+      const achieved = 43_095 / 43_140;
+      expect(r.md).toContain(`### API up (API, target 99.9%)`);
+      expect(r.md).toContain(`Achieved ${share(achieved)}% (missed); ${num(43_095)} good of ${num(43_140)} minutes; budget allowed ${num(43.2)} minutes, consumed ${num((45 / 43_140) * 43_200)} minutes, remaining ${share(1 - (45 / 43_140) * 43_200 / 43.2)}%.`);
+      expect(r.html).toContain(`Achieved ${share(achieved)}% (missed)`);
+      expect(r.md).toContain("Source: Cairn's checks (the component's checks): available time of the known time outside maintenance");
+      expect(r.md).toContain('- `api-up`: computed from the stored check results, no PromQL');
+      // The page's April figure for the component is the same share.
+      const { samples, rollups } = await readStore(own);
+      const model = computeModel({ config: c, samples, rollups, now: NOW });
+      const april = model.components.find((x) => x.id === 'api')!.monthly.find((m) => m.month === '2026-04')!;
+      expect(april.uptime.availability).toBeCloseTo(achieved, 12);
+      expect(model.slo?.byComponent['api']?.slos.find((x) => x.id === 'api-up')?.source).toBe('checks');
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
   });
 });
 
