@@ -48,9 +48,10 @@ function figuresOf(
   const firstFig = figs[0]!;
   const { state, rules } = alertState(burnRates);
   const steps: { t: number; good: number; total: number }[] = [];
+  // Each day's increments: the counts back to the day's start less those back to its end.
   for (let t = first.from + DAY; t < now; t += DAY) {
-    const c = counts(DAY);
-    steps.push({ t, good: c.good, total: c.total });
+    const [to, from] = [counts(now - t + DAY), counts(now - t)];
+    steps.push({ t, good: to.good - from.good, total: to.total - from.total });
   }
   const exhaust = exhaustionMs(firstFig.budget.remainingFraction, first.windowMs, burnRates['1h']);
   return {
