@@ -418,11 +418,14 @@ export function documentJsonSchema(name: CairnApiDocument, opts: { strict?: bool
   const schema = z.toJSONSchema(DOCUMENT_SCHEMAS[name], {
     target: 'draft-2020-12',
     reused: 'inline',
-    override: opts.strict
-      ? undefined
-      : ({ jsonSchema }) => {
-          if (jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
-        },
+    override: ({ jsonSchema }) => {
+      // zod bounds every integer by the safe range: noise in a schema people read.
+      if (jsonSchema.type === 'integer' && jsonSchema.minimum === Number.MIN_SAFE_INTEGER && jsonSchema.maximum === Number.MAX_SAFE_INTEGER) {
+        delete jsonSchema.minimum;
+        delete jsonSchema.maximum;
+      }
+      if (!opts.strict && jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
+    },
   }) as Record<string, unknown>;
   const { $schema, ...rest } = schema;
   return { $schema, title: TITLES[name], description: DESCRIPTIONS[name], ...rest };

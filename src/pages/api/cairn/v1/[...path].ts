@@ -8,7 +8,10 @@ import { getModel } from '../../../../site/data.ts';
 import { cairnApiDocuments } from '../../../../site/routes.ts';
 
 export const GET: APIRoute = ({ params }) => {
-  const body = cairnApiDocuments(getModel())[params['path'] ?? ''];
+  const path = params['path'] ?? '';
+  const body = cairnApiDocuments(getModel())[path];
   if (body === undefined) return new Response('Not found\n', { status: 404 });
-  return new Response(`${JSON.stringify(body, null, 2)}\n`, { headers: { 'content-type': 'application/json; charset=utf-8' } });
+  // Documents compact (components.json of a large page is half the size unindented); schemas, which people read, indented.
+  const text = path.startsWith('schemas/') ? JSON.stringify(body, null, 2) : JSON.stringify(body);
+  return new Response(`${text}\n`, { headers: { 'content-type': 'application/json; charset=utf-8' } });
 };
