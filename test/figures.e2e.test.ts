@@ -210,6 +210,8 @@ describe('site.baseUrl and the outputs that need absolute URLs (issue 14)', () =
       expect(r.stderr).toContain('site.baseUrl is not set: built the page and badges without the Statuspage API (api/v2/), the Atom and RSS feeds and the maintenance calendar (maintenance.ics), which need absolute URLs');
       const present = await Promise.all(['api/v2/status.json', 'feed.atom', 'feed.rss', 'maintenance.ics'].map((f) => readFile(path.join(out, f)).then(() => f, () => null)));
       expect(present.filter(Boolean)).toEqual([]);
+      // Cairn's own API links relatively: built all the same.
+      expect(JSON.parse(await readFile(path.join(out, 'api', 'cairn', 'v1', 'index.json'), 'utf8'))).toMatchObject({ version: 1, state: 'partial', page: { url: null } });
       expect(JSON.parse(await readFile(path.join(out, 'badges', 'shop', 'status.json'), 'utf8'))).toMatchObject({ message: 'partial outage' });
       for (const page of ['index.html', 'maintenance/index.html', 'components/shop/index.html']) {
         const html = await readFile(path.join(out, page), 'utf8');

@@ -65,6 +65,9 @@ describe('cairn serve', () => {
     expect(html).toContain('href="/live/incidents/"');
     expect((await fetch(new URL('components/web/', url))).status).toBe(200);
     expect((await fetch(new URL('api/v2/summary.json', url))).status).toBe(200);
+    const cairnApi = await fetch(new URL('api/cairn/v1/components.json', url));
+    expect([cairnApi.status, cairnApi.headers.get('content-type')]).toEqual([200, 'application/json; charset=utf-8']);
+    expect(((await cairnApi.json()) as { components: { id: string }[] }).components.map((c) => c.id)).toContain('web');
     expect((await fetch(new URL('components/nope/', url))).status).toBe(404);
     expect(served.stderr()).not.toContain('Page updated');
     child.kill('SIGTERM');

@@ -7,8 +7,11 @@
  */
 import type { SiteSettings } from '../config/types.ts';
 
-/** Paths under the site's output folder, as built (a folder for the API). */
-export const ABSOLUTE_URL_OUTPUTS = ['api', 'feed.atom', 'feed.rss', 'maintenance.ics'] as const;
+/**
+ * Paths under the site's output folder, as built (a folder for the Statuspage API). Cairn's own
+ * API (api/cairn/v1/) links relatively and is always built.
+ */
+export const ABSOLUTE_URL_OUTPUTS = ['api/v2', 'feed.atom', 'feed.rss', 'maintenance.ics'] as const;
 
 /** What a build leaves out for lack of `site.baseUrl` (nothing when it is set). */
 export function omittedOutputs(site: Pick<SiteSettings, 'baseUrl'>): readonly string[] {

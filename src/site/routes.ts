@@ -7,6 +7,7 @@ import type { StatusModel } from '../model/model.ts';
 import { componentBadges } from './badges.ts';
 import { omittedOutputs } from './outputs.ts';
 import { StatuspageApi } from './statuspage.ts';
+import { CAIRN_API_PATH, cairnApiFiles } from './cairn-api.ts';
 
 export const INCIDENTS_PER_PAGE = 25;
 
@@ -18,6 +19,18 @@ export function apiDocuments(model: StatusModel): Record<string, unknown> {
   if (!docs) {
     docs = new StatuspageApi(model, model.site.baseUrl ?? '/').documents();
     apiCache.set(model, docs);
+  }
+  return docs;
+}
+
+const cairnApiCache = new WeakMap<StatusModel, Record<string, unknown>>();
+
+/** Cairn's own API documents and their schemas by path under /api/cairn/v1/ (computed once per model). */
+export function cairnApiDocuments(model: StatusModel): Record<string, unknown> {
+  let docs = cairnApiCache.get(model);
+  if (!docs) {
+    docs = cairnApiFiles(model);
+    cairnApiCache.set(model, docs);
   }
   return docs;
 }
@@ -45,7 +58,9 @@ export function siteRoutes(model: StatusModel): string[] {
     for (const f of badgeFiles(model, c.id)) routes.push(`/badges/${seg(c.id)}/${seg(f)}`);
   }
   for (const i of model.incidents) routes.push(`/incidents/${seg(i.id)}/`);
-  if (!omitted.has('api')) for (const doc of Object.keys(apiDocuments(model))) routes.push(`/api/v2/${doc.split('/').map(seg).join('/')}`);
+  if (!omitted.has('api/v2')) for (const doc of Object.keys(apiDocuments(model))) routes.push(`/api/v2/${doc.split('/').map(seg).join('/')}`);
+  // Cairn's own API links relatively: published with or without site.baseUrl.
+  for (const doc of Object.keys(cairnApiDocuments(model))) routes.push(`/${CAIRN_API_PATH}/${doc.split('/').map(seg).join('/')}`);
   for (const r of model.reports ?? []) {
     routes.push(`/reports/${seg(r.month)}/`, `/reports/${seg(r.month)}.html`);
     if (r.markdown !== null) routes.push(`/reports/${seg(r.month)}.md`);
