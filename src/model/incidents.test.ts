@@ -28,7 +28,7 @@ function incident(p: Partial<Incident>): Incident {
 describe('incident figures', () => {
   it('per incident: duration and time to detect; open incidents run until now', () => {
     const now = t('2026-10-05T12:00:00Z');
-    expect(incidentModel(incident({}), now)).toMatchObject({ durationMs: 60 * M, timeToDetectMs: 5 * M, status: 'resolved' });
+    expect(incidentModel(incident({}), now)).toMatchObject({ durationMs: 60 * M, timeToDetectMs: 5 * M, timeToResolveMs: 55 * M, status: 'resolved' });
     expect(incidentModel(incident({ resolvedAt: null }), now).durationMs).toBe(120 * M);
   });
 
@@ -48,7 +48,7 @@ describe('incident figures', () => {
     const months = utcMonths(t('2026-10-01T00:00:00Z'), now);
     expect(months.map((m) => m.month)).toEqual(['2026-10', '2026-11']);
     expect(monthFigures('api', incidents, segments, months, now, { partialOutage: { mode: 'full' } })).toEqual([
-      { month: '2026-10', incidents: 3, mttdMs: Math.round((5 + 15 + 1) / 3 * M), mttrMs: Math.round((60 + 180) / 2) * M, downtimeMs: 60 * M },
+      { month: '2026-10', incidents: 3, mttdMs: Math.round((5 + 15 + 1) / 3 * M), mttrMs: Math.round((60 - 5 + 180 - 15) / 2) * M, downtimeMs: 60 * M },
       { month: '2026-11', incidents: 1, mttdMs: 0, mttrMs: 30 * M, downtimeMs: 60 * M },
     ]);
   });

@@ -4,6 +4,7 @@
  *
  * - duration = resolved − started (open incidents: now − started)
  * - time to detect = detected − started (the first failing sample to the incident's opening)
+ * - time to resolve = resolved − detected, so time to detect + time to resolve = duration
  * - MTTD, MTTR = means over the incidents that started in the month (MTTR over resolved ones)
  * - downtime = time the component was down in the month (the status timeline, gap rule applied),
  *   partial outages counted by the availability rule (src/model/availability.ts)
@@ -25,6 +26,8 @@ export interface IncidentModel {
   resolvedAt: string | null;
   durationMs: number;
   timeToDetectMs: number;
+  /** resolved − detected; null while open. */
+  timeToResolveMs: number | null;
   updates: { at: string; status: IncidentUpdate['status']; text: string }[];
   /** Markdown below the front matter. */
   body: string;
@@ -57,6 +60,7 @@ export function incidentModel(incident: Incident, now: number): IncidentModel {
     resolvedAt: incident.resolvedAt === null ? null : iso(incident.resolvedAt),
     durationMs: (incident.resolvedAt ?? now) - incident.startedAt,
     timeToDetectMs: incident.detectedAt - incident.startedAt,
+    timeToResolveMs: incident.resolvedAt === null ? null : incident.resolvedAt - incident.detectedAt,
     updates: [...incident.updates].reverse().map((u) => ({ at: iso(u.at), status: u.status, text: u.text })),
     body: incident.body,
   };
@@ -99,7 +103,7 @@ export function monthFigures(
       month,
       incidents: inMonth.length,
       mttdMs: mean(inMonth.map((i) => i.detectedAt - i.startedAt)),
-      mttrMs: mean(resolved.map((i) => (i.resolvedAt as number) - i.startedAt)),
+      mttrMs: mean(resolved.map((i) => (i.resolvedAt as number) - i.detectedAt)),
       downtimeMs: countedDowntimeMs(tally(segments, start, Math.min(end, now)), rule.partialOutage),
     };
   });

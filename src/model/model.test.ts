@@ -192,7 +192,7 @@ describe('computeModel: maintenance and incidents', () => {
     ]);
     expect(m.components[0]!.activeIncidents).toEqual(['open']);
     const nov = m.components[0]!.monthly.at(-1)!;
-    expect(nov).toMatchObject({ month: '2026-11', incidents: 2, mttdMs: Math.round(2.5 * MIN), mttrMs: HOUR });
+    expect(nov).toMatchObject({ month: '2026-11', incidents: 2, mttdMs: Math.round(2.5 * MIN), mttrMs: HOUR - 5 * MIN });
     expect(m.components[0]!.monthly).toHaveLength(13);
   });
 });

@@ -195,7 +195,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
       resolved: i.resolvedAt === null ? 'open' : utcTime(i.resolvedAt),
       duration: i.resolvedAt === null ? `${duration(i.durationMs)} (open at the period's end)` : duration(i.durationMs),
       ttd: duration(i.timeToDetectMs),
-      ttr: i.resolvedAt === null ? '—' : duration(Date.parse(i.resolvedAt) - Date.parse(i.detectedAt)),
+      ttr: i.resolvedAt === null ? '—' : duration(i.timeToResolveMs ?? 0),
       resolvedInPeriod: resolved,
       link: incidentLink(config, i.id),
     };

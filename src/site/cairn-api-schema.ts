@@ -336,7 +336,7 @@ const Incident = z.object({
   resolvedAt: Time.nullable(),
   durationMs: Ms.describe('resolved − started; for an open incident, generatedAt − started.'),
   timeToDetectMs: Ms.describe('detected − started (its share of MTTD).'),
-  timeToResolveMs: Ms.nullable().describe('resolved − started (its share of MTTR); null while open.'),
+  timeToResolveMs: Ms.nullable().describe('resolved − detected (its share of MTTR); null while open.'),
   updates: z.array(z.object({ at: Time, status: z.enum(UPDATE_STATUSES), text: z.string() })).describe('Newest first.'),
   body: z.string().describe('The markdown below the front matter: details, the postmortem.'),
 });
@@ -353,7 +353,7 @@ export const IncidentsDocument = z.object({
             month: Month,
             incidents: z.int().describe('Incidents that started in the month.'),
             mttdMs: Ms.nullable().describe('Mean time to detect of those incidents; null without any.'),
-            mttrMs: Ms.nullable().describe('Mean time to resolve (resolved − started) of those resolved; null without any.'),
+            mttrMs: Ms.nullable().describe('Mean time to resolve (resolved − detected) of those resolved; null without any.'),
             downtimeMs: Ms.describe('Down time in the month, as the availability rule counts it.'),
           }),
         ),

@@ -245,8 +245,7 @@ export function cairnApi(model: StatusModel): CairnApiDocuments {
         resolvedAt: i.resolvedAt,
         durationMs: i.durationMs,
         timeToDetectMs: i.timeToDetectMs,
-        // For a resolved incident its duration is resolved − started: what MTTR averages.
-        timeToResolveMs: i.resolvedAt === null ? null : i.durationMs,
+        timeToResolveMs: i.timeToResolveMs,
         updates: i.updates.map((u) => ({ at: u.at, status: u.status, text: u.text })),
         body: i.body,
       })),
