@@ -85,11 +85,12 @@ export function scaffold(opts: ScaffoldOptions): ScaffoldFile[] {
     ...(opts.regions.length > 0 ? ['  regionRule: majority             # down when more than half of the regions see it down ("any": one is enough)'] : []),
     '',
     '# An SLO on the checks: error budget, burn rates and burn-down without Prometheus (docs/slo.md).',
-    'slos:',
-    '  - id: website-availability',
-    '    component: example-website       # a check is its own component unless it names one',
-    '    target: 99.9',
-    '    sli: { availability: {} }',
+    '# Uncomment it, with one of your components (a check is its own component unless it names one).',
+    '# slos:',
+    '#   - id: website-availability',
+    '#     component: example-website',
+    '#     target: 99.9',
+    '#     sli: { availability: {} }',
     '',
   ].join('\n');
   const checks = [
