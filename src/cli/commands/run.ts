@@ -15,8 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
-import { buildModel, buildSite } from '../../site/build.ts';
-import { omittedWarning } from '../../site/outputs.ts';
+import { buildModel } from '../../site/build.ts';
+import { buildAndReport, chooseTargets } from '../build-pages.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
 import { GITATTRIBUTES_LINE, commitAndPush, ensureGitattributes, gitIdentity } from '../../store/git.ts';
 import { recordDeliveries } from '../../notify/notify.ts';
@@ -160,13 +160,10 @@ export const run: Command = {
     if (values.build) {
       const buildConfig = await loadConfig(dir, { missingEnv: 'keep' });
       out.protect(buildConfig.redactor);
+      const targets = chooseTargets(buildConfig, values.out !== undefined ? { out: values.out } : {});
       const model = await buildModel(buildConfig);
       for (const p of model.problems) out.warn(`skipped ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`, { file: p.file, ...(p.line ? { line: p.line } : {}) });
-      const outDir = path.resolve(values.out ?? path.join(dir, 'dist'));
-      const { omitted } = await buildSite(model, { outDir });
-      const warning = omittedWarning(omitted);
-      if (warning) out.warn(warning);
-      out.info(`Site built: ${outDir}`);
+      await buildAndReport(model, targets, out);
       lap('build');
     }
     out.info(`Timing: ${timing.join(', ')}.`);
