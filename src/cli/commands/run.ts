@@ -59,6 +59,8 @@ export const run: Command = {
     const full = await loadConfig(dir);
     out.protect(full.redactor);
     warnConfig(out, full.warnings);
+    // A --build whose --out clashes with a page's folder is a usage error before anything runs.
+    if (values.build) chooseTargets(full, values.out !== undefined ? { out: values.out } : {});
     // Incidents with broken front matter are left off the page: say so on every run, not only in `validate`.
     await warnBrokenIncidents(full, out);
     const config = shardConfig(full, shard);
