@@ -58,6 +58,12 @@ describe('cairn demo --no-serve', () => {
     // Only the site: none of Astro's server build or content-layer stubs.
     expect(entries.filter((e) => e.endsWith('.mjs') || ['chunks', 'pages', 'manifest.json', 'server', 'client', '_astro'].includes(e))).toEqual([]);
     expect((await readdir(dir)).filter((f) => f === '.astro' || f === 'node_modules')).toEqual([]);
+    // The platform team's page (pages: in cairn.yaml), built from the same data inside dist and kept by the rebuild.
+    expect(res.stderr).toMatch(/Page "platform" built: .*dist\/platform\/index\.html \(\d+ files, 2 components\)/);
+    const platform = await readFile(path.join(dir, 'dist', 'platform', 'index.html'), 'utf8');
+    expect(platform).toMatch(/<title>[^<]*Cairn Demo - Platform/);
+    expect(platform).toContain('data-component="database"');
+    expect(platform).not.toContain('data-component="website"');
   });
 
   it('validates, and `check --json` prints one object per check', async () => {

@@ -635,6 +635,9 @@ export const Site = z.strictObject({
     }, { message: 'expected a BCP 47 locale such as "en-US" or "de"' })
     .optional()
     .describe('BCP 47 locale for dates and numbers (default en-US)'),
+  // Several pages from one repository (src/config/resolve-pages.ts): what the default page shows.
+  components: z.array(Id).min(1).optional().describe('Components the default page shows (default: all, or those of `groups`); see `pages:`'),
+  groups: z.array(Id).min(1).optional().describe('Groups whose components the default page shows (default: all); see `pages:`'),
 });
 
 /** `full`, `share` or `weighted:<fraction 0..1>` (src/model/availability.ts). */
@@ -944,6 +947,23 @@ export const Reports = z
   })
   .describe('Monthly health reports (`cairn report`, cairn.yaml only)');
 
+// ---- pages: several pages from one repository (issue 16; resolved in src/config/resolve-pages.ts) ----
+
+export const Page = z
+  .strictObject({
+    id: Id.describe('Page id: names it in `cairn build --page <id>`, its default output folder (dist-<id>) and its path under `cairn serve` (/<id>/)'),
+    title: z.string().min(1).describe('Page title, e.g. "Acme internal status"'),
+    description: z.string().optional(),
+    baseUrl: HttpUrl.optional().describe('Public URL of this page (its API, feeds and calendar need it), e.g. https://status.internal.acme.com/'),
+    locale: Site.shape.locale,
+    components: z.array(Id).min(1).optional().describe('Components this page shows (with `groups`: both)'),
+    groups: z.array(Id).min(1).optional().describe('Groups whose components this page shows'),
+    out: z.string().min(1).optional().describe('Output folder, relative to the status repo (default dist-<id>); inside another page\'s folder (e.g. dist/internal) it is published with it'),
+  })
+  .describe('Another status page built from the same data: its own title, address, components and output folder');
+
+export const Pages = z.array(Page).min(1).describe('More status pages built from the same data (cairn.yaml only); `site:` is the default page');
+
 export const CairnFile = z
   .strictObject({
     $schema: z.string().optional(),
@@ -962,6 +982,7 @@ export const CairnFile = z
     store: Store.optional(),
     notifications: Notifications.optional(),
     reports: Reports.optional(),
+    pages: Pages.optional(),
   })
   .describe('A Cairn configuration file: cairn.yaml (site settings) or checks/*.yaml (checks)');
 

@@ -7,6 +7,7 @@ import type { Redactor } from './secrets.ts';
 import type { PrometheusSettings } from './resolve-prometheus.ts';
 import type { NotificationSettings } from './notify-types.ts';
 import type { ReportSettings } from './resolve-reports.ts';
+import type { PageSettings } from './resolve-pages.ts';
 
 export interface SourceLocation {
   /** Path relative to the status repo, e.g. `checks/api.yaml`. */
@@ -295,6 +296,8 @@ export interface ResolvedConfig {
   notifications: NotificationSettings;
   /** Monthly reports (`reports:` in cairn.yaml). */
   reports: ReportSettings;
+  /** The pages built from the data: the default one (`site:`) first, then `pages:` (src/config/resolve-pages.ts). */
+  pages: PageSettings[];
   /** Redacts the values of `${ENV}` substitutions and other secrets from any text. */
   redactor: Redactor;
   warnings: ConfigWarning[];

@@ -63,6 +63,16 @@ groups:
       - id: database
         name: Database
 
+# A second page from the same data (docs/site.md, "Several pages from one repository"): the
+# platform team's, built inside the default page's folder and served with it at /platform/.
+pages:
+  - id: platform
+    title: Cairn Demo - Platform
+    description: The platform team's page - the same data, its components only.
+    groups: [platform]
+    out: dist/platform
+${baseUrl ? `    baseUrl: ${baseUrl.replace(/\/?$/, '/')}platform/
+` : ''}
 # SLOs on the checks themselves: error budgets, burn rates and burn-down without Prometheus.
 slos:
   - id: website-availability

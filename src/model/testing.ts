@@ -58,9 +58,10 @@ export function fixtureConfig(opts: {
   };
   for (const g of groups) for (const id of g.components) ensure(id, g.id);
   for (const c of checks) ensure(c.component, null).checks.push(c.id);
+  const site = { title: 'Test', description: null, timeZone: opts.timeZone ?? 'UTC', baseUrl: null, locale: 'en-US' };
   return {
     dir: '/nonexistent',
-    site: { title: 'Test', description: null, timeZone: opts.timeZone ?? 'UTC', baseUrl: null, locale: 'en-US' },
+    site,
     run: {
       intervalMs: 300_000,
       timeoutMs: 10_000,
@@ -82,6 +83,7 @@ export function fixtureConfig(opts: {
     prometheus: { endpoints: [], slos: [], capacity: [] },
     notifications: noNotifications(),
     reports: { ...DEFAULT_REPORTS },
+    pages: [{ id: 'default', main: true, site, components: null, out: 'dist', source: null }],
     redactor: new Redactor(),
     warnings: [],
   };

@@ -2,14 +2,17 @@
  * `cairn build`: status repo -> model -> static site. The model is computed once here and every
  * page, API document, badge and feed is rendered from it (src/site/render.ts); pages only format it.
  */
+import path from 'node:path';
+import { folderConflict, folderInside, type PageSettings } from '../config/resolve-pages.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { loadIncidents } from '../incidents/store.ts';
 import { computeModel, type StatusModel, WINDOWS } from '../model/model.ts';
+import { pageModel } from '../model/page.ts';
 import { checkSloHistoryMs } from '../model/check-slo.ts';
 import { readSnapshot } from '../prometheus/snapshot.ts';
 import { readReportPages } from '../reports/pages.ts';
 import { readStore } from '../store/store.ts';
-import { omittedOutputs } from './outputs.ts';
+import { omittedOutputs, omittedWarning } from './outputs.ts';
 import { exportSite, type ExportResult } from './render.ts';
 
 /** Samples older than this cannot change any figure the model shows (90 days + a day of zone slack). */
@@ -34,6 +37,8 @@ export async function buildModel(config: ResolvedConfig, now = Date.now()): Prom
 
 export interface BuildSiteOptions {
   outDir: string;
+  /** Folders inside `outDir` (relative) that other pages build: carried over when it is replaced. */
+  keep?: readonly string[];
 }
 
 /**
@@ -42,5 +47,79 @@ export interface BuildSiteOptions {
  * caller to say so.
  */
 export async function buildSite(model: StatusModel, opts: BuildSiteOptions): Promise<ExportResult & { omitted: readonly string[] }> {
-  return { ...(await exportSite(model, opts.outDir)), omitted: omittedOutputs(model.site) };
+  return { ...(await exportSite(model, opts.outDir, { keep: opts.keep ?? [] })), omitted: omittedOutputs(model.site) };
+}
+
+/** A page to build and where: its absolute folder, and the folders of other pages inside it (kept). */
+export interface PageTarget {
+  page: PageSettings;
+  outDir: string;
+  keep: string[];
+}
+
+/** Why pages could not be chosen to build (a usage error: an unknown id, a folder clash with `--out`). */
+export class PageChoiceError extends Error {}
+
+/**
+ * The pages `cairn build` builds and their folders: every page (`pages` empty) or the ones named,
+ * in configuration order. `out` replaces the folder of the one page built (the default page when
+ * none is named); it must not clash with another page's folder.
+ */
+export function pageTargets(config: Pick<ResolvedConfig, 'dir' | 'pages'>, opts: { pages?: readonly string[]; out?: string } = {}): PageTarget[] {
+  const ids = opts.pages ?? [];
+  for (const id of ids) {
+    if (!config.pages.some((p) => p.id === id)) throw new PageChoiceError(`--page: unknown page "${id}" (pages: ${config.pages.map((p) => p.id).join(', ')})`);
+  }
+  if (opts.out !== undefined && ids.length > 1) throw new PageChoiceError('--out names the folder of one page: give at most one --page with it');
+  const outOf = new Map(config.pages.map((p) => [p, path.resolve(config.dir, p.out)]));
+  if (opts.out !== undefined) {
+    const page = ids.length === 1 ? config.pages.find((p) => p.id === ids[0])! : config.pages.find((p) => p.main)!;
+    outOf.set(page, path.resolve(opts.out));
+    const rel = (p: PageSettings) => ({ id: p.id, out: (outOf.get(p) as string).split(path.sep).join('/') });
+    for (const other of config.pages) {
+      if (other === page) continue;
+      const conflict = folderConflict(rel(other), rel(page));
+      if (conflict) throw new PageChoiceError(`--out: ${conflict}`);
+    }
+  }
+  const posix = (p: PageSettings) => (outOf.get(p) as string).split(path.sep).join('/');
+  return config.pages
+    .filter((p) => ids.length === 0 || ids.includes(p.id))
+    .map((page) => ({
+      page,
+      outDir: outOf.get(page) as string,
+      keep: config.pages.flatMap((other) => {
+        const rel = other === page ? null : folderInside(posix(page), posix(other));
+        return rel === null ? [] : [rel];
+      }),
+    }));
+}
+
+export interface PageBuild {
+  page: PageSettings;
+  outDir: string;
+  files: number;
+  bytes: number;
+  /** The warning for outputs left out for lack of a base URL, if any. */
+  warning: string | null;
+}
+
+/**
+ * Builds each target page from the one model (each its view: src/model/page.ts), one after the
+ * other; a page that fails is reported and the others are still built.
+ */
+export async function buildPages(model: StatusModel, targets: readonly PageTarget[]): Promise<{ built: PageBuild[]; failed: { page: PageSettings; error: unknown }[] }> {
+  const built: PageBuild[] = [];
+  const failed: { page: PageSettings; error: unknown }[] = [];
+  for (const t of targets) {
+    try {
+      const view = pageModel(model, t.page);
+      const res = await buildSite(view, { outDir: t.outDir, keep: t.keep });
+      const field = t.page.main ? 'site.baseUrl' : `the baseUrl of page "${t.page.id}"`;
+      built.push({ page: t.page, outDir: t.outDir, files: res.files, bytes: res.bytes, warning: omittedWarning(res.omitted, field) });
+    } catch (error) {
+      failed.push({ page: t.page, error });
+    }
+  }
+  return { built, failed };
 }

@@ -19,7 +19,7 @@ export function omittedOutputs(site: Pick<SiteSettings, 'baseUrl'>): readonly st
 }
 
 /** The sentence `cairn build` (and `cairn run --build`) prints when outputs were left out. */
-export function omittedWarning(omitted: readonly string[]): string | null {
+export function omittedWarning(omitted: readonly string[], field = 'site.baseUrl'): string | null {
   if (omitted.length === 0) return null;
-  return `site.baseUrl is not set: built the page and badges without the Statuspage API (api/v2/), the Atom and RSS feeds and the maintenance calendar (maintenance.ics), which need absolute URLs; set site.baseUrl in cairn.yaml to the page's public address (e.g. https://OWNER.github.io/REPO/) to publish them`;
+  return `${field} is not set: built the page and badges without the Statuspage API (api/v2/), the Atom and RSS feeds and the maintenance calendar (maintenance.ics), which need absolute URLs; set ${field} in cairn.yaml to the page's public address (e.g. https://OWNER.github.io/REPO/) to publish them`;
 }

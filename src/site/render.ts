@@ -4,7 +4,7 @@
  * @astrojs/node handler, inside a render context that holds the model (src/site/data.ts).
  */
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -15,8 +15,9 @@ import { loadSiteBundle, type SiteBundle } from './bundle.ts';
 import { basePath, type RenderContext, renderContextStore } from './data.ts';
 import { routeFile, siteRoutes } from './routes.ts';
 
-export function renderContextFor(model: StatusModel, bundle: SiteBundle): RenderContext {
-  return { model, base: basePath(model.site.baseUrl), assets: bundle.assets };
+/** The render context of `model`; `base` (the path the page is served at) defaults to the path of its baseUrl. */
+export function renderContextFor(model: StatusModel, bundle: SiteBundle, base = basePath(model.site.baseUrl)): RenderContext {
+  return { model, base, assets: bundle.assets };
 }
 
 /** Renders the pages at '/' from whatever context `current()` returns when a request arrives. */
@@ -58,9 +59,10 @@ const CONCURRENCY = 8;
  * Writes the whole site for `model` into `outDir`, replacing what a previous build put there. The
  * new site is written beside it and moved into place, so a failed build leaves the old one whole.
  */
-export async function exportSite(model: StatusModel, outDir: string): Promise<ExportResult> {
+export async function exportSite(model: StatusModel, outDir: string, opts: { keep?: readonly string[] } = {}): Promise<ExportResult> {
   outDir = path.resolve(outDir);
-  await assertReplaceable(outDir);
+  const keep = opts.keep ?? [];
+  await assertReplaceable(outDir, keep);
   const bundle = await loadSiteBundle();
   const ctx = renderContextFor(model, bundle);
   await mkdir(path.dirname(outDir), { recursive: true });
@@ -97,6 +99,7 @@ export async function exportSite(model: StatusModel, outDir: string): Promise<Ex
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     if (failed.length > 0) throw new Error(`${failed.length} page${failed.length === 1 ? '' : 's'} could not be rendered: ${failed.slice(0, 10).join(', ')}`);
+    await carryOver(outDir, tmp, keep);
     await rm(outDir, { recursive: true, force: true });
     await rename(tmp, outDir);
     return { files: routes.length, bytes };
@@ -108,10 +111,34 @@ export async function exportSite(model: StatusModel, outDir: string): Promise<Ex
   }
 }
 
-/** The output folder is replaced whole: refuse a folder that holds anything but a built site. */
-async function assertReplaceable(outDir: string): Promise<void> {
+/**
+ * Moves the folders other pages built inside `outDir` (`keep`, relative) into the new site `tmp`
+ * before it replaces `outDir`, so that building one page never deletes another. A kept folder
+ * where the new site wrote a file of its own is an error (the configuration forbids the names a
+ * site writes; this catches any other).
+ */
+async function carryOver(outDir: string, tmp: string, keep: readonly string[]): Promise<void> {
+  const present = keep.filter((rel) => existsSync(path.join(outDir, rel)));
+  for (const rel of present) {
+    const parts = rel.split('/');
+    for (let i = 1; i <= parts.length; i++) {
+      const at = path.join(tmp, ...parts.slice(0, i));
+      if (i < parts.length ? existsSync(at) && !(await stat(at)).isDirectory() : existsSync(at)) {
+        throw new Error(`the site writes ${parts.slice(0, i).join('/')} where another page's folder (${rel}) is: choose another output folder for that page`);
+      }
+    }
+  }
+  for (const rel of present) {
+    await mkdir(path.dirname(path.join(tmp, rel)), { recursive: true });
+    await rename(path.join(outDir, rel), path.join(tmp, rel));
+  }
+}
+
+/** The output folder is replaced whole: refuse a folder that holds anything but a built site (and other pages' folders, `keep`). */
+async function assertReplaceable(outDir: string, keep: readonly string[] = []): Promise<void> {
   if (!existsSync(outDir)) return;
-  const entries = await readdir(outDir).catch(() => null);
+  const kept = new Set(keep.map((rel) => rel.split('/')[0]));
+  const entries = (await readdir(outDir).catch(() => null))?.filter((e) => !kept.has(e)) ?? null;
   if (entries === null) throw new Error(`${outDir} is not a folder`);
   if (entries.length === 0 || entries.includes('index.html')) return;
   throw new Error(`refusing to replace ${outDir}: it is not empty and holds no index.html (not a site Cairn built); choose another --out`);
@@ -122,32 +149,54 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
+/** One page `cairn serve` serves: the path it is served at, and its view of the current model. */
+export interface ServedPage {
+  /** Path prefix, starting and ending with '/': `/`, `/status/`, `/status/internal/`. */
+  mount: string;
+  view(model: StatusModel): StatusModel;
+}
+
 /**
  * Live mode: serves the site at `http://host:port<base>` (the path of `baseUrl`) and renders each
  * page on request from the model `current()` gives (a promise while the first model is computed:
- * requests wait for it).
+ * requests wait for it). With `pages`, serves each at its own mount instead (the longest mount
+ * that a request's path starts with answers it), each a view of the same model.
  */
-export async function serveSite(current: () => StatusModel | Promise<StatusModel>, opts: { port: number; host: string; baseUrl: string | null }): Promise<LiveServer> {
+export async function serveSite(
+  current: () => StatusModel | Promise<StatusModel>,
+  opts: { port: number; host: string; baseUrl: string | null; pages?: readonly ServedPage[] },
+): Promise<LiveServer> {
   const bundle = await loadSiteBundle();
   const files = sirv(bundle.clientDir, { etag: true, dev: false });
-  const base = basePath(opts.baseUrl);
-  const pages = pageListener(bundle, async () => renderContextFor(await current(), bundle));
+  const served = [...(opts.pages ?? [{ mount: basePath(opts.baseUrl), view: (m: StatusModel) => m }])].sort((a, b) => b.mount.length - a.mount.length);
+  const main = opts.pages?.[0]?.mount ?? basePath(opts.baseUrl);
+  const listeners = served.map((p) => ({ mount: p.mount, listener: pageListener(bundle, async () => renderContextFor(p.view(await current()), bundle, p.mount)) }));
   const server = http.createServer((req, res) => {
-    // Pages link under the public base path (site.baseUrl): strip it, serve the rest at '/'.
+    // Pages link under their base path: strip it, serve the rest at '/'.
     const u = req.url ?? '/';
-    if (base !== '/') {
-      if (u === '/' || u === base.slice(0, -1)) {
-        res.writeHead(302, { location: base }).end();
+    const pathOnly = u.split('?')[0] as string;
+    for (const { mount, listener } of listeners) {
+      if (mount !== '/' && pathOnly === mount.slice(0, -1)) {
+        res.writeHead(302, { location: mount }).end();
         return;
       }
-      if (u.startsWith(base)) req.url = `/${u.slice(base.length)}`;
+      if (!u.startsWith(mount)) continue;
+      req.url = `/${u.slice(mount.length)}`;
+      files(req, res, () => listener(req, res));
+      return;
     }
-    files(req, res, () => pages(req, res));
+    // Outside every mount: '/' leads to the default page; anything else is the default page's to answer.
+    if (pathOnly === '/') {
+      res.writeHead(302, { location: main }).end();
+      return;
+    }
+    const fallback = listeners.find((l) => l.mount === main) ?? listeners[listeners.length - 1]!;
+    files(req, res, () => fallback.listener(req, res));
   });
   const { port, address } = await listen(server, opts.port, opts.host);
   const host = address.includes(':') ? `[${address}]` : address;
   return {
-    url: `http://${host}:${port}${base}`,
+    url: `http://${host}:${port}${main}`,
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

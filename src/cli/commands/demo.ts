@@ -8,7 +8,7 @@ import { loadConfig } from '../../config/load.ts';
 import { assertDemoDirUsable, writeDemoRepo } from '../../demo/repo.ts';
 import { seedDemoHistory } from '../../demo/seed.ts';
 import { startDemoTargets } from '../../demo/targets.ts';
-import { buildModel, buildSite } from '../../site/build.ts';
+import { buildModel, buildPages, pageTargets } from '../../site/build.ts';
 import { UsageError } from '../errors.ts';
 import { parse } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -37,7 +37,7 @@ function serve(dir: string, port: number, out: Output): Promise<http.Server> {
     server.once('error', (err) => reject(new Error(`cannot serve on 127.0.0.1:${port}: ${(err as Error).message}`)));
     server.listen(port, '127.0.0.1', () => {
       const { port: actual } = server.address() as { port: number };
-      out.info(`\nThe demo status page is at http://127.0.0.1:${actual}/  (Ctrl-C to stop)`);
+      out.info(`\nThe demo status page is at http://127.0.0.1:${actual}/ , the platform team's page at http://127.0.0.1:${actual}/platform/  (Ctrl-C to stop)`);
       resolve(server);
     });
   });
@@ -83,8 +83,9 @@ export const demo: Command = {
       out.info('\nBuilding the site…');
       const model = await buildModel(config);
       const outDir = path.join(dir, 'dist');
-      await buildSite(model, { outDir });
-      out.info(`Site built: ${path.join(outDir, 'index.html')}`);
+      const { built, failed } = await buildPages(model, pageTargets(config, { out: outDir }));
+      if (failed.length > 0) throw failed[0]!.error;
+      for (const b of built) out.info(b.page.main ? `Site built: ${path.join(b.outDir, 'index.html')}` : `Page "${b.page.id}" built: ${path.join(b.outDir, 'index.html')}`);
       if (values['no-serve']) return 0;
       const server = await serve(outDir, port, out);
       keepTargets = true;

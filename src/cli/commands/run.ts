@@ -15,8 +15,8 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
-import { buildModel, buildSite } from '../../site/build.ts';
-import { omittedWarning } from '../../site/outputs.ts';
+import { buildModel } from '../../site/build.ts';
+import { buildAndReport, chooseTargets } from '../build-pages.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
 import { GITATTRIBUTES_LINE, commitAndPush, ensureGitattributes, gitIdentity } from '../../store/git.ts';
 import { recordDeliveries } from '../../notify/notify.ts';
@@ -59,6 +59,8 @@ export const run: Command = {
     const full = await loadConfig(dir);
     out.protect(full.redactor);
     warnConfig(out, full.warnings);
+    // A --build whose --out clashes with a page's folder is a usage error before anything runs.
+    if (values.build) chooseTargets(full, values.out !== undefined ? { out: values.out } : {});
     // Incidents with broken front matter are left off the page: say so on every run, not only in `validate`.
     await warnBrokenIncidents(full, out);
     const config = shardConfig(full, shard);
@@ -160,13 +162,10 @@ export const run: Command = {
     if (values.build) {
       const buildConfig = await loadConfig(dir, { missingEnv: 'keep' });
       out.protect(buildConfig.redactor);
+      const targets = chooseTargets(buildConfig, values.out !== undefined ? { out: values.out } : {});
       const model = await buildModel(buildConfig);
       for (const p of model.problems) out.warn(`skipped ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`, { file: p.file, ...(p.line ? { line: p.line } : {}) });
-      const outDir = path.resolve(values.out ?? path.join(dir, 'dist'));
-      const { omitted } = await buildSite(model, { outDir });
-      const warning = omittedWarning(omitted);
-      if (warning) out.warn(warning);
-      out.info(`Site built: ${outDir}`);
+      await buildAndReport(model, targets, out);
       lap('build');
     }
     out.info(`Timing: ${timing.join(', ')}.`);

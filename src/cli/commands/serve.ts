@@ -10,6 +10,8 @@ import { loadConfig } from '../../config/load.ts';
 import type { StatusModel } from '../../model/model.ts';
 import { buildModel } from '../../site/build.ts';
 import { serveSite } from '../../site/render.ts';
+import { basePath } from '../../site/data.ts';
+import { cachedPageModel } from '../../model/page.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../command.ts';
@@ -50,8 +52,13 @@ export const serve: Command = {
     // The first model comes from the committed data; requests that arrive before it wait for it.
     let model: Promise<StatusModel> = buildModel(config);
     model.catch((err: unknown) => out.error(`the status data could not be read: ${config.redactor.redact(err instanceof Error ? err.message : String(err))}`));
-    const live = await serveSite(() => model, { port, host: values.host ?? '127.0.0.1', baseUrl: config.site.baseUrl });
+    // The default page at the path of site.baseUrl, every other page under it at /<id>/ (src/config/resolve-pages.ts).
+    const mainBase = basePath(config.site.baseUrl);
+    const pages = config.pages.map((p) => ({ id: p.id, mount: p.main ? mainBase : `${mainBase}${p.id}/`, view: (m: StatusModel) => cachedPageModel(m, p) }));
+    const live = await serveSite(() => model, { port, host: values.host ?? '127.0.0.1', baseUrl: config.site.baseUrl, pages });
     out.info(`Serving the status page at ${live.url} ; checks every ${Math.round(intervalMs / 1000)} s (Ctrl-C to stop)`);
+    const origin = new URL(live.url).origin;
+    for (const p of pages.slice(1)) out.info(`Serving page "${p.id}" at ${origin}${p.mount}`);
 
     let round: Promise<void> = Promise.resolve();
     try {
