@@ -304,7 +304,17 @@ async function validateResult(dir: string, planned: ReadonlyMap<string, string>,
       if (/\.ya?ml$/.test(name)) await copyFile(path.join(dir, 'checks', name), path.join(scratch, 'checks', name));
     }
     for (const [file, content] of planned) await writeFile(path.join(scratch, file), content);
-    const config = await loadConfig(scratch, { missingEnv: 'keep', env });
+    // The repo's own secrets are not set here either: the value from the environment when it is
+    // set, else a URL (what most secrets of a status repo are: webhooks).
+    const own: Record<string, string> = {};
+    for (const name of [...SETTINGS_FILES.map((f) => f as string), ...existing.map((f) => path.join('checks', f))]) {
+      const text = await readText(path.join(scratch, name));
+      for (const m of (text ?? '').matchAll(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+        const v = m[1] as string;
+        if (!(v in env)) own[v] = process.env[v] ?? 'https://example.invalid/';
+      }
+    }
+    const config = await loadConfig(scratch, { missingEnv: 'keep', env: { ...own, ...env } });
     const { errors } = await loadIncidents(config);
     if (errors.length) throw new ConfigErrors(errors);
   } finally {
