@@ -25,6 +25,7 @@ import {
   ImportError,
   isSecretHeader,
   parseGoDuration,
+  reservedIds,
   Secrets,
   urlWithoutCredentials,
   type PeerImportOptions,
@@ -105,17 +106,17 @@ function recurrence(m: Obj): { rule: Obj } | { reason: string } {
   };
 }
 
-export function convertGatus(config: Obj, file: string): PeerPlan {
+export function convertGatus(config: Obj, file: string, reserved: ReadonlySet<string> = new Set()): PeerPlan {
   const skipped: PeerSkip[] = [];
   const notes: string[] = [];
   const secrets = new Secrets();
-  const alloc = new IdAllocator();
+  const alloc = new IdAllocator(reserved);
   const checks: Record<string, unknown>[] = [];
   const groups = new Map<string, { id: string; name: string; components: Obj[] }>();
-  const groupIds = new IdAllocator();
+  const groupIds = new IdAllocator(reserved);
   const alerted = new Map<string, string[]>();
   const windows: Record<string, unknown>[] = [];
-  const windowIds = new IdAllocator();
+  const windowIds = new IdAllocator(reserved);
   const fastIntervals: string[] = [];
   const unusedKeys = new Map<string, number>();
   const seenNames = new Set<string>();
@@ -335,5 +336,5 @@ export function convertGatus(config: Obj, file: string): PeerPlan {
 
 export async function importGatus(opts: GatusImportOptions): Promise<PeerImportResult> {
   const { file, value } = await readConfig(path.resolve(opts.source));
-  return applyPlan(convertGatus(value, file), opts);
+  return applyPlan(convertGatus(value, file, await reservedIds(opts.dir, GATUS_CHECKS_FILE)), opts);
 }

@@ -186,6 +186,41 @@ export function parseGoDuration(value: unknown): number | null {
   return Math.round(ms);
 }
 
+/**
+ * The ids the repo already uses outside the importer's own checks file (checks, components,
+ * groups, maintenance windows): an import next to another one must not reuse them. The
+ * importer's own file is left out, so importing again gives the same ids.
+ */
+export async function reservedIds(dir: string, ownFile: string): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const files = [...SETTINGS_FILES];
+  let names: string[] = [];
+  try {
+    names = await readdir(path.join(dir, 'checks'));
+  } catch {
+    // No checks folder yet.
+  }
+  const paths = [...files, ...names.filter((n) => /\.ya?ml$/.test(n)).map((n) => `checks/${n}`)].filter((f) => f !== ownFile);
+  for (const file of paths) {
+    const text = await readText(path.join(dir, file));
+    if (text === null) continue;
+    const doc = parseDocument(text);
+    if (doc.errors.length) continue;
+    const value = (doc.toJS() ?? {}) as Record<string, unknown>;
+    const list = (key: string) => (Array.isArray(value[key]) ? (value[key] as Record<string, unknown>[]) : []);
+    for (const c of list('checks')) for (const k of ['id', 'component']) if (typeof c?.[k] === 'string') ids.add(c[k] as string);
+    for (const g of list('groups')) {
+      if (typeof g?.['id'] === 'string') ids.add(g['id']);
+      for (const c of Array.isArray(g?.['components']) ? (g['components'] as unknown[]) : []) {
+        const id = typeof c === 'string' ? c : (c as Record<string, unknown> | null)?.['id'];
+        if (typeof id === 'string') ids.add(id);
+      }
+    }
+    for (const m of list('maintenance')) if (typeof m?.['id'] === 'string') ids.add(m['id']);
+  }
+  return ids;
+}
+
 /** The tally of a list of skips, in order of first appearance. */
 function tally(skipped: readonly PeerSkip[]): [string, number][] {
   const counts = new Map<string, number>();

@@ -136,8 +136,8 @@ export interface ConvertedComponents {
 
 export const PLACEHOLDER_URL = 'https://example.invalid/';
 
-export function convertComponents(components: readonly SpComponent[]): ConvertedComponents {
-  const alloc = new IdAllocator();
+export function convertComponents(components: readonly SpComponent[], reserved: ReadonlySet<string> = new Set()): ConvertedComponents {
+  const alloc = new IdAllocator(reserved);
   const ids = new Map<string, string>();
   const members = new Map<string, string[]>();
   const skipped: PeerSkip[] = [];
@@ -203,10 +203,11 @@ export function componentsOf(item: SpIncident, conv: Pick<ConvertedComponents, '
 export function convertMaintenances(
   items: readonly SpIncident[],
   conv: Pick<ConvertedComponents, 'ids' | 'members'>,
+  reserved: ReadonlySet<string> = new Set(),
 ): { windows: Record<string, unknown>[]; skipped: PeerSkip[] } {
   const windows: Record<string, unknown>[] = [];
   const skipped: PeerSkip[] = [];
-  const alloc = new IdAllocator();
+  const alloc = new IdAllocator(reserved);
   for (const m of items) {
     const components = componentsOf(m, conv);
     const start = m.scheduledFor;

@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { applyPlan, ImportError, type PeerImportOptions, type PeerImportResult, type PeerPlan, type PeerSkip } from './peer.ts';
+import { applyPlan, ImportError, reservedIds, type PeerImportOptions, type PeerImportResult, type PeerPlan, type PeerSkip } from './peer.ts';
 import { convertComponents, convertMaintenances, readComponents, readIncidents, type SpIncident } from './statuspage-config.ts';
 import { convertIncidents } from './statuspage-incidents.ts';
 
@@ -76,7 +76,7 @@ function folderReader(folder: string): Reader {
 }
 
 /** Reads the page and computes the plan (pure but for the reads). */
-export async function planStatuspage(source: string, timeoutMs = 30_000): Promise<PeerPlan> {
+export async function planStatuspage(source: string, timeoutMs = 30_000, reserved: ReadonlySet<string> = new Set()): Promise<PeerPlan> {
   const read: Reader = /^https?:\/\//i.test(source) ? urlReader(source, timeoutMs) : folderReader(path.resolve(source));
   const [summary, componentsFile, incidentsFile, maintenancesFile] = await Promise.all(FILES.map((f) => read(f)));
   const skipped: PeerSkip[] = [];
@@ -86,7 +86,7 @@ export async function planStatuspage(source: string, timeoutMs = 30_000): Promis
   if (!components) {
     throw new ImportError(`${source}: no components.json or summary.json with a "components" list; expected a Statuspage page URL or a folder of its /api/v2 files`);
   }
-  const conv = convertComponents(components);
+  const conv = convertComponents(components, reserved);
   if (conv.checks.length === 0) throw new ImportError(`${source}: the page has no components to import`);
   skipped.push(...conv.skipped);
   notes.push(...conv.notes);
@@ -116,7 +116,7 @@ export async function planStatuspage(source: string, timeoutMs = 30_000): Promis
   const inc = convertIncidents(incidentItems, conv);
   skipped.push(...inc.skipped);
   notes.push(...inc.notes);
-  const win = convertMaintenances([...maintenanceItems.values()], conv);
+  const win = convertMaintenances([...maintenanceItems.values()], conv, reserved);
   skipped.push(...win.skipped);
   if (incidents && incidents.items.length >= 50) notes.push('Statuspage\'s public incidents.json lists the 50 most recent incidents only: older ones are not in it');
 
@@ -169,5 +169,5 @@ function isZone(tz: string): boolean {
 }
 
 export async function importStatuspage(opts: StatuspageImportOptions): Promise<PeerImportResult> {
-  return applyPlan(await planStatuspage(opts.source, opts.timeoutMs), opts);
+  return applyPlan(await planStatuspage(opts.source, opts.timeoutMs, await reservedIds(opts.dir, STATUSPAGE_CHECKS_FILE)), opts);
 }

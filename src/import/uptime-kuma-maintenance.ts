@@ -46,10 +46,10 @@ export function zonedInstant(text: string, zone: string): number | null {
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const hhmm = (t: Obj) => `${String(Number(t['hours'] ?? 0)).padStart(2, '0')}:${String(Number(t['minutes'] ?? 0)).padStart(2, '0')}`;
 
-export function convertMaintenance(list: unknown, components: ReadonlyMap<string, string>): { windows: Record<string, unknown>[]; skipped: PeerSkip[] } {
+export function convertMaintenance(list: unknown, components: ReadonlyMap<string, string>, reserved: ReadonlySet<string> = new Set()): { windows: Record<string, unknown>[]; skipped: PeerSkip[] } {
   const windows: Record<string, unknown>[] = [];
   const skipped: PeerSkip[] = [];
-  const alloc = new IdAllocator();
+  const alloc = new IdAllocator(reserved);
   for (const raw of Array.isArray(list) ? list : []) {
     const m = obj(raw);
     const title = str(m['title']) ?? `maintenance ${String(m['id'])}`;
@@ -63,6 +63,7 @@ export function convertMaintenance(list: unknown, components: ReadonlyMap<string
     const rawZone = str(m['timezone']) ?? str(m['timezoneOption']) ?? 'UTC';
     const zone = rawZone === 'SAME_AS_SERVER' || !isZone(rawZone) ? 'UTC' : rawZone;
     const base = { id: alloc.take(`kuma-${title}`, 'maintenance'), title, ...(str(m['description']) ? { description: str(m['description']) } : {}), components: ids };
+    const copy = () => ({ ...base, components: [...ids] });
     const strategy = str(m['strategy']) ?? 'manual';
     const dates = Array.isArray(m['dateRange']) ? m['dateRange'].map((d) => (typeof d === 'string' ? d : null)) : [];
     const times = Array.isArray(m['timeRange']) ? m['timeRange'].map(obj) : [];
@@ -70,7 +71,7 @@ export function convertMaintenance(list: unknown, components: ReadonlyMap<string
       const start = dates[0] ? zonedInstant(dates[0], zone) : null;
       const end = dates[1] ? zonedInstant(dates[1], zone) : null;
       if (start === null || end === null || end <= start) no('no readable date range');
-      else windows.push({ ...base, start: iso(start), end: iso(end) });
+      else windows.push({ ...copy(), start: iso(start), end: iso(end) });
       continue;
     }
     if (strategy === 'manual' || strategy === 'cron') {
@@ -93,13 +94,13 @@ export function convertMaintenance(list: unknown, components: ReadonlyMap<string
     if (strategy === 'recurring-weekday') {
       const days = (Array.isArray(m['weekdays']) ? m['weekdays'] : []).map((d) => WEEKDAY_BY_NUMBER[Number(d)]).filter((d): d is string => d !== undefined);
       if (!days.length) no('no weekdays');
-      else windows.push({ ...base, recurring: { every: 'week', on: days.length === 1 ? days[0] : [...new Set(days)], ...rule } });
+      else windows.push({ ...copy(), recurring: { every: 'week', on: days.length === 1 ? days[0] : [...new Set(days)], ...rule } });
     } else if (strategy === 'recurring-day-of-month') {
       const days = (Array.isArray(m['daysOfMonth']) ? m['daysOfMonth'] : []).map(Number).filter((d) => Number.isInteger(d) && d >= 1 && d <= 31);
       if (!days.length) no('no days of the month (or only "last day" forms Cairn reads as 31)');
-      days.forEach((d, i) => windows.push({ ...base, id: i === 0 ? base.id : alloc.take(`${base.id}-${d}`, 'maintenance'), recurring: { every: 'month', on: d, ...rule } }));
+      days.forEach((d, i) => windows.push({ ...copy(), id: i === 0 ? base.id : alloc.take(`${base.id}-${d}`, 'maintenance'), recurring: { every: 'month', on: d, ...rule } }));
     } else if (strategy === 'recurring-interval') {
-      if (Number(m['intervalDay']) === 1) windows.push({ ...base, recurring: { every: 'day', ...rule } });
+      if (Number(m['intervalDay']) === 1) windows.push({ ...copy(), recurring: { every: 'day', ...rule } });
       else no(`every ${String(m['intervalDay'])} days: Cairn repeats a window every day, week or month`);
     } else no(`strategy "${strategy}" has no Cairn equivalent`);
   }

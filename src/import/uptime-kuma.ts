@@ -16,7 +16,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatDuration } from '../config/schema.ts';
-import { applyPlan, envName, IdAllocator, ImportError, isSecretHeader, Secrets, type PeerImportOptions, type PeerImportResult, type PeerPlan, type PeerSkip, type RouteConfig } from './peer.ts';
+import { applyPlan, envName, IdAllocator, ImportError, isSecretHeader, reservedIds, Secrets, type PeerImportOptions, type PeerImportResult, type PeerPlan, type PeerSkip, type RouteConfig } from './peer.ts';
 import { convertMaintenance } from './uptime-kuma-maintenance.ts';
 import { convertNotifications } from './uptime-kuma-notifications.ts';
 
@@ -63,7 +63,7 @@ function statusCodes(list: unknown): (number | string)[] | null {
   return out;
 }
 
-export function convertKuma(backup: Obj, file: string): PeerPlan {
+export function convertKuma(backup: Obj, file: string, reserved: ReadonlySet<string> = new Set()): PeerPlan {
   const skipped: PeerSkip[] = [];
   const notes: string[] = [];
   const secrets = new Secrets();
@@ -79,8 +79,8 @@ export function convertKuma(backup: Obj, file: string): PeerPlan {
     const own = str(m['name']) ?? `group ${String(m['id'])}`;
     return parent && parent['type'] === 'group' ? `${groupName(parent)} / ${own}` : own;
   };
-  const alloc = new IdAllocator();
-  const groupAlloc = new IdAllocator();
+  const alloc = new IdAllocator(reserved);
+  const groupAlloc = new IdAllocator(reserved);
   const checks: Record<string, unknown>[] = [];
   const groups = new Map<string, { id: string; name: string; components: Obj[] }>();
   const components = new Map<string, string>();
@@ -234,7 +234,7 @@ export function convertKuma(backup: Obj, file: string): PeerPlan {
   }
   if (checks.length === 0) throw new ImportError(`${file}: no monitor could be imported (${skipped.filter((s) => s.what === 'monitor').map((s) => s.message).join('; ') || 'no monitors'})`);
 
-  const maintenance = convertMaintenance(backup['maintenanceList'], components);
+  const maintenance = convertMaintenance(backup['maintenanceList'], components, reserved);
   skipped.push(...maintenance.skipped);
   const byChannel = new Map<string, string[]>();
   for (const [component, chans] of routed) for (const c of chans) byChannel.set(c, [...(byChannel.get(c) ?? []), component]);
@@ -291,5 +291,5 @@ export async function importUptimeKuma(opts: KumaImportOptions): Promise<PeerImp
   if (!value || typeof value !== 'object' || !Array.isArray((value as Obj)['monitorList'])) {
     throw new ImportError(`${file}: no "monitorList"; expected an Uptime Kuma backup (Settings → Backup → Export JSON)`);
   }
-  return applyPlan(convertKuma(value as Obj, file), opts);
+  return applyPlan(convertKuma(value as Obj, file, await reservedIds(opts.dir, KUMA_CHECKS_FILE)), opts);
 }
