@@ -37,6 +37,7 @@ import {
   type HistoryFile,
   type UpptimeStatus,
 } from './upptime-history.ts';
+import { ImportError } from './errors.ts';
 import { convertIssues, type IncidentFile } from './upptime-incidents.ts';
 import type { ImportCounts, Skip } from './upptime-report.ts';
 import { historyRollups, storeBoundary } from './upptime-store.ts';
@@ -63,10 +64,7 @@ export interface UpptimeImportOptions {
   now?: number;
 }
 
-/** A usage problem with the input or a refusal to overwrite: the CLI exits 2, nothing was written. */
-export class ImportError extends Error {
-  override name = 'ImportError';
-}
+export { ImportError } from './errors.ts';
 
 export type FileAction = 'create' | 'overwrite' | 'unchanged' | 'kept';
 
