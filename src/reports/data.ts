@@ -188,11 +188,13 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
   if (credits.length && (withData.length || tooLittle.length)) {
     const owed = credits.filter((c) => c.owed);
     const undecided = credits.filter((c) => c.credit === 'not decided');
-    sentences.push(
-      owed.length === 0
-        ? 'No SLA credit is owed.'
-        : `SLA credits owed: ${list(owed.map((c) => `${c.name} ${c.credit} of the monthly fee (availability ${c.availabilityText}, ${c.tier})`))}.`,
-    );
+    if (undecided.length < credits.length) {
+      sentences.push(
+        owed.length === 0
+          ? 'No SLA credit is owed.'
+          : `SLA credits owed: ${list(owed.map((c) => `${c.name} ${c.credit} of the monthly fee (availability ${c.availabilityText}, ${c.tier})`))}.`,
+      );
+    }
     if (undecided.length) sentences.push(`No SLA credit decided for ${list(undecided.map((c) => c.name))}: not enough data.`);
   }
 
