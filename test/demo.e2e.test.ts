@@ -341,6 +341,6 @@ describe('the demo looks lived in', () => {
     expect(await page.locator('table').count()).toBeGreaterThan(2);
     // The demo declares SLA credit tiers: one row per component, with the tier reached and the credit owed.
     expect(await page.locator('#credits tr[data-credit]').count()).toBe(4);
-    await expect(page.locator('#credits tr[data-credit="api"]').textContent()).resolves.toMatch(/below 99\.9% → 10%; below 99% → 25%; below 95% → 100%/);
+    await expect(page.locator('#credits tr[data-credit="api"]').textContent()).resolves.toMatch(/below 99\.95% → 10%; below 99\.9% → 25%; below 99% → 100%/);
   });
 });

@@ -86,9 +86,9 @@ slos:
 # Monthly reports: SLA credits owed per component (percent of the monthly fee), by tier.
 reports:
   credits:
-    - { below: 99.9, credit: 10 }
-    - { below: 99, credit: 25 }
-    - { below: 95, credit: 100 }
+    - { below: 99.95, credit: 10 }
+    - { below: 99.9, credit: 25 }
+    - { below: 99, credit: 100 }
 `;
 }
 

@@ -17,6 +17,9 @@ import { applyAutoIncidents } from '../incidents/auto-run.ts';
 import { notifyAfterRound } from './notify.ts';
 import { NOTIFY_STATE_FILE } from './state.ts';
 import { startReceiver, type Receiver } from './test-receivers.ts';
+import { loadIncidents } from '../incidents/store.ts';
+import { computeModel } from '../model/model.ts';
+import { atomFeed, rssFeed } from '../site/feeds.ts';
 import { pagerdutyProblems } from './test-formats.ts';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
@@ -170,5 +173,11 @@ describe('dependencies in notifications (real receivers)', () => {
     const apiEvent = r0.events.find((e) => e.key === 'incident:incidents/2026-11-24-api.md');
     expect(apiEvent?.text).toBe('api: api refused\nCaused by: Database (major outage).');
     expect(apiEvent?.facts).toContainEqual({ name: 'Caused by', value: 'Database (major outage)' });
+    // The incident page and the feeds read the file: they name the cause too.
+    const { incidents } = await loadIncidents(config);
+    const model = computeModel({ config, samples: [], incidents, now: T0 + M });
+    expect(model.incidents.find((i) => i.id === '2026-11-24-api')?.updates[0]?.text).toContain('Caused by: Database (major outage).');
+    expect(atomFeed(model, '/')).toContain('Caused by: Database (major outage).');
+    expect(rssFeed(model, '/')).toContain('Caused by: Database (major outage).');
   });
 });
