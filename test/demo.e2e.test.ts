@@ -212,6 +212,9 @@ describe('the built demo page in Chromium', () => {
       ['api-orders', 'down'],
     ]);
     await expect(page.locator('[data-check="api-orders"] .error').textContent()).resolves.toContain('503');
+    // The demo's API depends on its Database (which is up: the API's trouble is its own, no "affected by").
+    await expect(page.locator('[data-depends-on="database"]').innerText()).resolves.toBe('Depends on Database');
+    expect(await page.locator('[data-affected-by]').count()).toBe(0);
     await expect(page.locator('[data-check="api-latency"] .error').textContent()).resolves.toMatch(/above .*800 ms/);
     // chart.js drew on the canvas: it has pixels that are not transparent.
     const painted = await page.$eval('[data-check="api-latency"] canvas', (c) => {
@@ -342,5 +345,8 @@ describe('the demo looks lived in', () => {
     await link.click();
     await expect(page.locator('h1').first().textContent()).resolves.toContain('health report');
     expect(await page.locator('table').count()).toBeGreaterThan(2);
+    // The demo declares SLA credit tiers: one row per component, with the tier reached and the credit owed.
+    expect(await page.locator('#credits tr[data-credit]').count()).toBe(4);
+    await expect(page.locator('#credits tr[data-credit="api"]').textContent()).resolves.toMatch(/below 99\.95% → 10%; below 99\.9% → 25%; below 99% → 100%/);
   });
 });

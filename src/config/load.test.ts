@@ -121,7 +121,7 @@ describe('loadConfig: schema errors', () => {
     });
     expect(out).toEqual([
       'checks/a.yaml:5:5: checks[0].timout: unknown field "timout" (did you mean "timeout"?); expected one of: ' +
-        'id, name, description, component, interval, timeout, retries, enabled, kind, url, method, headers, query, body, json, form, followRedirects, ' +
+        'id, name, description, component, interval, timeout, retries, enabled, dependsOn, kind, url, method, headers, query, body, json, form, followRedirects, ' +
         'maxBodyBytes, assert, expectStatus, ca, insecureSkipVerify, thresholds',
     ]);
   });
@@ -132,7 +132,7 @@ describe('loadConfig: schema errors', () => {
     });
     expect(out).toEqual([
       'checks/a.yaml:6:5: checks[0].url: unknown field "url"; expected one of: ' +
-        'id, name, description, component, interval, timeout, retries, enabled, kind, host, port, send, expect, readTimeout, maxBytes, tls, servername, ca, insecureSkipVerify, thresholds',
+        'id, name, description, component, interval, timeout, retries, enabled, dependsOn, kind, host, port, send, expect, readTimeout, maxBytes, tls, servername, ca, insecureSkipVerify, thresholds',
     ]);
   });
 

@@ -4,6 +4,7 @@
  */
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import { checkCoherence } from './coherence.ts';
+import { resolveDependencies } from './resolve-dependencies.ts';
 import type { Problems } from './problems.ts';
 import { resolveIncidentSettings, resolveMaintenance } from './resolve-maintenance.ts';
 import { resolveNotifications } from './resolve-notify.ts';
@@ -507,7 +508,8 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   // Components that SLOs or capacity forecasts measure show figures without any check.
   const measured = new Set([...(settings?.slos ?? []), ...(settings?.capacity ?? [])].map((x) => x.component));
   const components = buildComponents(declared, checks, measured, problems);
+  resolveDependencies(files, components, problems);
   const site = resolveSite(settings?.site);
   const maintenance = resolveMaintenance(files, components, site.timeZone, problems);
-  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems, run), notifications: resolveNotifications(files, components, problems), reports: resolveReports(files), pages: resolvePages(files, site, groups, components, problems) };
+  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems, run), notifications: resolveNotifications(files, components, problems), reports: resolveReports(files, components, problems), pages: resolvePages(files, site, groups, components, problems) };
 }

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { parseJsonPath } from '../checks/jsonpath.ts';
 import { templateNamesDeep, VARIABLE_NAME_RE, withPlaceholders } from '../checks/templates.ts';
+import { reportCreditFields } from './schema-credits.ts';
 
 /** A duration: milliseconds as a number, or a string such as `500ms`, `30s`, `5m`, `1h`, `2d`. */
 const DURATION_RE = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)\s*$/;
@@ -98,6 +99,11 @@ const checkCommon = {
   timeout: PositiveDuration.optional().describe('Per-attempt timeout (default: defaults.timeout)'),
   retries: z.number().int().min(0).max(5).optional().describe('Extra attempts to confirm a failure before reporting it (default: defaults.retries)'),
   enabled: z.boolean().optional().describe('Set to false to stop running the check and keep its history'),
+  dependsOn: z
+    .array(Id)
+    .min(1)
+    .optional()
+    .describe("Components the check's component depends on (added to those its group entry lists); see the component's dependsOn"),
 };
 
 const Thresholds = z
@@ -527,12 +533,19 @@ export const PingCheck = z
 
 export const Check = z.discriminatedUnion('kind', [HttpCheck, TcpCheck, TlsCheck, DnsCheck, PingCheck, HealthCheck, JourneyCheck]);
 
+// Component dependencies (src/model/dependencies.ts): a component affected by the outage of another.
+const DependsOn = z
+  .array(Id)
+  .min(1)
+  .describe('Components this one depends on, by id: while one of them is in an outage, this one shows "affected by" it and its own outage alerts are held back in favour of the root cause\'s');
+
 export const Component = z.union([
   Id,
   z.strictObject({
     id: Id,
     name: z.string().min(1).optional(),
     description: z.string().optional(),
+    dependsOn: DependsOn.optional(),
   }),
 ]);
 
@@ -944,6 +957,8 @@ export const Reports = z
     slaTarget: z.number().gt(0).lt(100).optional().describe('SLA target in percent of components without an SLO (default 99.9); a component with an SLO uses its first SLO\'s target'),
     certificateDays: z.number().int().min(1).max(365).optional().describe('Certificates expiring within this many days of the month\'s end are listed (default 60)'),
     prometheus: z.boolean().optional().describe('Query Prometheus for the exact calendar month when an endpoint is configured (default true); otherwise the daily SLO snapshots are used'),
+    // SLA credits (src/config/schema-credits.ts).
+    ...reportCreditFields,
   })
   .describe('Monthly health reports (`cairn report`, cairn.yaml only)');
 

@@ -212,6 +212,11 @@ export interface ResolvedComponent {
   /** Group id, or null for components outside any declared group. */
   group: string | null;
   checks: string[];
+  /**
+   * Ids of the components this one depends on (`dependsOn`; src/config/resolve-dependencies.ts),
+   * validated: known ids, no cycle. Absent or empty: none. Read through src/model/dependencies.ts.
+   */
+  dependsOn?: string[];
 }
 
 export interface ResolvedGroup {

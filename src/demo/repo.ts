@@ -54,6 +54,7 @@ groups:
         description: The public website
       - id: api
         name: Public API
+        dependsOn: [database]   # while Database is in an outage, the API shows "affected by Database" and its alerts wait for Database's
   - id: platform
     name: Platform
     components:
@@ -91,6 +92,13 @@ slos:
     target: 99.5
     windows: [7d, month]
     sli: { availability: { measure: probes } }   # share of check results that were up
+
+# Monthly reports: SLA credits owed per component (percent of the monthly fee), by tier.
+reports:
+  credits:
+    - { below: 99.95, credit: 10 }
+    - { below: 99.9, credit: 25 }
+    - { below: 99, credit: 100 }
 `;
 }
 

@@ -13,7 +13,8 @@ import { parseIncident } from './parse.ts';
 import { INCIDENTS_DIR, readAutoState, writeAutoState } from './store.ts';
 import { incidentStatus } from './types.ts';
 import { renderIncident, updateIncidentText } from './write.ts';
-import { stateWord } from '../vocabulary/states.ts';
+import { type StateKey, stateWord } from '../vocabulary/states.ts';
+import { type RootCause, causeText, dependencyMap, rootCauses } from '../model/dependencies.ts';
 
 
 /** What one run saw of each component, from its results. */
@@ -58,6 +59,22 @@ function newIncidentFile(dir: string, component: string, at: number): string {
 export interface AppliedAction {
   action: Action;
   file: string;
+  /** Open and escalate: the root causes when the component is affected by a dependency's outage (src/model/dependencies.ts). */
+  causes?: RootCause[];
+}
+
+/** A component's state from what the run observed of it (undefined: not checked this round). */
+function observedState(o: Observation): StateKey | undefined {
+  switch (o.kind) {
+    case 'unknown':
+      return undefined;
+    case 'maintenance':
+      return 'maintenance';
+    case 'healthy':
+      return 'up';
+    case 'failing':
+      return o.level;
+  }
 }
 
 /** Forgets open incidents that a person resolved or deleted since the last run. */
@@ -92,9 +109,16 @@ export async function applyAutoIncidents(
   if (!config.incidents.auto) return [];
   const names = new Map(config.components.map((c) => [c.id, c.name]));
   const previous = await reconcile(config.dir, await readAutoState(config.dir, suffix));
+  const observations = observe(config, results);
+  // Who is affected by whose outage this round: the incident names its cause.
+  const causes = rootCauses(dependencyMap(config.components), (id) => observedState(observations[id] ?? { kind: 'unknown' }));
+  const causedBy = (id: string) => {
+    const roots = causes.get(id);
+    return roots ? { roots, text: causeText(roots, (c) => names.get(c) ?? c) } : null;
+  };
   const { state, actions } = step({
     state: previous,
-    observations: observe(config, results),
+    observations,
     // A shard knows only the components it checks; the others' incidents are another shard's.
     components: config.components.filter((c) => !suffix || c.checks.some((id) => config.checks.some((k) => k.id === id))).map((c) => c.id),
     resolveAfter: config.incidents.resolveAfter,
@@ -103,6 +127,8 @@ export async function applyAutoIncidents(
   const applied: AppliedAction[] = [];
   for (const action of actions) {
     const name = names.get(action.component) ?? action.component;
+    const cause = action.type === 'resolve' ? null : causedBy(action.component);
+    const causeLine = cause ? ` Caused by: ${cause.text}.` : '';
     if (action.type === 'open') {
       const file = newIncidentFile(config.dir, action.component, action.at);
       await writeFileAtomic(
@@ -114,13 +140,13 @@ export async function applyAutoIncidents(
           auto: true,
           startedAt: action.at,
           detectedAt: now,
-          updates: [{ at: now, status: 'investigating', text: `${name}: ${stateWord(action.level)}, detected by Cairn. ${action.summary}` }],
-          body: '',
+          updates: [{ at: now, status: 'investigating', text: `${name}: ${stateWord(action.level)}, detected by Cairn. ${action.summary}${causeLine}` }],
+          body: cause ? `Caused by: ${cause.text}. ${name} depends on it; Cairn held ${name}'s own alerts back in favour of it.\n` : '',
         }),
       );
       const open = state.components[action.component]?.open;
       if (open) open.file = file;
-      applied.push({ action, file });
+      applied.push({ action, file, ...(cause ? { causes: cause.roots } : {}) });
       continue;
     }
     const full = path.join(config.dir, action.file);
@@ -138,7 +164,7 @@ export async function applyAutoIncidents(
         full,
         updateIncidentText(text, {
           ...(humanChangedImpact ? {} : { impact: action.impact }),
-          add: [{ at: now, status: incidentStatus(incident) === 'postmortem' ? 'investigating' : incidentStatus(incident), text: `${name}: now ${stateWord(action.level)}. ${action.summary}` }],
+          add: [{ at: now, status: incidentStatus(incident) === 'postmortem' ? 'investigating' : incidentStatus(incident), text: `${name}: now ${stateWord(action.level)}. ${action.summary}${causeLine}` }],
         }),
       );
     } else {
@@ -148,7 +174,7 @@ export async function applyAutoIncidents(
           : `${name} was removed from the configuration. Resolved automatically.`;
       await writeFileAtomic(full, updateIncidentText(text, { resolvedAt: action.at, add: [{ at: action.at, status: 'resolved', text: text2 }] }));
     }
-    applied.push({ action, file: action.file });
+    applied.push({ action, file: action.file, ...(cause ? { causes: cause.roots } : {}) });
   }
   await writeAutoState(config.dir, state, suffix);
   return applied;

@@ -21,6 +21,7 @@ import { storedTimeline } from './stored.ts';
 import { type StateKey, stateOf, worstState } from '../vocabulary/states.ts';
 import { type Segment, type Tally, RANK, componentCounted, knownMs, mergeComponent, tally } from './timeline.ts';
 import { type AvailabilityRule, availableMs, countedDowntimeMs } from './availability.ts';
+import { dependencyMap, rootCauses } from './dependencies.ts';
 
 export const MODEL_VERSION = 1;
 
@@ -134,6 +135,13 @@ export interface ComponentModel {
   latency24h: LatencySummary;
   /** Ids of the component's unresolved incidents. */
   activeIncidents: string[];
+  /**
+   * The root causes of its trouble when it is affected by a dependency's outage
+   * (src/model/dependencies.ts): "affected by Database". Empty otherwise. Never changes a figure.
+   */
+  affectedBy: { id: string; name: string; state: StateKey }[];
+  /** Ids of the components it depends on (`dependsOn`), in configuration order. */
+  dependsOn: string[];
   /** The last 13 UTC months, oldest first: uptime, incidents, MTTD, MTTR, downtime. */
   monthly: (MonthFigures & { uptime: WindowFigure })[];
 }
@@ -372,6 +380,8 @@ export function computeModel(input: ModelInput): StatusModel {
       checks: comp.checks,
       ...withDayIncidents(figures(segments, now, days, rule), comp.id, incidents, now),
       activeIncidents: incidents.filter((i) => i.resolvedAt === null && i.components.includes(comp.id)).map((i) => i.id),
+      affectedBy: [],
+      dependsOn: [...(comp.dependsOn ?? [])],
       monthly: monthFigures(comp.id, incidents, segments, months, now, rule).map((f, i) => {
         const { start, end } = months[i] as { start: number; end: number };
         return { ...f, uptime: windowFigure(tally(segments, start, Math.min(end, now)), start, Math.min(end, now), rule) };
@@ -379,6 +389,11 @@ export function computeModel(input: ModelInput): StatusModel {
     };
   });
   const componentById = new Map(components.map((c) => [c.id, c]));
+  // Dependencies say who is affected by whose outage; no figure changes (src/model/dependencies.ts).
+  for (const [id, roots] of rootCauses(dependencyMap(config.components), (id) => componentById.get(id)?.state)) {
+    const comp = componentById.get(id);
+    if (comp) comp.affectedBy = roots.map((r) => ({ id: r.id, name: componentById.get(r.id)?.name ?? r.id, state: r.state }));
+  }
 
   const groups: GroupModel[] = config.groups.map((g) => ({
     id: g.id,

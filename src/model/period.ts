@@ -20,6 +20,8 @@ import { type IncidentModel, incidentModel, monthFigures } from './incidents.ts'
 import { type MaintenanceModel, maintenanceEntry, occurrencesByComponent, overlayMaintenance, sinceMonitoring } from './maintenance.ts';
 import { type WindowFigure, windowFigure } from './model.ts';
 import { type SlaFigures, slaFigures } from './sla.ts';
+import { type CreditFigures, creditFor } from './credits.ts';
+import { creditTiersOf } from '../config/resolve-reports.ts';
 import type { LatencyPercentiles } from './stored.ts';
 import { storedTimeline } from './stored.ts';
 import { type Segment, mergeComponent, tally } from './timeline.ts';
@@ -78,6 +80,8 @@ export interface PeriodComponent {
   latency: LatencyPercentiles;
   /** SLA target (the component's first SLO target, else `reports.slaTarget`), met or missed, and its budget. */
   sla: SlaFigures;
+  /** SLA credit of the period (src/model/credits.ts); null when no credit tiers apply to the component. */
+  credit: CreditFigures | null;
 }
 
 export interface PeriodFigures {
@@ -228,6 +232,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
       const f = monthly[i] as (typeof monthly)[number];
       const h = mergeHistograms(...comp.checks.map((id) => histByCheck.get(id)?.[i] ?? emptyHistogram()));
       const target = slaTargetOf(config, comp.id);
+      const tiers = creditTiersOf(config.reports, comp.id);
       return {
         id: comp.id,
         name: comp.name,
@@ -240,6 +245,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
         downtimeMs: f.downtimeMs,
         latency: percentiles(h),
         sla: slaFigures(uptime, target.target, target.source, target.slo),
+        credit: tiers.length > 0 ? creditFor(uptime, tiers) : null,
       };
     });
   });

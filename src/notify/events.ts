@@ -16,7 +16,8 @@ import type { ResolvedConfig } from '../config/types.ts';
 import type { AppliedAction } from '../incidents/auto-run.ts';
 import type { Impact } from '../incidents/types.ts';
 import { expandWindows } from '../maintenance/windows.ts';
-import { stateOf, stateWord } from '../vocabulary/states.ts';
+import { type StateKey, stateOf, stateWord } from '../vocabulary/states.ts';
+import { HELD_WHILE_AFFECTED, type RootCause, causeText, dependencyMap, rootCauses } from '../model/dependencies.ts';
 
 export type { NotifySeverity } from '../config/notify-types.ts';
 
@@ -120,11 +121,59 @@ export function labelsOf(config: Pick<ResolvedConfig, 'notifications'>, componen
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function componentEvents(config: EventConfig, results: readonly CheckResult[], previous: Observations, now: number) {
+/**
+ * Each component's state after the round: from this round's results (a partial outage told
+ * apart), else from the previous observations (components another shard checks).
+ */
+export function roundStates(config: Pick<ResolvedConfig, 'components'>, results: readonly CheckResult[], previous: Observations): Map<string, StateKey> {
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const states = new Map<string, StateKey>();
+  for (const comp of config.components) {
+    const rs = comp.checks.map((id) => byId.get(id)).filter((r): r is CheckResult => r !== undefined);
+    if (rs.length === 0) {
+      const before = previous.components[comp.id];
+      if (before !== undefined) states.set(comp.id, stateOf(before));
+      continue;
+    }
+    const status = rs.reduce<CheckStatus>((worst, r) => (STATUS_RANK[r.status] > STATUS_RANK[worst] ? r.status : worst), 'up');
+    states.set(comp.id, stateOf(status, status === 'down' && rs.some((r) => r.status !== 'down') ? 'partial' : 'major'));
+  }
+  return states;
+}
+
+/** Which components are affected by a dependency's outage after the round, with their root causes (src/model/dependencies.ts). */
+export function roundCauses(config: Pick<ResolvedConfig, 'components'>, results: readonly CheckResult[], previous: Observations): Map<string, RootCause[]> {
+  const states = roundStates(config, results, previous);
+  return rootCauses(dependencyMap(config.components), (id) => states.get(id));
+}
+
+/**
+ * Whether an event is held back because its component is affected by a dependency's outage, and
+ * why (for the log); null when it goes out. Only the dependent's own outage alerts are held
+ * (HELD_WHILE_AFFECTED); resolves, recoveries, notices and every other alert never are.
+ */
+export function heldByDependency(config: Pick<ResolvedConfig, 'components'>, causes: ReadonlyMap<string, readonly RootCause[]>): (event: NotificationEvent) => string | null {
+  const names = new Map(config.components.map((c) => [c.id, c.name]));
+  return (event) => {
+    if (event.action !== 'trigger' || !(HELD_WHILE_AFFECTED as readonly string[]).includes(event.type) || event.components.length === 0) return null;
+    const roots = event.components.map((c) => causes.get(c));
+    if (roots.some((r) => r === undefined)) return null;
+    const all = roots.flat() as RootCause[];
+    const unique = all.filter((r, i) => all.findIndex((x) => x.id === r.id) === i);
+    return `affected by ${causeText(unique, (id) => names.get(id) ?? id)}: the root cause's alert goes out instead`;
+  };
+}
+
+function componentEvents(config: EventConfig, results: readonly CheckResult[], previous: Observations, now: number, causes: ReadonlyMap<string, readonly RootCause[]>) {
   const byId = new Map(results.map((r) => [r.id, r]));
   const checkName = new Map(config.checks.map((c) => [c.id, c.name]));
+  const compName = new Map(config.components.map((c) => [c.id, c.name]));
+  const nameOf = (id: string) => compName.get(id) ?? id;
   const events: NotificationEvent[] = [];
   const seen: Record<string, CheckStatus> = { ...previous.components };
+  // The components each root cause affects, for "Also affected" on the root's alert.
+  const affects = new Map<string, string[]>();
+  for (const [id, roots] of causes) for (const r of roots) affects.set(r.id, [...(affects.get(r.id) ?? []), id]);
   for (const comp of config.components) {
     const rs = comp.checks.map((id) => byId.get(id)).filter((r): r is CheckResult => r !== undefined);
     if (rs.length === 0) continue; // not checked this round (another shard): nothing changes
@@ -144,7 +193,17 @@ function componentEvents(config: EventConfig, results: readonly CheckResult[], p
       url: siteLink(config, `components/${comp.id}/`),
       details: { kind: 'component' as const, status, checks },
     };
-    const facts = [{ name: 'Component', value: comp.name }, ...failing.map((r) => ({ name: checkName.get(r.id) ?? r.id, value: `${r.status}: ${r.error ?? 'no detail'}` }))];
+    const roots = causes.get(comp.id) ?? [];
+    const affected = affects.get(comp.id) ?? [];
+    const dependencyFacts = [
+      ...(roots.length ? [{ name: 'Affected by', value: causeText(roots, nameOf) }] : []),
+      ...(affected.length ? [{ name: 'Also affected', value: affected.map(nameOf).join(', ') }] : []),
+    ];
+    const dependencyText = [
+      ...(roots.length ? [`Detected while ${causeText(roots, nameOf)} ${roots.length === 1 ? 'was' : 'were'} in an outage: affected by ${roots.map((r) => nameOf(r.id)).join(', ')} (root cause).`] : []),
+      ...(affected.length ? [`Also affected (depend on ${comp.name}): ${affected.map(nameOf).join(', ')}.`] : []),
+    ];
+    const facts = [{ name: 'Component', value: comp.name }, ...failing.map((r) => ({ name: checkName.get(r.id) ?? r.id, value: `${r.status}: ${r.error ?? 'no detail'}` })), ...dependencyFacts];
     if (status === 'down' || status === 'degraded') {
       events.push({
         ...base,
@@ -153,7 +212,7 @@ function componentEvents(config: EventConfig, results: readonly CheckResult[], p
         severity: status === 'down' ? 'critical' : 'warning',
         // The state in the one vocabulary: some checks down and others working is a partial outage.
         title: `${comp.name}: ${stateWord(stateOf(status, status === 'down' && rs.some((r) => r.status !== 'down') ? 'partial' : 'major'))}`,
-        text: failing.map((r) => `${checkName.get(r.id) ?? r.id}: ${r.error ?? r.status}`).join('\n'),
+        text: [...failing.map((r) => `${checkName.get(r.id) ?? r.id}: ${r.error ?? r.status}`), ...dependencyText].join('\n'),
         facts,
       });
     } else if (before === 'down' || before === 'degraded') {
@@ -172,10 +231,14 @@ function componentEvents(config: EventConfig, results: readonly CheckResult[], p
 }
 
 
-function incidentEvents(config: EventConfig, applied: readonly AppliedAction[], now: number): NotificationEvent[] {
+function incidentEvents(config: EventConfig, applied: readonly AppliedAction[], now: number, causes: ReadonlyMap<string, readonly RootCause[]>): NotificationEvent[] {
   const names = new Map(config.components.map((c) => [c.id, c.name]));
-  return applied.map(({ action, file }) => {
+  const affects = new Map<string, string[]>();
+  for (const [id, roots] of causes) for (const r of roots) affects.set(r.id, [...(affects.get(r.id) ?? []), names.get(id) ?? id]);
+  return applied.map(({ action, file, causes }) => {
     const name = names.get(action.component) ?? action.component;
+    const cause = causes && causes.length ? causeText(causes, (id) => names.get(id) ?? id) : null;
+    const alsoAffected = action.type === 'resolve' ? [] : (affects.get(action.component) ?? []);
     const id = file.replace(/^incidents\//, '').replace(/\.md$/, '');
     const base = {
       key: `incident:${file}`,
@@ -208,9 +271,11 @@ function incidentEvents(config: EventConfig, applied: readonly AppliedAction[], 
       action: 'trigger',
       severity: SEVERITY_OF_IMPACT[action.impact],
       title: opened ? `Incident: ${name}: ${stateWord(action.level)}` : `Incident update: ${name}: now ${stateWord(action.level)}`,
-      text: action.summary,
+      text: [action.summary, ...(cause ? [`Caused by: ${cause}.`] : []), ...(alsoAffected.length ? [`Also affected (depend on ${name}): ${alsoAffected.join(', ')}.`] : [])].join('\n'),
       facts: [
         { name: 'Component', value: name },
+        ...(cause ? [{ name: 'Caused by', value: cause }] : []),
+        ...(alsoAffected.length ? [{ name: 'Also affected', value: alsoAffected.join(', ') }] : []),
         { name: 'Impact', value: action.impact },
         { name: opened ? 'Started' : 'Updated', value: iso(opened ? action.at : now) },
       ],
@@ -322,13 +387,15 @@ export interface RoundInput {
 }
 
 /** Events of one round (components, incidents, certificates, maintenance) and what it observed. */
-export function deriveRoundEvents(config: EventConfig, input: RoundInput): { events: NotificationEvent[]; observations: Observations } {
-  const comps = componentEvents(config, input.results, input.previous, input.now);
+export function deriveRoundEvents(config: EventConfig, input: RoundInput): { events: NotificationEvent[]; observations: Observations; causes: Map<string, RootCause[]> } {
+  const causes = roundCauses(config, input.results, input.previous);
+  const comps = componentEvents(config, input.results, input.previous, input.now, causes);
   const certs = certificateEvents(config, input.results, input.previous, input.now);
   const maint = maintenanceEvents(config, input.previous, input.now);
   return {
-    events: [...incidentEvents(config, input.applied, input.now), ...comps.events, ...certs.events, ...maint.events],
+    events: [...incidentEvents(config, input.applied, input.now, causes), ...comps.events, ...certs.events, ...maint.events],
     observations: { ...input.previous, components: comps.components, certificates: certs.certificates, maintenance: maint.maintenance },
+    causes,
   };
 }
 

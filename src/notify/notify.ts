@@ -14,7 +14,7 @@ import { activeFor, expandWindows } from '../maintenance/windows.ts';
 import type { Channel } from './channel.ts';
 import { createChannel } from './channels/index.ts';
 import { fanOut, realEnv, safeDetail, type DeliveryEnv } from './delivery.ts';
-import { deriveRoundEvents, siteLink, testEvent, type EventType, type NotificationEvent } from './events.ts';
+import { deriveRoundEvents, heldByDependency, siteLink, testEvent, type EventType, type NotificationEvent } from './events.ts';
 import type { SloEntry } from '../prometheus/types.ts';
 import { deriveSloEvents, readSloView, type SloView, withCheckSlos } from './slo-events.ts';
 import { claimedBy, messageId, plan, readNotifyState, settle, writeNotifyState, type NotifyState, type OutboxMessage, type Outcome, type PlannedDelivery, type Purpose } from './state.ts';
@@ -27,7 +27,7 @@ export interface RoundSeen {
   incidents: AppliedAction[];
 }
 
-export type RecordStatus = 'sent' | 'failed' | 'skipped' | 'muted' | 'deferred' | 'unrouted' | 'dropped';
+export type RecordStatus = 'sent' | 'failed' | 'skipped' | 'muted' | 'deferred' | 'unrouted' | 'dropped' | 'held';
 
 /** One line of the delivery report. */
 export interface DeliveryRecord {
@@ -111,7 +111,7 @@ async function deliver(
   return [...done.values()].flat();
 }
 
-const MARK: Record<RecordStatus, string> = { sent: '✓', failed: '✕', skipped: '–', muted: '⚙', deferred: '…', unrouted: '–', dropped: '✕' };
+const MARK: Record<RecordStatus, string> = { sent: '✓', failed: '✕', skipped: '–', muted: '⚙', deferred: '…', unrouted: '–', dropped: '✕', held: '↳' };
 
 export function logLine(r: DeliveryRecord): string {
   const attempts = r.attempts > 0 && !r.detail.includes('attempt') ? `, ${r.attempts} attempt${r.attempts === 1 ? '' : 's'}` : '';
@@ -187,6 +187,8 @@ export async function decideNotifications(
     run: opts.run,
     claimMs: claimMsFor(config),
     muted: (components) => components.some((c) => activeFor(occurrences, c, now) !== null),
+    // A dependent's own outage alerts wait while the root cause's go out (src/model/dependencies.ts).
+    held: heldByDependency(config, round1.causes),
   });
   planned.state.observations = slo.observations;
   await writeNotifyState(config.dir, planned.state, opts.stateSuffix);

@@ -134,7 +134,7 @@ export interface HeldBack {
   channel: string;
   key: string;
   type: EventType;
-  status: 'muted' | 'deferred' | 'unrouted' | 'dropped';
+  status: 'muted' | 'deferred' | 'unrouted' | 'dropped' | 'held';
   detail: string;
 }
 
@@ -159,6 +159,13 @@ export interface PlanInput {
   claimMs: number;
   /** True when one of the components is under maintenance now. */
   muted: (components: readonly string[]) => boolean;
+  /**
+   * Why an alert's trigger is held back now (its component is affected by a dependency's outage,
+   * src/model/dependencies.ts), or null. A held trigger stays owed: it goes out once the root
+   * cause has recovered and the alert is still open; a resolve of an alert nobody was told of
+   * sends nothing. Resolves and notices are never held.
+   */
+  held?: (event: NotificationEvent) => string | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -223,9 +230,14 @@ export function plan(input: PlanInput): Plan {
   for (const [key, alert] of Object.entries(state.alerts)) {
     const owed = Object.entries(alert.channels).filter(([c, m]) => m.owed !== null && typeOf.has(c));
     const muted = input.muted(alert.event.components);
+    const heldBy = input.held?.(alert.event) ?? null;
     if (owed.length > 0) {
       if (muted) {
         for (const [channel] of owed) held.push({ channel, key, type: alert.event.type, status: 'muted', detail: 'maintenance' });
+        continue;
+      }
+      if (heldBy !== null) {
+        for (const [channel] of owed) held.push({ channel, key, type: alert.event.type, status: 'held', detail: heldBy });
         continue;
       }
       const last = state.lastTrigger[key];
@@ -252,7 +264,7 @@ export function plan(input: PlanInput): Plan {
       continue;
     }
     // Reminders: chat, email and webhooks, while the alert stays open and nothing else is owed.
-    if (settings.remindMs === null || muted) continue;
+    if (settings.remindMs === null || muted || heldBy !== null) continue;
     for (const [channel, mark] of Object.entries(alert.channels)) {
       const type = typeOf.get(channel);
       if (!type || STATEFUL.includes(type) || mark.sentAt === null || now - mark.sentAt < settings.remindMs) continue;
@@ -268,6 +280,12 @@ export function plan(input: PlanInput): Plan {
     if (inFlight(m)) continue;
     if (m.purpose !== 'resolve' && m.purpose !== 'notice' && input.muted(m.event.components)) {
       if (m.decidedAt !== now) held.push({ channel: m.channel, key: m.event.key, type: m.event.type, status: 'muted', detail: 'maintenance' });
+      m.claim = null;
+      continue;
+    }
+    const heldNow = TRIGGERING.includes(m.purpose) ? (input.held?.(m.event) ?? null) : null;
+    if (heldNow !== null) {
+      if (m.decidedAt !== now) held.push({ channel: m.channel, key: m.event.key, type: m.event.type, status: 'held', detail: heldNow });
       m.claim = null;
       continue;
     }

@@ -162,6 +162,42 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     mttr: c.mttrMs === null ? '—' : duration(c.mttrMs),
   }));
 
+  // SLA credits (src/model/credits.ts): components with credit tiers only.
+  const credits = month.components
+    .filter((c) => c.credit !== null)
+    .map((c) => {
+      const cr = c.credit as NonNullable<PeriodComponent['credit']>;
+      return {
+        id: c.id,
+        name: c.name,
+        availabilityText: availabilityText(c.uptime),
+        tiers: cr.tiers.map((t) => `below ${targetText(t.below)}% → ${num(t.credit)}%`).join('; '),
+        tier: cr.tier ? `below ${targetText(cr.tier.below)}%` : cr.outcome === 'none' ? 'none' : '—',
+        credit: cr.credit === null ? 'not decided' : `${num(cr.credit)}%`,
+        owed: cr.outcome === 'owed',
+        note:
+          cr.reason === 'insufficient-data'
+            ? `not enough data (data for ${c.uptime.coverage}% of the period): no credit decided`
+            : cr.reason === 'no-data'
+              ? 'no data: no credit decided'
+              : cr.outcome === 'none'
+                ? 'no tier reached'
+                : '',
+      };
+    });
+  if (credits.length && (withData.length || tooLittle.length)) {
+    const owed = credits.filter((c) => c.owed);
+    const undecided = credits.filter((c) => c.credit === 'not decided');
+    if (undecided.length < credits.length) {
+      sentences.push(
+        owed.length === 0
+          ? 'No SLA credit is owed.'
+          : `SLA credits owed: ${list(owed.map((c) => `${c.name} ${c.credit} of the monthly fee (availability ${c.availabilityText}, ${c.tier})`))}.`,
+      );
+    }
+    if (undecided.length) sentences.push(`No SLA credit decided for ${list(undecided.map((c) => c.name))}: not enough data.`);
+  }
+
   const latencyRows = month.components
     .filter((c) => c.latency.samples > 0 || (prevById.get(c.id)?.latency.samples ?? 0) > 0)
     .map((c) => {
@@ -400,6 +436,8 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     },
     summary: { sentences, met: met.length, missed: missed.length, withData: withData.length },
     components,
+    credits,
+    hasCredits: credits.length > 0,
     latency: latencyRows,
     previousMonth: monthName(previous.label),
     incidents,

@@ -80,6 +80,10 @@ export interface Strings {
   ongoing: string;
   duration: string;
   affects: (names: string) => string;
+  /** A component affected by a dependency's outage (src/model/dependencies.ts), with the root causes' names. */
+  affectedBy: (names: string) => string;
+  /** Before the list of a component's dependencies on its page. */
+  dependsOn: string;
   maintenance: string;
   subscribe: string;
   calendar: string;
@@ -169,6 +173,8 @@ const en: Strings = {
   ongoing: 'Ongoing',
   duration: 'Duration',
   affects: (n) => `Affects ${n}`,
+  affectedBy: (n) => `Affected by ${n}`,
+  dependsOn: 'Depends on',
   maintenance: 'Maintenance',
   subscribe: 'Subscribe:',
   calendar: 'calendar (iCal)',
@@ -270,6 +276,8 @@ const de: Strings = {
   ongoing: 'Andauernd',
   duration: 'Dauer',
   affects: (n) => `Betrifft ${n}`,
+  affectedBy: (n) => `Beeinträchtigt durch ${n}`,
+  dependsOn: 'Hängt ab von',
   maintenance: 'Wartung',
   subscribe: 'Abonnieren:',
   calendar: 'Kalender (iCal)',

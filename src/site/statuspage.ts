@@ -39,6 +39,10 @@ export interface SpComponent {
   only_show_if_degraded: boolean;
   components?: string[];
   cairn_status?: string;
+  /** Components this one depends on (ids), when it has any. */
+  cairn_depends_on?: string[];
+  /** While affected by a dependency's outage: the root causes (src/model/dependencies.ts), each with its Statuspage status. */
+  cairn_affected_by?: { id: string; name: string; status: ComponentStatus }[];
 }
 
 export interface SpIncidentUpdate {
@@ -134,6 +138,8 @@ export class StatuspageApi {
       group_id: groupId,
       group: false,
       cairn_status: c.status,
+      ...(c.dependsOn.length > 0 ? { cairn_depends_on: c.dependsOn } : {}),
+      ...(c.affectedBy.length > 0 ? { cairn_affected_by: c.affectedBy.map((r) => ({ id: r.id, name: r.name, status: STATUSPAGE_WORDS[r.state].component })) } : {}),
     });
     for (const g of m.groups) {
       const members = g.components.map((id) => m.components.find((c) => c.id === id)).filter((c): c is ComponentModel => !!c);
