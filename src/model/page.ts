@@ -45,7 +45,14 @@ export function pageModel(model: StatusModel, page: PageView): StatusModel {
   const site = { ...page.site, timeZone: model.site.timeZone };
   if (page.components === null) return { ...model, site };
   const shown = new Set(page.components);
-  const components = model.components.filter((c) => shown.has(c.id));
+  // Dependencies on components the page does not show are left out: their names never reach it.
+  const components = model.components
+    .filter((c) => shown.has(c.id))
+    .map((c) =>
+      c.affectedBy.every((a) => shown.has(a.id)) && c.dependsOn.every((id) => shown.has(id))
+        ? c
+        : { ...c, affectedBy: c.affectedBy.filter((a) => shown.has(a.id)), dependsOn: c.dependsOn.filter((id) => shown.has(id)) },
+    );
   const byId = new Map(components.map((c) => [c.id, c]));
   const groups: GroupModel[] = model.groups.flatMap((g) => {
     const mine = g.components.filter((id) => shown.has(id));
