@@ -36,6 +36,7 @@ export type EventType =
   | 'slo.recovered'
   | 'capacity.forecast'
   | 'capacity.cleared'
+  | 'maintenance.scheduled'
   | 'maintenance.started'
   | 'maintenance.ended'
   | 'test';
