@@ -207,8 +207,8 @@ describe('site.baseUrl and the outputs that need absolute URLs (issue 14)', () =
       await writeFile(settings, original.replace('  baseUrl: https://status.example.com/\n', ''));
       const r = await cairn(['build', '--dir', dir, '--out', out]);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain('site.baseUrl is not set: built the page and badges without the Statuspage API (api/v2/), the Atom and RSS feeds and the maintenance calendar (maintenance.ics), which need absolute URLs');
-      const present = await Promise.all(['api/v2/status.json', 'feed.atom', 'feed.rss', 'maintenance.ics'].map((f) => readFile(path.join(out, f)).then(() => f, () => null)));
+      expect(r.stderr).toContain('site.baseUrl is not set: built the page and badges without the Statuspage API (api/v2/), the Atom, RSS and JSON feeds and the maintenance calendar (maintenance.ics), for the page and each component, which need absolute URLs');
+      const present = await Promise.all(['api/v2/status.json', 'feed.atom', 'feed.rss', 'feed.json', 'maintenance.ics', 'components/shop/feed.atom', 'components/shop/feed.json'].map((f) => readFile(path.join(out, f)).then(() => f, () => null)));
       expect(present.filter(Boolean)).toEqual([]);
       expect(JSON.parse(await readFile(path.join(out, 'badges', 'shop', 'status.json'), 'utf8'))).toMatchObject({ message: 'partial outage' });
       for (const page of ['index.html', 'maintenance/index.html', 'components/shop/index.html']) {

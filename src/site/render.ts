@@ -142,6 +142,9 @@ export async function serveSite(current: () => StatusModel | Promise<StatusModel
       }
       if (u.startsWith(base)) req.url = `/${u.slice(base.length)}`;
     }
+    // Anyone may read the page's data from another origin (the widget, a dashboard), as on static
+    // hosting: GitHub Pages sends the same header on every file.
+    res.setHeader('access-control-allow-origin', '*');
     files(req, res, () => pages(req, res));
   });
   const { port, address } = await listen(server, opts.port, opts.host);
