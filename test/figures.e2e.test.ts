@@ -211,10 +211,12 @@ describe('site.baseUrl and the outputs that need absolute URLs (issue 14)', () =
       const present = await Promise.all(['api/v2/status.json', 'feed.atom', 'feed.rss', 'feed.json', 'maintenance.ics', 'components/shop/feed.atom', 'components/shop/feed.json'].map((f) => readFile(path.join(out, f)).then(() => f, () => null)));
       expect(present.filter(Boolean)).toEqual([]);
       expect(JSON.parse(await readFile(path.join(out, 'badges', 'shop', 'status.json'), 'utf8'))).toMatchObject({ message: 'partial outage' });
-      for (const page of ['index.html', 'maintenance/index.html', 'components/shop/index.html']) {
+      for (const page of ['index.html', 'maintenance/index.html', 'components/shop/index.html', 'subscribe/index.html']) {
         const html = await readFile(path.join(out, page), 'utf8');
-        expect(html, page).not.toMatch(/href="[^"]*(feed\.atom|feed\.rss|maintenance\.ics|api\/v2)/);
+        expect(html, page).not.toMatch(/href="[^"]*(feed\.atom|feed\.rss|feed\.json|maintenance\.ics|api\/v2)/);
       }
+      // The Subscribe page says what is not published, and why.
+      expect(await readFile(path.join(out, 'subscribe', 'index.html'), 'utf8')).toMatch(/data-omitted[^>]*>[\s\S]*site\.baseUrl[\s\S]*not published/);
     } finally {
       await writeFile(settings, original);
     }
