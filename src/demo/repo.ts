@@ -81,6 +81,15 @@ slos:
     target: 99.5
     windows: [7d, month]
     sli: { availability: { measure: probes } }   # share of check results that were up
+
+# Subscribers told of every incident update and maintenance window, once (see /subscribe/ and
+# docs/subscribe.md). The demo sends nothing; a real page would declare, for example:
+# subscribers:
+#   smtp: { host: smtp.example.com, from: "Status <status@example.com>", pass: "\${SMTP_PASSWORD}" }
+#   unsubscribe: "mailto:status@example.com?subject=unsubscribe"
+#   list:
+#     - { name: customers, emails: "\${SUBSCRIBER_EMAILS}", components: [api] }
+#     - { name: community, slack: "\${COMMUNITY_SLACK_WEBHOOK}" }
 `;
 }
 
