@@ -197,6 +197,12 @@ describe('site.baseUrl and the outputs that need absolute URLs (issue 14)', () =
     for (const [, link] of rss.matchAll(/<link>([^<]+)<\/link>/g)) expect(link).toMatch(/^https:\/\/status\.example\.com\//);
     const ics = (await read('maintenance.ics')).replace(/\r\n /g, '');
     for (const [, u] of ics.matchAll(/^URL:(.*)$/gm)) expect(u).toMatch(/^https:\/\/status\.example\.com\//);
+    // The JSON Feed and each component's feeds too.
+    const json = JSON.parse(await read('feed.json')) as { feed_url: string; items: { url: string }[] };
+    for (const u of [json.feed_url, ...json.items.map((i) => i.url)]) expect(u).toMatch(/^https:\/\/status\.example\.com\//);
+    const shop = await read('components/shop/feed.atom');
+    for (const [, href] of shop.matchAll(/href="([^"]+)"/g)) expect(href).toMatch(/^https:\/\/status\.example\.com\//);
+    expect(shop).toContain('href="https://status.example.com/components/shop/feed.atom"');
   });
 
   it('without one, `cairn build` says so and leaves them out, and no page links to them', async () => {
