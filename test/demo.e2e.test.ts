@@ -170,7 +170,7 @@ describe('the built demo page in Chromium', () => {
     }
     // The Subscribe page lists each component's feeds; they parse too; the widget and the status card are served.
     const subscribe = await (await fetch(`${server().url}/subscribe/`)).text();
-    expect(subscribe).toContain(`${server().url}/components/api/feed.rss`);
+    expect(subscribe).toMatch(/href="https?:\/\/[^"]+\/components\/api\/feed\.rss"/);
     expect(subscribe).toContain('/feed subscribe ');
     const apiFeed = await (await fetch(`${server().url}/components/api/feed.atom`)).text();
     const apiParsed = await page.evaluate((xml) => {
