@@ -6,7 +6,7 @@
  *
  * Output folder:
  *   server/entry.mjs   the page renderer (`handler(req, res, next, locals)`)
- *   client/            files served as they are: favicon, assets/<name>.<hash>.js
+ *   client/            files served as they are: favicon, assets/<name>.<hash>.js, widget.js
  *   manifest.json      { "assets": { "chart": "assets/chart.<hash>.js", ... } }
  */
 import { createHash } from 'node:crypto';
@@ -52,6 +52,7 @@ export async function buildSiteBundle(outDir: string): Promise<void> {
   }
   for (const f of ['content-assets.mjs', 'content-modules.mjs', 'data-store.json', 'settings.json']) await rm(path.join(outDir, f), { force: true });
   const assets = await buildClientScripts(path.join(outDir, 'client', 'assets'));
+  await buildWidget(path.join(outDir, 'client'));
   const manifest: SiteBundleManifest = { assets };
   await writeFile(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
@@ -83,6 +84,27 @@ async function buildClientScripts(dir: string): Promise<Record<string, string>> 
     assets[name] = `assets/${file}`;
   }
   return assets;
+}
+
+/**
+ * The embeddable status widget (src/site/client/widget.ts) -> widget.js at the site's root: a
+ * stable name other sites link to, a classic script (an IIFE: `document.currentScript` tells it
+ * where the API is), minified and self-contained.
+ */
+async function buildWidget(dir: string): Promise<void> {
+  const esbuild = await import('esbuild');
+  await mkdir(dir, { recursive: true });
+  const result = await esbuild.build({
+    entryPoints: [path.join(CLIENT_ENTRIES, 'widget.ts')],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2020',
+    write: false,
+    legalComments: 'none',
+    absWorkingDir: ROOT,
+  });
+  await writeFile(path.join(dir, 'widget.js'), result.outputFiles[0]!.contents);
 }
 
 /** Builds into a fresh folder beside `target`, then moves it into place. */

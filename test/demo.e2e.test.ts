@@ -174,6 +174,23 @@ describe('the built demo page in Chromium', () => {
       expect(parsed.titles).toContain('[Maintenance] Database upgrade');
       expect(text.split(`<${entry}>`).length).toBeGreaterThan(2);
     }
+    // The Subscribe page lists each component's feeds; they parse too; the widget and the status card are served.
+    const subscribe = await (await fetch(`${server().url}/subscribe/`)).text();
+    expect(subscribe).toMatch(/href="https?:\/\/[^"]+\/components\/api\/feed\.rss"/);
+    expect(subscribe).toContain('/feed subscribe ');
+    const apiFeed = await (await fetch(`${server().url}/components/api/feed.atom`)).text();
+    const apiParsed = await page.evaluate((xml) => {
+      const doc = new DOMParser().parseFromString(xml, 'application/xml');
+      return { error: doc.querySelector('parsererror')?.textContent ?? null, titles: [...doc.getElementsByTagName('title')].map((t) => t.textContent) };
+    }, apiFeed);
+    expect(apiParsed.error).toBeNull();
+    expect(apiParsed.titles).toContain('Public API partial outage');
+    expect(apiParsed.titles).not.toContain('[Maintenance] Database upgrade');
+    const jsonFeed = (await (await fetch(`${server().url}/feed.json`)).json()) as { version: string; items: { title: string }[] };
+    expect(jsonFeed.version).toBe('https://jsonfeed.org/version/1.1');
+    expect(jsonFeed.items.map((i) => i.title)).toContain('Public API partial outage');
+    expect((await fetch(`${server().url}/widget.js`)).status).toBe(200);
+    expect(await (await fetch(`${server().url}/badges/status-card.svg`)).text()).toContain('Public API');
     const ics = await (await fetch(`${server().url}/maintenance.ics`)).text();
     expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
     expect(ics).toContain('SUMMARY:Maintenance: Database upgrade');

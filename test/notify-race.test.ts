@@ -1,7 +1,7 @@
 /**
  * Exactly once across racing runners: three clones of one status repo run `cairn run` at the
  * same moment, round after round, against a real bare remote, and alert one real webhook
- * receiver. Only the runner whose push won delivers what its state says is owed; the losers
+ * receiver (and a subscriber's). Only the runner whose push won delivers what its state says is owed; the losers
  * decide again on top of the winner's state and send nothing twice. A delivery that fails after
  * the push is retried by a later run with the same id.
  */
@@ -24,6 +24,8 @@ interface Received {
 let target: 'up' | 'down' = 'down';
 let failNextOpened = true;
 const received: Received[] = [];
+/** What a subscriber's webhook (`subscribers:`) received: incident updates, not alerts. */
+const subscriberReceived: Received[] = [];
 let server: http.Server;
 let base: string;
 
@@ -38,6 +40,11 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { event: { type: string; key: string } };
+      if (req.url === '/subscriber') {
+        subscriberReceived.push({ id: String(req.headers['x-cairn-delivery']), event: body.event.type, key: body.event.key, status: 200 });
+        res.end();
+        return;
+      }
       // The first incident.opened is refused after the push that decided it: a later run must retry it.
       const status = failNextOpened && body.event.type === 'incident.opened' ? 503 : 200;
       if (status === 503) failNextOpened = false;
@@ -63,7 +70,7 @@ describe('racing runners alert once', () => {
     await mkdir(path.join(seed, 'checks'), { recursive: true });
     await writeFile(
       path.join(seed, 'cairn.yaml'),
-      `site:\n  title: Race\nstore:\n  git:\n    pushAttempts: 10\nincidents:\n  resolveAfter: 1\nnotifications:\n  channels:\n    hook: { type: webhook, url: "${base}/hook", secret: "\${HOOK_SECRET}", retries: 0 }\n`,
+      `site:\n  title: Race\nstore:\n  git:\n    pushAttempts: 10\nincidents:\n  resolveAfter: 1\nnotifications:\n  channels:\n    hook: { type: webhook, url: "${base}/hook", secret: "\${HOOK_SECRET}", retries: 0 }\nsubscribers:\n  list:\n    - { name: watchers, webhook: "${base}/subscriber" }\n`,
     );
     await writeFile(path.join(seed, 'checks', 'svc.yaml'), `checks:\n  - id: svc\n    kind: http\n    url: ${base}/svc\n    retries: 0\n`);
     git(root, 'init', '-q', '-b', 'main', seed);
@@ -99,6 +106,11 @@ describe('racing runners alert once', () => {
     expect(logical).toHaveLength(4);
     expect(new Set(logical).size).toBe(4);
     expect(logical.map((l) => l.split(' ')[0])).toEqual(['incident.opened', 'incident.opened', 'incident.resolved', 'incident.resolved']);
+
+    // The subscriber heard of each incident update once: two incidents, each opened and resolved.
+    expect(new Set(subscriberReceived.map((r) => r.id)).size).toBe(subscriberReceived.length);
+    expect(new Set(subscriberReceived.map((r) => r.key)).size).toBe(subscriberReceived.length);
+    expect(subscriberReceived.map((r) => r.event).sort()).toEqual(['incident.opened', 'incident.opened', 'incident.resolved', 'incident.resolved']);
 
     // Nothing is owed any more, and every run's samples are on the remote.
     const check = path.join(root, 'check');

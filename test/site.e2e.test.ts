@@ -125,7 +125,7 @@ afterAll(async () => {
   await site?.close();
 });
 
-const PAGES = ['/status/', '/status/components/api/', '/status/incidents/', '/status/incidents/2026-11-01-checkout/', '/status/maintenance/', '/status/uptime/'];
+const PAGES = ['/status/', '/status/components/api/', '/status/incidents/', '/status/incidents/2026-11-01-checkout/', '/status/maintenance/', '/status/uptime/', '/status/subscribe/'];
 
 async function open(path: string, opts: { js?: boolean; dark?: boolean; width?: number } = {}): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext({

@@ -124,6 +124,7 @@ export function referencedComponents(data: Data): Set<string> {
   const notifications = record(data['notifications']);
   for (const r of list(notifications['routes'])) list(record(r)['components']).forEach(add);
   Object.keys(record(notifications['componentLabels'])).forEach(add);
+  for (const s of list(record(data['subscribers'])['list'])) list(record(s)['components']).forEach(add);
   list(data['components']).forEach(add); // an incident's front matter
   return out;
 }

@@ -12,6 +12,19 @@ interface ChannelCommon {
   timeoutMs: number;
   /** Extra attempts after a retryable failure (5xx, 429, refused connection). */
   retries: number;
+  /**
+   * Set on a subscriber's channel (`subscribers:` in cairn.yaml, named `subscriber:<name>`): it
+   * takes only the subscriber updates of its components (src/notify/subscribers.ts), never an
+   * alert; routes never pick it.
+   */
+  subscriber?: SubscriberOf;
+}
+
+export interface SubscriberOf {
+  /** Components followed; empty: all. */
+  components: string[];
+  /** Where an email subscriber asks to leave (mailto: or a URL); null: none configured. */
+  unsubscribe: string | null;
 }
 
 export type ChannelSettings = ChannelCommon &

@@ -12,6 +12,7 @@ import type { NotificationSettings } from './notify-types.ts';
 import { type PrometheusSettings, resolvePrometheus } from './resolve-prometheus.ts';
 import { type ReportSettings, resolveReports } from './resolve-reports.ts';
 import { type PageSettings, resolvePages } from './resolve-pages.ts';
+import { resolveSubscribers, withSubscribers } from './resolve-subscribers.ts';
 import type {
   AssertionsConfig,
   CairnFileConfig,
@@ -511,5 +512,5 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   resolveDependencies(files, components, problems);
   const site = resolveSite(settings?.site);
   const maintenance = resolveMaintenance(files, components, site.timeZone, problems);
-  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems, run), notifications: resolveNotifications(files, components, problems), reports: resolveReports(files, components, problems), pages: resolvePages(files, site, groups, components, problems) };
+  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems, run), notifications: withSubscribers(resolveNotifications(files, components, problems), resolveSubscribers(files, components, problems)), reports: resolveReports(files, components, problems), pages: resolvePages(files, site, groups, components, problems) };
 }

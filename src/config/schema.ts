@@ -979,6 +979,55 @@ export const Page = z
 
 export const Pages = z.array(Page).min(1).describe('More status pages built from the same data (cairn.yaml only); `site:` is the default page');
 
+// ---------------------------------------------------------------------------------------------
+// Subscribers (cairn.yaml only): people and systems told of incident updates and maintenance.
+
+const SubscriberEmails = z
+  .union([z.string().min(3), z.array(z.string().min(3)).min(1)])
+  .describe('Addresses: a list, or one string separated by commas, semicolons or spaces; a secret: write ${SUBSCRIBER_EMAILS} so no address lands in git');
+
+export const Subscriber = z
+  .strictObject({
+    name: Id.describe('Name of the subscriber, in logs and the notification state (never an address)'),
+    webhook: HttpUrl.optional().describe('A JSON webhook that receives each update (Cairn\'s webhook body); may be a secret: ${PARTNER_WEBHOOK_URL}'),
+    secret: SecretText.optional().describe('Signing secret of the webhook (X-Cairn-Signature, HMAC-SHA256); without it the body is not signed'),
+    slack: HttpUrl.optional().describe('A Slack incoming webhook URL; a secret: write ${SLACK_SUBSCRIBER_WEBHOOK}'),
+    discord: HttpUrl.optional().describe('A Discord webhook URL; a secret: write ${DISCORD_SUBSCRIBER_WEBHOOK}'),
+    emails: SubscriberEmails.optional(),
+    components: z.array(Id).min(1).optional().describe('Components this subscriber follows (default: all)'),
+    ...channelCommon,
+  })
+  .superRefine((s, ctx) => {
+    const given = (['webhook', 'slack', 'discord', 'emails'] as const).filter((k) => s[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: [], message: `expected exactly one of "webhook", "slack", "discord" or "emails"${given.length > 1 ? ` (got ${given.join(', ')})` : ''}` });
+    }
+    if (s.secret !== undefined && s.webhook === undefined) ctx.addIssue({ code: 'custom', path: ['secret'], message: '"secret" signs a webhook: give it with "webhook" only' });
+  })
+  .describe('A subscriber: one webhook, Slack or Discord webhook, or a list of email addresses, with the components it follows');
+
+export const Subscribers = z
+  .strictObject({
+    smtp: z
+      .strictObject({
+        host: z.string().min(1).describe('SMTP server host'),
+        port: z.number().int().min(1).max(65535).optional().describe('SMTP port (default 465 when secure, else 587)'),
+        secure: z.boolean().optional().describe('true: TLS from the start (port 465); false (default): STARTTLS when the server offers it'),
+        user: SecretText.optional().describe('SMTP user; write ${SMTP_USER}'),
+        pass: SecretText.optional().describe('SMTP password; a secret: write ${SMTP_PASSWORD}'),
+        from: z.string().min(3).describe('Sender, e.g. "Acme Status <status@acme.com>"'),
+      })
+      .optional()
+      .describe('How subscriber emails are sent (needed when a subscriber has "emails")'),
+    unsubscribe: z
+      .string()
+      .regex(/^(mailto:[^\s@]+@[^\s@]+|https?:\/\/\S+)$/, { message: 'expected a mailto: address or an http(s) URL' })
+      .optional()
+      .describe('Where an email subscriber asks to leave: mailto:status@acme.com?subject=unsubscribe or a URL with instructions (List-Unsubscribe header and a line in each email)'),
+    list: z.array(Subscriber).describe('The subscribers'),
+  })
+  .describe('Subscribers told of incident updates and maintenance for the components they follow, once per update (cairn.yaml only)');
+
 export const CairnFile = z
   .strictObject({
     $schema: z.string().optional(),
@@ -998,6 +1047,8 @@ export const CairnFile = z
     notifications: Notifications.optional(),
     reports: Reports.optional(),
     pages: Pages.optional(),
+
+    subscribers: Subscribers.optional(),
   })
   .describe('A Cairn configuration file: cairn.yaml (site settings) or checks/*.yaml (checks)');
 
@@ -1017,6 +1068,7 @@ export type MaintenanceConfig = z.output<typeof Maintenance>;
 export type PrometheusEndpointConfig = z.output<typeof PrometheusEndpoint>;
 export type SloConfig = z.output<typeof Slo>;
 export type CapacityConfig = z.output<typeof CapacityResource>;
+export type SubscribersConfig = z.output<typeof Subscribers>;
 
 /** The JSON Schema of a Cairn configuration file (input form: what a user writes). */
 export function jsonSchema(): Record<string, unknown> {

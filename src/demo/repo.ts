@@ -99,6 +99,15 @@ reports:
     - { below: 99.95, credit: 10 }
     - { below: 99.9, credit: 25 }
     - { below: 99, credit: 100 }
+
+# Subscribers told of every incident update and maintenance window, once (see /subscribe/ and
+# docs/subscribe.md). The demo sends nothing; a real page would declare, for example:
+# subscribers:
+#   smtp: { host: smtp.example.com, from: "Status <status@example.com>", pass: "\${SMTP_PASSWORD}" }
+#   unsubscribe: "mailto:status@example.com?subject=unsubscribe"
+#   list:
+#     - { name: customers, emails: "\${SUBSCRIBER_EMAILS}", components: [api] }
+#     - { name: community, slack: "\${COMMUNITY_SLACK_WEBHOOK}" }
 `;
 }
 

@@ -37,6 +37,7 @@ export type EventType =
   | 'slo.recovered'
   | 'capacity.forecast'
   | 'capacity.cleared'
+  | 'maintenance.scheduled'
   | 'maintenance.started'
   | 'maintenance.ended'
   | 'test';

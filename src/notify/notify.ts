@@ -20,6 +20,8 @@ import { deriveSloEvents, readSloView, type SloView, withCheckSlos } from './slo
 import { claimedBy, messageId, plan, readNotifyState, settle, writeNotifyState, type NotifyState, type OutboxMessage, type Outcome, type PlannedDelivery, type Purpose } from './state.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { AppliedAction } from '../incidents/auto-run.ts';
+import { loadIncidents } from '../incidents/store.ts';
+import { planSubscribers, subscriberChannels, subscriberUpdates } from './subscribers.ts';
 
 /** What a round of checks saw and changed, as notifications need it. */
 export interface RoundSeen {
@@ -179,9 +181,17 @@ export async function decideNotifications(
   const slo = deriveSloEvents(config, view, round1.observations, now);
   const events = [...round1.events, ...slo.events].map((e) => config.redactor.redactDeep(e));
   const occurrences = expandWindows(config.maintenance, now, now + 1);
+  // Subscriber updates (one run decides them: with shards, the first), into the outbox before the plan claims it.
+  const subscribers = subscriberChannels(config);
+  let withUpdates = state;
+  if (subscribers.length > 0 && opts.sloEvents !== false) {
+    const { incidents } = await loadIncidents(config);
+    const updates = subscriberUpdates(config, incidents, now).map((u) => ({ ...u, event: config.redactor.redactDeep(u.event) }));
+    withUpdates = planSubscribers({ state, channels: subscribers, updates, now }).state;
+  }
   const planned = plan({
     settings: config.notifications,
-    state,
+    state: withUpdates,
     events,
     now,
     run: opts.run,

@@ -26,12 +26,12 @@ function matches(route: NotifyRouteSettings, event: NotificationEvent): boolean 
   return true;
 }
 
-/** Channel names for an event, in channel declaration order. */
+/** Channel names for an event, in channel declaration order; a subscriber's channel is never picked (src/notify/subscribers.ts). */
 export function route(settings: Pick<NotificationSettings, 'channels' | 'routes'>, event: NotificationEvent): string[] {
   const picked = new Set<string>();
   if (settings.routes === null) {
     const types = DEFAULT_ROUTING[event.severity];
-    for (const c of settings.channels) if (types.includes(c.type)) picked.add(c.name);
+    for (const c of settings.channels) if (types.includes(c.type) && !c.subscriber) picked.add(c.name);
   } else {
     for (const r of settings.routes) {
       if (!matches(r, event)) continue;
@@ -39,5 +39,5 @@ export function route(settings: Pick<NotificationSettings, 'channels' | 'routes'
       if (r.stop) break;
     }
   }
-  return settings.channels.filter((c: ChannelSettings) => picked.has(c.name)).map((c) => c.name);
+  return settings.channels.filter((c: ChannelSettings) => picked.has(c.name) && !c.subscriber).map((c) => c.name);
 }

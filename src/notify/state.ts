@@ -77,6 +77,15 @@ export interface NotifyState {
   outbox: OutboxMessage[];
   /** Per-channel memory, e.g. GitHub issue numbers by alert key. */
   channelData: Record<string, Record<string, unknown>>;
+  /** Subscriber updates already decided (src/notify/subscribers.ts); absent until subscribers are configured. */
+  subscriptions?: SubscriptionState;
+}
+
+export interface SubscriptionState {
+  /** When subscribers were first configured: updates before it were not sent. */
+  since: number;
+  /** Keys of the updates decided (each to every subscriber following it), with when the update happened. */
+  announced: Record<string, number>;
 }
 
 export const EMPTY_NOTIFY_STATE: NotifyState = { v: 1, observations: EMPTY_OBSERVATIONS, alerts: {}, lastTrigger: {}, outbox: [], channelData: {} };
@@ -112,6 +121,7 @@ export async function readNotifyState(dir: string, suffix = ''): Promise<NotifyS
         lastTrigger: value.lastTrigger ?? {},
         outbox: [...(value.outbox ?? []), ...legacy],
         channelData: value.channelData ?? {},
+        ...(value.subscriptions ? { subscriptions: value.subscriptions } : {}),
       };
     }
   } catch (err) {

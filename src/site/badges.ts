@@ -19,7 +19,7 @@ export interface ShieldsEndpoint {
 
 /** Badge colours with at least 4.5:1 contrast for white text. */
 const COLOR = { green: '#1a7f37', yellow: '#9a6700', red: '#cf222e', blue: '#0969da', grey: '#57606a' } as const;
-const STATE_COLOR: Record<StateKey, string> = { up: COLOR.green, degraded: COLOR.yellow, partial: COLOR.red, down: COLOR.red, maintenance: COLOR.blue, nodata: COLOR.grey };
+export const STATE_COLOR: Record<StateKey, string> = { up: COLOR.green, degraded: COLOR.yellow, partial: COLOR.red, down: COLOR.red, maintenance: COLOR.blue, nodata: COLOR.grey };
 
 export function uptimeColor(percent: string | null): string {
   if (percent === null) return COLOR.grey;

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { computeModel } from '../model/model.ts';
 import { fixtureConfig } from '../model/testing.ts';
 import { badgeSvg, componentBadges } from './badges.ts';
-import { atomFeed, foldLine, maintenanceCalendar, rssFeed } from './feeds.ts';
+import { atomFeed, feedPath, foldLine, jsonFeed, maintenanceCalendar, rssFeed } from './feeds.ts';
+import { statusCardSvg } from './status-card.ts';
 
 const NOW = Date.parse('2026-11-24T12:00:00Z');
 const H = 3_600_000;
@@ -175,5 +176,92 @@ describe('badges', () => {
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(svg).toContain('aria-label="a&lt;b: 99.99%"');
     expect(svg).not.toMatch(/href=|<script|@import|url\(http/);
+  });
+});
+
+/** Two components, an incident on each and maintenance on one: what each component's feed holds. */
+function twoComponents() {
+  const config = fixtureConfig({
+    checks: [{ id: 'api' }, { id: 'db' }],
+    maintenance: [{ id: 'db-up', title: 'DB upgrade', description: null, components: ['db'], start: NOW + H, end: NOW + 2 * H, recurring: null }],
+  });
+  config.site.baseUrl = 'https://status.example.com/';
+  const incident = (id: string, component: string, title: string) => ({
+    id, file: `incidents/${id}.md`, title, impact: 'minor' as const, severity: 'P3' as const, components: [component], auto: false,
+    startedAt: NOW - 2 * H, detectedAt: NOW - 2 * H, resolvedAt: null, updates: [{ at: NOW - 2 * H, status: 'investigating' as const, text: `About ${title} <b>&</b>` }], body: '',
+  });
+  return computeModel({ config, samples: [], incidents: [incident('a', 'api', `API slow ${HOSTILE}`), incident('d', 'db', 'DB errors')], now: NOW });
+}
+
+/** The JSON Feed 1.1 shape (https://www.jsonfeed.org/version/1.1/): the fields a reader requires, with their types. */
+function jsonFeedProblems(feed: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const isUrl = (v: unknown) => typeof v === 'string' && /^https?:\/\//.test(v);
+  const isDate = (v: unknown) => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v);
+  if (feed['version'] !== 'https://jsonfeed.org/version/1.1') problems.push('version');
+  if (typeof feed['title'] !== 'string' || feed['title'] === '') problems.push('title');
+  for (const k of ['home_page_url', 'feed_url']) if (!isUrl(feed[k])) problems.push(k);
+  if (!Array.isArray(feed['authors']) || !(feed['authors'] as { name?: unknown }[]).every((a) => typeof a.name === 'string')) problems.push('authors');
+  if (!Array.isArray(feed['items'])) return [...problems, 'items'];
+  const ids = new Set<string>();
+  for (const [i, item] of (feed['items'] as Record<string, unknown>[]).entries()) {
+    if (typeof item['id'] !== 'string' || ids.has(item['id'])) problems.push(`items[${i}].id`);
+    ids.add(String(item['id']));
+    if (typeof item['content_text'] !== 'string' && typeof item['content_html'] !== 'string') problems.push(`items[${i}].content`);
+    if (!isUrl(item['url'])) problems.push(`items[${i}].url`);
+    for (const k of ['date_published', 'date_modified']) if (item[k] !== undefined && !isDate(item[k])) problems.push(`items[${i}].${k}`);
+    if (item['tags'] !== undefined && !(Array.isArray(item['tags']) && item['tags'].every((t) => typeof t === 'string'))) problems.push(`items[${i}].tags`);
+    const known = ['id', 'url', 'external_url', 'title', 'content_html', 'content_text', 'summary', 'image', 'banner_image', 'date_published', 'date_modified', 'authors', 'tags', 'language', 'attachments'];
+    for (const k of Object.keys(item)) if (!known.includes(k) && !k.startsWith('_')) problems.push(`items[${i}].${k} is not a JSON Feed field`);
+  }
+  return problems;
+}
+
+describe('JSON Feed and per-component feeds', () => {
+  it('JSON Feed 1.1 of the page: the same entries as Atom, valid shape, text kept as text', () => {
+    const m = hostileModel();
+    const feed = JSON.parse(jsonFeed(m, '/')) as Record<string, unknown> & { items: { id: string; title: string; content_text: string; content_html: string }[] };
+    expect(jsonFeedProblems(feed)).toEqual([]);
+    expect(feed.feed_url).toBe('https://status.example.com/feed.json');
+    const atomIds = Array.from(parseXml(atomFeed(m, '/')).getElementsByTagName('entry')).map((e) => e.getElementsByTagName('id')[0]?.textContent);
+    expect(feed.items.map((i) => i.id)).toEqual(atomIds);
+    expect(feed.items.some((i) => i.title === `Outage ${HOSTILE}`)).toBe(true);
+    // content_html is the RSS feed's safe HTML: no element but the safe ones.
+    for (const item of feed.items) {
+      const els = htmlElements(parseFragment(item.content_html)).map((e) => e.tagName);
+      expect(els.filter((t) => !['p', 'a', 'strong', 'em', 'code', 'br'].includes(t))).toEqual([]);
+    }
+  });
+
+  it('a component feed holds its incidents and maintenance only, at its own stable URL, in Atom, RSS, JSON Feed and iCalendar', () => {
+    const m = twoComponents();
+    const atom = parseXml(atomFeed(m, '/', 'db'));
+    expect(Array.from(atom.getElementsByTagName('entry')).map((e) => e.getElementsByTagName('id')[0]?.textContent)).toEqual(['urn:cairn:incident:d', 'urn:cairn:maintenance:db-up@2026-11-24T13:00:00.000Z']);
+    const self = Array.from(atom.getElementsByTagName('link')).find((l) => l.getAttribute('rel') === 'self');
+    expect(self?.getAttribute('href')).toBe('https://status.example.com/components/db/feed.atom');
+    expect(atom.getElementsByTagName('title')[0]?.textContent).toBe(`${m.site.title}: ${m.components.find((c) => c.id === 'db')!.name}: incidents and maintenance`);
+    const rss = parseXml(rssFeed(m, '/', 'api'));
+    expect(Array.from(rss.getElementsByTagName('guid')).map((g) => g.textContent)).toEqual(['urn:cairn:incident:a']);
+    expect(Array.from(rss.getElementsByTagName('title')).some((t) => t.textContent === `API slow ${HOSTILE}`)).toBe(true);
+    const json = JSON.parse(jsonFeed(m, '/', 'api')) as Record<string, unknown> & { items: unknown[] };
+    expect(jsonFeedProblems(json)).toEqual([]);
+    expect(json['feed_url']).toBe('https://status.example.com/components/api/feed.json');
+    expect(json['home_page_url']).toBe('https://status.example.com/components/api/');
+    expect(json.items).toHaveLength(1);
+    expect(maintenanceCalendar(m, '/', 'api')).not.toContain('BEGIN:VEVENT');
+    expect(maintenanceCalendar(m, '/', 'db')).toContain('SUMMARY:Maintenance: DB upgrade');
+    // The page's feeds hold both.
+    expect(JSON.parse(jsonFeed(m, '/')).items).toHaveLength(3);
+    expect(feedPath('feed.json', 'db')).toBe('components/db/feed.json');
+  });
+
+  it('status card: one well-formed SVG, every name as text, the overall state in its title', () => {
+    const m = hostileModel();
+    const svg = statusCardSvg(m);
+    const doc = parseXml(svg);
+    expect(doc.getElementsByTagName('script')).toHaveLength(0);
+    expect(doc.getElementsByTagName('title')[0]?.textContent).toMatch(/^Status <\/script><meta http-equiv=refresh/);
+    expect(Array.from(doc.getElementsByTagName('text')).map((t) => t.textContent)).toContain('1 active incident');
+    expect(svg).not.toMatch(/href=|@import|url\(http/);
   });
 });

@@ -1,6 +1,8 @@
 /**
- * Feeds of incidents and maintenance (Atom 1.0 and RSS 2.0) and an iCalendar file of maintenance
- * windows, from the model. What a reader shows as text is text: an incident update that quotes
+ * Feeds of incidents and maintenance (Atom 1.0, RSS 2.0 and JSON Feed 1.1) and an iCalendar file
+ * of maintenance windows, from the model: for the whole page (`/feed.atom`, `/feed.rss`,
+ * `/feed.json`, `/maintenance.ics`) and for each component (the same names under
+ * `/components/<id>/`), which holds the incidents and maintenance that concern it. What a reader shows as text is text: an incident update that quotes
  * HTML shows as text in a feed reader.
  *
  * - Atom: `<summary type="text">`, plain text, XML-escaped once.
@@ -41,10 +43,28 @@ function maintenanceSummary(m: MaintenanceModel, names: Map<string, string>): st
 /** Plain text as HTML paragraphs (line breaks kept). */
 const textHtml = (text: string) => `<p>${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>`;
 
-export function feedEntries(model: StatusModel, base: string): FeedEntry[] {
+/** The feeds' file names, the same for the page and under each component's folder. */
+export const FEED_FILES = ['feed.atom', 'feed.rss', 'feed.json', 'maintenance.ics'] as const;
+
+/** Where a feed is, relative to the site's base: the page's, or a component's (`components/<id>/`). */
+export function feedPath(file: (typeof FEED_FILES)[number], component?: string | null): string {
+  return component ? `components/${encodeURIComponent(component)}/${file}` : file;
+}
+
+/** What a feed holds: the whole page, or one component (its incidents and maintenance). */
+function scoped<T extends { components: string[] }>(items: readonly T[], component: string | null | undefined): T[] {
+  return component ? items.filter((i) => i.components.includes(component)) : [...items];
+}
+
+function feedTitle(model: StatusModel, component: string | null | undefined): string {
+  const name = component ? (model.components.find((c) => c.id === component)?.name ?? component) : null;
+  return name ? `${model.site.title}: ${name}: incidents and maintenance` : `${model.site.title}: incidents and maintenance`;
+}
+
+export function feedEntries(model: StatusModel, base: string, component?: string | null): FeedEntry[] {
   const link = linker(model, base);
   const names = new Map(model.components.map((c) => [c.id, c.name]));
-  const incidents = model.incidents.slice(0, 50).map((i) => ({
+  const incidents = scoped(model.incidents, component).slice(0, 50).map((i) => ({
     id: `urn:cairn:incident:${i.id}`,
     title: `${i.resolvedAt ? '[Resolved] ' : ''}${i.title}`,
     link: link(`incidents/${i.id}/`),
@@ -54,7 +74,7 @@ export function feedEntries(model: StatusModel, base: string): FeedEntry[] {
     html: i.updates.map((u) => `<p><strong>${escapeHtml(u.status)}</strong>: ${inlineMarkdown(u.text)} (${escapeHtml(u.at)})</p>`).join('\n'),
   }));
   // An occurrence is dated by the model's `updatedAt` (entering the schedule, starting, ending), never by a start still to come.
-  const maintenance = [...model.maintenance.upcoming, ...model.maintenance.active, ...model.maintenance.past.slice(0, 20)].map((m) => ({
+  const maintenance = scoped([...model.maintenance.upcoming, ...model.maintenance.active, ...model.maintenance.past.slice(0, 20)], component).map((m) => ({
     id: `urn:cairn:maintenance:${m.id}`,
     title: `[Maintenance] ${m.title}`,
     link: link('maintenance/'),
@@ -70,16 +90,16 @@ export function feedEntries(model: StatusModel, base: string): FeedEntry[] {
     .sort((a, b) => (a.updated < b.updated ? 1 : a.updated > b.updated ? -1 : 0));
 }
 
-export function atomFeed(model: StatusModel, base: string): string {
+export function atomFeed(model: StatusModel, base: string, component?: string | null): string {
   const link = linker(model, base);
-  const entries = feedEntries(model, base);
+  const entries = feedEntries(model, base, component);
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<feed xmlns="http://www.w3.org/2005/Atom">',
-    `  <title>${escapeXml(model.site.title)}: incidents and maintenance</title>`,
-    `  <id>urn:cairn:feed:${stableId(`page:${model.site.title}`)}</id>`,
-    `  <link rel="alternate" type="text/html" href="${escapeXml(link(''))}"/>`,
-    `  <link rel="self" type="application/atom+xml" href="${escapeXml(link('feed.atom'))}"/>`,
+    `  <title>${escapeXml(feedTitle(model, component))}</title>`,
+    `  <id>urn:cairn:feed:${stableId(`page:${model.site.title}`)}${component ? `:${escapeXml(encodeURIComponent(component))}` : ''}</id>`,
+    `  <link rel="alternate" type="text/html" href="${escapeXml(link(component ? `components/${encodeURIComponent(component)}/` : ''))}"/>`,
+    `  <link rel="self" type="application/atom+xml" href="${escapeXml(link(feedPath('feed.atom', component)))}"/>`,
     `  <updated>${entries[0]?.updated ?? model.generatedAt}</updated>`,
     '  <generator>Cairn</generator>',
     ...entries.map((e) =>
@@ -100,18 +120,47 @@ export function atomFeed(model: StatusModel, base: string): string {
   ].join('\n');
 }
 
-export function rssFeed(model: StatusModel, base: string): string {
+/**
+ * JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): the same entries, `content_text` plain
+ * text and `content_html` the safe HTML of the RSS feed; JSON.stringify escapes what JSON needs.
+ */
+export function jsonFeed(model: StatusModel, base: string, component?: string | null): string {
+  const link = linker(model, base);
+  const entries = feedEntries(model, base, component);
+  const feed = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: feedTitle(model, component),
+    home_page_url: link(component ? `components/${encodeURIComponent(component)}/` : ''),
+    feed_url: link(feedPath('feed.json', component)),
+    description: component ? feedTitle(model, component) : (model.site.description ?? `Incidents and maintenance of ${model.site.title}`),
+    authors: [{ name: model.site.title }],
+    language: model.site.locale,
+    items: entries.map((e) => ({
+      id: e.id,
+      url: e.link,
+      title: e.title,
+      content_text: e.summary,
+      content_html: e.html,
+      date_published: e.published,
+      date_modified: e.updated,
+      tags: [e.id.startsWith('urn:cairn:maintenance:') ? 'maintenance' : 'incident'],
+    })),
+  };
+  return `${JSON.stringify(feed, null, 2)}\n`;
+}
+
+export function rssFeed(model: StatusModel, base: string, component?: string | null): string {
   const link = linker(model, base);
   const rfc822 = (iso: string) => new Date(iso).toUTCString();
-  const entries = feedEntries(model, base);
+  const entries = feedEntries(model, base, component);
   return [
     '<?xml version="1.0" encoding="utf-8"?>',
     '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom">',
     '  <channel>',
-    `    <title>${escapeXml(model.site.title)}: incidents and maintenance</title>`,
-    `    <link>${escapeXml(link(''))}</link>`,
-    `    <description>${escapeXml(escapeHtml(model.site.description ?? `Incidents and maintenance of ${model.site.title}`))}</description>`,
-    `    <atom:link href="${escapeXml(link('feed.rss'))}" rel="self" type="application/rss+xml"/>`,
+    `    <title>${escapeXml(feedTitle(model, component))}</title>`,
+    `    <link>${escapeXml(link(component ? `components/${encodeURIComponent(component)}/` : ''))}</link>`,
+    `    <description>${escapeXml(escapeHtml(component ? feedTitle(model, component) : (model.site.description ?? `Incidents and maintenance of ${model.site.title}`)))}</description>`,
+    `    <atom:link href="${escapeXml(link(feedPath('feed.rss', component)))}" rel="self" type="application/rss+xml"/>`,
     `    <lastBuildDate>${rfc822(model.generatedAt)}</lastBuildDate>`,
     '    <generator>Cairn</generator>',
     ...entries.map((e) =>
@@ -164,10 +213,10 @@ export function foldLine(line: string): string {
   return out.join('\r\n ');
 }
 
-export function maintenanceCalendar(model: StatusModel, base: string): string {
+export function maintenanceCalendar(model: StatusModel, base: string, component?: string | null): string {
   const link = linker(model, base);
   const names = new Map(model.components.map((c) => [c.id, c.name]));
-  const all = [...model.maintenance.past, ...model.maintenance.active, ...model.maintenance.upcoming];
+  const all = scoped([...model.maintenance.past, ...model.maintenance.active, ...model.maintenance.upcoming], component);
   const stamp = icalTime(model.generatedAt);
   const lines = [
     'BEGIN:VCALENDAR',
@@ -175,7 +224,7 @@ export function maintenanceCalendar(model: StatusModel, base: string): string {
     'PRODID:-//Cairn//Status page//EN',
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
-    `X-WR-CALNAME:${icalText(`${model.site.title} maintenance`)}`,
+    `X-WR-CALNAME:${icalText(`${model.site.title}${component ? `: ${names.get(component) ?? component}` : ''} maintenance`)}`,
     ...all.flatMap((m) => [
       'BEGIN:VEVENT',
       `UID:${icalText(m.id)}@cairn`,

@@ -8,7 +8,7 @@ import { type AvailabilityRule, describeAvailabilityRule, formatWeight, partialO
 
 export interface Strings {
   skip: string;
-  nav: { incidents: string; maintenance: string; uptime: string; reports: string; feed: string; sections: string };
+  nav: { incidents: string; maintenance: string; uptime: string; reports: string; feed: string; subscribe: string; sections: string };
   theme: { toggle: string };
   footer: (updated: string, timeZone: string) => string;
   /** How uptime is computed: degraded time and partial outages (stated in the footer of every page). */
@@ -106,7 +106,7 @@ const pageLabels = (lang: Language) => Object.fromEntries(STATE_KEYS.map((k) => 
 
 const en: Strings = {
   skip: 'Skip to content',
-  nav: { incidents: 'Incidents', maintenance: 'Maintenance', uptime: 'Uptime', reports: 'Reports', feed: 'Feed', sections: 'Sections' },
+  nav: { incidents: 'Incidents', maintenance: 'Maintenance', uptime: 'Uptime', reports: 'Reports', feed: 'Feed', subscribe: 'Subscribe', sections: 'Sections' },
   theme: { toggle: 'Light/dark' },
   footer: (updated, tz) => `Updated ${updated}. Times in ${tz}. Powered by Cairn.`,
   availabilityRule: describeAvailabilityRule,
@@ -202,7 +202,7 @@ const en: Strings = {
 
 const de: Strings = {
   skip: 'Zum Inhalt springen',
-  nav: { incidents: 'Störungen', maintenance: 'Wartung', uptime: 'Verfügbarkeit', reports: 'Berichte', feed: 'Feed', sections: 'Bereiche' },
+  nav: { incidents: 'Störungen', maintenance: 'Wartung', uptime: 'Verfügbarkeit', reports: 'Berichte', feed: 'Feed', subscribe: 'Abonnieren', sections: 'Bereiche' },
   theme: { toggle: 'Hell/dunkel' },
   footer: (updated, tz) => `Aktualisiert ${updated}. Zeiten in ${tz}. Betrieben mit Cairn.`,
   availabilityRule: (rule) =>

@@ -172,6 +172,9 @@ export async function serveSite(
   const main = opts.pages?.[0]?.mount ?? basePath(opts.baseUrl);
   const listeners = served.map((p) => ({ mount: p.mount, listener: pageListener(bundle, async () => renderContextFor(p.view(await current()), bundle, p.mount)) }));
   const server = http.createServer((req, res) => {
+    // Anyone may read the page's data from another origin (the widget, a dashboard), as on static
+    // hosting: GitHub Pages sends the same header on every file.
+    res.setHeader('access-control-allow-origin', '*');
     // Pages link under their base path: strip it, serve the rest at '/'.
     const u = req.url ?? '/';
     const pathOnly = u.split('?')[0] as string;

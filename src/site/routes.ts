@@ -5,7 +5,9 @@
  */
 import type { StatusModel } from '../model/model.ts';
 import { componentBadges } from './badges.ts';
+import { FEED_FILES, feedPath } from './feeds.ts';
 import { omittedOutputs } from './outputs.ts';
+import { STATUS_CARD_FILE } from './status-card.ts';
 import { StatuspageApi } from './statuspage.ts';
 import { CAIRN_API_PATH, cairnApiFiles } from './cairn-api.ts';
 
@@ -51,10 +53,12 @@ const seg = encodeURIComponent;
 export function siteRoutes(model: StatusModel): string[] {
   // Without site.baseUrl the outputs that need absolute URLs are left out (src/site/outputs.ts).
   const omitted = new Set<string>(omittedOutputs(model.site));
-  const routes = ['/', '/incidents/', '/maintenance/', '/uptime/', '/reports/', ...['feed.atom', 'feed.rss', 'maintenance.ics'].filter((f) => !omitted.has(f)).map((f) => `/${f}`)];
+  const routes = ['/', '/incidents/', '/maintenance/', '/uptime/', '/reports/', '/subscribe/', ...FEED_FILES.filter((f) => !omitted.has(f)).map((f) => `/${f}`)];
+  routes.push(`/badges/${STATUS_CARD_FILE}`);
   for (let n = 2; n <= incidentPages(model); n++) routes.push(`/incidents/page/${n}/`);
   for (const c of model.components) {
     routes.push(`/components/${seg(c.id)}/`);
+    for (const f of FEED_FILES) if (!omitted.has(f)) routes.push(`/${feedPath(f, c.id)}`);
     for (const f of badgeFiles(model, c.id)) routes.push(`/badges/${seg(c.id)}/${seg(f)}`);
   }
   for (const i of model.incidents) routes.push(`/incidents/${seg(i.id)}/`);

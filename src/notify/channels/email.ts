@@ -4,18 +4,33 @@ import type { ChannelSettings } from '../../config/notify-types.ts';
 import type { Channel } from '../channel.ts';
 import { DEADLINE_DETAIL, sleepUnlessAborted, type DeliveryOutcome } from '../delivery.ts';
 import type { NotificationEvent } from '../events.ts';
+import { escapeHtml } from '../../text/escape.ts';
 import { html, plainText, statusWord, titleOf, type SiteInfo } from '../format.ts';
 
 type Settings = Extract<ChannelSettings, { type: 'email' }>;
 
-export function emailMessage(event: NotificationEvent, site: SiteInfo, settings: Pick<Settings, 'from' | 'to'>, now?: number) {
-  return {
+export function emailMessage(event: NotificationEvent, site: SiteInfo, settings: Pick<Settings, 'from' | 'to' | 'subscriber'>, now?: number) {
+  const base = {
     from: settings.from,
-    to: settings.to,
+    to: settings.to as string | string[],
     subject: `[${site.title}] ${statusWord(event)}: ${titleOf(event, now)}`,
     text: plainText(event, site, now),
     html: html(event, site, now),
-    headers: { 'X-Cairn-Event': event.type, 'X-Cairn-Alert': event.key },
+    headers: { 'X-Cairn-Event': event.type, 'X-Cairn-Alert': event.key } as Record<string, string>,
+  };
+  if (!settings.subscriber) return base;
+  // A subscriber list: one message, the addresses only in the SMTP envelope (no subscriber sees
+  // another's), the sender in To, and how to leave in the List-Unsubscribe header and the text.
+  const leave = settings.subscriber.unsubscribe;
+  const line = leave ? `You receive this because you subscribed to ${site.title} updates. To unsubscribe: ${leave.replace(/^mailto:/, '')}` : `You receive this because you subscribed to ${site.title} updates.`;
+  return {
+    ...base,
+    to: settings.from,
+    envelope: { from: settings.from, to: settings.to },
+    subject: `[${site.title}] ${titleOf(event, now)}`,
+    text: `${base.text}\n\n${line}\n`,
+    html: base.html.replace('</body>', `<p style="color:#666;font-size:smaller">${escapeHtml(line)}${leave ? ` <a href="${escapeHtml(leave)}">Unsubscribe</a>` : ''}</p>\n</body>`),
+    headers: { ...base.headers, 'Precedence': 'list', 'Auto-Submitted': 'auto-generated', ...(leave ? { 'List-Unsubscribe': `<${leave}>` } : {}) },
   };
 }
 
