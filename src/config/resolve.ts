@@ -507,5 +507,7 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   const components = buildComponents(declared, checks, measured, problems);
   const site = resolveSite(settings?.site);
   const maintenance = resolveMaintenance(files, components, site.timeZone, problems);
-  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems, run), notifications: resolveNotifications(files, components, problems), reports: resolveReports(files) };
+  const notifications = resolveNotifications(files, components, problems);
+  const incidents = resolveIncidentSettings(files, notifications.channels.map((c) => c.name), problems);
+  return { site, run, groups, components, checks, maintenance, incidents, store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems, run), notifications, reports: resolveReports(files) };
 }

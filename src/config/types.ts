@@ -7,6 +7,7 @@ import type { Redactor } from './secrets.ts';
 import type { PrometheusSettings } from './resolve-prometheus.ts';
 import type { NotificationSettings } from './notify-types.ts';
 import type { ReportSettings } from './resolve-reports.ts';
+import type { IncidentResponseSettings } from './incident-response.ts';
 
 export interface SourceLocation {
   /** Path relative to the status repo, e.g. `checks/api.yaml`. */
@@ -262,6 +263,8 @@ export interface IncidentSettings {
   auto: boolean;
   /** Healthy runs in a row that resolve an automatic incident. */
   resolveAfter: number;
+  /** Response targets per severity: acknowledgement, escalation, postmortem (src/config/incident-response.ts). */
+  response: IncidentResponseSettings;
 }
 
 export interface StoreSettings {

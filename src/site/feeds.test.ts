@@ -20,7 +20,7 @@ function model() {
     samples: [{ id: 'api', at: NOW - 60_000, status: 'up', responseTimeMs: 123.4, error: null, statusCode: 200 }],
     incidents: [
       {
-        id: 'x', file: 'incidents/x.md', title: 'Errors <script>alert(1)</script>', impact: 'major', severity: 'P2', components: ['api'], auto: false,
+        owner: null, acknowledged: null, checklist: [], actions: [], id: 'x', file: 'incidents/x.md', title: 'Errors <script>alert(1)</script>', impact: 'major', severity: 'P2', components: ['api'], auto: false,
         startedAt: NOW - H, detectedAt: NOW - H, resolvedAt: null, updates: [{ at: NOW - H, status: 'investigating', text: 'Got "<html>" & worse' }], body: '',
       },
     ],
@@ -80,7 +80,7 @@ function hostileModel() {
     samples: [{ id: 'api', at: NOW - 60_000, status: 'up', responseTimeMs: 10, error: null, statusCode: 200 }],
     incidents: [
       {
-        id: 'x', file: 'incidents/x.md', title: `Outage ${HOSTILE}`, impact: 'major', severity: 'P2', components: ['api'], auto: false,
+        owner: null, acknowledged: null, checklist: [], actions: [], id: 'x', file: 'incidents/x.md', title: `Outage ${HOSTILE}`, impact: 'major', severity: 'P2', components: ['api'], auto: false,
         startedAt: NOW - H, detectedAt: NOW - H, resolvedAt: null,
         updates: [{ at: NOW - H, status: 'investigating', text: `Seen ${HOSTILE} ${LINKS} **bold**` }], body: '',
       },
