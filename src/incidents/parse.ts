@@ -73,7 +73,7 @@ export const IncidentFrontMatter = z.strictObject({
 /** The heading of the response checklist in the body of an incident file. */
 export const CHECKLIST_HEADING = '## Response checklist';
 const CHECKLIST_RE = /^##[ \t]+response checklist[ \t]*$/i;
-const TASK_RE = /^[ \t]*[-*+][ \t]+\[(.)\][ \t]*(.*)$/;
+const TASK_RE = /^[ \t]*[-*+][ \t]+\[([^\n])\][ \t]*([^\n]*)$/;
 
 /** The response step a checklist line names by its first word (`Acknowledge within 15 minutes` → acknowledge). */
 export function stepOf(text: string): ResponseStep | null {
