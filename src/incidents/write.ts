@@ -5,7 +5,7 @@
  */
 import { parseDocument, YAMLSeq } from 'yaml';
 import { checklistSection, splitFrontMatter, stepOf } from './parse.ts';
-import type { Acknowledgement, Impact, IncidentUpdate, ResponseStep, Severity } from './types.ts';
+import type { Acknowledgement, ActionState, Impact, IncidentUpdate, ResponseStep, Severity } from './types.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
@@ -62,6 +62,10 @@ export interface AutoChanges {
   acknowledged?: Acknowledgement;
   /** Sets `owner` unless the file names one. */
   owner?: string;
+  /** Ticks these steps of the response checklist. */
+  check?: ResponseStep[];
+  /** Sets the action items. */
+  actions?: { title: string; owner?: string; due?: string; state?: ActionState }[];
 }
 
 /** Checks the first open checklist line of a step (`- [ ] Acknowledge …` → `- [x] Acknowledge …`). */
@@ -88,6 +92,8 @@ export function updateIncidentText(text: string, changes: AutoChanges): string {
   if (changes.resolvedAt !== undefined) doc.set('resolved', iso(changes.resolvedAt));
   let body = parts.body;
   if (changes.owner && (doc.get('owner') === undefined || doc.get('owner') === null)) doc.set('owner', changes.owner);
+  if (changes.actions) doc.set('actions', doc.createNode(changes.actions));
+  for (const step of changes.check ?? []) body = checkStep(body, step);
   if (changes.acknowledged && !doc.has('acknowledged')) {
     const a = changes.acknowledged;
     doc.set('acknowledged', doc.createNode({ at: iso(a.at), by: a.by, ...(a.via !== 'file' ? { via: a.via } : {}) }));
