@@ -135,7 +135,7 @@ export async function githubAck(
 export async function findAcknowledgements(
   config: Pick<ResolvedConfig, 'notifications'>,
   incidents: readonly Incident[],
-  state: Pick<NotifyState, 'alerts' | 'channelData'>,
+  state: Pick<NotifyState, 'alerts' | 'channelData'> & { observations?: Pick<NotifyState['observations'], 'escalated'> },
   env: DeliveryEnv,
   processEnv: Record<string, string | undefined>,
 ): Promise<{ found: FoundAck[]; errors: string[] }> {
@@ -147,7 +147,8 @@ export async function findAcknowledgements(
       const key = `incident:${incident.file}`;
       const answers: FoundAck[] = [];
       for (const channel of config.notifications.channels) {
-        if (channel.type === 'pagerduty' && channel.apiToken && state.alerts[key]?.channels[channel.name]?.sentAt != null) {
+        const toldPagerDuty = state.alerts[key]?.channels[channel.name]?.sentAt != null || state.observations?.escalated[incident.file] !== undefined;
+        if (channel.type === 'pagerduty' && channel.apiToken && toldPagerDuty) {
           const r = await pagerdutyAck(channel, key, env);
           if (r.error) errors.push(r.error);
           if (r.ack) answers.push({ file: incident.file, ack: { ...r.ack, via: 'pagerduty' }, owner: r.ack.by, channel: channel.name });

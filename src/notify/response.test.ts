@@ -249,6 +249,39 @@ notifications:
   });
 });
 
+describe('escalation to PagerDuty, acknowledged there', () => {
+  it('a hand-written incident escalates onto its own PagerDuty incident, whose acknowledgement comes back into the file', async () => {
+    const pd = pagerdutyApi(rx, '/pdapi3');
+    const config = await setup(
+      `incidents:
+  auto: false
+  response:
+    P3: { escalateTo: pager }
+notifications:
+  channels:
+    pager: { type: pagerduty, routingKey: "\${PD_KEY}", eventsUrl: "${rx.url}/pd/enqueue", apiToken: "\${PD_API}", apiUrl: "${rx.url}/pdapi3" }
+`,
+      { 'incidents/2026-11-24-slow.md': incidentFile('API slow', 'minor') },
+    );
+    const key = 'cairn/incident:incidents/2026-11-24-slow.md';
+    const out = capture();
+    const run = async (minutes: number) => {
+      const { incidents: files } = await acknowledgeFromChannels(config, out);
+      return notifyAfterRound(config, { results: results(T0 + minutes * M, { api: 'up', db: 'up' }), incidents: [], files }, out, { now: T0 + minutes * M, env: fastEnv });
+    };
+    const triggers = () => rx.requests.filter((r) => r.path === '/pd/enqueue' && (r.json as { dedup_key: string }).dedup_key === key);
+    await run(60);
+    expect(triggers()).toEqual([]);
+    await run(121);
+    expect(triggers().map((r) => (r.json as { event_action: string; payload: { class: string } }).payload.class)).toEqual(['incident.escalated']);
+    pd.acks.set(key, { at: '2026-11-24T12:05:00Z', by: 'Earline Greenholt' });
+    await run(130);
+    const text = await readFile(path.join(config.dir, 'incidents/2026-11-24-slow.md'), 'utf8');
+    expect(text).toMatch(/acknowledged:\n {2}at: 2026-11-24T12:05:00Z\n {2}by: Earline Greenholt\n {2}via: pagerduty/);
+    expect(triggers()).toHaveLength(1);
+  });
+});
+
 describe('acknowledgements read back', () => {
   it('from PagerDuty (REST API) and from the GitHub issue: recorded into the file, so nothing escalates', async () => {
     const pd = pagerdutyApi(rx, '/pdapi');

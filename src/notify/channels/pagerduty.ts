@@ -12,7 +12,8 @@ import { titleOf, truncate, type SiteInfo } from '../format.ts';
 
 /** `cairn/<alert key>`, hashed when longer than PagerDuty's 255 characters. */
 export function dedupKey(event: NotificationEvent): string {
-  return dedupKeyOf(event.key);
+  // An escalation lands on the incident's own PagerDuty incident (opened by it when none was).
+  return dedupKeyOf(event.details.kind === 'escalation' ? `incident:${event.details.file}` : event.key);
 }
 
 /** The dedup_key of an alert key (also PagerDuty's `incident_key`, to read the incident back). */
