@@ -446,6 +446,8 @@ function responseView(config: ResolvedConfig, month: PeriodFigures, componentNam
       met: r.acknowledgeTarget === 'met',
       missed: r.acknowledgeTarget === 'missed',
       checklist: r.checklist.length === 0 ? '—' : `${r.checklist.filter((c) => c.done).length}/${r.checklist.length}`,
+      ackBy: r.acknowledged ? `${r.acknowledged.by}${r.acknowledged.via === 'file' ? '' : ` (${r.acknowledged.via})`}` : null,
+      postmortemShort: pm === null ? 'not required' : pm.done ? 'done' : pm.dueAt === null ? 'due once resolved' : `${pm.overdue ? 'overdue' : 'due'} ${utcDate(pm.dueAt)}`,
       postmortem: pm === null ? 'not required' : pm.done ? 'done' : pm.dueAt === null ? 'due once resolved' : `${pm.overdue ? 'overdue' : 'due'} ${utcTime(pm.dueAt)}`,
     };
   });

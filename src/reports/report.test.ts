@@ -101,7 +101,7 @@ describe('the April fixture: every figure', () => {
     expect(md).toContain('**Postmortems:** 1 due, 0 done, 1 overdue.');
     expect(md).toContain('**Open action items:** 1 (1 done).');
     expect(md).toContain('| Canary <deploys> \\| first | [API outage \\| errors](https://status.acme.test/incidents/2026-04-10-api/) | ops | 2026-04-20 (overdue) |');
-    expect(html).toContain('<td>2026-04-10 10:25 UTC by Dana &lt;b&gt; (pagerduty)</td><td>15 min</td><td>30 min</td><td><span class="met">met</span></td><td>4/5</td><td>overdue 2026-04-15 10:45 UTC</td>');
+    expect(html).toContain('<td>dana</td><td>after 15 min, by Dana &lt;b&gt; (pagerduty)</td><td>30 min: <span class="met">met</span></td><td>4/5</td><td>overdue 2026-04-15</td>');
     expect(html).toContain('<td>Canary &lt;deploys&gt; | first</td>');
     expect(html).not.toContain('<deploys>');
     expect(html).not.toContain('Dana <b>');
