@@ -349,6 +349,12 @@ describe('the demo looks lived in', () => {
     await expect(page.locator('.body h2').textContent()).resolves.toBe('Postmortem');
     await expect(page.locator('.body').textContent()).resolves.toContain('Action items');
     await expect(page.locator('.facts').textContent()).resolves.toMatch(/3 h \d+ min/);
+    // The response: owner, acknowledgement from PagerDuty within the P1 target, the checklist done, the action items.
+    await expect(page.locator('[data-field="owner"]').textContent()).resolves.toBe('Priya (platform on-call)');
+    await expect(page.locator('[data-field="acknowledged"]').textContent()).resolves.toMatch(/by Priya \(PagerDuty\), after (\d+ min|under a minute) \(target 15 min\).*target met/);
+    await expect(page.locator('.response h3').first().textContent()).resolves.toContain('5 of 5 steps done');
+    expect(await page.$$eval('.response .actions tbody tr', (rows) => rows.map((r) => r.getAttribute('data-state')))).toEqual(['done', 'done', 'open']);
+    await expect(page.locator('[data-field="postmortem"]').textContent()).resolves.toMatch(/^\s*written\s*$/);
   });
 
   it.skipIf(!available)('reports: last month\'s report is listed and readable', async () => {

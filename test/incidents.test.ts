@@ -48,6 +48,25 @@ describe('cairn incident new / validate', () => {
     }
   });
 
+  it('a new incident names its owner and carries the response checklist of its severity', async () => {
+    const dir = await repo();
+    const res = await cairn(['incident', 'new', '--dir', dir, '--title', 'Checkout down', '--component', 'api', '--impact', 'minor', '--severity', 'P1', '--owner', 'dana', '--started', '2026-11-24T10:00:00Z']);
+    expect(res.code).toBe(0);
+    const text = await readFile(path.join(dir, res.stdout.trim()), 'utf8');
+    expect(text).toContain('severity: P1');
+    expect(text).toContain('owner: "dana"');
+    expect(text).toContain('## Response checklist\n\n- [ ] Acknowledge within 15 minutes');
+    expect(text).toContain('- [ ] Postmortem within 5 days of the resolution');
+    const ok = await cairn(['validate', '--dir', dir]);
+    expect(ok.code).toBe(0);
+    // A box that is not a box is an error at its line.
+    await writeFile(path.join(dir, res.stdout.trim()), text.replace('- [ ] Triage', '- [?] Triage'));
+    const bad = await cairn(['validate', '--dir', dir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/incidents\/2026-11-24-checkout-down\.md:\d+:1: Response checklist: expected "\[ \]" \(to do\) or "\[x\]" \(done\), got "\[\?\]"/);
+    expect((await cairn(['incident', 'new', '--dir', dir, '--title', 'X', '--component', 'api', '--severity', 'P9'])).code).toBe(2);
+  });
+
   it('refuses unknown components and missing titles (exit 2)', async () => {
     const dir = await repo();
     const a = await cairn(['incident', 'new', '--dir', dir, '--title', 'X', '--component', 'nope']);

@@ -74,6 +74,10 @@ async function hostileRepo(): Promise<string> {
       'components: [api]',
       `started: ${new Date(NOW - 5 * HOUR).toISOString()}`,
       `resolved: ${new Date(NOW - 4 * HOUR).toISOString()}`,
+      `owner: ${yamlString(`Owner ${HOSTILE}`)}`,
+      `acknowledged: { at: ${new Date(NOW - 5 * HOUR + 60_000).toISOString()}, by: ${yamlString(`Acker ${HOSTILE}`)} }`,
+      'actions:',
+      `  - { title: ${yamlString(`Action ${HOSTILE}`)}, owner: ${yamlString(`Doer ${HOSTILE}`)}, due: 2026-12-01 }`,
       'updates:',
       `  - at: ${new Date(NOW - 5 * HOUR).toISOString()}`,
       '    status: investigating',
@@ -82,6 +86,11 @@ async function hostileRepo(): Promise<string> {
       `Postmortem ${HOSTILE}`,
       '',
       LINKS,
+      '',
+      '## Response checklist',
+      '',
+      `- [x] Acknowledge ${HOSTILE} ${LINKS}`,
+      '- [ ] Triage',
       '',
     ].join('\n'),
   );
@@ -202,6 +211,9 @@ describe('hostile names through a real site build', () => {
     const main = [...elements(parse(html))].find((el) => el.tagName === 'main') as Element;
     expect(textOf(main)).toContain('<meta http-equiv=refresh content="0;url=http://evil.example/">');
     expect(textOf(main)).toContain('<svg onload=window.__xss=1>');
+    // The response: owner, acknowledgement, checklist and action items are text too.
+    for (const who of ['Owner', 'Acker', 'Action', 'Doer']) expect(textOf(main)).toContain(`${who} </script><meta http-equiv=refresh`);
+    expect(textOf(main)).toContain('1 of 2 steps done');
   });
 
   it.skipIf(!available)('the RSS feed in Chromium: each description, parsed as XML then as HTML, has no script, handler or javascript: link', async () => {

@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../config/types.ts';
 import { stateLabel } from '../vocabulary/states.ts';
 import { type AppliedAction, applyAutoIncidents } from '../incidents/auto-run.ts';
 import { applyMaintenance } from '../maintenance/apply.ts';
-import { decideNotifications, deliverOwed, recordDeliveries, type DeliveredRound, type DeliveryRecord } from '../notify/notify.ts';
+import { acknowledgeFromChannels, decideNotifications, deliverOwed, recordDeliveries, type DeliveredRound, type DeliveryRecord } from '../notify/notify.ts';
 import { Fault } from '../store/fault.ts';
 import { appendRun, toRunRecord } from '../store/samples.ts';
 import type { Shard } from '../store/shard.ts';
@@ -236,8 +236,15 @@ export async function decideAfterRound(config: ResolvedConfig, results: CheckRes
   const incidents = await applyAutoIncidents(config, results, ctx.now, ctx.suffix);
   for (const { action, file: f } of incidents) out.info(`Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${action.component}: ${f}`);
   const checkSlos = ctx.sloEvents ? await notifications(config, out, () => readCheckSlos(config, ctx.now)) : null;
+  // Acknowledgements read back from PagerDuty and GitHub land in the incident files before the
+  // escalations are decided from them (with shards: by the first shard, like the SLO alerts).
+  const files = ctx.sloEvents ? await notifications(config, out, async () => (await acknowledgeFromChannels(config, out, { stateSuffix: ctx.suffix, ...(ctx.signal ? { env: { signal: ctx.signal } } : {}) })).incidents) : null;
   const decision = await notifications(config, out, () =>
-    decideNotifications(config, { results, incidents }, { now: ctx.now, run: ctx.run, stateSuffix: ctx.suffix, sloEvents: ctx.sloEvents, checkSlos: checkSlos ?? [] }),
+    decideNotifications(
+      config,
+      { results, incidents, ...(files ? { files } : {}) },
+      { now: ctx.now, run: ctx.run, stateSuffix: ctx.suffix, sloEvents: ctx.sloEvents, checkSlos: checkSlos ?? [] },
+    ),
   );
   return { ctx, incidents, held: decision?.held ?? [], owed: decision?.owed ?? 0 };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigErrors } from './errors.ts';
 import { loadConfig } from './load.ts';
+import { DEFAULT_RESPONSE } from './incident-response.ts';
 
 async function repo(files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-maint-'));
@@ -33,7 +34,7 @@ describe('maintenance and incident settings', () => {
       'checks/a.yaml': `${CHECKS}maintenance:\n  - id: upgrade\n    title: DB upgrade\n    components: [api]\n    start: 2026-12-01T02:00:00Z\n    duration: 90m\n  - id: weekly\n    title: Patching\n    components: [api]\n    recurring: { every: week, at: "02:00", duration: 2h }\n`,
     });
     const config = await loadConfig(dir, { env: {} });
-    expect(config.incidents).toEqual({ auto: true, resolveAfter: 3 });
+    expect(config.incidents).toEqual({ auto: true, resolveAfter: 3, response: DEFAULT_RESPONSE });
     expect(config.maintenance).toEqual([
       {
         id: 'upgrade',

@@ -33,7 +33,8 @@ export type ChannelSettings = ChannelCommon &
     | { type: 'discord'; url: string; username: string }
     | { type: 'teams'; url: string }
     | { type: 'email'; host: string; port: number; secure: boolean; user: string | null; pass: string | null; from: string; to: string[] }
-    | { type: 'pagerduty'; routingKey: string; eventsUrl: string }
+    /** `apiToken` null: acknowledgements are not read back from PagerDuty. */
+    | { type: 'pagerduty'; routingKey: string; eventsUrl: string; apiToken: string | null; apiUrl: string }
     | { type: 'webhook'; url: string; secret: string; headers: Record<string, string> }
     /** `token` null: the GITHUB_TOKEN environment variable, read at send time. */
     | { type: 'github'; repo: string; token: string | null; apiUrl: string; labels: string[] }

@@ -68,7 +68,7 @@ describe('notifications config', () => {
     const n = config.notifications;
     expect(n.channels).toEqual([
       { name: 'chat', type: 'slack', url: env.SLACK_URL, timeoutMs: 10_000, retries: 3 },
-      { name: 'pager', type: 'pagerduty', routingKey: env.PD_KEY, eventsUrl: 'https://events.pagerduty.com/v2/enqueue', timeoutMs: 10_000, retries: 3 },
+      { name: 'pager', type: 'pagerduty', routingKey: env.PD_KEY, eventsUrl: 'https://events.pagerduty.com/v2/enqueue', apiToken: null, apiUrl: 'https://api.pagerduty.com', timeoutMs: 10_000, retries: 3 },
       { name: 'mail', type: 'email', host: 'smtp.acme.test', port: 587, secure: false, user: 'cairn', pass: env.SMTP_PASS, from: 'status@acme.test', to: ['ops@acme.test'], timeoutMs: 10_000, retries: 3 },
       { name: 'issues', type: 'github', repo: 'acme/status', token: null, apiUrl: 'https://api.github.com', labels: ['incident'], timeoutMs: 10_000, retries: 3 },
     ]);

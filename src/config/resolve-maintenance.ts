@@ -3,16 +3,21 @@
  * their zone (default: the site's), every referenced component checked.
  */
 import type { MaintenanceWindow, Weekday } from '../maintenance/windows.ts';
+import { DEFAULT_RESPONSE, resolveIncidentResponse } from './incident-response.ts';
 import type { Problems } from './problems.ts';
 import type { MaintenanceConfig } from './schema.ts';
 import type { ValidFile } from './resolve.ts';
 import type { IncidentSettings, ResolvedComponent } from './types.ts';
 
-export const DEFAULT_INCIDENTS: IncidentSettings = { auto: true, resolveAfter: 2 };
+export const DEFAULT_INCIDENTS: IncidentSettings = { auto: true, resolveAfter: 2, response: DEFAULT_RESPONSE };
 
-export function resolveIncidentSettings(files: readonly ValidFile[]): IncidentSettings {
+export function resolveIncidentSettings(files: readonly ValidFile[], channels: readonly string[] = [], problems?: Problems): IncidentSettings {
   const own = files.find((f) => f.role === 'settings')?.config.incidents;
-  return { auto: own?.auto ?? DEFAULT_INCIDENTS.auto, resolveAfter: own?.resolveAfter ?? DEFAULT_INCIDENTS.resolveAfter };
+  return {
+    auto: own?.auto ?? DEFAULT_INCIDENTS.auto,
+    resolveAfter: own?.resolveAfter ?? DEFAULT_INCIDENTS.resolveAfter,
+    response: problems ? resolveIncidentResponse(files, channels, problems) : structuredClone(DEFAULT_RESPONSE),
+  };
 }
 
 function resolveWindow(m: MaintenanceConfig, timeZone: string): MaintenanceWindow {

@@ -19,6 +19,7 @@ export const DEFAULT_CHANNEL_TIMEOUT_MS = 10_000;
 export const DEFAULT_CHANNEL_RETRIES = 3;
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 export const GITHUB_API_URL = 'https://api.github.com';
+export const PAGERDUTY_API_URL = 'https://api.pagerduty.com';
 
 /** Notifications off: no channel. */
 export function noNotifications(): NotificationSettings {
@@ -59,7 +60,10 @@ function resolveChannel(name: string, c: ChannelConfig): { channel: ChannelSetti
       return { channel, secrets: c.pass ? [c.pass] : [] };
     }
     case 'pagerduty':
-      return { channel: { ...common, type: 'pagerduty', routingKey: c.routingKey, eventsUrl: c.eventsUrl ?? PAGERDUTY_EVENTS_URL }, secrets: [c.routingKey] };
+      return {
+        channel: { ...common, type: 'pagerduty', routingKey: c.routingKey, eventsUrl: c.eventsUrl ?? PAGERDUTY_EVENTS_URL, apiToken: c.apiToken ?? null, apiUrl: (c.apiUrl ?? PAGERDUTY_API_URL).replace(/\/+$/, '') },
+        secrets: [c.routingKey, ...(c.apiToken ? [c.apiToken] : [])],
+      };
     case 'webhook':
       return {
         channel: { ...common, type: 'webhook', url: c.url, secret: c.secret, headers: c.headers ?? {} },

@@ -512,5 +512,7 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   resolveDependencies(files, components, problems);
   const site = resolveSite(settings?.site);
   const maintenance = resolveMaintenance(files, components, site.timeZone, problems);
-  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems, run), notifications: withSubscribers(resolveNotifications(files, components, problems), resolveSubscribers(files, components, problems)), reports: resolveReports(files, components, problems), pages: resolvePages(files, site, groups, components, problems) };
+  const notifications = withSubscribers(resolveNotifications(files, components, problems), resolveSubscribers(files, components, problems));
+  const incidents = resolveIncidentSettings(files, notifications.channels.filter((c) => !c.subscriber).map((c) => c.name), problems);
+  return { site, run, groups, components, checks, maintenance, incidents, store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems, run), notifications, reports: resolveReports(files, components, problems), pages: resolvePages(files, site, groups, components, problems) };
 }

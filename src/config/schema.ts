@@ -625,12 +625,33 @@ export const Maintenance = z
   })
   .describe('A maintenance window: inside it the status is "maintenance", no incident opens, no alert goes out');
 
+// ---- Incident response (src/config/incident-response.ts): targets, escalation, postmortems ----
+const SeverityResponse = z
+  .strictObject({
+    acknowledge: PositiveDuration.optional().describe('Acknowledge an incident of this severity within this time of its detection (defaults: P1 15m, P2 30m, P3 2h, P4 24h)'),
+    escalateTo: z
+      .union([Id, z.array(Id).min(1)])
+      .optional()
+      .describe('Channel(s) told once when the target passes without an acknowledgement (default: the routes that take "incident.escalated")'),
+    postmortem: z
+      .union([PositiveDuration, z.literal(false)])
+      .optional()
+      .describe('A postmortem is due within this time of the resolution (default 5d for P1 and P2; false: none required)'),
+  })
+  .describe('The response to incidents of one severity');
+
+export const IncidentResponse = z
+  .strictObject({ P1: SeverityResponse.optional(), P2: SeverityResponse.optional(), P3: SeverityResponse.optional(), P4: SeverityResponse.optional() })
+  .describe('Response targets per severity (P1 to P4): acknowledgement, escalation, postmortem');
+// ---- end of incident response ----
+
 export const IncidentSettings = z
   .strictObject({
     auto: z.boolean().optional().describe('Open and resolve incidents automatically (default true)'),
     resolveAfter: z.number().int().min(1).max(100).optional().describe('Healthy runs in a row that resolve an automatic incident (default 2)'),
+    response: IncidentResponse.optional(),
   })
-  .describe('Automatic incidents');
+  .describe('Automatic incidents and the response to incidents');
 
 export const Site = z.strictObject({
   title: z.string().min(1).describe('Page title, e.g. "Acme Status"'),
@@ -886,6 +907,8 @@ export const NotifyChannel = z
       type: z.literal('pagerduty').describe('PagerDuty Events API v2: trigger, and resolve with the same dedup_key'),
       routingKey: SecretText.describe('Integration (routing) key of the service; a secret: write ${PAGERDUTY_ROUTING_KEY}'),
       eventsUrl: HttpUrl.optional().describe('Events API URL (default https://events.pagerduty.com/v2/enqueue)'),
+      apiToken: SecretText.optional().describe('REST API key (read-only is enough) to read acknowledgements of incidents back (incident response); a secret: write ${PAGERDUTY_API_TOKEN}'),
+      apiUrl: HttpUrl.optional().describe('REST API URL (default https://api.pagerduty.com)'),
       ...channelCommon,
     }),
     z.strictObject({

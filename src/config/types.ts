@@ -8,6 +8,7 @@ import type { PrometheusSettings } from './resolve-prometheus.ts';
 import type { NotificationSettings } from './notify-types.ts';
 import type { ReportSettings } from './resolve-reports.ts';
 import type { PageSettings } from './resolve-pages.ts';
+import type { IncidentResponseSettings } from './incident-response.ts';
 
 export interface SourceLocation {
   /** Path relative to the status repo, e.g. `checks/api.yaml`. */
@@ -268,6 +269,8 @@ export interface IncidentSettings {
   auto: boolean;
   /** Healthy runs in a row that resolve an automatic incident. */
   resolveAfter: number;
+  /** Response targets per severity: acknowledgement, escalation, postmortem (src/config/incident-response.ts). */
+  response: IncidentResponseSettings;
 }
 
 export interface StoreSettings {

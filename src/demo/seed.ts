@@ -75,6 +75,10 @@ export async function seedDemoHistory(config: ResolvedConfig, opts: SeedOptions)
     let text = await readFile(full, 'utf8');
     if (edit.update) text = updateIncidentText(text, { add: [{ at: edit.at, ...edit.update }] });
     if (edit.body) text = `${text.trimEnd()}\n\n${edit.body.trim()}\n`;
+    if (edit.response) {
+      const { acknowledged, ...rest } = edit.response;
+      text = updateIncidentText(text, { ...rest, ...(acknowledged ? { acknowledged: { at: edit.at, ...acknowledged } } : {}) });
+    }
     await writeFileAtomic(full, text);
   }
 

@@ -6,7 +6,8 @@
  *
  * Check and component ids are those of the demo configuration (src/demo/repo.ts).
  */
-import type { UpdateStatus } from '../incidents/types.ts';
+import type { AckSource, UpdateStatus } from '../incidents/types.ts';
+import type { AutoChanges } from '../incidents/write.ts';
 import { DAY_MS } from '../store/layout.ts';
 
 /** Days of history before today. */
@@ -63,6 +64,8 @@ export interface StoryEdit {
   at: number;
   update?: { status: UpdateStatus; text: string };
   body?: string;
+  /** The response: owner, acknowledgement (at the edit's time), checklist steps ticked, action items. */
+  response?: Pick<AutoChanges, 'owner' | 'check' | 'actions'> & { acknowledged?: { by: string; via: AckSource } };
 }
 
 /** A one-off maintenance window of the demo configuration. */
@@ -165,6 +168,22 @@ export function demoStory(now: number): DemoStory {
     },
     { event: 'api-partial', at: partial.start + 36 * MIN, update: { status: 'monitoring', text: 'The rollback is complete in every region and orders go through again. We are monitoring error rates.' } },
 
+    { event: 'api-outage', at: outage.start + 6 * MIN, response: { owner: 'Priya (platform on-call)', acknowledged: { by: 'Priya', via: 'pagerduty' } } },
+    { event: 'api-outage', at: outage.start + 31 * MIN, response: { check: ['triage'] } },
+    { event: 'api-outage', at: outage.end - 4 * MIN, response: { check: ['mitigate'] } },
+    { event: 'api-outage', at: outage.end + 10 * MIN, response: { check: ['resolve'] } },
+    {
+      event: 'api-outage',
+      at: outage.end + 3 * DAY_MS,
+      response: {
+        check: ['postmortem'],
+        actions: [
+          { title: 'API servers re-resolve the database address on every new connection', owner: 'Priya', state: 'done' },
+          { title: 'Alert when a replication slot holds more than 10 GB of write-ahead log', owner: 'Sam', state: 'done' },
+          { title: 'Quarterly failover drill with the API under load', owner: 'Priya', due: new Date(outage.end + 40 * DAY_MS).toISOString().slice(0, 10) },
+        ],
+      },
+    },
     { event: 'api-outage', at: outage.start + 9 * MIN, update: { status: 'investigating', text: 'The API does not answer: orders, checkout and the customer area are unavailable in every region. We are investigating.' } },
     {
       event: 'api-outage',
@@ -190,6 +209,7 @@ export function demoStory(now: number): DemoStory {
 
     { event: 'search-outage', at: search.start + 10 * MIN, update: { status: 'identified', text: 'A search node ran out of disk space while merging its index and stopped answering. We are moving its shards to the other nodes.' } },
 
+    { event: 'api-now', at: current.start + 12 * MIN, response: { owner: 'Sam', acknowledged: { by: 'sam-ops', via: 'github' }, check: ['triage'] } },
     {
       event: 'api-now',
       at: current.start + 17 * MIN,

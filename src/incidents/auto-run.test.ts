@@ -45,7 +45,7 @@ describe('automatic incidents on disk', () => {
     // A person renames it and writes a first update and a postmortem draft.
     const edited = (await readFile(file, 'utf8'))
       .replace('title: "api partial outage"', 'title: "Checkout API errors"')
-      .replace(/---\n+$/, '---\n\nDraft postmortem: pool exhaustion.\n');
+      .replace(/\n---\n/, '\n---\n\nDraft postmortem: pool exhaustion.\n');
     await writeFile(file, edited);
 
     const a1 = await run(1, { api1: 'down', api2: 'down', db: 'up' });
@@ -60,6 +60,9 @@ describe('automatic incidents on disk', () => {
     expect(incidents).toHaveLength(1);
     expect(incidents[0]).toMatchObject({ title: 'Checkout API errors', impact: 'critical', body: 'Draft postmortem: pool exhaustion.' });
     expect(incidents[0]!.resolvedAt).toBe(T0 + 25 * M);
+    // The response checklist of its severity (P2 when opened) was written into the file, and survives every automatic update.
+    expect(incidents[0]!.checklist.map((c) => [c.step, c.done])).toEqual([['acknowledge', false], ['triage', false], ['mitigate', false], ['resolve', false], ['postmortem', false]]);
+    expect(await readFile(file, 'utf8')).toContain('- [ ] Acknowledge within 30 minutes');
     expect(incidents[0]!.updates.map((u) => u.status)).toEqual(['investigating', 'investigating', 'resolved']);
     expect(await readAutoState(config.dir)).toEqual({ v: 1, components: {} });
   });

@@ -11,7 +11,8 @@ import { writeFileAtomic } from '../store/atomic.ts';
 import { type Action, type AutoState, type Observation, step } from './auto.ts';
 import { parseIncident } from './parse.ts';
 import { INCIDENTS_DIR, readAutoState, writeAutoState } from './store.ts';
-import { incidentStatus } from './types.ts';
+import { renderChecklist } from './response.ts';
+import { incidentStatus, SEVERITY_OF_IMPACT } from './types.ts';
 import { renderIncident, updateIncidentText } from './write.ts';
 import { type StateKey, stateWord } from '../vocabulary/states.ts';
 import { type RootCause, causeText, dependencyMap, rootCauses } from '../model/dependencies.ts';
@@ -142,6 +143,7 @@ export async function applyAutoIncidents(
           detectedAt: now,
           updates: [{ at: now, status: 'investigating', text: `${name}: ${stateWord(action.level)}, detected by Cairn. ${action.summary}${causeLine}` }],
           body: cause ? `Caused by: ${cause.text}. ${name} depends on it; Cairn held ${name}'s own alerts back in favour of it.\n` : '',
+          checklist: renderChecklist(SEVERITY_OF_IMPACT[action.impact], config.incidents.response),
         }),
       );
       const open = state.components[action.component]?.open;

@@ -24,7 +24,7 @@ import { ConfigError } from '../config/errors.ts';
 import { DEFAULT_MESSAGE, issueToErrors } from '../config/issues.ts';
 import { Redactor } from '../config/secrets.ts';
 import { parseSource, yamlErrors } from '../config/yaml-source.ts';
-import { IMPACTS, SEVERITIES, SEVERITY_OF_IMPACT, UPDATE_STATUSES, type Incident } from './types.ts';
+import { ACK_SOURCES, ACTION_STATES, IMPACTS, RESPONSE_STEPS, SEVERITIES, SEVERITY_OF_IMPACT, UPDATE_STATUSES, type ChecklistItem, type Incident, type ResponseStep } from './types.ts';
 
 const Time = z
   .string()
@@ -38,6 +38,23 @@ export const IncidentUpdateSchema = z.strictObject({
   text: z.string().min(1).describe('What the update says (markdown)'),
 });
 
+const DateOnly = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), { message: 'expected a date such as 2026-12-01' });
+
+export const AcknowledgedSchema = z.strictObject({
+  at: Time.describe('When the incident was acknowledged'),
+  by: z.string().min(1).describe('Who acknowledged it'),
+  via: z.enum(ACK_SOURCES).optional().describe('file (default: written by hand), pagerduty or github (recorded by Cairn)'),
+});
+
+export const ActionItemSchema = z.strictObject({
+  title: z.string().min(1).describe('What is to be done'),
+  owner: z.string().min(1).optional().describe('Who does it'),
+  due: DateOnly.optional().describe('By when, YYYY-MM-DD'),
+  state: z.enum(ACTION_STATES).optional().describe('open (default), done or dropped'),
+});
+
 export const IncidentFrontMatter = z.strictObject({
   title: z.string().min(1),
   impact: z.enum(IMPACTS).optional().describe('none, minor, major or critical (default major)'),
@@ -48,7 +65,59 @@ export const IncidentFrontMatter = z.strictObject({
   detected: Time.optional().describe('When the incident was opened (default: started)'),
   resolved: Time.optional().describe('When it was resolved; absent while open'),
   updates: z.array(IncidentUpdateSchema).optional(),
+  owner: z.string().min(1).nullable().optional().describe('Who leads the response'),
+  acknowledged: AcknowledgedSchema.optional().describe('When and by whom the incident was acknowledged'),
+  actions: z.array(ActionItemSchema).optional().describe('Follow-up action items'),
 });
+
+/** The heading of the response checklist in the body of an incident file. */
+export const CHECKLIST_HEADING = '## Response checklist';
+const CHECKLIST_RE = /^##[ \t]+response checklist[ \t]*$/i;
+const TASK_RE = /^[ \t]*[-*+][ \t]+\[([^\n])\][ \t]*([^\n]*)$/;
+
+/** The response step a checklist line names by its first word (`Acknowledge within 15 minutes` → acknowledge). */
+export function stepOf(text: string): ResponseStep | null {
+  const word = (/^[*_`]*([A-Za-z-]+)/.exec(text)?.[1] ?? '').toLowerCase();
+  return (RESPONSE_STEPS as readonly string[]).includes(word) ? (word as ResponseStep) : null;
+}
+
+/** Finds the `## Response checklist` section of a body: its lines `[start, end)`, or null. */
+export function checklistSection(lines: readonly string[]): { start: number; end: number } | null {
+  const start = lines.findIndex((l) => CHECKLIST_RE.test(l));
+  if (start < 0) return null;
+  let end = start + 1;
+  while (end < lines.length && !/^#{1,2}[ \t]/.test(lines[end] as string)) end++;
+  return { start, end };
+}
+
+/**
+ * Reads the response checklist out of a body (`firstLine`: the body's line in the file, for
+ * errors). Returns the body without the section, the items, and a `file:line` error for each
+ * list item that is not a task (`- [ ] text` or `- [x] text`).
+ */
+export function parseChecklist(file: string, body: string, firstLine: number): { body: string; items: ChecklistItem[]; errors: ConfigError[] } {
+  const lines = body.split('\n');
+  const section = checklistSection(lines);
+  if (!section) return { body, items: [], errors: [] };
+  const items: ChecklistItem[] = [];
+  const errors: ConfigError[] = [];
+  for (let i = section.start + 1; i < section.end; i++) {
+    const line = lines[i] as string;
+    const task = TASK_RE.exec(line);
+    const at = { file, line: firstLine + i, column: 1, path: 'Response checklist' };
+    if (task) {
+      const mark = task[1] as string;
+      const text = (task[2] as string).trim();
+      if (mark !== ' ' && mark.toLowerCase() !== 'x') errors.push(new ConfigError({ ...at, message: `expected "[ ]" (to do) or "[x]" (done), got "[${mark}]"` }));
+      else if (!text) errors.push(new ConfigError({ ...at, message: 'expected the step after the box, such as "- [ ] Triage"' }));
+      else items.push({ step: stepOf(text), text, done: mark !== ' ' });
+    } else if (/^[ \t]*[-*+][ \t]/.test(line) || /^[ \t]*\[.?\]/.test(line)) {
+      errors.push(new ConfigError({ ...at, message: 'expected a task such as "- [ ] Triage" or "- [x] Triage"' }));
+    }
+  }
+  const rest = [...lines.slice(0, section.start), ...lines.slice(section.end)].join('\n');
+  return { body: rest.trim(), items, errors };
+}
 
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
@@ -83,6 +152,9 @@ export function parseIncident(file: string, text: string): ParsedIncident {
     return { incident: null, errors: result.error.issues.flatMap((issue) => issueToErrors(issue, ctx)) };
   }
   const fm = result.data;
+  const bodyLine = text.replace(/^\uFEFF/, '').slice(0, text.replace(/^\uFEFF/, '').length - parts.body.length).split('\n').length;
+  const checklist = parseChecklist(file, parts.body, bodyLine);
+  if (checklist.errors.length > 0) return { incident: null, errors: checklist.errors };
   const updates = (fm.updates ?? []).map((u) => ({ at: Date.parse(u.at), status: u.status, text: u.text })).sort((a, b) => a.at - b.at);
   const impact = fm.impact ?? 'major';
   const firstResolved = updates.find((u) => u.status === 'resolved');
@@ -98,7 +170,11 @@ export function parseIncident(file: string, text: string): ParsedIncident {
     detectedAt: fm.detected ? Date.parse(fm.detected) : Date.parse(fm.started),
     resolvedAt: fm.resolved ? Date.parse(fm.resolved) : (firstResolved?.at ?? null),
     updates,
-    body: parts.body.trim(),
+    body: checklist.body.trim(),
+    owner: fm.owner ?? null,
+    acknowledged: fm.acknowledged ? { at: Date.parse(fm.acknowledged.at), by: fm.acknowledged.by, via: fm.acknowledged.via ?? 'file' } : null,
+    checklist: checklist.items,
+    actions: (fm.actions ?? []).map((a) => ({ title: a.title, owner: a.owner ?? null, due: a.due ?? null, state: a.state ?? 'open' })),
   };
   const errors: ConfigError[] = [];
   const at = (key: string) => {
@@ -108,6 +184,11 @@ export function parseIncident(file: string, text: string): ParsedIncident {
   };
   if (incident.resolvedAt !== null && incident.resolvedAt < incident.startedAt) {
     errors.push(new ConfigError({ file, ...at('resolved'), path: 'resolved', message: 'expected a time after "started"' }));
+  }
+  if (incident.acknowledged && incident.acknowledged.at < incident.startedAt) {
+    const node = source.doc.getIn(['acknowledged', 'at'], true) as { range?: [number, number, number] } | undefined;
+    const { line, col } = source.lineCounter.linePos(node?.range?.[0] ?? 0);
+    errors.push(new ConfigError({ file, line, column: col, path: 'acknowledged.at', message: 'expected a time after "started"' }));
   }
   if (incident.detectedAt < incident.startedAt) {
     errors.push(new ConfigError({ file, ...at('detected'), path: 'detected', message: 'expected a time after "started"' }));

@@ -22,6 +22,42 @@ export interface IncidentUpdate {
   text: string;
 }
 
+/** The response steps of every incident, in order: the checklist written into each new incident file. */
+export const RESPONSE_STEPS = ['acknowledge', 'triage', 'mitigate', 'resolve', 'postmortem'] as const;
+export type ResponseStep = (typeof RESPONSE_STEPS)[number];
+
+/** Where an acknowledgement came from: the file (a person wrote it), PagerDuty or the GitHub issue. */
+export const ACK_SOURCES = ['file', 'pagerduty', 'github'] as const;
+export type AckSource = (typeof ACK_SOURCES)[number];
+
+export interface Acknowledgement {
+  /** Epoch ms. */
+  at: number;
+  /** Who acknowledged: a name, a PagerDuty user, a GitHub login. */
+  by: string;
+  via: AckSource;
+}
+
+/** One line of the response checklist (`- [x] Acknowledge …` under `## Response checklist`). */
+export interface ChecklistItem {
+  /** The response step it names (by its first word), or null for a step a person added. */
+  step: ResponseStep | null;
+  text: string;
+  done: boolean;
+}
+
+export const ACTION_STATES = ['open', 'done', 'dropped'] as const;
+export type ActionState = (typeof ACTION_STATES)[number];
+
+/** A follow-up action item (`actions:` in the front matter). */
+export interface ActionItem {
+  title: string;
+  owner: string | null;
+  /** `YYYY-MM-DD`, or null. */
+  due: string | null;
+  state: ActionState;
+}
+
 export interface Incident {
   /** The file name without `.md`; stable, used in URLs. */
   id: string;
@@ -41,8 +77,16 @@ export interface Incident {
   resolvedAt: number | null;
   /** Oldest first. */
   updates: IncidentUpdate[];
-  /** The markdown below the front matter: details, the postmortem. */
+  /** The markdown below the front matter (without the response checklist): details, the postmortem. */
   body: string;
+  /** Who leads the response; null: nobody named yet. */
+  owner: string | null;
+  /** When and by whom the incident was acknowledged; null: not yet. */
+  acknowledged: Acknowledgement | null;
+  /** The response checklist, in file order; empty when the file has none. */
+  checklist: ChecklistItem[];
+  /** Follow-up action items, in file order. */
+  actions: ActionItem[];
 }
 
 /** The current state of an incident: its latest timeline status, resolved once resolvedAt is set. */

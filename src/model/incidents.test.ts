@@ -11,6 +11,10 @@ function incident(p: Partial<Incident>): Incident {
   return {
     id: 'x',
     file: 'incidents/x.md',
+    owner: null,
+    acknowledged: null,
+    checklist: [],
+    actions: [],
     title: 'X',
     impact: 'major',
     severity: 'P2',

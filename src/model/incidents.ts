@@ -9,7 +9,9 @@
  * - downtime = time the component was down in the month (the status timeline, gap rule applied),
  *   partial outages counted by the availability rule (src/model/availability.ts)
  */
-import { incidentStatus, type Incident, type IncidentUpdate, type UpdateStatus } from '../incidents/types.ts';
+import { DEFAULT_RESPONSE, type IncidentResponseSettings } from '../config/incident-response.ts';
+import { acknowledgeDueAt, acknowledgeOutcome, postmortemDone, postmortemDueAt, timeToAcknowledgeMs, type TargetOutcome } from '../incidents/response.ts';
+import { incidentStatus, type AckSource, type ActionItem, type ChecklistItem, type Incident, type IncidentUpdate, type UpdateStatus } from '../incidents/types.ts';
 import { type Segment, tally } from './timeline.ts';
 import { type AvailabilityRule, countedDowntimeMs } from './availability.ts';
 
@@ -31,6 +33,23 @@ export interface IncidentModel {
   updates: { at: string; status: IncidentUpdate['status']; text: string }[];
   /** Markdown below the front matter. */
   body: string;
+  /** The response (src/incidents/response.ts): owner, acknowledgement against its target, checklist, postmortem, action items. */
+  response: IncidentResponseModel;
+}
+
+export interface IncidentResponseModel {
+  owner: string | null;
+  acknowledged: { at: string; by: string; via: AckSource } | null;
+  /** Detection to acknowledgement, ms; null while unacknowledged. */
+  timeToAcknowledgeMs: number | null;
+  acknowledgeTargetMs: number;
+  acknowledgeDueAt: string;
+  /** Whether the acknowledgement target was met (as of the model's clock). */
+  acknowledgeTarget: TargetOutcome;
+  checklist: ChecklistItem[];
+  /** The postmortem: null when the severity requires none and none was written. */
+  postmortem: { dueAt: string | null; done: boolean; overdue: boolean } | null;
+  actions: ActionItem[];
 }
 
 export interface MonthFigures {
@@ -46,7 +65,24 @@ export interface MonthFigures {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function incidentModel(incident: Incident, now: number): IncidentModel {
+export function responseModel(incident: Incident, now: number, response: IncidentResponseSettings = DEFAULT_RESPONSE): IncidentResponseModel {
+  const pmDue = postmortemDueAt(incident, response);
+  const pmDone = postmortemDone(incident);
+  const required = response[incident.severity].postmortemMs !== null;
+  return {
+    owner: incident.owner,
+    acknowledged: incident.acknowledged ? { at: iso(incident.acknowledged.at), by: incident.acknowledged.by, via: incident.acknowledged.via } : null,
+    timeToAcknowledgeMs: timeToAcknowledgeMs(incident),
+    acknowledgeTargetMs: response[incident.severity].acknowledgeMs,
+    acknowledgeDueAt: iso(acknowledgeDueAt(incident, response)),
+    acknowledgeTarget: acknowledgeOutcome(incident, response, now),
+    checklist: incident.checklist.map((c) => ({ ...c })),
+    postmortem: required || pmDone ? { dueAt: pmDue === null ? null : iso(pmDue), done: pmDone, overdue: !pmDone && pmDue !== null && now > pmDue } : null,
+    actions: incident.actions.map((a) => ({ ...a })),
+  };
+}
+
+export function incidentModel(incident: Incident, now: number, response: IncidentResponseSettings = DEFAULT_RESPONSE): IncidentModel {
   return {
     id: incident.id,
     title: incident.title,
@@ -63,6 +99,7 @@ export function incidentModel(incident: Incident, now: number): IncidentModel {
     timeToResolveMs: incident.resolvedAt === null ? null : incident.resolvedAt - incident.detectedAt,
     updates: [...incident.updates].reverse().map((u) => ({ at: iso(u.at), status: u.status, text: u.text })),
     body: incident.body,
+    response: responseModel(incident, now, response),
   };
 }
 

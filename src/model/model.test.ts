@@ -180,7 +180,7 @@ describe('computeModel: maintenance and incidents', () => {
 
   it('lists incidents newest first with figures, and the component knows its open ones', () => {
     const config = fixtureConfig({ checks: [{ id: 'a' }] });
-    const base = { file: 'incidents/x.md', impact: 'major' as const, severity: 'P2' as const, components: ['a'], auto: false, updates: [], body: '' };
+    const base = { owner: null, acknowledged: null, checklist: [], actions: [], file: 'incidents/x.md', impact: 'major' as const, severity: 'P2' as const, components: ['a'], auto: false, updates: [], body: '' };
     const incidents = [
       { ...base, id: 'old', title: 'Old', startedAt: NOW - 2 * DAY, detectedAt: NOW - 2 * DAY + 5 * MIN, resolvedAt: NOW - 2 * DAY + HOUR },
       { ...base, id: 'open', title: 'Open', startedAt: NOW - HOUR, detectedAt: NOW - HOUR, resolvedAt: null },

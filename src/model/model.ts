@@ -417,7 +417,7 @@ export function computeModel(input: ModelInput): StatusModel {
     ungrouped: components.filter((c) => c.group === null).map((c) => c.id),
     components,
     checks,
-    incidents: incidents.map((i) => incidentModel(i, now)),
+    incidents: incidents.map((i) => incidentModel(i, now, config.incidents.response)),
     maintenance,
     monitoringSince: monitoringSince === null ? null : new Date(monitoringSince).toISOString(),
     problems: [...(input.problems ?? [])],

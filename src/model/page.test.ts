@@ -32,6 +32,10 @@ function incident(id: string, components: string[], resolved = false): Incident 
     resolvedAt: resolved ? NOW - HOUR : null,
     updates: [{ at: NOW - 2 * HOUR, status: 'investigating', text: 'Looking' }],
     body: '',
+    owner: null,
+    acknowledged: null,
+    checklist: [],
+    actions: [],
   };
 }
 

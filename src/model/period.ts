@@ -271,7 +271,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     checks: checks[i] as PeriodCheck[],
     incidents: incidents
       .filter((x) => x.startedAt < p.until && (x.resolvedAt === null || x.resolvedAt >= p.from))
-      .map((x) => incidentModel(x, x.resolvedAt === null ? p.until : now)),
+      .map((x) => incidentModel(x, x.resolvedAt === null ? p.until : now, config.incidents.response)),
     // Recurring occurrences before the earliest data read (12 months for a report) are left out, as on the page.
     maintenance: sinceMonitoring(expandWindows(config.maintenance, p.from, p.until), recurring, monitoringSince === Infinity ? null : monitoringSince).map((o) =>
       maintenanceEntry(o, recurring.has(o.windowId), p.until),

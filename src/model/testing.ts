@@ -2,6 +2,7 @@
 import { Redactor } from '../config/secrets.ts';
 import { noNotifications } from '../config/resolve-notify.ts';
 import { DEFAULT_REPORTS } from '../config/resolve-reports.ts';
+import { DEFAULT_RESPONSE } from '../config/incident-response.ts';
 import { TCP_CONNECT_ONLY } from '../config/resolve.ts';
 import type { MaintenanceWindow } from '../maintenance/windows.ts';
 import type { PartialOutageRule, ResolvedCheck, ResolvedComponent, ResolvedConfig, ResolvedGroup } from '../config/types.ts';
@@ -78,7 +79,7 @@ export function fixtureConfig(opts: {
     components,
     checks,
     maintenance: opts.maintenance ?? [],
-    incidents: { auto: true, resolveAfter: 2 },
+    incidents: { auto: true, resolveAfter: 2, response: structuredClone(DEFAULT_RESPONSE) },
     store: { retentionMs: 90 * 86_400_000, git: { name: 'Cairn bot', email: 'cairn-bot@users.noreply.github.com', push: true, pushAttempts: 5 } },
     prometheus: { endpoints: [], slos: [], capacity: [] },
     notifications: noNotifications(),

@@ -99,7 +99,7 @@ describe('channels against real receivers on 127.0.0.1', () => {
   });
 
   it('pagerduty: trigger and resolve with the same stable dedup_key; reminders skipped', async () => {
-    const settings: ChannelSettings = { ...common, name: 'pd', type: 'pagerduty', routingKey: ROUTING_KEY, eventsUrl: `${rx.url}/pd/v2/enqueue` };
+    const settings: ChannelSettings = { ...common, name: 'pd', type: 'pagerduty', routingKey: ROUTING_KEY, eventsUrl: `${rx.url}/pd/v2/enqueue`, apiToken: null, apiUrl: rx.url };
     rx.fallback('/pd/', () => ({ status: 202, headers: { 'content-type': 'application/json' }, body: '{"status":"success","message":"Event processed"}' }));
     const ch = createChannel(settings);
     expect(await ch.send(event, ctx())).toEqual({ status: 'sent', attempts: 1, detail: 'trigger cairn/incident:incidents/2026-11-24-api.md' });

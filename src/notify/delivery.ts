@@ -88,9 +88,10 @@ function errorText(err: unknown): string {
 
 export interface HttpRequest {
   url: string;
-  method?: 'POST' | 'PATCH';
+  method?: 'POST' | 'PATCH' | 'GET';
   headers: Record<string, string>;
-  body: string;
+  /** Absent for a GET. */
+  body?: string;
   timeoutMs: number;
   retries: number;
   /** A 403 with a Retry-After is a rate limit too (GitHub's secondary limits). */
@@ -114,7 +115,7 @@ export async function sendHttp(req: HttpRequest, env: DeliveryEnv): Promise<Http
       const res = await request(req.url, {
         method: req.method ?? 'POST',
         headers: { 'user-agent': 'cairn-notify', ...req.headers },
-        body: req.body,
+        ...(req.body !== undefined ? { body: req.body } : {}),
         signal: env.signal ? AbortSignal.any([AbortSignal.timeout(req.timeoutMs), env.signal]) : AbortSignal.timeout(req.timeoutMs),
       });
       status = res.statusCode;

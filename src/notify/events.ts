@@ -14,7 +14,7 @@ import type { CheckResult, CheckStatus } from '../checks/types.ts';
 import type { NotifySeverity } from '../config/notify-types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import type { AppliedAction } from '../incidents/auto-run.ts';
-import type { Impact } from '../incidents/types.ts';
+import type { Impact, Severity } from '../incidents/types.ts';
 import { expandWindows } from '../maintenance/windows.ts';
 import { type StateKey, stateOf, stateWord } from '../vocabulary/states.ts';
 import { HELD_WHILE_AFFECTED, type RootCause, causeText, dependencyMap, rootCauses } from '../model/dependencies.ts';
@@ -30,6 +30,7 @@ export type EventType =
   | 'incident.opened'
   | 'incident.updated'
   | 'incident.resolved'
+  | 'incident.escalated'
   | 'certificate.warning'
   | 'certificate.critical'
   | 'certificate.renewed'
@@ -54,6 +55,7 @@ export interface Fact {
 export type EventDetails =
   | { kind: 'component'; status: CheckStatus; checks: { id: string; name: string; status: CheckStatus; error: string | null }[] }
   | { kind: 'incident'; file: string; impact: Impact; level: 'degraded' | 'partial' | 'down' | null; reason: 'healthy' | 'removed' | null }
+  | { kind: 'escalation'; file: string; severity: Severity; detectedAt: string; dueAt: string; targetMs: number; owner: string | null }
   | { kind: 'certificate'; check: string; host: string | null; notAfter: string; daysLeft: number; warningDays: number; criticalDays: number }
   | { kind: 'slo'; slo: string; alert: 'page' | 'ticket' | null; burnRate: number | null; window: string | null; objective: number | null; budgetRemaining: number | null }
   | { kind: 'capacity'; resource: string; level: 'warning' | 'critical'; threshold: number | null; crossingAt: string; earliestAt: string | null; latestAt: string | null }
@@ -83,6 +85,8 @@ export interface NotificationEvent {
   details: EventDetails;
   /** Set on a reminder of an open alert. */
   reminder?: { openSince: number };
+  /** These channels take the event instead of the routes (an escalation's `escalateTo`). */
+  to?: string[];
 }
 
 /** What the previous run saw, for transitions; kept in the notification state. */
@@ -97,9 +101,11 @@ export interface Observations {
   slo: Record<string, 'page' | 'ticket'>;
   /** Capacity resources forecast to cross a threshold within the horizon, by id. */
   capacity: Record<string, 'warning' | 'critical'>;
+  /** Open incidents already escalated (their acknowledgement target passed), by file: when. */
+  escalated: Record<string, number>;
 }
 
-export const EMPTY_OBSERVATIONS: Observations = { components: {}, certificates: {}, maintenance: [], slo: {}, capacity: {} };
+export const EMPTY_OBSERVATIONS: Observations = { components: {}, certificates: {}, maintenance: [], slo: {}, capacity: {}, escalated: {} };
 
 const STATUS_RANK: Record<CheckStatus, number> = { up: 0, maintenance: 1, degraded: 2, down: 3 };
 

@@ -20,6 +20,9 @@ import { deriveSloEvents, readSloView, type SloView, withCheckSlos } from './slo
 import { claimedBy, messageId, plan, readNotifyState, settle, writeNotifyState, type NotifyState, type OutboxMessage, type Outcome, type PlannedDelivery, type Purpose } from './state.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { AppliedAction } from '../incidents/auto-run.ts';
+import type { Incident } from '../incidents/types.ts';
+import { escalationEvents } from './escalation.ts';
+import { findAcknowledgements, recordAcknowledgements, type FoundAck } from './acks.ts';
 import { loadIncidents } from '../incidents/store.ts';
 import { planSubscribers, subscriberChannels, subscriberUpdates } from './subscribers.ts';
 
@@ -27,6 +30,8 @@ import { planSubscribers, subscriberChannels, subscriberUpdates } from './subscr
 export interface RoundSeen {
   results: CheckResult[];
   incidents: AppliedAction[];
+  /** Every incident file as it stands after the round (for escalations); absent: no escalation is decided. */
+  files?: readonly Incident[];
 }
 
 export type RecordStatus = 'sent' | 'failed' | 'skipped' | 'muted' | 'deferred' | 'unrouted' | 'dropped' | 'held';
@@ -179,7 +184,9 @@ export async function decideNotifications(
   const snapshot = opts.sloEvents === false ? null : opts.slo !== undefined ? opts.slo : await readSloView(config.dir);
   const view = opts.sloEvents === false ? null : withCheckSlos(snapshot, opts.checkSlos ?? [], round1.observations);
   const slo = deriveSloEvents(config, view, round1.observations, now);
-  const events = [...round1.events, ...slo.events].map((e) => config.redactor.redactDeep(e));
+  // Escalations are decided by one writer (with shards: the first, like SLO alerts).
+  const esc = opts.sloEvents === false || !round.files ? { events: [], escalated: state.observations.escalated } : escalationEvents(config, round.files, state.observations.escalated, now);
+  const events = [...round1.events, ...slo.events, ...esc.events].map((e) => config.redactor.redactDeep(e));
   const occurrences = expandWindows(config.maintenance, now, now + 1);
   // Subscriber updates (one run decides them: with shards, the first), into the outbox before the plan claims it.
   const subscribers = subscriberChannels(config);
@@ -200,11 +207,35 @@ export async function decideNotifications(
     // A dependent's own outage alerts wait while the root cause's go out (src/model/dependencies.ts).
     held: heldByDependency(config, round1.causes),
   });
-  planned.state.observations = slo.observations;
+  planned.state.observations = { ...slo.observations, escalated: esc.escalated };
   await writeNotifyState(config.dir, planned.state, opts.stateSuffix);
   const typeOf = new Map(config.notifications.channels.map((c) => [c.name, c.type]));
   const held = planned.held.map((h): DeliveryRecord => ({ channel: h.channel, channelType: typeOf.get(h.channel) ?? null, key: h.key, event: h.type, purpose: null, status: h.status, attempts: 0, detail: h.detail }));
   return { events, held, owed: planned.deliveries.length };
+}
+
+/**
+ * Before the escalations are decided: reads acknowledgements back from PagerDuty and GitHub for
+ * the open incidents they were told of, records them into the incident files, and returns every
+ * incident file as it then stands. A channel that cannot be asked is a warning.
+ */
+export async function acknowledgeFromChannels(
+  config: NotifyConfig,
+  out: Output,
+  opts: Pick<NotifyOptions, 'env' | 'processEnv' | 'stateSuffix'> = {},
+): Promise<{ incidents: Incident[]; acknowledged: FoundAck[] }> {
+  const loaded = await loadIncidents(config);
+  if (config.notifications.channels.length === 0) return { incidents: loaded.incidents, acknowledged: [] };
+  const processEnv = opts.processEnv ?? process.env;
+  registerSecrets(config, processEnv);
+  const state = await readNotifyState(config.dir, opts.stateSuffix);
+  const env: DeliveryEnv = { ...realEnv, ...opts.env, redactor: config.redactor };
+  const { found, errors } = await findAcknowledgements(config, loaded.incidents, state, env, processEnv);
+  for (const e of errors) out.warn(config.redactor.redact(`could not read acknowledgements: ${e}`));
+  const written = await recordAcknowledgements(config.dir, found);
+  for (const f of written) out.info(config.redactor.redact(`Incident acknowledged by ${f.ack.by} (${f.ack.via}, ${new Date(f.ack.at).toISOString()}): ${f.file}`));
+  if (written.length === 0) return { incidents: loaded.incidents, acknowledged: [] };
+  return { incidents: (await loadIncidents(config)).incidents, acknowledged: written };
 }
 
 /** What `deliverOwed` did, to be recorded into the state by `recordDeliveries`. */

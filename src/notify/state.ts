@@ -201,7 +201,7 @@ export function plan(input: PlanInput): Plan {
 
   for (const event of events) {
     if (event.action === 'notice') {
-      const channels = route(settings, event);
+      const channels = event.to ? settings.channels.filter((c) => event.to?.includes(c.name)).map((c) => c.name) : route(settings, event);
       if (channels.length === 0) held.push({ channel: '-', key: event.key, type: event.type, status: 'unrouted', detail: 'no route matches' });
       const mute = !event.type.startsWith('maintenance.') && input.muted(event.components);
       for (const channel of channels) {

@@ -105,6 +105,10 @@ describe('subscriber updates (pure)', () => {
       { at: T0 + 90 * M, status: 'monitoring' as const, text: 'Future.' },
     ],
     body: '',
+    owner: null,
+    acknowledged: null,
+    checklist: [],
+    actions: [],
   };
 
   it('every incident update and the maintenance phases, with stable keys; none dated after now', () => {

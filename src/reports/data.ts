@@ -237,6 +237,9 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     };
   });
 
+  // Incident response: time to acknowledge against the severity's target, postmortems, action items.
+  const response = responseView(config, month, componentName, until);
+
   const maintenance = month.maintenance.map((m) => ({
     title: m.title,
     components: m.components.map((c) => componentName.get(c) ?? c).join(', '),
@@ -441,6 +444,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     latency: latencyRows,
     previousMonth: monthName(previous.label),
     incidents,
+    response,
     maintenance,
     slos,
     hasSlos: slos.length > 0,
@@ -458,3 +462,66 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
 }
 
 export type ReportView = ReturnType<typeof reportView>;
+
+const OUTCOME_WORD = { met: 'met', missed: 'missed', pending: 'pending' } as const;
+
+/** The "Incident response" section: per incident, per severity, postmortems and open action items. */
+function responseView(config: ResolvedConfig, month: PeriodFigures, componentName: Map<string, string>, until: number) {
+  const target = (ms: number) => duration(ms);
+  const rows = month.incidents.map((i) => {
+    const r = i.response;
+    const pm = r.postmortem;
+    return {
+      id: i.id,
+      title: i.title,
+      link: incidentLink(config, i.id),
+      severity: i.severity,
+      owner: r.owner ?? '—',
+      acknowledged: r.acknowledged ? `${utcTime(r.acknowledged.at)} by ${r.acknowledged.by}${r.acknowledged.via === 'file' ? '' : ` (${r.acknowledged.via})`}` : '—',
+      tta: r.timeToAcknowledgeMs === null ? '—' : duration(r.timeToAcknowledgeMs),
+      target: target(r.acknowledgeTargetMs),
+      result: OUTCOME_WORD[r.acknowledgeTarget],
+      met: r.acknowledgeTarget === 'met',
+      missed: r.acknowledgeTarget === 'missed',
+      checklist: r.checklist.length === 0 ? '—' : `${r.checklist.filter((c) => c.done).length}/${r.checklist.length}`,
+      ackBy: r.acknowledged ? `${r.acknowledged.by}${r.acknowledged.via === 'file' ? '' : ` (${r.acknowledged.via})`}` : null,
+      postmortemShort: pm === null ? 'not required' : pm.done ? 'done' : pm.dueAt === null ? 'due once resolved' : `${pm.overdue ? 'overdue' : 'due'} ${utcDate(pm.dueAt)}`,
+      postmortem: pm === null ? 'not required' : pm.done ? 'done' : pm.dueAt === null ? 'due once resolved' : `${pm.overdue ? 'overdue' : 'due'} ${utcTime(pm.dueAt)}`,
+    };
+  });
+  const bySeverity = SEVERITY_ORDER.map((sev) => {
+    const of = month.incidents.filter((i) => i.severity === sev);
+    return {
+      severity: sev,
+      target: target(config.incidents.response[sev].acknowledgeMs),
+      incidents: of.length,
+      met: of.filter((i) => i.response.acknowledgeTarget === 'met').length,
+      missed: of.filter((i) => i.response.acknowledgeTarget === 'missed').length,
+      pending: of.filter((i) => i.response.acknowledgeTarget === 'pending').length,
+    };
+  }).filter((s) => s.incidents > 0);
+  const pms = month.incidents.filter((i) => i.response.postmortem !== null);
+  const due = pms.filter((i) => i.response.postmortem?.dueAt !== null);
+  const actions = month.incidents.flatMap((i) =>
+    i.response.actions
+      .filter((a) => a.state === 'open')
+      .map((a) => ({ incident: i.title, link: incidentLink(config, i.id), title: a.title, owner: a.owner ?? '—', due: a.due ?? '—', overdue: a.due !== null && Date.parse(`${a.due}T23:59:59Z`) < until })),
+  );
+  return {
+    rows,
+    hasRows: rows.length > 0,
+    bySeverity,
+    postmortems: {
+      required: due.length,
+      done: pms.filter((i) => i.response.postmortem?.done).length,
+      overdue: pms.filter((i) => i.response.postmortem?.overdue).length,
+      list: pms.filter((i) => !i.response.postmortem?.done && i.response.postmortem?.dueAt).map((i) => ({ title: i.title, link: incidentLink(config, i.id), due: utcTime(i.response.postmortem?.dueAt as string), overdue: i.response.postmortem?.overdue === true })),
+    },
+    actions,
+    openActions: actions.length,
+    doneActions: month.incidents.reduce((n, i) => n + i.response.actions.filter((a) => a.state === 'done').length, 0),
+    components: [...new Set(month.incidents.flatMap((i) => i.components))].map((c) => componentName.get(c) ?? c),
+  };
+}
+
+const SEVERITY_ORDER = ['P1', 'P2', 'P3', 'P4'] as const;

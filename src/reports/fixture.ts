@@ -10,7 +10,10 @@
  *   06:00: 5 h 45 min); response time 120 ms in April, 100 ms in March; SLO `web-avail` (99.5%)
  * - cert: up; from 2026-04-26 degraded with the stored error naming notAfter 2026-05-20
  * - incidents: `2026-04-10-api` (major, started 10:00, detected 10:10, resolved 10:45) and
- *   `2026-03-31-web` (minor, 2026-03-31 23:00 → detected 23:05 → resolved 2026-04-01 01:00)
+ *   `2026-03-31-web` (minor, 2026-03-31 23:00 → detected 23:05 → resolved 2026-04-01 01:00);
+ *   the api one acknowledged at 10:25 by "Dana <b>" via PagerDuty (15 min, P2 target 30 min: met),
+ *   owner dana, checklist 4/5, postmortem not written (due 04-15 10:45: overdue), one open and one
+ *   done action item
  * - SLO snapshots for 2026-04-10, -20 and -30 (a `ticket` burn-rate alert on the 20th, a firing
  *   Prometheus alert, a capacity forecast)
  */
@@ -60,8 +63,21 @@ components: [api]
 started: 2026-04-10T10:00:00Z
 detected: 2026-04-10T10:10:00Z
 resolved: 2026-04-10T10:45:00Z
+owner: dana
+acknowledged: { at: 2026-04-10T10:25:00Z, by: Dana <b>, via: pagerduty }
+actions:
+  - { title: Canary <deploys> | first, owner: ops, due: 2026-04-20 }
+  - { title: Pin the release, state: done }
 ---
 A bad deploy.
+
+## Response checklist
+
+- [x] Acknowledge
+- [x] Triage
+- [x] Mitigate
+- [x] Resolve
+- [ ] Postmortem
 `,
   '2026-03-31-web.md': `---
 title: Slow web pages

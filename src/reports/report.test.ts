@@ -93,6 +93,22 @@ describe('the April fixture: every figure', () => {
     expect([exactApi(50, 8619), exactApi(95, 8619), exactApi(99, 8619)]).toEqual([100, 300, 900]);
   });
 
+  it('incident response: time to acknowledge, targets per severity, postmortems, open action items (escaped)', () => {
+    expect(md).toContain('## Incident response\n');
+    expect(md).toContain('| P2 | 30 min | 1 | 1 | 0 | 0 |');
+    // The web incident (P3, 2 h target) was resolved 1 h 55 min after detection without an acknowledgement: met.
+    expect(md).toContain('| P3 | 2 h 00 min | 1 | 1 | 0 | 0 |');
+    expect(md).toContain('| [API outage \\| errors](https://status.acme.test/incidents/2026-04-10-api/) | P2 | dana | 2026-04-10 10:25 UTC by Dana <b> (pagerduty) | 15 min | 30 min | ✅ met | 4/5 | overdue 2026-04-15 10:45 UTC |');
+    expect(md).toContain('| [Slow web pages](https://status.acme.test/incidents/2026-03-31-web/) | P3 | — | — | — | 2 h 00 min | ✅ met | — | not required |');
+    expect(md).toContain('**Postmortems:** 1 due, 0 done, 1 overdue.');
+    expect(md).toContain('**Open action items:** 1 (1 done).');
+    expect(md).toContain('| Canary <deploys> \\| first | [API outage \\| errors](https://status.acme.test/incidents/2026-04-10-api/) | ops | 2026-04-20 (overdue) |');
+    expect(html).toContain('<td>dana</td><td>after 15 min, by Dana &lt;b&gt; (pagerduty)</td><td>30 min: <span class="met">met</span></td><td>4/5</td><td>overdue 2026-04-15</td>');
+    expect(html).toContain('<td>Canary &lt;deploys&gt; | first</td>');
+    expect(html).not.toContain('<deploys>');
+    expect(html).not.toContain('Dana <b>');
+  });
+
   it('incidents with severity, duration, time to detect and to resolve, and links', () => {
     expect(md).toContain('| [Slow web pages](https://status.acme.test/incidents/2026-03-31-web/) | P3 (minor) | Web | 2026-03-31 23:00 UTC | 2 h 00 min | 5 min | 1 h 55 min |');
     expect(md).toContain('| [API outage \\| errors](https://status.acme.test/incidents/2026-04-10-api/) | P2 (major) | API | 2026-04-10 10:00 UTC | 45 min | 10 min | 35 min |');

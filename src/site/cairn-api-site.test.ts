@@ -236,7 +236,7 @@ describe('hostile names through HTTP and files', () => {
     const hostile = computeModel({
       config: cfg,
       samples: [{ id: 'a', at: now - 60_000, status: 'down', responseTimeMs: null, error: names[4]!, statusCode: null }],
-      incidents: [{ id: 'x', file: 'incidents/x.md', title: names[5]!, impact: 'major', severity: 'P2', components: ['a'], auto: false, startedAt: now - 60_000, detectedAt: now - 60_000, resolvedAt: null, updates: [{ at: now - 60_000, status: 'investigating', text: names[6]! }], body: names.join('\n') }],
+      incidents: [{ id: 'x', file: 'incidents/x.md', title: names[5]!, impact: 'major', severity: 'P2', components: ['a'], auto: false, startedAt: now - 60_000, detectedAt: now - 60_000, resolvedAt: null, updates: [{ at: now - 60_000, status: 'investigating', text: names[6]! }], body: names.join('\n'), owner: null, acknowledged: null, checklist: [], actions: [] }],
       now,
     });
     const server = await serveSite(() => hostile, { port: 0, host: '127.0.0.1', baseUrl: null });

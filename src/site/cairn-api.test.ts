@@ -29,7 +29,7 @@ function fixtureModel(opts: { names?: string[]; snapshot?: boolean; baseUrl?: st
     const s = (id: string, status: CheckStatus): Sample => ({ id, at: t, status, responseTimeMs: 20 + (t / MIN) % 7, error: status === 'up' ? null : 'refused', statusCode: null });
     samples.push(s('web1', t >= NOW - 2 * H ? 'down' : 'up'), s('web2', t >= NOW - 26 * H && t < NOW - 25 * H ? 'degraded' : 'up'), s('db', t >= NOW - 50 * H && t < NOW - 49 * H ? 'down' : 'up'));
   }
-  const base = { file: 'incidents/x.md', severity: 'P2' as const, auto: false, body: `Body ${names[3] ?? ''}` };
+  const base = { file: 'incidents/x.md', severity: 'P2' as const, auto: false, body: `Body ${names[3] ?? ''}`, owner: null, acknowledged: null, checklist: [], actions: [] };
   const model = computeModel({
     config,
     samples,

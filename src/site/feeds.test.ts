@@ -21,7 +21,7 @@ function model() {
     samples: [{ id: 'api', at: NOW - 60_000, status: 'up', responseTimeMs: 123.4, error: null, statusCode: 200 }],
     incidents: [
       {
-        id: 'x', file: 'incidents/x.md', title: 'Errors <script>alert(1)</script>', impact: 'major', severity: 'P2', components: ['api'], auto: false,
+        owner: null, acknowledged: null, checklist: [], actions: [], id: 'x', file: 'incidents/x.md', title: 'Errors <script>alert(1)</script>', impact: 'major', severity: 'P2', components: ['api'], auto: false,
         startedAt: NOW - H, detectedAt: NOW - H, resolvedAt: null, updates: [{ at: NOW - H, status: 'investigating', text: 'Got "<html>" & worse' }], body: '',
       },
     ],
@@ -81,7 +81,7 @@ function hostileModel() {
     samples: [{ id: 'api', at: NOW - 60_000, status: 'up', responseTimeMs: 10, error: null, statusCode: 200 }],
     incidents: [
       {
-        id: 'x', file: 'incidents/x.md', title: `Outage ${HOSTILE}`, impact: 'major', severity: 'P2', components: ['api'], auto: false,
+        owner: null, acknowledged: null, checklist: [], actions: [], id: 'x', file: 'incidents/x.md', title: `Outage ${HOSTILE}`, impact: 'major', severity: 'P2', components: ['api'], auto: false,
         startedAt: NOW - H, detectedAt: NOW - H, resolvedAt: null,
         updates: [{ at: NOW - H, status: 'investigating', text: `Seen ${HOSTILE} ${LINKS} **bold**` }], body: '',
       },
@@ -188,7 +188,7 @@ function twoComponents() {
   config.site.baseUrl = 'https://status.example.com/';
   const incident = (id: string, component: string, title: string) => ({
     id, file: `incidents/${id}.md`, title, impact: 'minor' as const, severity: 'P3' as const, components: [component], auto: false,
-    startedAt: NOW - 2 * H, detectedAt: NOW - 2 * H, resolvedAt: null, updates: [{ at: NOW - 2 * H, status: 'investigating' as const, text: `About ${title} <b>&</b>` }], body: '',
+    startedAt: NOW - 2 * H, detectedAt: NOW - 2 * H, resolvedAt: null, updates: [{ at: NOW - 2 * H, status: 'investigating' as const, text: `About ${title} <b>&</b>` }], body: '', owner: null, acknowledged: null, checklist: [], actions: [],
   });
   return computeModel({ config, samples: [], incidents: [incident('a', 'api', `API slow ${HOSTILE}`), incident('d', 'db', 'DB errors')], now: NOW });
 }

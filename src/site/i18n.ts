@@ -98,6 +98,27 @@ export interface Strings {
   olderIncidents: string;
   newerIncidents: string;
   page: (n: number, of: number) => string;
+  /** Incident response (src/incidents/response.ts) on the incident page and card. */
+  response: {
+    heading: string;
+    owner: string;
+    acknowledged: string;
+    notAcknowledged: string;
+    by: (who: string, via: string) => string;
+    timeToAck: (span: string, target: string) => string;
+    outcome: { met: string; missed: string; pending: string };
+    checklist: string;
+    progress: (done: number, total: number) => string;
+    actions: string;
+    action: string;
+    due: string;
+    state: { open: string; done: string; dropped: string };
+    postmortem: string;
+    postmortemDone: string;
+    postmortemDue: (when: string) => string;
+    postmortemOverdue: (when: string) => string;
+    postmortemOnceResolved: string;
+  };
   chart: { caption: (n: number) => string; aria: (name: string) => string; table: (n: number) => string; time: string; status: string; noSamples: string; series: string };
 }
 
@@ -167,6 +188,26 @@ const en: Strings = {
   elapsed: 'for {}',
   underAMinute: 'under a minute',
   affected: 'Affected',
+  response: {
+    heading: 'Response',
+    owner: 'Owner',
+    acknowledged: 'Acknowledged',
+    notAcknowledged: 'Not acknowledged yet',
+    by: (who, via) => `by ${who}${via === 'file' ? '' : ` (${via === 'pagerduty' ? 'PagerDuty' : 'GitHub'})`}`,
+    timeToAck: (span, target) => `after ${span} (target ${target})`,
+    outcome: { met: 'target met', missed: 'target missed', pending: 'target not passed yet' },
+    checklist: 'Checklist',
+    progress: (d, n) => `${d} of ${n} steps done`,
+    actions: 'Action items',
+    action: 'Action',
+    due: 'Due',
+    state: { open: 'open', done: 'done', dropped: 'dropped' },
+    postmortem: 'Postmortem',
+    postmortemDone: 'written',
+    postmortemDue: (w) => `due ${w}`,
+    postmortemOverdue: (w) => `overdue since ${w}`,
+    postmortemOnceResolved: 'due once resolved',
+  },
   detectedAfter: 'Detected after',
   resolved: 'Resolved',
   statusLabel: 'Status',
@@ -270,6 +311,26 @@ const de: Strings = {
   elapsed: 'seit {}',
   underAMinute: 'unter einer Minute',
   affected: 'Betroffen',
+  response: {
+    heading: 'Reaktion',
+    owner: 'Verantwortlich',
+    acknowledged: 'Bestätigt',
+    notAcknowledged: 'Noch nicht bestätigt',
+    by: (who, via) => `von ${who}${via === 'file' ? '' : ` (${via === 'pagerduty' ? 'PagerDuty' : 'GitHub'})`}`,
+    timeToAck: (span, target) => `nach ${span} (Ziel ${target})`,
+    outcome: { met: 'Ziel erreicht', missed: 'Ziel verfehlt', pending: 'Ziel noch offen' },
+    checklist: 'Checkliste',
+    progress: (d, n) => `${d} von ${n} Schritten erledigt`,
+    actions: 'Maßnahmen',
+    action: 'Maßnahme',
+    due: 'Fällig',
+    state: { open: 'offen', done: 'erledigt', dropped: 'verworfen' },
+    postmortem: 'Postmortem',
+    postmortemDone: 'geschrieben',
+    postmortemDue: (w) => `fällig ${w}`,
+    postmortemOverdue: (w) => `überfällig seit ${w}`,
+    postmortemOnceResolved: 'fällig nach der Behebung',
+  },
   detectedAfter: 'Erkannt nach',
   resolved: 'Behoben',
   statusLabel: 'Status',

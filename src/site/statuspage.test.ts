@@ -20,7 +20,7 @@ function model() {
       { id: 'past', title: 'Cache flush', description: null, components: ['cache'], start: NOW - 48 * H, end: NOW - 47 * H, recurring: null },
     ],
   });
-  const base = { file: 'incidents/x.md', severity: 'P2' as const, auto: false, body: '' };
+  const base = { owner: null, acknowledged: null, checklist: [], actions: [], file: 'incidents/x.md', severity: 'P2' as const, auto: false, body: '' };
   return computeModel({
     config,
     samples: [sample('web1', 'down'), sample('web2', 'up'), sample('db', 'degraded'), sample('cache', 'up'), sample('queue', 'up')],

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.ts';
 import { INCIDENTS_DIR } from '../../incidents/store.ts';
-import { IMPACTS, UPDATE_STATUSES, type Impact, type UpdateStatus } from '../../incidents/types.ts';
+import { renderChecklist } from '../../incidents/response.ts';
+import { IMPACTS, SEVERITIES, SEVERITY_OF_IMPACT, UPDATE_STATUSES, type Impact, type Severity, type UpdateStatus } from '../../incidents/types.ts';
 import { renderIncident } from '../../incidents/write.ts';
 import { writeFileAtomic } from '../../store/atomic.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
@@ -25,7 +26,7 @@ export function slugify(title: string): string {
 export const incident: Command = {
   summary: 'Scaffold a hand-written incident: cairn incident new --title "…" --component <id>',
   usage:
-    'cairn incident new --title <text> --component <id> [--component <id>…] [--impact none|minor|major|critical] [--status investigating|identified|monitoring] [--message <text>] [--started <ISO time>] [--dir <status-repo>]',
+    'cairn incident new --title <text> --component <id> [--component <id>…] [--impact none|minor|major|critical] [--severity P1|P2|P3|P4] [--owner <name>] [--status investigating|identified|monitoring] [--message <text>] [--started <ISO time>] [--dir <status-repo>]',
   async run(args, out) {
     const { values, positionals } = parse(
       args,
@@ -34,6 +35,8 @@ export const incident: Command = {
         title: { type: 'string' },
         component: { type: 'string', multiple: true },
         impact: { type: 'string' },
+        severity: { type: 'string' },
+        owner: { type: 'string' },
         status: { type: 'string' },
         message: { type: 'string' },
         started: { type: 'string' },
@@ -44,6 +47,8 @@ export const incident: Command = {
     if (!values.title) throw new UsageError('--title is required');
     const impact = (values.impact ?? 'major') as Impact;
     if (!IMPACTS.includes(impact)) throw new UsageError(`--impact expects one of ${IMPACTS.join(', ')}`);
+    const severity = values.severity as Severity | undefined;
+    if (severity !== undefined && !SEVERITIES.includes(severity)) throw new UsageError(`--severity expects one of ${SEVERITIES.join(', ')}`);
     const status = (values.status ?? 'investigating') as UpdateStatus;
     if (!UPDATE_STATUSES.slice(0, 3).includes(status)) throw new UsageError('--status expects investigating, identified or monitoring');
     const started = values.started ? Date.parse(values.started) : Date.now();
@@ -73,6 +78,9 @@ export const incident: Command = {
         detectedAt: Math.max(started, now),
         updates: [{ at: now, status, text: values.message ?? 'We are investigating this issue.' }],
         body: '<!-- Details and, once resolved, the postmortem go here (markdown). -->',
+        ...(severity && severity !== SEVERITY_OF_IMPACT[impact] ? { severity } : {}),
+        owner: values.owner ?? null,
+        checklist: renderChecklist(severity ?? SEVERITY_OF_IMPACT[impact], config.incidents.response),
       }),
     );
     out.info(`Wrote ${file}. Add updates under "updates:" and resolve it with a "resolved" update.`);

@@ -61,7 +61,9 @@ export function githubChannel(settings: Settings): Channel {
       const call = api(settings, token, ctx.env);
       let attempts = 0;
       const fail = (o: HttpOutcome, what: string) => ({ status: 'failed' as const, attempts: attempts + o.attempts, detail: `${what}: ${o.detail}` });
-      const existing = typeof ctx.memory[event.key] === 'number' ? (ctx.memory[event.key] as number) : null;
+      // An escalation comments on the incident's issue (or opens it, as the incident's issue).
+      const key = event.details.kind === 'escalation' ? `incident:${event.details.file}` : event.key;
+      const existing = typeof ctx.memory[key] === 'number' ? (ctx.memory[key] as number) : null;
       const body = issueBody(event, ctx.site);
 
       if (event.action !== 'resolve' && existing === null) {
@@ -71,7 +73,7 @@ export function githubChannel(settings: Settings): Channel {
         const number = (JSON.parse(created.body) as { number?: unknown }).number;
         if (typeof number !== 'number') return { status: 'failed', attempts, detail: 'GitHub answered without an issue number' };
         if (event.type !== 'test') {
-          ctx.memory[event.key] = number;
+          ctx.memory[key] = number;
           return { status: 'sent', attempts, detail: `issue #${number} opened` };
         }
         const closed = await call('PATCH', `/issues/${number}`, { state: 'closed', state_reason: 'completed' });
@@ -84,7 +86,7 @@ export function githubChannel(settings: Settings): Channel {
       if (event.action !== 'resolve') return { status: 'sent', attempts, detail: `commented on issue #${existing}` };
       const closed = await call('PATCH', `/issues/${existing}`, { state: 'closed', state_reason: 'completed' });
       if (!closed.ok) return fail(closed, `closing issue #${existing}`);
-      delete ctx.memory[event.key];
+      delete ctx.memory[key];
       return { status: 'sent', attempts: attempts + closed.attempts, detail: `issue #${existing} closed` };
     },
   };

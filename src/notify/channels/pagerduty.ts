@@ -12,8 +12,14 @@ import { titleOf, truncate, type SiteInfo } from '../format.ts';
 
 /** `cairn/<alert key>`, hashed when longer than PagerDuty's 255 characters. */
 export function dedupKey(event: NotificationEvent): string {
-  const key = `cairn/${event.key}`;
-  return key.length <= 255 ? key : `cairn/${createHash('sha256').update(event.key).digest('hex')}`;
+  // An escalation lands on the incident's own PagerDuty incident (opened by it when none was).
+  return dedupKeyOf(event.details.kind === 'escalation' ? `incident:${event.details.file}` : event.key);
+}
+
+/** The dedup_key of an alert key (also PagerDuty's `incident_key`, to read the incident back). */
+export function dedupKeyOf(alertKey: string): string {
+  const key = `cairn/${alertKey}`;
+  return key.length <= 255 ? key : `cairn/${createHash('sha256').update(alertKey).digest('hex')}`;
 }
 
 export function pagerdutyPayload(event: NotificationEvent, site: SiteInfo, routingKey: string, action: 'trigger' | 'resolve') {
