@@ -60,7 +60,7 @@ async function remoteSignals(root: string, bare: string) {
   return { dir, signals: lines.map((l) => parseSignal(l)) };
 }
 
-describe('cairn heartbeat with git', { timeout: 240_000 }, () => {
+describe('cairn heartbeat with git', { timeout: 480_000 }, () => {
   it('records a signal, commits and pushes it; refuses unknown ids, other kinds and bad options with exit 2', async () => {
     const { bare, root } = await remote();
     const a = clone(root, bare, 'a');
@@ -79,8 +79,16 @@ describe('cairn heartbeat with git', { timeout: 240_000 }, () => {
     expect([unknown.code, unknown.stderr]).toEqual([2, expect.stringContaining('no check has the id "backups"; the heartbeats are: backup, export')]);
     const other = await cairn(['heartbeat', 'web', '--dir', a], { env: ENV });
     expect(other.stderr).toContain('check "web" is a tcp check, not a heartbeat');
-    expect((await cairn(['heartbeat', 'backup', '--status', 'maybe', '--dir', a], { env: ENV })).stderr).toContain('--status expects ok or fail');
+    expect((await cairn(['heartbeat', 'backup', '--status', 'maybe', '--dir', a], { env: ENV })).stderr).toContain('--status (or CAIRN_HEARTBEAT_STATUS) expects ok or fail');
     expect((await cairn(['heartbeat', 'backup', '--at', '2999-01-01T00:00:00Z', '--dir', a], { env: ENV })).stderr).toContain('is in the future');
+
+    // What a repository_dispatch carried, through the environment (the heartbeat workflow): taken verbatim, never run.
+    const dispatched = await cairn(['heartbeat', '--dir', a], {
+      env: { ...ENV, CAIRN_HEARTBEAT_ID: 'export', CAIRN_HEARTBEAT_STATUS: 'fail', CAIRN_HEARTBEAT_MESSAGE: '$(touch pwned) `id` failed', CAIRN_HEARTBEAT_SOURCE: 'acme/etl run 7' },
+    });
+    expect(dispatched.code).toBe(0);
+    const after = await remoteSignals(root, bare);
+    expect(after.signals.at(-1)).toEqual({ id: 'export', at: expect.any(Number), status: 'fail', message: '$(touch pwned) `id` failed', source: 'acme/etl run 7' });
   });
 
   it('racing signals from two clones and a cairn run all land on the remote, none lost, no force-push', async () => {

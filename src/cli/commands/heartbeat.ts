@@ -7,6 +7,10 @@
  * `--status fail` reports a failed run (the heartbeat goes down with `--message`); `--at` dates
  * the signal when the job ran earlier than now (never in the future); `--source` says where it
  * came from (default: the GitHub Actions run, when there is one).
+ *
+ * `CAIRN_HEARTBEAT_ID`, `CAIRN_HEARTBEAT_STATUS`, `CAIRN_HEARTBEAT_MESSAGE` and
+ * `CAIRN_HEARTBEAT_SOURCE` stand in for the id and the options when they are not given (an empty value counts as not given): a workflow passes what
+ * a `repository_dispatch` carried through the environment, never through a shell command line.
  */
 import { loadConfig } from '../../config/load.ts';
 import { cleanMessage, type SignalStatus } from '../../checks/heartbeat-signals.ts';
@@ -46,10 +50,12 @@ export const heartbeat: Command = {
       },
       true,
     );
-    if (positionals.length !== 1) throw new UsageError('expected one heartbeat id: cairn heartbeat <id>');
-    const id = positionals[0] as string;
-    const status = (values.status ?? 'ok') as SignalStatus;
-    if (status !== 'ok' && status !== 'fail') throw new UsageError(`--status expects ok or fail, not ${JSON.stringify(values.status)}`);
+    const env = (name: string): string | undefined => (process.env[name]?.trim() ? process.env[name] : undefined);
+    const fromEnv = positionals.length === 0 ? env('CAIRN_HEARTBEAT_ID')?.trim() : undefined;
+    if (positionals.length !== 1 && fromEnv === undefined) throw new UsageError('expected one heartbeat id: cairn heartbeat <id> (or CAIRN_HEARTBEAT_ID)');
+    const id = (positionals[0] ?? fromEnv) as string;
+    const status = (values.status ?? env('CAIRN_HEARTBEAT_STATUS') ?? 'ok') as SignalStatus;
+    if (status !== 'ok' && status !== 'fail') throw new UsageError(`--status (or CAIRN_HEARTBEAT_STATUS) expects ok or fail, not ${JSON.stringify(status)}`);
     const now = Date.now();
     const at = values.at === undefined ? now : Date.parse(values.at);
     if (Number.isNaN(at)) throw new UsageError(`--at expects a time such as 2026-11-24T03:00:00Z, not ${JSON.stringify(values.at)}`);
@@ -66,8 +72,10 @@ export const heartbeat: Command = {
     if (!check) throw new UsageError(`no check has the id "${id}"; ${known}`);
     if (check.kind !== 'heartbeat') throw new UsageError(`check "${id}" is a ${check.kind} check, not a heartbeat; ${known}`);
 
-    const message = values.message === undefined ? null : cleanMessage(config.redactor.redact(values.message)) || null;
-    const source = values.source !== undefined ? cleanMessage(config.redactor.redact(values.source)) || null : actionsRunUrl(process.env);
+    const messageText = values.message ?? env('CAIRN_HEARTBEAT_MESSAGE');
+    const message = messageText === undefined ? null : cleanMessage(config.redactor.redact(messageText)) || null;
+    const sourceText = values.source?.trim() ? values.source : env('CAIRN_HEARTBEAT_SOURCE');
+    const source = sourceText === undefined ? actionsRunUrl(process.env) : cleanMessage(config.redactor.redact(sourceText)) || null;
     const file = await appendSignal(dir, { id, at, status, message, source });
     const when = new Date(at).toISOString();
     out.info(`Signal for ${id}: ${status} at ${when}${message ? ` (${message})` : ''}; wrote ${file}`);
