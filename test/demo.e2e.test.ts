@@ -66,13 +66,16 @@ describe('cairn demo --no-serve', () => {
     const c = await cairn(['check', '--dir', dir, '--json', '--no-write']);
     expect(c.code).toBe(0);
     const rows = JSON.parse(c.stdout) as Record<string, unknown>[];
-    expect(rows.map((r) => r['id'])).toEqual(['website', 'api-latency', 'api-orders', 'search', 'database']);
+    expect(rows.map((r) => r['id'])).toEqual(['website', 'api-latency', 'api-orders', 'search', 'database', 'domain', 'nightly-backup']);
     for (const r of rows) {
       expect(Object.keys(r)).toEqual(expect.arrayContaining(['id', 'status', 'responseTimeMs', 'error', 'checkedAt']));
       expect(Number.isNaN(Date.parse(r['checkedAt'] as string))).toBe(false);
     }
-    // The demo targets stopped with the demo, so now every check is down with a reason.
-    expect(rows.every((r) => r['status'] === 'down' && typeof r['error'] === 'string')).toBe(true);
+    // The demo targets stopped with the demo, so now every check is down with a reason; the
+    // heartbeat reads the signals committed in the repo (last night's backup), so it is up.
+    const [targets, heartbeat] = [rows.filter((r) => r['id'] !== 'nightly-backup'), rows.find((r) => r['id'] === 'nightly-backup')];
+    expect(targets.every((r) => r['status'] === 'down' && typeof r['error'] === 'string')).toBe(true);
+    expect(heartbeat).toMatchObject({ kind: 'heartbeat', status: 'up', details: { lastStatus: 'ok' } });
   });
 });
 

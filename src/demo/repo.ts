@@ -149,6 +149,22 @@ checks:
     host: ${t.tcp.host}
     port: ${t.tcp.port}
     component: database
+
+  - id: domain
+    name: Domain registration
+    description: The registration of cairn-demo.example, read through RDAP from a local registry
+    kind: domain
+    domain: cairn-demo.example
+    rdap: ${t.rdap}
+    component: website
+
+  - id: nightly-backup
+    name: Nightly backup
+    description: The backup job signals after each night's run with \`cairn heartbeat nightly-backup\`
+    kind: heartbeat
+    period: 1d
+    grace: 2h
+    component: database
 `;
 }
 
