@@ -31,7 +31,7 @@ describe('cairn demo --no-serve', () => {
     expect(files).toEqual(expect.arrayContaining(['cairn.yaml', 'checks', 'data', 'dist', '.git']));
     const html = await readFile(path.join(dir, 'dist', 'index.html'), 'utf8');
     // Readable with JavaScript off: every component and its status are in the HTML itself.
-    for (const name of ['Website', 'Public API', 'Search', 'Database']) expect(html).toContain(name);
+    for (const name of ['Website', 'Public API', 'Domain', 'Search', 'Database', 'Backups']) expect(html).toContain(name);
     // The home page loads only the small script that adds elapsed times; the chart's is for component pages.
     expect(html).not.toContain('assets/chart.');
     const verified = await cairn(['verify', '--dir', dir]);
@@ -113,6 +113,8 @@ describe('the built demo page in Chromium', () => {
       api: '✕ Partial outage',
       search: expect.stringMatching(/Operational|Major outage/),
       database: '✓ Operational',
+      domain: '✓ Operational',
+      backups: '✓ Operational',
     });
     // The banner names the page's state in the words of the pills: the worst component's.
     await expect(page.locator('.banner h1').textContent()).resolves.toBe(statuses.some(([, s]) => s === '✕ Major outage') ? 'Major outage' : 'Partial outage');

@@ -54,6 +54,9 @@ groups:
         description: The public website
       - id: api
         name: Public API
+      - id: domain
+        name: Domain
+        description: The registration of cairn-demo.example
   - id: platform
     name: Platform
     components:
@@ -62,6 +65,9 @@ groups:
         description: Flaps between up and down on every request
       - id: database
         name: Database
+      - id: backups
+        name: Backups
+        description: The nightly database backup, watched by its heartbeat
 
 # SLOs on the checks themselves: error budgets, burn rates and burn-down without Prometheus.
 slos:
@@ -156,7 +162,7 @@ checks:
     kind: domain
     domain: cairn-demo.example
     rdap: ${t.rdap}
-    component: website
+    component: domain
 
   - id: nightly-backup
     name: Nightly backup
@@ -164,7 +170,7 @@ checks:
     kind: heartbeat
     period: 1d
     grace: 2h
-    component: database
+    component: backups
 `;
 }
 

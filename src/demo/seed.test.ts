@@ -84,10 +84,8 @@ describe('the seeded demo history', () => {
     expect(NOW - (last?.at ?? 0)).toBeLessThan(86_400_000);
     const backup = samples.filter((s) => s.id === 'nightly-backup');
     expect(backup).toHaveLength(seeded.rounds);
-    // The job signalled the night before the history starts, and every night on time since (inside
-    // the weekly patching window it is recorded as maintenance, as any check of Database).
-    expect(backup.filter((s) => s.status === 'down')).toEqual([]);
-    expect(backup.filter((s) => s.status === 'up').length).toBeGreaterThan(seeded.rounds * 0.9);
+    // The job signalled the night before the history starts, and every night on time since.
+    expect(backup.filter((s) => s.status !== 'up')).toEqual([]);
     expect(samples.filter((s) => s.id === 'domain').every((s) => s.status === 'up' || s.status === 'maintenance')).toBe(true);
   });
 
