@@ -254,7 +254,7 @@ describe('the demo looks lived in', () => {
     const bars = await page.$$eval('[data-component]', (els) =>
       els.map((el) => [el.getAttribute('data-component'), [...el.querySelectorAll('.bar')].map((b) => b.getAttribute('data-level'))] as const),
     );
-    expect(bars.map(([id]) => id)).toEqual(['website', 'api', 'search', 'database']);
+    expect(bars.map(([id]) => id)).toEqual(['website', 'api', 'domain', 'search', 'database', 'backups']);
     for (const [id, levels] of bars) {
       expect(levels, id ?? '').toHaveLength(90);
       expect(levels.filter((l) => l === 'nodata'), id ?? '').toEqual([]);
