@@ -31,7 +31,7 @@ describe('cairn demo --no-serve', () => {
     expect(files).toEqual(expect.arrayContaining(['cairn.yaml', 'checks', 'data', 'dist', '.git']));
     const html = await readFile(path.join(dir, 'dist', 'index.html'), 'utf8');
     // Readable with JavaScript off: every component and its status are in the HTML itself.
-    for (const name of ['Website', 'Public API', 'Search', 'Database']) expect(html).toContain(name);
+    for (const name of ['Website', 'Public API', 'Domain', 'Search', 'Database', 'Backups']) expect(html).toContain(name);
     // The home page loads only the small script that adds elapsed times; the chart's is for component pages.
     expect(html).not.toContain('assets/chart.');
     const verified = await cairn(['verify', '--dir', dir]);
@@ -72,13 +72,16 @@ describe('cairn demo --no-serve', () => {
     const c = await cairn(['check', '--dir', dir, '--json', '--no-write']);
     expect(c.code).toBe(0);
     const rows = JSON.parse(c.stdout) as Record<string, unknown>[];
-    expect(rows.map((r) => r['id'])).toEqual(['website', 'api-latency', 'api-orders', 'search', 'database']);
+    expect(rows.map((r) => r['id'])).toEqual(['website', 'api-latency', 'api-orders', 'search', 'database', 'domain', 'nightly-backup']);
     for (const r of rows) {
       expect(Object.keys(r)).toEqual(expect.arrayContaining(['id', 'status', 'responseTimeMs', 'error', 'checkedAt']));
       expect(Number.isNaN(Date.parse(r['checkedAt'] as string))).toBe(false);
     }
-    // The demo targets stopped with the demo, so now every check is down with a reason.
-    expect(rows.every((r) => r['status'] === 'down' && typeof r['error'] === 'string')).toBe(true);
+    // The demo targets stopped with the demo, so now every check is down with a reason; the
+    // heartbeat reads the signals committed in the repo (last night's backup), so it is up.
+    const [targets, heartbeat] = [rows.filter((r) => r['id'] !== 'nightly-backup'), rows.find((r) => r['id'] === 'nightly-backup')];
+    expect(targets.every((r) => r['status'] === 'down' && typeof r['error'] === 'string')).toBe(true);
+    expect(heartbeat).toMatchObject({ kind: 'heartbeat', status: 'up', details: { lastStatus: 'ok' } });
   });
 });
 
@@ -116,6 +119,8 @@ describe('the built demo page in Chromium', () => {
       api: '✕ Partial outage',
       search: expect.stringMatching(/Operational|Major outage/),
       database: '✓ Operational',
+      domain: '✓ Operational',
+      backups: '✓ Operational',
     });
     // The banner names the page's state in the words of the pills: the worst component's.
     await expect(page.locator('.banner h1').textContent()).resolves.toBe(statuses.some(([, s]) => s === '✕ Major outage') ? 'Major outage' : 'Partial outage');
@@ -275,7 +280,7 @@ describe('the demo looks lived in', () => {
     const bars = await page.$$eval('[data-component]', (els) =>
       els.map((el) => [el.getAttribute('data-component'), [...el.querySelectorAll('.bar')].map((b) => b.getAttribute('data-level'))] as const),
     );
-    expect(bars.map(([id]) => id)).toEqual(['website', 'api', 'search', 'database']);
+    expect(bars.map(([id]) => id)).toEqual(['website', 'api', 'domain', 'search', 'database', 'backups']);
     for (const [id, levels] of bars) {
       expect(levels, id ?? '').toHaveLength(90);
       expect(levels.filter((l) => l === 'nodata'), id ?? '').toEqual([]);

@@ -134,6 +134,7 @@ describe('cairn init', () => {
       [
         '.github/workflows/monitor.yml',
         '.github/workflows/report.yml',
+        '.github/workflows/heartbeat.yml',
         '.gitignore',
         'cairn.schema.json',
         'cairn.yaml',

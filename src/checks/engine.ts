@@ -50,6 +50,8 @@ export interface RunChecksOptions {
    * time for what follows the checks (src/cli/deadline.ts). Messages still name `deadlineMs`.
    */
   stopAt?: number;
+  /** The status repo, passed to runners that read committed data (heartbeat signals). */
+  dir?: string;
 }
 
 /** How long an attempt's runner may take to return after its signal aborted before it is abandoned. */
@@ -334,7 +336,7 @@ export async function runCheckRound(checks: readonly ResolvedCheck[], settings: 
       p.inFlightSince = performance.now();
       const timeoutMs = Math.max(1, check.timeoutMs);
       const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), deadline.signal]);
-      const raw = await runAttempt(runner, check, { signal, timeoutMs });
+      const raw = await runAttempt(runner, check, { signal, timeoutMs, now: startedAt, ...(opts.dir === undefined ? {} : { dir: opts.dir }) });
       p.inFlightSince = null;
       // An attempt cut short by the deadline says nothing about the target: no verdict from it.
       if (deadline.signal.aborted) return;

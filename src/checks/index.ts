@@ -9,4 +9,6 @@ export { dnsRunner } from './dns.ts';
 export { pingRunner } from './ping.ts';
 export { healthRunner } from './health.ts';
 export { journeyRunner } from './journey.ts';
+export { domainRunner } from './domain.ts';
+export { heartbeatRunner } from './heartbeat.ts';
 export type { AttemptContext, AttemptOutcome, CheckResult, CheckRunner, CheckStatus } from './types.ts';

@@ -3,7 +3,9 @@
  * Adding a kind means adding its runner here; the mapped type makes a missing one a type error.
  */
 import type { CheckKind, ResolvedCheck } from '../config/types.ts';
+import { domainRunner } from './domain.ts';
 import { healthRunner } from './health.ts';
+import { heartbeatRunner } from './heartbeat.ts';
 import { httpRunner } from './http.ts';
 import { journeyRunner } from './journey.ts';
 import { dnsRunner } from './dns.ts';
@@ -22,4 +24,6 @@ export const runners: RunnerRegistry = {
   ping: pingRunner,
   health: healthRunner,
   journey: journeyRunner,
+  domain: domainRunner,
+  heartbeat: heartbeatRunner,
 };

@@ -15,6 +15,8 @@ import type {
   ResolvedAssertions,
   ResolvedHealthCheck,
   ResolvedDnsCheck,
+  ResolvedDomainCheck,
+  ResolvedHeartbeatCheck,
   ResolvedHttpCheck,
   ResolvedJourneyCheck,
   ResolvedPingCheck,
@@ -112,6 +114,14 @@ export function pingCheck(partial: Partial<ResolvedPingCheck> = {}): ResolvedPin
     loss: { degradedPercent: 0, downPercent: 50 },
     ...partial,
   };
+}
+
+export function domainCheck(partial: Partial<ResolvedDomainCheck> = {}): ResolvedDomainCheck {
+  return { ...common, id: 'domain-test', kind: 'domain', domain: 'example.com', warningDays: 30, criticalDays: 7, rdap: null, rdapBootstrap: 'http://127.0.0.1:9/dns.json', ...partial };
+}
+
+export function heartbeatCheck(partial: Partial<ResolvedHeartbeatCheck> = {}): ResolvedHeartbeatCheck {
+  return { ...common, id: 'heartbeat-test', kind: 'heartbeat', periodMs: 3_600_000, graceMs: 600_000, ...partial };
 }
 
 /** An attempt context as the engine builds it: a timeout signal, optionally another to follow. */

@@ -40,6 +40,10 @@ export interface AttemptContext {
   signal: AbortSignal;
   /** Per-attempt timeout in milliseconds (already capped by the global deadline). */
   timeoutMs: number;
+  /** When the attempt started, on the run's clock (the engine's `now`). */
+  now?: Date;
+  /** Absolute path of the status repo, for kinds that read committed data (heartbeat); absent outside a status repo. */
+  dir?: string;
 }
 
 /** One runner per check kind; each lives in its own file under src/checks. */

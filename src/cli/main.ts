@@ -28,6 +28,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   notify: async () => (await import('./commands/notify.ts')).notify,
   init: async () => (await import('./commands/init.ts')).init,
   report: async () => (await import('./commands/report.ts')).report,
+  heartbeat: async () => (await import('./commands/heartbeat.ts')).heartbeat,
 };
 
 async function help(out: Output): Promise<void> {

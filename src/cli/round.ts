@@ -139,6 +139,7 @@ export async function runRound(
   if (!opts.quiet) out.info(`Running ${enabled.length} check${enabled.length === 1 ? '' : 's'} (up to ${config.run.concurrency} at once)…`);
   const { results: raw, skipped } = await runCheckRound(config.checks, config.run, {
     redactor: config.redactor,
+    dir: config.dir,
     onResult: progressReporter(out, opts.quiet === true),
     ...(opts.deadline ? { stopAt: opts.deadline.checksStopAt } : {}),
   });

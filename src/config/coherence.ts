@@ -111,8 +111,9 @@ function checkDefaults(settings: ValidFile, defaults: DefaultsConfig, run: RunSe
 
 function checkOne(check: CheckConfig, resolved: ResolvedCheck, at: FieldAt, dfltAt: FieldAt | null, defaults: DefaultsConfig | undefined, run: RunSettings, problems: Problems): void {
   const timeout = ownOrDefault(check.timeout, ['timeout'], at, defaults?.timeout, dfltAt) ?? cairnDefault(resolved.timeoutMs, at(['timeout']));
-  const degraded = ownOrDefault(check.thresholds?.degraded, ['thresholds', 'degraded'], at, defaults?.thresholds?.degraded, dfltAt);
-  const down = ownOrDefault(check.thresholds?.down, ['thresholds', 'down'], at, defaults?.thresholds?.down, dfltAt);
+  const own = 'thresholds' in check ? check.thresholds : undefined;
+  const degraded = ownOrDefault(own?.degraded, ['thresholds', 'degraded'], at, defaults?.thresholds?.degraded, dfltAt);
+  const down = ownOrDefault(own?.down, ['thresholds', 'down'], at, defaults?.thresholds?.down, dfltAt);
   checkThresholds(degraded, down, timeout, problems);
   if (!timeout.inherited) checkDeadline(timeout, run, defaults?.deadline !== undefined, problems);
 

@@ -58,6 +58,41 @@ describe('tls, dns and ping checks in the configuration', () => {
     expect(byId.get('icmp')).toMatchObject({ port: null, icmp: true, count: 5, loss: { degradedPercent: 10, downPercent: 60 } });
   });
 
+  it('resolves domain and heartbeat checks with their defaults, and names what is wrong with them', async () => {
+    const dir = await repo({
+      'checks/a.yaml': [
+        'checks:',
+        '  - { id: reg, kind: domain, domain: Acme.COM. }',
+        '  - { id: reg2, kind: domain, domain: acme.de, rdap: "https://rdap.denic.de/", warningDays: 45, criticalDays: 14 }',
+        '  - { id: backup, kind: heartbeat, period: 1d, retries: 3 }',
+        '  - { id: hourly, kind: heartbeat, period: 1h, grace: 0 }',
+      ].join('\n'),
+    });
+    const byId = new Map((await loadConfig(dir, { env: {} })).checks.map((c) => [c.id, c]));
+    expect(byId.get('reg')).toMatchObject({ kind: 'domain', domain: 'acme.com', warningDays: 30, criticalDays: 7, rdap: null, rdapBootstrap: 'https://data.iana.org/rdap/dns.json' });
+    expect(byId.get('reg2')).toMatchObject({ rdap: 'https://rdap.denic.de/', warningDays: 45, criticalDays: 14 });
+    // A heartbeat is never retried (its verdict is a file read) and has no response time to judge.
+    expect(byId.get('backup')).toMatchObject({ kind: 'heartbeat', periodMs: 86_400_000, graceMs: 3_600_000, retries: 0, thresholds: { degradedMs: null, downMs: null } });
+    expect(byId.get('hourly')).toMatchObject({ periodMs: 3_600_000, graceMs: 0 });
+
+    const bad = await repo({
+      'checks/a.yaml': [
+        'checks:',
+        '  - { id: d1, kind: domain, domain: "https://acme.com/" }',
+        '  - { id: d2, kind: domain, domain: acme.com, warningDays: 5, criticalDays: 10 }',
+        '  - { id: h1, kind: heartbeat }',
+        '  - { id: h2, kind: heartbeat, period: 0 }',
+      ].join('\n'),
+    });
+    const errors = await errorsOf(bad);
+    expect(errors).toEqual([
+      expect.stringContaining('expected a registered domain name such as "example.com"'),
+      expect.stringContaining('expected criticalDays no larger than warningDays'),
+      expect.stringMatching(/period/),
+      expect.stringContaining('expected a duration of at least 1ms'),
+    ]);
+  });
+
   it('takes inline PEM as is', async () => {
     const dir = await repo({ 'checks/a.yaml': `checks:\n  - id: c\n    kind: tls\n    host: x.test\n    ca: |\n${PEM.split('\n').map((l) => `      ${l}`).join('\n')}\n` });
     const config = await loadConfig(dir, { env: {} });

@@ -24,6 +24,8 @@ import type {
   PingCheckConfig,
   TcpCheckConfig,
   TlsCheckConfig,
+  DomainCheckConfig,
+  HeartbeatCheckConfig,
 } from './schema.ts';
 import type {
   HealthMapping,
@@ -40,6 +42,8 @@ import type {
   ResolvedDnsCheck,
   ResolvedPingCheck,
   ResolvedTlsCheck,
+  ResolvedDomainCheck,
+  ResolvedHeartbeatCheck,
   ResolvedGroup,
   ResolvedHttpCheck,
   ResolvedTcpCheck,
@@ -118,7 +122,7 @@ export function resolveRun(defaults: DefaultsConfig | undefined): RunSettings {
   };
 }
 
-function resolveThresholds(own: CheckConfig['thresholds'], defaults: DefaultsConfig | undefined): Thresholds {
+function resolveThresholds(own: Extract<CheckConfig, { thresholds?: unknown }>['thresholds'], defaults: DefaultsConfig | undefined): Thresholds {
   return {
     degradedMs: own?.degraded ?? defaults?.thresholds?.degraded ?? null,
     downMs: own?.down ?? defaults?.thresholds?.down ?? null,
@@ -149,7 +153,7 @@ function resolveCommon(check: CheckConfig, ctx: CheckContext) {
     retries: check.retries ?? ctx.run.retries,
     maxGapMs: ctx.defaults?.maxGap ?? MAX_GAP_INTERVALS * intervalMs,
     enabled: check.enabled ?? true,
-    thresholds: resolveThresholds(check.thresholds, ctx.defaults),
+    thresholds: resolveThresholds('thresholds' in check ? check.thresholds : undefined, ctx.defaults),
     source: ctx.source,
   };
 }
@@ -359,8 +363,44 @@ function resolvePing(check: PingCheckConfig, ctx: CheckContext): ResolvedPingChe
   };
 }
 
+export const DOMAIN_DEFAULTS = { warningDays: 30, criticalDays: 7, rdapBootstrap: 'https://data.iana.org/rdap/dns.json' } as const;
+
+function resolveDomain(check: DomainCheckConfig, ctx: CheckContext): ResolvedDomainCheck {
+  return {
+    ...resolveCommon(check, ctx),
+    kind: 'domain',
+    domain: check.domain.toLowerCase().replace(/\.$/, ''),
+    warningDays: check.warningDays ?? DOMAIN_DEFAULTS.warningDays,
+    criticalDays: check.criticalDays ?? DOMAIN_DEFAULTS.criticalDays,
+    rdap: check.rdap ?? null,
+    rdapBootstrap: check.rdapBootstrap ?? DOMAIN_DEFAULTS.rdapBootstrap,
+  };
+}
+
+/** A heartbeat's grace when none is given: a fifth of its period, at most an hour. */
+export function defaultGraceMs(periodMs: number): number {
+  return Math.min(3_600_000, Math.round(periodMs / 5));
+}
+
+function resolveHeartbeat(check: HeartbeatCheckConfig, ctx: CheckContext): ResolvedHeartbeatCheck {
+  return {
+    ...resolveCommon(check, ctx),
+    // Reading the signals is a file read: a failure is not confirmed by trying again.
+    retries: 0,
+    // No response time to judge: a heartbeat is up or down by its signals alone.
+    thresholds: { degradedMs: null, downMs: null },
+    kind: 'heartbeat',
+    periodMs: check.period,
+    graceMs: check.grace ?? defaultGraceMs(check.period),
+  };
+}
+
 export function resolveCheck(check: CheckConfig, ctx: CheckContext): ResolvedCheck {
   switch (check.kind) {
+    case 'domain':
+      return resolveDomain(check, ctx);
+    case 'heartbeat':
+      return resolveHeartbeat(check, ctx);
     case 'http':
       return resolveHttp(check, ctx);
     case 'tcp':

@@ -531,7 +531,40 @@ export const PingCheck = z
     message: 'expected a port: a TCP ping connects to host:port (or set icmp: true)',
   });
 
-export const Check = z.discriminatedUnion('kind', [HttpCheck, TcpCheck, TlsCheck, DnsCheck, PingCheck, HealthCheck, JourneyCheck]);
+// ---------------------------------------------------------------------------------------------
+// Domain expiry (RDAP) and heartbeat checks (issue 16).
+
+/** A registered domain name: labels of letters, digits and hyphens (IDNs in their xn-- form), at least two. */
+const DomainName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z0-9-]{2,63}\.?$/, {
+    message: 'expected a registered domain name such as "example.com" (IDNs in their "xn--" form)',
+  });
+
+export const DomainCheck = z
+  .strictObject({
+    ...checkCommon,
+    kind: z.literal('domain'),
+    domain: DomainName.describe('The registered domain whose registration expiry is watched, e.g. example.com'),
+    warningDays: z.number().int().min(0).max(3650).optional().describe('Degraded when the registration expires within this many days (default 30)'),
+    criticalDays: z.number().int().min(0).max(3650).optional().describe('Down when the registration expires within this many days (default 7)'),
+    rdap: HttpUrl.optional().describe('Base URL of the RDAP server to ask (…/domain/<name> is appended); default: found through the IANA bootstrap file'),
+    rdapBootstrap: HttpUrl.optional().describe('URL of the IANA RDAP bootstrap file for DNS (default https://data.iana.org/rdap/dns.json); for tests and air-gapped mirrors'),
+    thresholds: Thresholds.optional(),
+  })
+  .refine((c) => c.warningDays === undefined || c.criticalDays === undefined || c.criticalDays <= c.warningDays, {
+    path: ['criticalDays'],
+    message: 'expected criticalDays no larger than warningDays',
+  });
+
+export const HeartbeatCheck = z.strictObject({
+  ...checkCommon,
+  kind: z.literal('heartbeat'),
+  period: PositiveDuration.describe('How often the job signals: "1d" for a nightly job, "1h" for an hourly one'),
+  grace: Duration.optional().describe('How late a signal may be before the heartbeat is down (default: a fifth of the period, at most 1h)'),
+});
+
+export const Check = z.discriminatedUnion('kind', [HttpCheck, TcpCheck, TlsCheck, DnsCheck, PingCheck, HealthCheck, JourneyCheck, DomainCheck, HeartbeatCheck]);
 
 // Component dependencies (src/model/dependencies.ts): a component affected by the outage of another.
 const DependsOn = z
@@ -1086,6 +1119,8 @@ export type AssertionsConfig = z.output<typeof Assertions>;
 export type TlsCheckConfig = z.output<typeof TlsCheck>;
 export type DnsCheckConfig = z.output<typeof DnsCheck>;
 export type PingCheckConfig = z.output<typeof PingCheck>;
+export type DomainCheckConfig = z.output<typeof DomainCheck>;
+export type HeartbeatCheckConfig = z.output<typeof HeartbeatCheck>;
 export type CairnFileConfig = z.output<typeof CairnFile>;
 export type MaintenanceConfig = z.output<typeof Maintenance>;
 export type PrometheusEndpointConfig = z.output<typeof PrometheusEndpoint>;

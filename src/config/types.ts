@@ -196,7 +196,33 @@ export interface ResolvedPingCheck extends ResolvedCommon {
   loss: { degradedPercent: number; downPercent: number };
 }
 
+/** A domain registration check: its expiry date and registrar, read through RDAP. */
+export interface ResolvedDomainCheck extends ResolvedCommon {
+  kind: 'domain';
+  /** The registered domain, lowercased, without a trailing dot. */
+  domain: string;
+  /** Degraded when the registration expires within this many days. */
+  warningDays: number;
+  /** Down when the registration expires within this many days. */
+  criticalDays: number;
+  /** RDAP base URL to ask; null: found through the bootstrap file. */
+  rdap: string | null;
+  /** URL of the IANA RDAP bootstrap file for DNS. */
+  rdapBootstrap: string;
+}
+
+/** A heartbeat: up while the job it watches signals within its period plus grace. */
+export interface ResolvedHeartbeatCheck extends ResolvedCommon {
+  kind: 'heartbeat';
+  /** Expected time between two signals. */
+  periodMs: number;
+  /** How late a signal may be. */
+  graceMs: number;
+}
+
 export type ResolvedCheck =
+  | ResolvedDomainCheck
+  | ResolvedHeartbeatCheck
   | ResolvedHttpCheck
   | ResolvedTcpCheck
   | ResolvedTlsCheck

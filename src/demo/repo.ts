@@ -55,6 +55,9 @@ groups:
       - id: api
         name: Public API
         dependsOn: [database]   # while Database is in an outage, the API shows "affected by Database" and its alerts wait for Database's
+      - id: domain
+        name: Domain
+        description: The registration of cairn-demo.example
   - id: platform
     name: Platform
     components:
@@ -63,6 +66,9 @@ groups:
         description: Flaps between up and down on every request
       - id: database
         name: Database
+      - id: backups
+        name: Backups
+        description: The nightly database backup, watched by its heartbeat
 
 # A second page from the same data (docs/site.md, "Several pages from one repository"): the
 # platform team's, built inside the default page's folder and served with it at /platform/.
@@ -176,6 +182,22 @@ checks:
     host: ${t.tcp.host}
     port: ${t.tcp.port}
     component: database
+
+  - id: domain
+    name: Domain registration
+    description: The registration of cairn-demo.example, read through RDAP from a local registry
+    kind: domain
+    domain: cairn-demo.example
+    rdap: ${t.rdap}
+    component: domain
+
+  - id: nightly-backup
+    name: Nightly backup
+    description: The backup job signals after each night's run with \`cairn heartbeat nightly-backup\`
+    kind: heartbeat
+    period: 1d
+    grace: 2h
+    component: backups
 `;
 }
 

@@ -12,6 +12,7 @@ import { buildModel } from '../site/build.ts';
 import { DAY_MS, utcDay } from '../store/layout.ts';
 import type { Sample } from '../store/samples.ts';
 import { readStore } from '../store/store.ts';
+import { latestSignals } from '../checks/heartbeat-signals.ts';
 import { type SeedResult, seedDemoHistory } from './seed.ts';
 import { demoConfig } from './testing.ts';
 
@@ -69,11 +70,23 @@ describe('the seeded demo history', () => {
     expect(names[0]).toBe('2025-12-18.ndjson');
     expect(names[names.length - 1]).toBe('2026-03-18.ndjson');
     expect(seeded.days).toBe(91);
-    expect(samples).toHaveLength(seeded.rounds * 5);
+    expect(samples).toHaveLength(seeded.rounds * 7);
     expect(samples.reduce((m, s) => Math.max(m, s.at), 0)).toBeLessThan(NOW);
     // A real repo that ran this long holds its checks' statuses, every one of them.
     const statuses = new Set(samples.map((s) => s.status));
     expect([...statuses].sort()).toEqual(['degraded', 'down', 'maintenance', 'up']);
+  });
+
+  it('signals the nightly backup every night, and its heartbeat follows the signals', async () => {
+    const { latest } = await latestSignals(config.dir, ['nightly-backup']);
+    const last = latest.get('nightly-backup');
+    expect(last?.status).toBe('ok');
+    expect(NOW - (last?.at ?? 0)).toBeLessThan(86_400_000);
+    const backup = samples.filter((s) => s.id === 'nightly-backup');
+    expect(backup).toHaveLength(seeded.rounds);
+    // The job signalled the night before the history starts, and every night on time since.
+    expect(backup.filter((s) => s.status !== 'up')).toEqual([]);
+    expect(samples.filter((s) => s.id === 'domain').every((s) => s.status === 'up' || s.status === 'maintenance')).toBe(true);
   });
 
   it('has the incidents Cairn opened for the failures, with what people wrote into them', async () => {

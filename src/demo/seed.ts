@@ -8,6 +8,9 @@
  *   are written by applyAutoIncidents whenever it acts;
  * - what people wrote into those incidents (updates, a postmortem) is applied at its time through
  *   the incident writer, so Cairn's later updates land after it, as they would;
+ * - the heartbeat's job signals each night through the heartbeat store (appendSignal), and the
+ *   heartbeat's samples are the check's own verdict on those signals at each round; the domain
+ *   check's samples are up (its registration is far from expiry), with a steady query time;
  * - last month's report comes from the report generator.
  *
  * The same `now` (and demo targets) gives the same files, byte for byte: the seed is fixed.
@@ -15,7 +18,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckResult } from '../checks/types.ts';
-import type { ResolvedConfig } from '../config/types.ts';
+import { heartbeatVerdict } from '../checks/heartbeat.ts';
+import type { Signal } from '../checks/heartbeat-signals.ts';
+import type { ResolvedCheck, ResolvedConfig, ResolvedHeartbeatCheck } from '../config/types.ts';
+import { appendSignal } from '../store/heartbeats.ts';
 import { type AutoState, EMPTY_STATE, step } from '../incidents/auto.ts';
 import { applyAutoIncidents, observe } from '../incidents/auto-run.ts';
 import { readAutoState, writeAutoState } from '../incidents/store.ts';
@@ -55,6 +61,31 @@ function assertStoryFits(config: ResolvedConfig, story: DemoStory): void {
   for (const e of story.edits) if (!events.has(e.event)) throw new Error(`demo story: an edit names unknown event "${e.event}"`);
 }
 
+/** The nightly job's signals: every night at 03:00 UTC plus up to 40 minutes, up to `now`. */
+export function nightlySignals(id: string, from: number, now: number): Signal[] {
+  const signals: Signal[] = [];
+  for (let day = Math.floor(from / DAY_MS) * DAY_MS; day < now; day += DAY_MS) {
+    const at = day + 3 * 3_600_000 + ((day / DAY_MS) * 7919 % 40) * 60_000 + 17_000;
+    if (at >= from && at <= now) signals.push({ id, at, status: 'ok', message: `backed up ${(11 + ((day / DAY_MS) % 5) * 0.3).toFixed(1)} GB`, source: null });
+  }
+  return signals;
+}
+
+/** Checks whose history is not simulated from the story (no random draw): it follows from what they read. */
+const derived = (c: ResolvedCheck) => c.kind === 'heartbeat' || c.kind === 'domain';
+
+/** The sample of a derived check at a round: a heartbeat's verdict on the signals so far, a domain up. */
+function derivedResult(check: ResolvedCheck, startedAt: number, signals: readonly Signal[]): CheckResult {
+  const checkedAt = new Date(startedAt + 50).toISOString();
+  if (check.kind === 'heartbeat') {
+    let last: Signal | null = null;
+    for (const s of signals) if (s.id === check.id && s.at <= startedAt) last = s;
+    const v = heartbeatVerdict(check as ResolvedHeartbeatCheck, last, new Date(startedAt));
+    return { id: check.id, kind: check.kind, status: v.status, responseTimeMs: null, error: v.error, checkedAt, attempts: 1 };
+  }
+  return { id: check.id, kind: check.kind, status: 'up', responseTimeMs: 60 + ((startedAt / 300_000) % 9) * 4, error: null, checkedAt, attempts: 1, statusCode: 200 };
+}
+
 export async function seedDemoHistory(config: ResolvedConfig, opts: SeedOptions): Promise<SeedResult> {
   const { dir } = config;
   const story = demoStory(opts.now);
@@ -62,6 +93,10 @@ export async function seedDemoHistory(config: ResolvedConfig, opts: SeedOptions)
   const componentOf = new Map(config.checks.map((c) => [c.id, c.component]));
   const components = config.components.map((c) => c.id);
   const result: SeedResult = { story, days: 0, rounds: 0, incidents: [], reports: [] };
+
+  const extra = config.checks.filter((c) => c.enabled && derived(c));
+  const signals = extra.filter((c) => c.kind === 'heartbeat').flatMap((c) => nightlySignals(c.id, story.from - DAY_MS, opts.now));
+  for (const s of signals) await appendSignal(dir, s);
 
   let state: AutoState = EMPTY_STATE;
   /** Story event id -> the incident Cairn opened for it. */
@@ -118,6 +153,7 @@ export async function seedDemoHistory(config: ResolvedConfig, opts: SeedOptions)
     for (const round of rounds) {
       const results = labelled.slice(i, i + round.results.length);
       i += round.results.length;
+      results.push(...applyMaintenance(extra.map((c) => derivedResult(c, round.startedAt, signals)), config));
       await editsUntil(round.startedAt);
       await autoIncidents(round, results);
       records.push(toRunRecord(new Date(round.startedAt), results));
@@ -128,7 +164,7 @@ export async function seedDemoHistory(config: ResolvedConfig, opts: SeedOptions)
   }
 
   let day: SimulatedRound[] = [];
-  for (const round of simulateRounds(config.checks, story, config.run.intervalMs, seededRandom(DEMO_SEED))) {
+  for (const round of simulateRounds(config.checks.filter((c) => !derived(c)), story, config.run.intervalMs, seededRandom(DEMO_SEED))) {
     if (day.length > 0 && Math.floor(round.startedAt / DAY_MS) !== Math.floor((day[0] as SimulatedRound).startedAt / DAY_MS)) {
       await writeDay(day);
       day = [];

@@ -1,6 +1,6 @@
 /**
  * Local demo targets on 127.0.0.1, so the demo works with no internet: a healthy service, a slow
- * one, one that fails, one that flaps, and a TCP service.
+ * one, one that fails, one that flaps, a TCP service, and an RDAP registry for the domain check.
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -12,6 +12,8 @@ export interface DemoTargets {
   failing: string;
   flapping: string;
   tcp: { host: string; port: number };
+  /** Base URL of a local RDAP server (`<rdap>domain/<name>`): every domain registered, expiring in 200 days. */
+  rdap: string;
   /** Milliseconds the slow target waits before answering. */
   slowDelayMs: number;
   close(): Promise<void>;
@@ -27,6 +29,31 @@ function listen(server: http.Server | net.Server): Promise<number> {
 function json(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
+}
+
+/** An RDAP domain object (RFC 9083) as a registry sends it: registered in 2019, expiring 200 days after `now`. */
+function rdapDomain(name: string, now: number): Record<string, unknown> {
+  const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return {
+    objectClassName: 'domain',
+    ldhName: name.toUpperCase(),
+    status: ['client transfer prohibited'],
+    entities: [
+      {
+        objectClassName: 'entity',
+        roles: ['registrar'],
+        publicIds: [{ type: 'IANA Registrar ID', identifier: '9999' }],
+        vcardArray: ['vcard', [['version', {}, 'text', '4.0'], ['fn', {}, 'text', 'Demo Registrar, Inc.']]],
+      },
+    ],
+    events: [
+      { eventAction: 'registration', eventDate: '2019-04-02T09:30:00Z' },
+      // Renewed every year on the same day: 200 days from now, at midnight UTC.
+      { eventAction: 'expiration', eventDate: iso(Math.floor(now / 86_400_000 + 200) * 86_400_000) },
+      { eventAction: 'last changed', eventDate: iso(Math.floor(now / 86_400_000 - 165) * 86_400_000) },
+    ],
+    rdapConformance: ['rdap_level_0'],
+  };
 }
 
 export async function startDemoTargets(opts: { slowDelayMs?: number } = {}): Promise<DemoTargets> {
@@ -48,6 +75,10 @@ export async function startDemoTargets(opts: { slowDelayMs?: number } = {}): Pro
       }
       case '/failing':
         return json(res, 503, { status: 'fail', error: 'database connection pool exhausted' });
+      case '/rdap/domain/cairn-demo.example':
+        res.writeHead(200, { 'content-type': 'application/rdap+json', 'cache-control': 'no-store' });
+        res.end(JSON.stringify(rdapDomain('cairn-demo.example', Date.now())));
+        return undefined;
       case '/flapping':
         flapCount += 1;
         return flapCount % 2 === 1 ? json(res, 200, { status: 'pass' }) : json(res, 500, { status: 'fail' });
@@ -70,6 +101,7 @@ export async function startDemoTargets(opts: { slowDelayMs?: number } = {}): Pro
     failing: `${base}/failing`,
     flapping: `${base}/flapping`,
     tcp: { host: '127.0.0.1', port: tcpPort },
+    rdap: `${base}/rdap/`,
     slowDelayMs,
     async close() {
       for (const t of timers) clearTimeout(t);

@@ -13,6 +13,7 @@ export const UNUSED_TARGETS: DemoTargets = {
   failing: 'http://127.0.0.1:9/failing',
   flapping: 'http://127.0.0.1:9/flapping',
   tcp: { host: '127.0.0.1', port: 9 },
+  rdap: 'http://127.0.0.1:9/rdap/',
   slowDelayMs: 1200,
   close: async () => {},
 };

@@ -129,6 +129,7 @@ export function scaffold(opts: ScaffoldOptions): ScaffoldFile[] {
     { path: 'cairn.schema.json', content: `${JSON.stringify(jsonSchema(), null, 2)}\n` },
     { path: '.github/workflows/monitor.yml', content: monitorWorkflow(opts.shards, opts.regions) },
     { path: '.github/workflows/report.yml', content: template('report.yml') },
+    { path: '.github/workflows/heartbeat.yml', content: template('heartbeat.yml') },
     ...(opts.regions.length > 0 ? [{ path: '.github/actionlint.yaml', content: actionlintConfig(opts.regions) }] : []),
   ];
 }

@@ -110,6 +110,8 @@ export interface CheckModel {
   lastResponseTimeMs: number | null;
   lastError: string | null;
   lastStatusCode: number | null;
+  /** What the check watches expire (a tls certificate, a domain registration) as of its last sample; null when nothing. */
+  expiresAt: string | null;
   uptime: Record<WindowKey, WindowFigure>;
   days: DayBar[];
   latency24h: LatencySummary;
@@ -346,6 +348,7 @@ export function computeModel(input: ModelInput): StatusModel {
       lastResponseTimeMs: last?.responseTimeMs ?? null,
       lastError: last?.error ?? null,
       lastStatusCode: last?.statusCode ?? null,
+      expiresAt: last?.expiresAt ?? null,
       ...figures(segments, now, days, rule),
       latency24h: latencySummary(samples, now - WINDOWS['24h']),
       responseTimes: samples

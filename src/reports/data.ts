@@ -102,6 +102,8 @@ function availabilityText(u: WindowFigure): string {
 }
 
 const CERT_RE = /\(notAfter ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z)\)/;
+/** Domain checks record their registration's expiry the same way: `(expiration 2026-12-01T00:00:00Z)`. */
+const DOMAIN_RE = /\(expiration ([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z)\)/;
 
 export function reportView(config: ResolvedConfig, src: ReportSources) {
   const { month, previous } = src;
@@ -338,21 +340,25 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
       };
     });
 
-  // Certificates: the latest facts stored in the period (tls checks record notAfter in their error inside the warning window).
+  // Certificates and domains: the latest facts stored in the period (tls checks record notAfter,
+  // domain checks the expiration, in their error inside the warning window).
   const certDays = config.reports.certificateDays;
-  const certs = new Map<string, { check: string; host: string; notAfter: string; at: number; source: string }>();
+  type Expiring = { check: string; host: string; notAfter: string; at: number; source: string; kind: 'certificate' | 'domain' };
+  const certs = new Map<string, Expiring>();
   for (const check of config.checks) {
+    const domain = check.kind === 'domain';
     for (const e of src.errors.get(check.id) ?? []) {
       if (e.at < from || e.at >= until) continue;
-      const m = CERT_RE.exec(e.error);
-      if (m) certs.set(check.id, { check: check.id, host: 'host' in check ? String(check.host) : check.id, notAfter: m[1] as string, at: e.at, source: 'stored check result' });
+      const m = (domain ? DOMAIN_RE : CERT_RE).exec(e.error);
+      const host = check.kind === 'domain' ? check.domain : 'host' in check ? String(check.host) : check.id;
+      if (m) certs.set(check.id, { check: check.id, host, notAfter: m[1] as string, at: e.at, source: 'stored check result', kind: domain ? 'domain' : 'certificate' });
     }
   }
   for (const a of Object.values(src.notifications?.alerts ?? {})) {
     const d = a.event.details;
     if (d.kind !== 'certificate' || a.event.at < from || a.event.at >= until) continue;
     const known = certs.get(d.check);
-    if (!known || known.at < a.event.at) certs.set(d.check, { check: d.check, host: d.host ?? d.check, notAfter: d.notAfter, at: a.event.at, source: 'notification state' });
+    if (!known || known.at < a.event.at) certs.set(d.check, { check: d.check, host: d.host ?? d.check, notAfter: d.notAfter, at: a.event.at, source: 'notification state', kind: 'certificate' });
   }
   const certificates = [...certs.values()]
     .filter((c) => Date.parse(c.notAfter) < until + certDays * DAY)
@@ -364,7 +370,13 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
       daysLeft: Math.floor((Date.parse(c.notAfter) - until) / DAY),
       seen: utcTime(c.at),
       source: c.source,
+      kind: c.kind,
     }));
+  const expiringTitle = certificates.some((c) => c.kind === 'domain')
+    ? certificates.some((c) => c.kind === 'certificate')
+      ? 'Certificates and domains'
+      : 'Domains'
+    : 'Certificates';
 
   // Alerts: SLO burn-rate alert states and firing Prometheus alerts in the daily snapshots; notifications sent.
   const sloAlerts = new Map<string, { slo: string; state: string; first: string; last: string; days: number }>();
@@ -450,6 +462,7 @@ export function reportView(config: ResolvedConfig, src: ReportSources) {
     hasSlos: slos.length > 0,
     capacity,
     certificates,
+    expiringTitle,
     certificateDays: certDays,
     alerts,
     hasAlerts,

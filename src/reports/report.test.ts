@@ -8,6 +8,7 @@ import { loadIncidents } from '../incidents/store.ts';
 import { computeModel } from '../model/model.ts';
 import { computePeriod } from '../model/period.ts';
 import { compactStore } from '../store/compact.ts';
+import { appendRun } from '../store/samples.ts';
 import { readStore } from '../store/store.ts';
 import { apiLatency, writeFixtureRepo } from './fixture.ts';
 import { num, share } from './format.ts';
@@ -203,6 +204,24 @@ describe('determinism, no data, templates, compaction', () => {
       expect(r.md).toContain('## Capacity forecasts');
     } finally {
       await rm(slosOnly, { recursive: true, force: true });
+    }
+  });
+
+  it('lists a domain expiring soon beside the certificate, saying which is which', async () => {
+    const own = await mkdtemp(path.join(os.tmpdir(), 'cairn-report-domain-'));
+    try {
+      await cp(dir, own, { recursive: true });
+      await writeFile(path.join(own, 'checks', 'domain.yaml'), 'checks:\n  - id: acme-domain\n    kind: domain\n    domain: acme.test\n');
+      // What the domain check stored inside its warning window (src/checks/rdap.ts words it).
+      const error = 'domain acme.test expires in 21 days (expiration 2026-05-21T12:00:00Z), inside the warning window of 30 days (registrar Example Registrar, Inc.)';
+      await appendRun(own, { v: 1, t: '2026-04-30T12:00:00.000Z', r: [{ id: 'acme-domain', s: 'degraded', t: '2026-04-30T12:00:00.000Z', ms: 80, e: error }] });
+      const c = await loadConfig(own, { missingEnv: 'keep' });
+      const r = await buildReport(c, '2026-04', { now: NOW, prometheus: false });
+      expect(r.md).toContain('## Certificates and domains expiring within 60 days');
+      expect(r.md).toContain('| cert | www.acme.test | 2026-05-20 00:00 UTC | 19 | 2026-04-30 23:55 UTC | certificate |\n| acme-domain | acme.test | 2026-05-21 12:00 UTC | 20 | 2026-04-30 12:00 UTC | domain |');
+      expect(r.html).toContain('<td>acme-domain</td><td>acme.test</td><td>2026-05-21 12:00 UTC</td><td class="n">20</td><td>2026-04-30 12:00 UTC</td><td>domain</td>');
+    } finally {
+      await rm(own, { recursive: true, force: true });
     }
   });
 

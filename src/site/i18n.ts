@@ -64,6 +64,9 @@ export interface Strings {
   median24h: string;
   p95_24h: string;
   httpStatus: string;
+  /** What a tls or domain check watches expire (an absolute date: days left would go stale on a static page). */
+  certificateExpires: string;
+  domainExpires: string;
   lastError: string;
   impact: Record<Impact, string>;
   update: Record<UpdateStatus, string>;
@@ -179,6 +182,8 @@ const en: Strings = {
   median24h: 'Median (24 h)',
   p95_24h: '95th percentile (24 h)',
   httpStatus: 'HTTP status',
+  certificateExpires: 'Certificate expires',
+  domainExpires: 'Domain expires',
   lastError: 'Last error:',
   impact: { none: 'No impact', minor: 'Minor', major: 'Major', critical: 'Critical' },
   update: { investigating: 'Investigating', identified: 'Identified', monitoring: 'Monitoring', resolved: 'Resolved', postmortem: 'Postmortem' },
@@ -302,6 +307,8 @@ const de: Strings = {
   median24h: 'Median (24 h)',
   p95_24h: '95. Perzentil (24 h)',
   httpStatus: 'HTTP-Status',
+  certificateExpires: 'Zertifikat läuft ab',
+  domainExpires: 'Domain läuft ab',
   lastError: 'Letzter Fehler:',
   impact: { none: 'Keine Auswirkung', minor: 'Gering', major: 'Erheblich', critical: 'Kritisch' },
   update: { investigating: 'Untersuchung', identified: 'Ursache erkannt', monitoring: 'Beobachtung', resolved: 'Behoben', postmortem: 'Nachbetrachtung' },

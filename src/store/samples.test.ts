@@ -58,6 +58,26 @@ describe('results store', () => {
     expect((await readdir(path.join(dir, 'data'))).sort()).toEqual(['2026-11-24.ndjson', '2026-11-25.ndjson']);
   });
 
+  it('keeps the expiry a tls or domain check watches (x), for the page and the report', async () => {
+    const dir = await tmp();
+    const t = '2026-11-24T10:00:00.000Z';
+    await appendRun(dir, toRunRecord(new Date(t), [
+      result('site', 'up', t),
+      result('cert', 'up', t, { kind: 'tls', details: { notAfter: '2027-01-31T23:59:59Z', daysLeft: 68 } }),
+      result('reg', 'degraded', t, { kind: 'domain', error: 'expires soon', details: { expiresAt: '2026-12-10T04:00:00Z', registrar: 'Gandi SAS' } }),
+      result('odd', 'up', t, { kind: 'domain', details: { expiresAt: null } }),
+    ]));
+    const line = JSON.parse((await readFile(path.join(dir, 'data', '2026-11-24.ndjson'), 'utf8')).trim()) as Record<string, unknown>;
+    expect(line['x']).toEqual({ 1: '2027-01-31T23:59:59Z', 2: '2026-12-10T04:00:00Z' });
+    const { samples, problems } = await readSamples(dir);
+    expect(problems).toEqual([]);
+    expect(samples.map((s) => s.expiresAt ?? null)).toEqual([null, '2027-01-31T23:59:59Z', '2026-12-10T04:00:00Z', null]);
+    expect('expiresAt' in (samples[0] as object)).toBe(false);
+    // A bad expiry is a bad line, reported like any other.
+    await writeFile(path.join(dir, 'data', '2026-11-25.ndjson'), '{"v":2,"t":"2026-11-25T00:00:00.000Z","id":["a"],"s":"u","ms":[1],"x":{"0":"soon"}}\n');
+    expect((await readSamples(dir)).problems[0]?.message).toBe('field "x": bad entry "0"');
+  });
+
   it('reads only days from sinceMs on', async () => {
     const dir = await tmp();
     for (const t of ['2026-10-01T00:00:00.000Z', '2026-11-01T00:00:00.000Z']) await appendRun(dir, toRunRecord(new Date(t), [result('a', 'up', t)]));

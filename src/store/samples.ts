@@ -55,6 +55,8 @@ export interface StoredResult {
   n?: number;
   /** Region the result was checked from; absent in a single-region store. */
   g?: string;
+  /** What expires, when the check watches an expiry (a tls certificate's notAfter, a domain's registration), ISO-8601 UTC. */
+  x?: string;
 }
 
 export interface RunRecord {
@@ -75,6 +77,8 @@ export interface CompactRunLine {
   e?: Record<string, string>;
   n?: Record<string, number>;
   g?: string;
+  /** Expiry dates by column index (tls and domain checks). */
+  x?: Record<string, string>;
 }
 
 /** A sample as the model reads it. */
@@ -88,12 +92,21 @@ export interface Sample {
   statusCode: number | null;
   /** Region of the sample; absent (not undefined) in a single-region store. */
   region?: string;
+  /** The expiry the check watches (certificate notAfter, domain registration), ISO-8601 UTC; absent when none. */
+  expiresAt?: string;
 }
 
 /** A file or line the store could not read; reported, skipped, never fatal. */
 import type { StoreProblem } from './ndjson.ts';
 
 export type { StoreProblem };
+
+/** The expiry a result carries in its details: a tls certificate's notAfter, a domain's expiresAt. */
+export function expiryOf(r: Pick<CheckResult, 'kind' | 'details'>): string | null {
+  const key = r.kind === 'tls' ? 'notAfter' : r.kind === 'domain' ? 'expiresAt' : null;
+  const v = key === null ? undefined : r.details?.[key];
+  return typeof v === 'string' && !Number.isNaN(Date.parse(v)) ? v : null;
+}
 
 export function toRunRecord(startedAt: Date, results: CheckResult[]): RunRecord {
   return {
@@ -104,6 +117,8 @@ export function toRunRecord(startedAt: Date, results: CheckResult[]): RunRecord 
       if (r.statusCode !== undefined) stored.code = r.statusCode;
       if (r.attempts > 1) stored.n = r.attempts;
       if (r.region !== undefined) stored.g = r.region;
+      const x = expiryOf(r);
+      if (x !== null) stored.x = x;
       return stored;
     }),
   };
@@ -124,12 +139,15 @@ export function encodeRunLine(record: RunRecord): string {
   if (record.r.some((r) => r.code !== undefined)) line.code = record.r.map((r) => r.code ?? null);
   const e: Record<string, string> = {};
   const n: Record<string, number> = {};
+  const x: Record<string, string> = {};
   record.r.forEach((r, i) => {
     if (r.e !== null) e[i] = r.e;
     if (r.n !== undefined && r.n > 1) n[i] = r.n;
+    if (r.x !== undefined) x[i] = r.x;
   });
   if (Object.keys(e).length) line.e = e;
   if (Object.keys(n).length) line.n = n;
+  if (Object.keys(x).length) line.x = x;
   const regions = new Set(record.r.map((r) => r.g));
   if (regions.size > 1) throw new Error(`a run holds results of one region, found ${[...regions].map(String).join(', ')}`);
   const g = record.r[0]?.g;
@@ -234,6 +252,8 @@ function parseCompact(rec: Partial<CompactRunLine> & { t: string }): RunRecord |
   if (eProblem) return eProblem;
   const nProblem = sparse('n', rec.n, (x) => typeof x === 'number' && Number.isInteger(x) && x > 1);
   if (nProblem) return nProblem;
+  const xProblem = sparse('x', rec.x, (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)));
+  if (xProblem) return xProblem;
   if (rec.g !== undefined && !isRegion(rec.g)) return 'field "g": expected a region name';
   const t0 = Date.parse(rec.t);
   const t = new Date(t0).toISOString();
@@ -250,6 +270,8 @@ function parseCompact(rec: Partial<CompactRunLine> & { t: string }): RunRecord |
     const attempts = rec.n?.[i];
     if (attempts !== undefined) out.n = attempts;
     if (rec.g !== undefined) out.g = rec.g;
+    const x = rec.x?.[i];
+    if (x !== undefined) out.x = x;
     return out;
   });
   return { v: STORE_VERSION, t, r };
@@ -264,6 +286,7 @@ function resultProblem(r: unknown): string | null {
   if (x['ms'] !== null && (typeof x['ms'] !== 'number' || !(x['ms'] >= 0))) return 'field "ms": expected a number >= 0 or null';
   if (x['e'] !== null && typeof x['e'] !== 'string') return 'field "e": expected a string or null';
   if (x['g'] !== undefined && !isRegion(x['g'])) return 'field "g": expected a region name';
+  if (x['x'] !== undefined && (typeof x['x'] !== 'string' || Number.isNaN(Date.parse(x['x'])))) return 'field "x": expected an ISO-8601 time';
   return null;
 }
 
@@ -288,6 +311,7 @@ export async function listDayFiles(dir: string): Promise<DayFile[]> {
 export function toSample(r: StoredResult): Sample {
   const sample: Sample = { id: r.id, status: r.s, at: Date.parse(r.t), responseTimeMs: r.ms, error: r.e, statusCode: r.code ?? null };
   if (r.g !== undefined) sample.region = r.g;
+  if (r.x !== undefined) sample.expiresAt = r.x;
   return sample;
 }
 
