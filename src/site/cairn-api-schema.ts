@@ -44,7 +44,7 @@ const State = z
   .meta({ id: 'state', description: "The state in Cairn's one vocabulary: the status, with a component's partial outage (`partial`: some of its checks down, others working) told apart from a major one (`down`)." });
 
 /** Every check kind, kept equal to the configuration's by the compiler. */
-const KINDS: Record<CheckKind, true> = { http: true, health: true, journey: true, tcp: true, tls: true, dns: true, ping: true };
+const KINDS: Record<CheckKind, true> = { http: true, health: true, journey: true, tcp: true, tls: true, dns: true, ping: true, domain: true, heartbeat: true };
 const Kind = z.enum(Object.keys(KINDS) as [CheckKind, ...CheckKind[]]);
 
 const Window = z
