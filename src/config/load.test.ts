@@ -199,8 +199,8 @@ describe('loadConfig: schema errors', () => {
       'checks/a.yaml': yaml('checks:', '  - id: a', '    kind: ftp', '  - id: b', '    kind: htp', '    url: https://b.example'),
     });
     expect(out).toEqual([
-      'checks/a.yaml:3:11: checks[0].kind: expected one of "http", "tcp", "tls", "dns", "ping", "health", "journey", got string "ftp"',
-      'checks/a.yaml:5:11: checks[1].kind: expected one of "http", "tcp", "tls", "dns", "ping", "health", "journey", got string "htp"; did you mean "http"?',
+      'checks/a.yaml:3:11: checks[0].kind: expected one of "http", "tcp", "tls", "dns", "ping", "health", "journey", "domain", "heartbeat", got string "ftp"',
+      'checks/a.yaml:5:11: checks[1].kind: expected one of "http", "tcp", "tls", "dns", "ping", "health", "journey", "domain", "heartbeat", got string "htp"; did you mean "http"?',
     ]);
   });
 
@@ -210,7 +210,7 @@ describe('loadConfig: schema errors', () => {
     });
     expect(out).toEqual([
       'checks/a.yaml:2:5: checks[0]: missing required field "url" (expected string)',
-      'checks/a.yaml:4:5: checks[1]: missing required field "kind" (expected one of "http", "tcp", "tls", "dns", "ping", "health", "journey")',
+      'checks/a.yaml:4:5: checks[1]: missing required field "kind" (expected one of "http", "tcp", "tls", "dns", "ping", "health", "journey", "domain", "heartbeat")',
     ]);
   });
 
