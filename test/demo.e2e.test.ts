@@ -59,7 +59,7 @@ describe('cairn demo --no-serve', () => {
     expect(entries.filter((e) => e.endsWith('.mjs') || ['chunks', 'pages', 'manifest.json', 'server', 'client', '_astro'].includes(e))).toEqual([]);
     expect((await readdir(dir)).filter((f) => f === '.astro' || f === 'node_modules')).toEqual([]);
     // The platform team's page (pages: in cairn.yaml), built from the same data inside dist and kept by the rebuild.
-    expect(res.stderr).toMatch(/Page "platform" built: .*dist\/platform\/index\.html \(\d+ files, 2 components\)/);
+    expect(res.stderr).toMatch(/Page "platform" built: .*dist\/platform\/index\.html \(\d+ files, 3 components\)/);
     const platform = await readFile(path.join(dir, 'dist', 'platform', 'index.html'), 'utf8');
     expect(platform).toMatch(/<title>[^<]*Cairn Demo - Platform/);
     expect(platform).toContain('data-component="database"');
@@ -374,7 +374,7 @@ describe('the demo looks lived in', () => {
     await expect(page.locator('h1').first().textContent()).resolves.toContain('health report');
     expect(await page.locator('table').count()).toBeGreaterThan(2);
     // The demo declares SLA credit tiers: one row per component, with the tier reached and the credit owed.
-    expect(await page.locator('#credits tr[data-credit]').count()).toBe(4);
+    expect(await page.locator('#credits tr[data-credit]').count()).toBe(6);
     await expect(page.locator('#credits tr[data-credit="api"]').textContent()).resolves.toMatch(/below 99\.95% → 10%; below 99\.9% → 25%; below 99% → 100%/);
   });
 });

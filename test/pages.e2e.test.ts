@@ -176,8 +176,10 @@ describe('several pages from one repository', () => {
     expect(internalAtom).toContain('https://status.internal.acme.test/incidents/');
     expect(await read('dist/maintenance.ics')).toContain('Network work');
     expect(await read('dist-internal/maintenance.ics')).toContain('ZZSECRET vacuum');
-    expect((await readdir(path.join(dir, 'dist', 'badges'))).sort()).toEqual(['api', 'web']);
-    expect((await readdir(path.join(dir, 'dist-internal', 'badges'))).sort()).toEqual(['api', 'web', 'zz-secret-db']);
+    expect((await readdir(path.join(dir, 'dist', 'badges'))).sort()).toEqual(['api', 'status-card.svg', 'web']);
+    expect((await readdir(path.join(dir, 'dist-internal', 'badges'))).sort()).toEqual(['api', 'status-card.svg', 'web', 'zz-secret-db']);
+    // The status card of each page names its own components only.
+    expect(await read('dist/badges/status-card.svg')).not.toContain('ZZSECRET');
     // Reports cover every component: listed on the internal page only.
     expect(existsSync(path.join(dir, 'dist-internal', 'reports', '2025-12.html'))).toBe(true);
     expect(existsSync(path.join(dir, 'dist', 'reports', '2025-12.html'))).toBe(false);

@@ -133,7 +133,8 @@ function* elements(node: Node): Generator<Element> {
 
 const textOf = (el: Element): string => el.childNodes.map((c) => ('value' in c && c.nodeName === '#text' ? c.value : 'tagName' in c ? textOf(c) : '')).join('');
 const attr = (el: Element, name: string) => el.attrs.find((a) => a.name === name)?.value;
-const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:']);
+// webcal: is the Subscribe page's calendar link, made from site.baseUrl (an http(s) URL) by Cairn.
+const SAFE_SCHEMES = new Set(['http:', 'https:', 'mailto:', 'webcal:']);
 
 /** What an injection would leave in a parsed page; empty when the page is clean. */
 function injected(html: string, file: string): string[] {
