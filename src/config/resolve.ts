@@ -10,6 +10,7 @@ import { resolveNotifications } from './resolve-notify.ts';
 import type { NotificationSettings } from './notify-types.ts';
 import { type PrometheusSettings, resolvePrometheus } from './resolve-prometheus.ts';
 import { type ReportSettings, resolveReports } from './resolve-reports.ts';
+import { type RemoteWriteEndpointSettings, resolveRemoteWrite } from './resolve-remote-write.ts';
 import type {
   AssertionsConfig,
   CairnFileConfig,
@@ -476,6 +477,7 @@ export interface Resolution {
   prometheus: PrometheusSettings;
   notifications: NotificationSettings;
   reports: ReportSettings;
+  remoteWrite: RemoteWriteEndpointSettings[];
 }
 
 export const DEFAULT_STORE = {
@@ -507,5 +509,5 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   const components = buildComponents(declared, checks, measured, problems);
   const site = resolveSite(settings?.site);
   const maintenance = resolveMaintenance(files, components, site.timeZone, problems);
-  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems), notifications: resolveNotifications(files, components, problems), reports: resolveReports(files) };
+  return { site, run, groups, components, checks, maintenance, incidents: resolveIncidentSettings(files), store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems), notifications: resolveNotifications(files, components, problems), reports: resolveReports(files), remoteWrite: resolveRemoteWrite(files, problems) };
 }

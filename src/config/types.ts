@@ -7,6 +7,7 @@ import type { Redactor } from './secrets.ts';
 import type { PrometheusSettings } from './resolve-prometheus.ts';
 import type { NotificationSettings } from './notify-types.ts';
 import type { ReportSettings } from './resolve-reports.ts';
+import type { RemoteWriteEndpointSettings } from './resolve-remote-write.ts';
 
 export interface SourceLocation {
   /** Path relative to the status repo, e.g. `checks/api.yaml`. */
@@ -295,6 +296,11 @@ export interface ResolvedConfig {
   notifications: NotificationSettings;
   /** Monthly reports (`reports:` in cairn.yaml). */
   reports: ReportSettings;
+  /**
+   * Remote-write receivers every check result is also sent to (`remoteWrite:` in cairn.yaml);
+   * the loader always sets it (empty: off); configurations built by hand may leave it out.
+   */
+  remoteWrite?: RemoteWriteEndpointSettings[];
   /** Redacts the values of `${ENV}` substitutions and other secrets from any text. */
   redactor: Redactor;
   warnings: ConfigWarning[];
