@@ -90,7 +90,7 @@ export async function sendWriteRequest(endpoint: RemoteWriteEndpointSettings, bo
     attempts++;
     let wait: number | null = null;
     try {
-      const signals = [AbortSignal.timeout(Math.min(endpoint.timeoutMs, left))];
+      const signals = [AbortSignal.timeout(Math.max(1, Math.floor(Math.min(endpoint.timeoutMs, left))))];
       if (env.signal) signals.push(env.signal);
       const res = await request(endpoint.url, { method: 'POST', headers, body, signal: AbortSignal.any(signals) });
       const text = await res.body.text().catch(() => '');
