@@ -24,6 +24,7 @@ import type { CheckResult, CheckStatus } from '../src/checks/types.ts';
 import { loadConfig } from '../src/config/load.ts';
 import { prometheusAvailable, promApi, startPrometheus } from '../src/prometheus/testing.ts';
 import { remoteWriteRound } from '../src/remote-write/remote-write.ts';
+import { METRICS } from '../src/remote-write/series.ts';
 import { dayFile, utcDay } from '../src/store/layout.ts';
 import { appendRuns, toRunRecord, type RunRecord } from '../src/store/samples.ts';
 
@@ -69,6 +70,13 @@ async function vmHwmMb(pid: number): Promise<number | null> {
   return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
 }
 
+/** User + system CPU time of a process (Linux), in milliseconds. */
+async function cpuMsOf(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) || 0) + (Number(fields[12]) || 0)) * 10;
+}
+
 async function main(): Promise<void> {
   if (!prometheusAvailable()) throw new Error('prometheus is needed: apt-get install prometheus');
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-bench-rw-'));
@@ -96,6 +104,8 @@ async function main(): Promise<void> {
     let failures = 0;
     const perRun: number[] = [];
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    const promCpu0 = await cpuMsOf(prom.pid);
     for (let i = 0; i < RUNS; i++) {
       const r0 = performance.now();
       const results = resultsOf(i);
@@ -113,17 +123,24 @@ async function main(): Promise<void> {
       }
     }
     const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpu0);
+    const promCpuMs = (await cpuMsOf(prom.pid)) - promCpu0;
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
 
     // Prometheus holds every sample: counted per family over the whole day.
     const end = (T0 + (RUNS - 1) * MIN) / 1000 + 1;
     const q0 = performance.now();
-    const counted = await promApi<{ result: { value: [number, string] }[] }>(prom.url, 'query', { query: `sum(count_over_time({job="bench"}[${RUNS + 1}m]))`, time: end });
-    const inPrometheus = Number(counted.result[0]?.value[1] ?? 0);
-    const perFamily = await promApi<{ result: { metric: { __name__: string }; value: [number, string] }[] }>(prom.url, 'query', { query: `count by (__name__) ({job="bench"})`, time: end });
+    // count_over_time drops the metric name: one query per family, or their series would collide.
+    const families: Record<string, number> = {};
+    for (const name of Object.keys(METRICS)) {
+      const counted = await promApi<{ result: { value: [number, string] }[] }>(prom.url, 'query', { query: `sum(count_over_time(${name}{job="bench"}[${RUNS + 1}m]))`, time: end });
+      const n = Number(counted.result[0]?.value[1] ?? 0);
+      if (n > 0) families[name] = n;
+    }
+    const inPrometheus = Object.values(families).reduce((a, b) => a + b, 0);
     const queryMs = performance.now() - q0;
-    process.stderr.write(`query: Prometheus holds ${inPrometheus.toLocaleString('en-US')} samples of ${samples.toLocaleString('en-US')} sent (${Math.round(queryMs)} ms); series by family: ${perFamily.result.map((r) => `${r.metric.__name__} ${r.value[1]}`).join(', ')}\n`);
+    process.stderr.write(`query: Prometheus holds ${inPrometheus.toLocaleString('en-US')} samples of ${samples.toLocaleString('en-US')} sent (${Math.round(queryMs)} ms); by family: ${Object.entries(families).map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')}\n`);
     const sorted = [...perRun].sort((a, b) => a - b);
     const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number);
     const result = {
@@ -137,11 +154,14 @@ async function main(): Promise<void> {
       failed_runs: failures,
       wall_ms: Math.round(wallMs),
       samples_per_s: Math.round(samples / (wallMs / 1000)),
+      cpu_ms: Math.round((cpu.user + cpu.system) / 1000),
+      prometheus_cpu_ms: promCpuMs,
       ms_per_run_p50: pct(50),
       ms_per_run_p95: pct(95),
       store_mb: Math.round(storeBytes / 1e5) / 10,
       peak_rss_mb: Math.round((peakRss / 1024 / 1024) * 10) / 10,
       prometheus_peak_rss_mb: await vmHwmMb(prom.pid),
+      samples_by_family: families,
       query_ms: Math.round(queryMs),
       node: process.version,
     };

@@ -24,7 +24,7 @@ import { readBacklog } from './backlog.ts';
 import { type RemoteWriteCursor, cursorFile, readCursor, writeCursor } from './cursor.ts';
 import { type TimeSeries, encodeWriteRequest } from './encode.ts';
 import { sendWriteRequest } from './send.ts';
-import { SeriesBuilder, targetsOf } from './series.ts';
+import { type Series, SeriesBuilder, targetsOf } from './series.ts';
 
 /** Samples per request at most (Prometheus's own client sends 2,000 by default; receivers take far more). */
 export const MAX_SAMPLES_PER_REQUEST = 5000;
@@ -45,34 +45,42 @@ export interface Batch {
 }
 
 /**
- * Cuts runs (oldest first) into requests of at most `maxSamples` samples; a run larger than that
- * is split. Within a request a series' samples are in time order; a sample not after the
- * series' previous one in the request is left out (the receiver would refuse it).
+ * Cuts runs (oldest first) into requests of about `maxSamples` samples (cut between results, so a
+ * request may hold a few more); a run larger than that is split. Within a request a series'
+ * samples are in time order; a sample not after the series' previous one in the request is left
+ * out (the receiver would refuse it).
  */
 export function* batches(runs: readonly RunToSend[], builder: SeriesBuilder, maxSamples = MAX_SAMPLES_PER_REQUEST): Generator<Batch> {
-  let series = new Map<string, TimeSeries>();
+  // Each series is marked with the batch it is in and that batch's entry for it: no lookup per sample.
+  let mark: { timeseries: TimeSeries[] } = { timeseries: [] };
   let samples = 0;
   let completes: number | null = null;
   let completed = 0;
   const flush = (): Batch => {
-    const batch = { timeseries: [...series.values()], samples, completes, runs: completed };
-    series = new Map();
+    const batch = { timeseries: mark.timeseries, samples, completes, runs: completed };
+    mark = { timeseries: [] };
     samples = 0;
     completes = null;
     completed = 0;
     return batch;
   };
+  const add = (series: Series, value: number, t: number) => {
+    let entry = series.mark as { of: typeof mark; ts: TimeSeries } | undefined;
+    if (entry === undefined || entry.of !== mark) {
+      entry = { of: mark, ts: { labels: series.labels, samples: [] } };
+      series.mark = entry;
+      mark.timeseries.push(entry.ts);
+    }
+    const list = entry.ts.samples;
+    if (list.length > 0 && (list[list.length - 1] as { timestamp: number }).timestamp >= t) return;
+    list.push({ value, timestamp: t });
+    samples++;
+  };
   for (const run of runs) {
     for (const r of run.record.r) {
-      for (const p of builder.points(r, run.detail?.get(r.id))) {
-        if (samples >= maxSamples) yield flush();
-        let s = series.get(p.key);
-        if (!s) series.set(p.key, (s = { labels: p.labels, samples: [] }));
-        const prev = s.samples.at(-1);
-        if (prev && prev.timestamp >= p.t) continue;
-        s.samples.push({ value: p.value, timestamp: p.t });
-        samples++;
-      }
+      // A result's samples (at most a dozen) go into one request; a request is cut between results.
+      if (samples >= maxSamples) yield flush();
+      builder.emit(r, run.detail?.get(r.id), add);
     }
     completes = Date.parse(run.record.t);
     completed++;
@@ -161,9 +169,18 @@ async function sendToEndpoint(endpoint: RemoteWriteEndpointSettings, input: Remo
   const builder = new SeriesBuilder({ job: endpoint.job, labels: endpoint.labels, targets: targetsOf(config.checks, config.redactor) });
   let acked = Math.max(cursorMs, backlog.droppedUntil ?? -Infinity);
   let done = 0;
-  for (const batch of batches(runs, builder, input.maxSamples)) {
-    if (batch.samples > 0) {
-      const outcome = await sendWriteRequest(endpoint, encodeWriteRequest(batch.timeseries), { stopAt: input.stopAt, redactor: config.redactor, ...(input.signal ? { signal: input.signal } : {}) });
+  // While a request is in flight the next one is cut and encoded: the receiver's work and ours overlap.
+  const prepare = (it: IteratorResult<Batch>) => (it.done ? null : { batch: it.value, body: it.value.samples > 0 ? encodeWriteRequest(it.value.timeseries) : null });
+  const pending = batches(runs, builder, input.maxSamples);
+  let next = prepare(pending.next());
+  while (next !== null) {
+    const { batch, body } = next;
+    if (body !== null) {
+      const sending = sendWriteRequest(endpoint, body, { stopAt: input.stopAt, redactor: config.redactor, ...(input.signal ? { signal: input.signal } : {}) });
+      // Let the request go out before encoding the next one (encoding holds the event loop).
+      await new Promise((resolve) => setImmediate(resolve));
+      next = prepare(pending.next());
+      const outcome = await sending;
       report.requests += outcome.attempts;
       if (outcome.kind === 'failed') {
         report.ok = false;
@@ -176,6 +193,8 @@ async function sendToEndpoint(endpoint: RemoteWriteEndpointSettings, input: Remo
       } else {
         report.samples += batch.samples;
       }
+    } else {
+      next = prepare(pending.next());
     }
     if (batch.completes !== null) acked = Math.max(acked, batch.completes);
     done += batch.runs;

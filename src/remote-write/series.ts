@@ -113,49 +113,76 @@ export interface SeriesOptions {
 
 const byName = (a: Label, b: Label) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
+/** One series: made once per check, region and metric (and phase), then the same object every run. */
+export interface Series {
+  key: string;
+  labels: Label[];
+  /** Free for the one batching this builder's samples: its own mark (see `batches`). */
+  mark?: unknown;
+}
+
+/** The series a check can have, by slot: the metrics, then the five phases. */
+const SLOTS: readonly (readonly [MetricName, string | undefined])[] = [
+  ...(Object.keys(METRICS) as MetricName[]).filter((m) => m !== 'probe_http_duration_seconds').map((m) => [m, undefined] as const),
+  ...PHASES.map(([phase]) => ['probe_http_duration_seconds', phase] as const),
+];
+const SLOT = Object.fromEntries(SLOTS.map(([m, phase], i) => [phase ?? m, i])) as Record<Exclude<MetricName, 'probe_http_duration_seconds'> | (typeof PHASES)[number][0], number>;
+
+/** What is known of one check from one region: its target, base labels and its series by slot. */
+interface CheckSeries {
+  target: CheckTarget;
+  base: Label[];
+  baseKey: string;
+  series: (Series | undefined)[];
+}
+
+/** Receives each sample of a result: its series (a stable object), value and time (epoch ms). */
+export type Emit = (series: Series, value: number, t: number) => void;
+
 /**
  * Builds the samples of stored results; one per endpoint (its job and static labels), caching
- * the label sets of each check and region.
+ * each check's labels and series (per region), so a run costs no label work.
  */
 export class SeriesBuilder {
-  readonly #opts: SeriesOptions;
-  readonly #base = new Map<string, Label[] | null>();
-  readonly #known = new Map<string, { key: string; labels: Label[] }>();
+  private readonly opts: SeriesOptions;
+  /** By region ('' for none), then by check id. */
+  private readonly checks = new Map<string, Map<string, CheckSeries | null>>();
 
   constructor(opts: SeriesOptions) {
-    this.#opts = opts;
+    this.opts = opts;
   }
 
-  /** The labels every series of a check (from a region) carries, without `__name__`; null for a check not configured. */
-  #baseLabels(id: string, region: string | undefined): Label[] | null {
-    const cacheKey = `${id}\u0000${region ?? ''}`;
-    const cached = this.#base.get(cacheKey);
+  /** The labels every series of a check (from a region) carries; null for a check not configured. */
+  private check(id: string, region: string | undefined): CheckSeries | null {
+    let byId = this.checks.get(region ?? '');
+    if (!byId) this.checks.set(region ?? '', (byId = new Map()));
+    const cached = byId.get(id);
     if (cached !== undefined) return cached;
-    const target = this.#opts.targets.get(id);
-    let labels: Label[] | null = null;
+    const target = this.opts.targets.get(id);
+    let entry: CheckSeries | null = null;
     if (target) {
-      const map: Record<string, string> = { ...this.#opts.labels, job: this.#opts.job, instance: target.instance, check: id, component: target.component, kind: target.kind };
+      const map: Record<string, string> = { ...this.opts.labels, job: this.opts.job, instance: target.instance, check: id, component: target.component, kind: target.kind };
       if (region !== undefined) map['region'] = region;
-      labels = Object.entries(map).map(([name, value]) => ({ name, value }));
+      entry = { target, base: Object.entries(map).map(([name, value]) => ({ name, value })), baseKey: `${id}\u0000${region ?? ''}`, series: [] };
     }
-    this.#base.set(cacheKey, labels);
-    return labels;
+    byId.set(id, entry);
+    return entry;
   }
 
-  #series(name: MetricName, base: Label[], baseKey: string, phase?: string): { key: string; labels: Label[] } {
-    const key = `${name}${phase === undefined ? '' : `\u0000${phase}`}\u0000${baseKey}`;
-    let s = this.#known.get(key);
+  private series(check: CheckSeries, slot: number): Series {
+    let s = check.series[slot];
     if (!s) {
-      const labels = [...base, { name: '__name__', value: name }, ...(phase === undefined ? [] : [{ name: 'phase', value: phase }])].sort(byName);
-      s = { key, labels };
-      this.#known.set(key, s);
+      const [name, phase] = SLOTS[slot] as readonly [MetricName, string | undefined];
+      const labels = [...check.base, { name: '__name__', value: name }, ...(phase === undefined ? [] : [{ name: 'phase', value: phase }])].sort(byName);
+      s = { key: `${name}\u0000${phase ?? ''}\u0000${check.baseKey}`, labels };
+      check.series[slot] = s;
     }
     return s;
   }
 
   /** Whether results of this check can be written (it is configured). */
   knows(id: string): boolean {
-    return this.#opts.targets.has(id);
+    return this.opts.targets.has(id);
   }
 
   /**
@@ -163,43 +190,44 @@ export class SeriesBuilder {
    * Returns [] for a check that is not configured (its labels are not known).
    */
   points(r: StoredResult, detail?: CheckResult): Point[] {
-    const base = this.#baseLabels(r.id, r.g);
-    const target = this.#opts.targets.get(r.id);
-    if (!base || !target) return [];
-    const baseKey = `${r.id}\u0000${r.g ?? ''}`;
-    const t = Date.parse(r.t);
     const out: Point[] = [];
-    const add = (name: MetricName, value: number, phase?: string) => {
-      const s = this.#series(name, base, baseKey, phase);
-      out.push({ key: s.key, labels: s.labels, value, t });
-    };
+    this.emit(r, detail, (s, value, t) => out.push({ key: s.key, labels: s.labels, value, t }));
+    return out;
+  }
+
+  /** What `points` returns, handed to `emit` one sample at a time (no allocation per sample); false for a check not configured. */
+  emit(r: StoredResult, detail: CheckResult | undefined, emit: Emit): boolean {
+    const check = this.check(r.id, r.g);
+    if (!check) return false;
+    const kind = check.target.kind;
+    const t = Date.parse(r.t);
     if (r.s === 'maintenance') {
-      add('cairn_check_maintenance', 1);
+      emit(this.series(check, SLOT.cairn_check_maintenance), 1, t);
     } else {
-      add('probe_success', r.s === 'down' ? 0 : 1);
-      add('cairn_check_healthy', r.s === 'up' ? 1 : 0);
-      add('cairn_check_maintenance', 0);
+      emit(this.series(check, SLOT.probe_success), r.s === 'down' ? 0 : 1, t);
+      emit(this.series(check, SLOT.cairn_check_healthy), r.s === 'up' ? 1 : 0, t);
+      emit(this.series(check, SLOT.cairn_check_maintenance), 0, t);
     }
-    if (r.ms !== null) add('probe_duration_seconds', r.ms / 1000);
-    if (HTTP_KINDS.has(target.kind)) add('probe_http_status_code', r.code ?? 0);
-    if (target.kind === 'dns' && r.ms !== null) add('probe_dns_lookup_time_seconds', r.ms / 1000);
+    if (r.ms !== null) emit(this.series(check, SLOT.probe_duration_seconds), r.ms / 1000, t);
+    if (HTTP_KINDS.has(kind)) emit(this.series(check, SLOT.probe_http_status_code), r.code ?? 0, t);
+    if (kind === 'dns' && r.ms !== null) emit(this.series(check, SLOT.probe_dns_lookup_time_seconds), r.ms / 1000, t);
     const details = detail?.details;
     if (details) {
-      if (PHASE_KINDS.has(target.kind) && typeof details['totalMs'] === 'number') {
+      if (PHASE_KINDS.has(kind) && typeof details['totalMs'] === 'number') {
         for (const [phase, field] of PHASES) {
           const ms = details[field];
           // blackbox_exporter writes every phase, 0 for tls over plain http.
-          add('probe_http_duration_seconds', typeof ms === 'number' ? ms / 1000 : 0, phase);
+          emit(this.series(check, SLOT[phase]), typeof ms === 'number' ? ms / 1000 : 0, t);
         }
       }
-      if ((PHASE_KINDS.has(target.kind) || target.kind === 'tcp') && typeof details['dnsMs'] === 'number') {
-        add('probe_dns_lookup_time_seconds', details['dnsMs'] / 1000);
+      if ((PHASE_KINDS.has(kind) || kind === 'tcp') && typeof details['dnsMs'] === 'number') {
+        emit(this.series(check, SLOT.probe_dns_lookup_time_seconds), details['dnsMs'] / 1000, t);
       }
-      if (target.kind === 'tls' && typeof details['notAfter'] === 'string') {
+      if (kind === 'tls' && typeof details['notAfter'] === 'string') {
         const expiry = Date.parse(details['notAfter']);
-        if (!Number.isNaN(expiry)) add('probe_ssl_earliest_cert_expiry', Math.floor(expiry / 1000));
+        if (!Number.isNaN(expiry)) emit(this.series(check, SLOT.probe_ssl_earliest_cert_expiry), Math.floor(expiry / 1000), t);
       }
     }
-    return out;
+    return true;
   }
 }
