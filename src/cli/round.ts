@@ -3,6 +3,7 @@
  * store, and tell the terminal or GitHub Actions what happened.
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { runCheckRound, type SkippedCheck } from '../checks/engine.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
@@ -15,7 +16,6 @@ import { type RunRecord, appendRun, toRunRecord } from '../store/samples.ts';
 import { cursorSuffix } from '../remote-write/cursor.ts';
 import { type EndpointReport, describeReport, remoteWriteRound } from '../remote-write/remote-write.ts';
 import type { Shard } from '../store/shard.ts';
-import { performance } from 'node:perf_hooks';
 import type { CommandDeadline } from './deadline.ts';
 import { stateSuffix } from './shard.ts';
 import { type Output, warnIncidentFiles } from './output.ts';
