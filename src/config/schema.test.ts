@@ -57,7 +57,7 @@ describe('jsonSchema', () => {
 
   it('describes every section, and allows no other keys where the loader does not', () => {
     expect(schema['type']).toBe('object');
-    expect(Object.keys(schema['properties'] as object)).toEqual(['$schema', 'site', 'defaults', 'groups', 'checks', 'maintenance', 'incidents', 'prometheus', 'slos', 'capacity', 'store', 'notifications', 'reports']);
+    expect(Object.keys(schema['properties'] as object)).toEqual(['$schema', 'site', 'defaults', 'groups', 'checks', 'maintenance', 'incidents', 'prometheus', 'slos', 'capacity', 'store', 'notifications', 'reports', 'remoteWrite']);
     expect(schema['additionalProperties']).toBe(false);
     expect(prop(schema, 'site')['additionalProperties']).toBe(false);
     expect(prop(schema, 'site')['required']).toEqual(['title']);
