@@ -25,6 +25,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   compact: async () => (await import('./commands/compact.ts')).compact,
   incident: async () => (await import('./commands/incident.ts')).incident,
   import: async () => (await import('./commands/import.ts')).importCommand,
+  export: async () => (await import('./commands/export.ts')).exportCommand,
   notify: async () => (await import('./commands/notify.ts')).notify,
   init: async () => (await import('./commands/init.ts')).init,
   report: async () => (await import('./commands/report.ts')).report,

@@ -3,6 +3,7 @@
  * store, and tell the terminal or GitHub Actions what happened.
  */
 import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { runCheckRound, type SkippedCheck } from '../checks/engine.ts';
 import type { CheckResult } from '../checks/types.ts';
 import type { ResolvedConfig } from '../config/types.ts';
@@ -11,7 +12,9 @@ import { type AppliedAction, applyAutoIncidents } from '../incidents/auto-run.ts
 import { applyMaintenance } from '../maintenance/apply.ts';
 import { acknowledgeFromChannels, decideNotifications, deliverOwed, recordDeliveries, type DeliveredRound, type DeliveryRecord } from '../notify/notify.ts';
 import { Fault } from '../store/fault.ts';
-import { appendRun, toRunRecord } from '../store/samples.ts';
+import { type RunRecord, appendRun, toRunRecord } from '../store/samples.ts';
+import { cursorSuffix } from '../remote-write/cursor.ts';
+import { type EndpointReport, describeReport, remoteWriteRound } from '../remote-write/remote-write.ts';
 import type { Shard } from '../store/shard.ts';
 import type { CommandDeadline } from './deadline.ts';
 import { stateSuffix } from './shard.ts';
@@ -43,6 +46,8 @@ export interface RoundOutcome {
   stored: boolean;
   /** What the round decided about incidents and notifications; null when it could not decide. */
   decided: RoundDecision | null;
+  /** What each remote-write endpoint was sent (empty: none configured, or nothing stored). */
+  remoteWrite: EndpointReport[];
 }
 
 export function countByStatus(results: readonly CheckResult[]): string {
@@ -90,7 +95,7 @@ export function progressReporter(out: Output, quiet: boolean): (r: CheckResult, 
 function summaryTable(
   results: readonly CheckResult[],
   startedAt: Date,
-  extra: { skipped: readonly SkippedCheck[]; incidents: readonly AppliedAction[]; region: string | null; faults: readonly string[] },
+  extra: { skipped: readonly SkippedCheck[]; incidents: readonly AppliedAction[]; region: string | null; faults: readonly string[]; remote: readonly { level: 'info' | 'warn'; text: string }[] },
 ): string {
   const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const rows = results.map(
@@ -103,6 +108,7 @@ function summaryTable(
     ...extra.incidents.map(
       ({ action, file }) => `- Incident ${action.type === 'open' ? 'opened' : action.type === 'escalate' ? 'escalated' : 'resolved'} for ${cell(action.component)}: \`${file}\``,
     ),
+    ...extra.remote.map((r) => `- ${r.level === 'warn' ? '⚠' : '↗'} ${cell(r.text)}`),
   ];
   return [
     `### Cairn checks, ${startedAt.toISOString()}${extra.region ? ` (region ${extra.region})` : ''}`,
@@ -175,8 +181,11 @@ export async function runRound(
     }
   };
   let decided: RoundDecision | null = null;
+  let remoteWrite: EndpointReport[] = [];
+  const remoteLines: { level: 'info' | 'warn'; text: string }[] = [];
   if (opts.write && results.length > 0) {
-    const stored = await attempt(() => appendRun(config.dir, toRunRecord(startedAt, results), { shard: opts.shard ?? null }));
+    const record = toRunRecord(startedAt, results);
+    const stored = await attempt(() => appendRun(config.dir, record, { shard: opts.shard ?? null }));
     // Incidents and alerts follow stored samples only, and alerts only what the incident state remembers.
     if (stored.ok) {
       file = stored.value;
@@ -195,13 +204,56 @@ export async function runRound(
         // A single writer delivers at once; `cairn run` delivers once its push has won.
         if (notify === 'now') await attempt(() => deliverAndRecord(config, decided as RoundDecision, out));
       }
+      // Only once the run is stored: the git copy is the source of truth, the receivers a copy.
+      remoteWrite = await remoteWriteAfterRound(config, record, results, { shard: opts.shard ?? null, region, ...(opts.deadline ? { deadline: opts.deadline } : {}) }, out);
+      for (const r of remoteWrite) remoteLines.push(describeReport(r));
     }
   }
   const skippedNote = skipped.length > 0 ? `, ${skipped.length} skipped` : '';
   const faultNote = faults.length > 0 ? `; ${file ? 'but ' : ''}${faults.length} thing${faults.length === 1 ? '' : 's'} could not be done (above)` : '';
   if (!opts.quiet) out.info(`Done: ${countByStatus(results) || 'no checks ran'}${skippedNote}${file ? `; wrote ${file}` : ''}${faultNote}.`);
-  await out.summary(summaryTable(results, startedAt, { skipped, incidents, region, faults }));
-  return { startedAt, results, skipped, file, incidents, faults, stored: file !== null, decided };
+  await out.summary(summaryTable(results, startedAt, { skipped, incidents, region, faults, remote: remoteLines }));
+  return { startedAt, results, skipped, file, incidents, faults, stored: file !== null, decided, remoteWrite };
+}
+
+/** Without a command deadline (`serve`), a round's remote write stops after this long. */
+const REMOTE_WRITE_BUDGET_MS = 60_000;
+
+/**
+ * Sends the stored run to the remote-write endpoints (src/remote-write). It may use half of the
+ * time left before the command's deadline, so the commit and push keep the other half. Never
+ * throws: whatever fails is a warning (redacted), the run's results being stored already.
+ */
+export async function remoteWriteAfterRound(
+  config: ResolvedConfig,
+  record: RunRecord,
+  results: readonly CheckResult[],
+  opts: { shard: Shard | null; region: string | null; deadline?: CommandDeadline },
+  out: Output,
+): Promise<EndpointReport[]> {
+  if (!config.remoteWrite?.length) return [];
+  const budget = opts.deadline ? Math.max(0, (opts.deadline.at - performance.now()) / 2) : REMOTE_WRITE_BUDGET_MS;
+  try {
+    const reports = await remoteWriteRound({
+      config,
+      record,
+      results,
+      shard: opts.shard,
+      region: opts.region,
+      suffix: cursorSuffix(stateSuffix(opts.shard), opts.region),
+      stopAt: Date.now() + budget,
+      ...(opts.deadline ? { signal: opts.deadline.signal } : {}),
+    });
+    for (const r of reports) {
+      const line = describeReport(r);
+      if (line.level === 'warn') out.warn(line.text);
+      else out.info(line.text);
+    }
+    return reports;
+  } catch (err) {
+    out.warn(config.redactor.redact(`remote write failed (the results are stored in git): ${err instanceof Error ? err.message : String(err)}`));
+    return [];
+  }
 }
 
 /** What a round decided from the committed state, and with what: `decideAfterRound` again after a lost race. */

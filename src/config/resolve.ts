@@ -13,6 +13,7 @@ import { type PrometheusSettings, resolvePrometheus } from './resolve-prometheus
 import { type ReportSettings, resolveReports } from './resolve-reports.ts';
 import { type PageSettings, resolvePages } from './resolve-pages.ts';
 import { resolveSubscribers, withSubscribers } from './resolve-subscribers.ts';
+import { type RemoteWriteEndpointSettings, resolveRemoteWrite } from './resolve-remote-write.ts';
 import type {
   AssertionsConfig,
   CairnFileConfig,
@@ -520,6 +521,7 @@ export interface Resolution {
   notifications: NotificationSettings;
   reports: ReportSettings;
   pages: PageSettings[];
+  remoteWrite: RemoteWriteEndpointSettings[];
 }
 
 export const DEFAULT_STORE = {
@@ -554,5 +556,5 @@ export function resolveConfig(files: readonly ValidFile[], problems: Problems): 
   const maintenance = resolveMaintenance(files, components, site.timeZone, problems);
   const notifications = withSubscribers(resolveNotifications(files, components, problems), resolveSubscribers(files, components, problems));
   const incidents = resolveIncidentSettings(files, notifications.channels.filter((c) => !c.subscriber).map((c) => c.name), problems);
-  return { site, run, groups, components, checks, maintenance, incidents, store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems, run), notifications, reports: resolveReports(files, components, problems), pages: resolvePages(files, site, groups, components, problems) };
+  return { site, run, groups, components, checks, maintenance, incidents, store: resolveStore(settings?.store), prometheus: resolvePrometheus(files, components, problems, run), notifications, reports: resolveReports(files, components, problems), pages: resolvePages(files, site, groups, components, problems), remoteWrite: resolveRemoteWrite(files, problems) };
 }

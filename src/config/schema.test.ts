@@ -57,7 +57,7 @@ describe('jsonSchema', () => {
 
   it('describes every section, and allows no other keys where the loader does not', () => {
     expect(schema['type']).toBe('object');
-    expect(Object.keys(schema['properties'] as object)).toEqual(['$schema', 'site', 'defaults', 'groups', 'checks', 'maintenance', 'incidents', 'prometheus', 'slos', 'capacity', 'store', 'notifications', 'reports', 'pages', 'subscribers']);
+    expect(Object.keys(schema['properties'] as object)).toEqual(['$schema', 'site', 'defaults', 'groups', 'checks', 'maintenance', 'incidents', 'prometheus', 'slos', 'capacity', 'store', 'notifications', 'reports', 'pages', 'subscribers', 'remoteWrite']);
     expect(schema['additionalProperties']).toBe(false);
     expect(((prop(schema, 'pages')['items'] as JsonSchema)['required'] as string[]).sort()).toEqual(['id', 'title']);
     expect((prop(schema, 'pages')['items'] as JsonSchema)['additionalProperties']).toBe(false);

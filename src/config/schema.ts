@@ -1084,6 +1084,37 @@ export const Subscribers = z
   })
   .describe('Subscribers told of incident updates and maintenance for the components they follow, once per update (cairn.yaml only)');
 
+// ---------------------------------------------------------------------------------------------
+// Remote write (cairn.yaml only): every check result also sent to Prometheus (src/remote-write).
+
+export const RemoteWriteEndpoint = z
+  .strictObject({
+    name: Id.optional().describe('Name of the endpoint in messages and in its cursor file data/state/remote-write.<name>.json (default: "rw-" and 8 hex digits of a digest of the url)'),
+    url: HttpUrl.describe(
+      'Full remote-write URL: http://prometheus:9090/api/v1/write (Prometheus started with --web.enable-remote-write-receiver), https://mimir.acme.com/api/v1/push, http://victoriametrics:8428/api/v1/write',
+    ),
+    bearerToken: z.string().min(1).optional().describe('Bearer token sent as "Authorization: Bearer"; write a ${ENV} secret, never the token itself'),
+    basicAuth: z
+      .strictObject({
+        username: z.string().min(1).describe('Basic-auth user name'),
+        password: z.string().min(1).describe('Basic-auth password; write a ${ENV} secret'),
+      })
+      .optional()
+      .describe('HTTP basic authentication (or give bearerToken)'),
+    headers: Headers.optional().describe('Extra request headers, e.g. { X-Scope-OrgID: acme } for a Mimir or Cortex tenant; values are treated as secrets (redacted from output)'),
+    timeout: PositiveDuration.optional().describe('Timeout of one request (default 30s, as Prometheus\'s own remote_timeout)'),
+    labels: z.record(z.string(), z.string()).optional().describe('Static labels added to every series, e.g. { env: prod }; not job, instance, check, component, kind, region or phase (Cairn sets those)'),
+    job: z.string().min(1).optional().describe('Value of the "job" label (default "cairn")'),
+    backlog: Duration.optional().describe(
+      'How far back stored runs that were not sent (the receiver was down) are sent by later runs (default 1h: what Prometheus and Mimir accept without out_of_order_time_window; 0: only the current run)',
+    ),
+  })
+  .refine((e) => e.bearerToken === undefined || e.basicAuth === undefined, {
+    path: ['basicAuth'],
+    message: 'expected bearerToken or basicAuth, not both',
+  })
+  .describe('A Prometheus remote-write receiver (protocol 1.0): Prometheus, Mimir, Cortex, Thanos Receive, VictoriaMetrics');
+
 export const CairnFile = z
   .strictObject({
     $schema: z.string().optional(),
@@ -1105,6 +1136,10 @@ export const CairnFile = z
     pages: Pages.optional(),
 
     subscribers: Subscribers.optional(),
+    remoteWrite: z
+      .union([RemoteWriteEndpoint, z.array(RemoteWriteEndpoint).min(1)])
+      .optional()
+      .describe('Remote-write receiver(s) every check result is also sent to, as blackbox_exporter-style series (cairn.yaml only)'),
   })
   .describe('A Cairn configuration file: cairn.yaml (site settings) or checks/*.yaml (checks)');
 
@@ -1127,6 +1162,7 @@ export type PrometheusEndpointConfig = z.output<typeof PrometheusEndpoint>;
 export type SloConfig = z.output<typeof Slo>;
 export type CapacityConfig = z.output<typeof CapacityResource>;
 export type SubscribersConfig = z.output<typeof Subscribers>;
+export type RemoteWriteEndpointConfig = z.output<typeof RemoteWriteEndpoint>;
 
 /** The JSON Schema of a Cairn configuration file (input form: what a user writes). */
 export function jsonSchema(): Record<string, unknown> {

@@ -9,6 +9,7 @@ import type { NotificationSettings } from './notify-types.ts';
 import type { ReportSettings } from './resolve-reports.ts';
 import type { PageSettings } from './resolve-pages.ts';
 import type { IncidentResponseSettings } from './incident-response.ts';
+import type { RemoteWriteEndpointSettings } from './resolve-remote-write.ts';
 
 export interface SourceLocation {
   /** Path relative to the status repo, e.g. `checks/api.yaml`. */
@@ -332,6 +333,11 @@ export interface ResolvedConfig {
   reports: ReportSettings;
   /** The pages built from the data: the default one (`site:`) first, then `pages:` (src/config/resolve-pages.ts). */
   pages: PageSettings[];
+  /**
+   * Remote-write receivers every check result is also sent to (`remoteWrite:` in cairn.yaml);
+   * the loader always sets it (empty: off); configurations built by hand may leave it out.
+   */
+  remoteWrite?: RemoteWriteEndpointSettings[];
   /** Redacts the values of `${ENV}` substitutions and other secrets from any text. */
   redactor: Redactor;
   warnings: ConfigWarning[];

@@ -14,7 +14,7 @@ import type { z } from 'zod';
 export type FileRole = 'settings' | 'checks';
 
 /** Sections only the settings file may hold. */
-export const SETTINGS_ONLY_KEYS = ['site', 'defaults', 'incidents', 'store', 'prometheus', 'slos', 'capacity', 'notifications', 'reports', 'pages', 'subscribers'] as const;
+export const SETTINGS_ONLY_KEYS = ['site', 'defaults', 'incidents', 'store', 'prometheus', 'slos', 'capacity', 'notifications', 'reports', 'pages', 'subscribers', 'remoteWrite'] as const;
 /** Sections a checks/ file may hold. */
 export const CHECKS_FILE_KEYS = ['$schema', 'checks', 'groups', 'maintenance'] as const;
 

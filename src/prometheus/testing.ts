@@ -80,27 +80,46 @@ export async function freePort(): Promise<number> {
 export interface RunningPrometheus {
   url: string;
   dir: string;
+  /** The server's process id (to read its memory use). */
+  pid: number;
   stop(): Promise<void>;
 }
 
 export interface StartOptions {
-  series: readonly SeriesSpec[];
+  /** Series to backfill (none: an empty server). */
+  series?: readonly SeriesSpec[];
+  /** An OpenMetrics file to backfill as well (e.g. what `cairn export openmetrics` wrote). */
+  openMetricsFile?: string;
   /** Alerting rules file content (YAML), evaluated every second. */
   rules?: string;
+  /** Accept remote writes at /api/v1/write (`--web.enable-remote-write-receiver`). */
+  remoteWriteReceiver?: boolean;
+  /** `storage.tsdb.out_of_order_time_window` (e.g. "2d"): accept samples older than the head. */
+  outOfOrderTimeWindow?: string;
   /** Extra flags. */
   flags?: string[];
+}
+
+/** Backfills with promtool as `cairn` users do (`--max-block-duration` long enough for any test). */
+export async function backfillOpenMetrics(file: string, tsdb: string): Promise<string> {
+  const { stdout } = await run(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=2400h', file, tsdb], { maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
 }
 
 /** Backfills the series, starts Prometheus on a free loopback port and waits for /-/ready. */
 export async function startPrometheus(opts: StartOptions): Promise<RunningPrometheus> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-prom-'));
-  const om = path.join(dir, 'data.om');
   const tsdb = path.join(dir, 'tsdb');
-  await writeOpenMetrics(om, opts.series);
-  await run(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=2400h', om, tsdb], { maxBuffer: 64 * 1024 * 1024 });
-  await rm(om, { force: true });
+  if (opts.series && opts.series.length > 0) {
+    const om = path.join(dir, 'data.om');
+    await writeOpenMetrics(om, opts.series);
+    await backfillOpenMetrics(om, tsdb);
+    await rm(om, { force: true });
+  }
+  if (opts.openMetricsFile) await backfillOpenMetrics(opts.openMetricsFile, tsdb);
   const config = path.join(dir, 'prometheus.yml');
   let yaml = 'global:\n  scrape_interval: 1m\n  evaluation_interval: 1s\n';
+  if (opts.outOfOrderTimeWindow) yaml += `storage:\n  tsdb:\n    out_of_order_time_window: ${opts.outOfOrderTimeWindow}\n`;
   if (opts.rules) {
     await writeFile(path.join(dir, 'rules.yml'), opts.rules);
     yaml += `rule_files:\n  - ${path.join(dir, 'rules.yml')}\n`;
@@ -114,6 +133,7 @@ export async function startPrometheus(opts: StartOptions): Promise<RunningPromet
       `--config.file=${config}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--storage.tsdb.retention.time=200d',
+      ...(opts.remoteWriteReceiver ? ['--web.enable-remote-write-receiver'] : []),
       ...(opts.flags ?? []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -148,7 +168,7 @@ export async function startPrometheus(opts: StartOptions): Promise<RunningPromet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, dir, stop };
+  return { url, dir, pid: child.pid as number, stop };
 }
 
 /** Waits until the server reports a firing alert (rules are evaluated every second). */
@@ -160,4 +180,29 @@ export async function waitForFiring(url: string, timeoutMs = 20_000): Promise<vo
     await new Promise((r) => setTimeout(r, 250));
   }
   throw new Error('no alert firing in time');
+}
+
+/** One series of a query answer: its labels and its samples as [epoch ms, value]. */
+export interface QueriedSeries {
+  metric: Record<string, string>;
+  values: [number, number][];
+}
+
+/** `GET /api/v1/<path>` with the given parameters; the `data` of the answer (throws on an error answer). */
+export async function promApi<T>(url: string, api: string, params: Record<string, string | number>): Promise<T> {
+  const qs = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  const res = await fetch(`${url}/api/v1/${api}?${qs}`);
+  const body = (await res.json()) as { status: string; data: T; error?: string };
+  if (body.status !== 'success') throw new Error(`prometheus ${api}: ${body.error ?? res.status}`);
+  return body.data;
+}
+
+/**
+ * The raw samples of every series a selector matches in [startMs, endMs], as they are stored
+ * (a range-vector selector at one instant returns raw samples, no step alignment or lookback).
+ */
+export async function rawSamples(url: string, selector: string, startMs: number, endMs: number): Promise<QueriedSeries[]> {
+  const rangeS = Math.max(1, Math.ceil((endMs - startMs) / 1000));
+  const data = await promApi<{ result: { metric: Record<string, string>; values: [number, string][] }[] }>(url, 'query', { query: `${selector}[${rangeS}s]`, time: endMs / 1000 });
+  return data.result.map((r) => ({ metric: r.metric, values: r.values.map(([t, v]) => [Math.round(t * 1000), Number(v)] as [number, number]) }));
 }

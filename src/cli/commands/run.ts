@@ -32,12 +32,19 @@ import { countByStatus, decideAfterRound, deliverAndRecord, runRound, warnBroken
 import { runSummary } from '../run-summary.ts';
 import { REGION_OPTION, SHARD_OPTION, regionOption, shardConfig, shardOption } from '../shard.ts';
 import { compactWithConfig } from './compact.ts';
+import { mergeCursor, readCursor, writeCursor } from '../../remote-write/cursor.ts';
+import type { EndpointReport } from '../../remote-write/remote-write.ts';
 
 /** What `cairn run` stages: the store, the merge rule, and the incident files the run may write. */
 export const RUN_PATHS = ['data', '.gitattributes', 'incidents'];
 
-/** Decided from the committed state: never merged as text, decided again after a lost race. */
-export const DECISION_PATHS = ['data/state', 'incidents'];
+/**
+ * Decided from the committed state: never merged as text, decided again after a lost race. The
+ * remote-write cursors are not decisions: each runner (shard, region) has its own, so a race
+ * between shards rebases as usual; the same cursor moved on both sides conflicts, and the
+ * replay writes it again on top of the winner's (`mergeCursor`).
+ */
+export const DECISION_PATHS = ['data/state', 'incidents', ':(exclude)data/state/remote-write.*'];
 
 export const run: Command = {
   summary: 'Check, compact, commit and push: everything the scheduled job does',
@@ -124,6 +131,7 @@ export const run: Command = {
           // Another run's state won: decide again on top of it, with this run's results. What
           // it already decided or sent is in its state, so nothing is decided twice.
           if (decided) decided = await decideAfterRound(config, round.results, decided.ctx, out);
+          await replayCursors(dir, round.remoteWrite);
           if (!values['no-compact']) await compactWithConfig(full, out);
         },
       }).catch((err: unknown) => {
@@ -172,3 +180,13 @@ export const run: Command = {
     return round.faults.length > 0 ? EXIT_INTERNAL : 0;
   },
 };
+
+/** After a lost race: each remote-write cursor this run moved, written again on top of the winner's. */
+async function replayCursors(dir: string, reports: readonly EndpointReport[]): Promise<void> {
+  for (const r of reports) {
+    if (r.after === null) continue;
+    const theirs = await readCursor(dir, r.cursorFile);
+    const merged = mergeCursor(r.before, r.after, theirs);
+    if (merged !== theirs) await writeCursor(dir, r.cursorFile, merged);
+  }
+}
