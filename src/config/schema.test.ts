@@ -69,7 +69,7 @@ describe('jsonSchema', () => {
 
   it('offers each check kind with its own fields, strictly', () => {
     const kinds = (prop(schema, 'checks')['items'] as JsonSchema)['oneOf'] as JsonSchema[];
-    expect(kinds.map((k) => prop(k, 'kind')['const'])).toEqual(['http', 'tcp', 'tls', 'dns', 'ping', 'health', 'journey']);
+    expect(kinds.map((k) => prop(k, 'kind')['const'])).toEqual(['http', 'tcp', 'tls', 'dns', 'ping', 'health', 'journey', 'domain', 'heartbeat']);
     for (const kind of kinds) {
       expect(kind['additionalProperties']).toBe(false);
       expect(prop(kind, 'id')['pattern']).toBe('^[a-z0-9][a-z0-9_-]{0,63}$');
