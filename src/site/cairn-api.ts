@@ -99,7 +99,8 @@ function componentDoc(c: ComponentModel, checks: Map<string, CheckModel>): Doc<'
 }
 
 function snapshotDoc(slo: SloModel | null): Doc<'slos'>['snapshot'] {
-  return slo && { generatedAt: slo.generatedAt, stale: slo.stale, complete: slo.complete, failures: slo.failures, warnings: slo.warnings };
+  // Without a Prometheus snapshot (SLOs on the checks only) there is nothing to date: null.
+  return slo && slo.snapshot ? { generatedAt: slo.generatedAt, stale: slo.stale, complete: slo.complete, failures: slo.failures, warnings: slo.warnings } : null;
 }
 
 /**
