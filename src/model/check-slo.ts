@@ -50,7 +50,7 @@ import {
 import { type AvailabilityRule, availableMs } from './availability.ts';
 import { type Segment, knownMs, mergeComponent, tally } from './timeline.ts';
 import { occurrencesByComponent, overlayMaintenance } from './maintenance.ts';
-import { storedTimeline } from './stored.ts';
+import { firstAtOrAfter, storedTimeline } from './stored.ts';
 
 const MINUTE = 60_000;
 const DAY_MS = 86_400_000;
@@ -73,18 +73,6 @@ export interface CheckSloInput {
 }
 
 type Counter = (from: number, to: number) => Counts;
-
-/** Index of the first sample at or after `t` (samples sorted by time). */
-function firstAtOrAfter(samples: readonly Sample[], t: number): number {
-  let lo = 0;
-  let hi = samples.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((samples[mid] as Sample).at < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 const dayStart = (d: string) => Date.parse(`${d}T00:00:00.000Z`);
 

@@ -23,7 +23,7 @@ import { type SlaFigures, slaFigures } from './sla.ts';
 import { type CreditFigures, creditFor } from './credits.ts';
 import { creditTiersOf } from '../config/resolve-reports.ts';
 import type { LatencyPercentiles } from './stored.ts';
-import { storedTimeline } from './stored.ts';
+import { firstAtOrAfter, storedTimeline } from './stored.ts';
 import { type Segment, mergeComponent, tally } from './timeline.ts';
 import type { AvailabilityRule } from './availability.ts';
 import { expandWindows } from '../maintenance/windows.ts';
@@ -123,18 +123,6 @@ function percentiles(h: Histogram): LatencyPercentiles {
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-
-/** Index of the first sample at or after `t` (samples sorted by time). */
-function firstAtOrAfter(samples: readonly Sample[], t: number): number {
-  let lo = 0;
-  let hi = samples.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((samples[mid] as Sample).at < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 export function computePeriods(input: PeriodInput): PeriodFigures[] {
   const { config, now, periods } = input;

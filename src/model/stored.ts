@@ -83,3 +83,15 @@ export function rollupLatency(rollups: readonly RollupRecord[]): LatencyPercenti
   const all = mergeHistograms(...hs);
   return { samples: all.count, p50: quantile(all, 50), p95: quantile(all, 95), p99: quantile(all, 99) };
 }
+
+/** Index of the first sample at or after `t` (samples sorted by time). */
+export function firstAtOrAfter(samples: readonly Sample[], t: number): number {
+  let lo = 0;
+  let hi = samples.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((samples[mid] as Sample).at < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
