@@ -39,11 +39,10 @@ import {
   BURN_MS,
   type Counts,
   type WindowSpan,
-  alertState,
   burnDownSeries,
   burnDownStep,
   burnRate,
-  exhaustionMs,
+  sloFigures,
   windowFigures,
   windowSpan,
 } from '../slo/math.ts';
@@ -194,24 +193,14 @@ export function checkSloFigures(spec: CheckSloSpec, input: CheckSloInput): SloFi
       return [w, burnRate(c.good, c.total, spec.target)];
     }),
   ) as Record<BurnWindow, number | null>;
-  const { state, rules } = alertState(burnRates);
   const first = spans[0] as WindowSpan;
-  const firstFig = windows[0] as (typeof windows)[number];
   const step = burnDownStep(first.windowMs);
   const steps: { t: number; good: number; total: number }[] = [];
   for (let k = 1; k <= Math.floor(first.elapsedMs / step); k++) {
     const t = first.from + k * step;
     steps.push({ t, ...count(t - step, t) });
   }
-  const exhaust = exhaustionMs(firstFig.budget.remainingFraction, first.windowMs, burnRates['1h']);
-  return {
-    windows,
-    burnRates,
-    alertState: state,
-    rules,
-    exhaustion: { burnWindow: '1h', ms: exhaust, at: exhaust === null ? null : new Date(now + exhaust).toISOString() },
-    burnDown: burnDownSeries(first, unit, spec.target, steps, { t: now, good: firstFig.good, total: firstFig.total }),
-  };
+  return sloFigures(first, windows, burnRates, unit, spec.target, steps, now);
 }
 
 /** The SLO entries of every check-based SLO, in the shape of the Prometheus ones. */

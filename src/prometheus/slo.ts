@@ -11,9 +11,9 @@
 import type { PrometheusSliSpec, PrometheusSloSpec } from '../config/resolve-prometheus.ts';
 import { durationLabel } from '../config/resolve-prometheus.ts';
 import { SELECTOR_RE } from '../config/schema.ts';
-import { BURN_MS, type Counts, type WindowSpan, alertState, burnDownSeries, burnDownStep, burnRate, exhaustionMs, windowFigures, windowSpan } from '../slo/math.ts';
+import { BURN_MS, type Counts, type WindowSpan, burnDownStep, burnRate, sloFigures, windowFigures, windowSpan } from '../slo/math.ts';
 import type { PromClient } from './client.ts';
-import { BURN_WINDOWS, type BurnWindow, type SloFigures, type SloWindowFigures } from './types.ts';
+import { BURN_WINDOWS, type BurnWindow, type SloFigures } from './types.ts';
 
 // The arithmetic is shared with the SLOs on Cairn's own checks; importers of this module keep it.
 export * from '../slo/math.ts';
@@ -99,25 +99,15 @@ export async function computeSlo(client: PromClient, spec: PrometheusSloSpec, no
     }),
   ) as Record<BurnWindow, number | null>;
   const windows = spans.map((s, i) => windowFigures(s, unit, countsOf(values, `w${i}`, counted), spec.target, now));
-  const { state, rules } = alertState(burnRates);
 
   const first = spans[0] as WindowSpan;
-  const firstFig = windows[0] as SloWindowFigures;
   const step = burnDownStep(first.windowMs);
   const stepsInWindow = Math.floor(first.elapsedMs / step);
   const steps: { t: number; good: number; total: number }[] = [];
   if (stepsInWindow >= 1) {
     steps.push(...(await stepCounts(client, spec.sli, first.from, step, stepsInWindow)));
   }
-  const exhaust = exhaustionMs(firstFig.budget.remainingFraction, first.windowMs, burnRates['1h']);
-  return {
-    windows,
-    burnRates,
-    alertState: state,
-    rules,
-    exhaustion: { burnWindow: '1h', ms: exhaust, at: exhaust === null ? null : new Date(now + exhaust).toISOString() },
-    burnDown: burnDownSeries(first, unit, spec.target, steps, { t: now, good: firstFig.good, total: firstFig.total }),
-  };
+  return sloFigures(first, windows, burnRates, unit, spec.target, steps, now);
 }
 
 /**

@@ -12,6 +12,7 @@ import {
   type BurnDownPoint,
   type BurnRule,
   type BurnWindow,
+  type SloFigures,
   type SloWindowFigures,
 } from '../prometheus/types.ts';
 
@@ -136,5 +137,32 @@ export function windowFigures(span: WindowSpan, unit: 'events' | 'minutes', coun
     achieved,
     budget: budget(unit, counts.good, counts.total, targetPercent, span.windowMs, span.elapsedMs),
     met: achieved === null ? null : achieved >= 1 - allowance(targetPercent) - 1e-12,
+  };
+}
+
+/**
+ * An SLO's figures from its counted windows, burn rates and burn-down steps: the alert state, the
+ * time to exhaustion of the first window at the 1h burn rate, the burn-down. One assembly for the
+ * Prometheus SLOs and the SLOs on the checks.
+ */
+export function sloFigures(
+  first: WindowSpan,
+  windows: SloWindowFigures[],
+  burnRates: Record<BurnWindow, number | null>,
+  unit: 'events' | 'minutes',
+  targetPercent: number,
+  steps: readonly { t: number; good: number; total: number }[],
+  now: number,
+): SloFigures {
+  const { state, rules } = alertState(burnRates);
+  const firstFig = windows[0] as SloWindowFigures;
+  const exhaust = exhaustionMs(firstFig.budget.remainingFraction, first.windowMs, burnRates['1h']);
+  return {
+    windows,
+    burnRates,
+    alertState: state,
+    rules,
+    exhaustion: { burnWindow: '1h', ms: exhaust, at: exhaust === null ? null : new Date(now + exhaust).toISOString() },
+    burnDown: burnDownSeries(first, unit, targetPercent, steps, { t: now, good: firstFig.good, total: firstFig.total }),
   };
 }
