@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../config/secrets.ts';
-import { parseRetryAfter, sendHttp, type DeliveryEnv } from './delivery.ts';
+import { sendHttp, type DeliveryEnv } from './delivery.ts';
 import { startReceiver, type Receiver } from './test-receivers.ts';
 
 const NOW = Date.parse('2026-11-24T10:00:00Z');
@@ -19,21 +19,6 @@ afterAll(async () => {
 });
 
 const req = (path: string, retries = 3, timeoutMs = 2000) => ({ url: `${rx.url}${path}`, headers: { 'content-type': 'application/json' }, body: '{"a":1}', timeoutMs, retries });
-
-describe('parseRetryAfter', () => {
-  it.each([
-    ['3', 3000],
-    ['0', 0],
-    ['1.5', 1500],
-    ['Tue, 24 Nov 2026 10:00:07 GMT', 7000],
-    ['Tue, 24 Nov 2026 09:59:00 GMT', 0],
-    ['soon', null],
-    [undefined, null],
-    ['', null],
-  ])('%s → %s ms', (value, expected) => {
-    expect(parseRetryAfter(value, NOW)).toBe(expected);
-  });
-});
 
 describe('sendHttp against a real server', () => {
   it('honours Retry-After in seconds on 429, then succeeds', async () => {

@@ -7,6 +7,7 @@
 import { request } from 'undici';
 import type { ChannelSettings } from '../config/notify-types.ts';
 import { cut, type Redactor } from '../config/secrets.ts';
+import { parseRetryAfter } from '../net/retry-after.ts';
 
 export interface RetryPolicy {
   /** Extra attempts after a retryable failure. */
@@ -48,15 +49,6 @@ export interface HttpOutcome {
   body: string;
   /** Why it failed, or a short note on success. A quoted answer is redacted; the rest is redacted where it is shown. */
   detail: string;
-}
-
-/** Retry-After as milliseconds to wait: delay-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | string[] | undefined, now: number): number | null {
-  const v = Array.isArray(value) ? value[0] : value;
-  if (v === undefined || v.trim() === '') return null;
-  if (/^\s*\d+(\.\d+)?\s*$/.test(v)) return Math.ceil(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /** How much of a response body is kept, and how much of it a failure message quotes. */

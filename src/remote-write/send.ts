@@ -13,7 +13,7 @@
  */
 import { request } from 'undici';
 import { cut, type Redactor } from '../config/secrets.ts';
-import { parseRetryAfter } from '../notify/delivery.ts';
+import { parseRetryAfter } from '../net/retry-after.ts';
 import type { RemoteWriteEndpointSettings } from '../config/resolve-remote-write.ts';
 import { REMOTE_WRITE_HEADERS } from './encode.ts';
 
