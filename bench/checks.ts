@@ -89,7 +89,9 @@ interface Job {
 /** What it reports back. */
 interface Outcome {
   wallMs: number;
+  /** CPU time, user and system; `systemMs` of it in the kernel. */
   cpuMs: number;
+  systemMs: number;
   ok: number;
   failed: number;
   firstFailure: string | null;
@@ -213,6 +215,7 @@ async function cairnJob(job: Job): Promise<Outcome> {
   return {
     wallMs,
     cpuMs: (used.user + used.system) / 1000,
+    systemMs: used.system / 1000,
     ok: round.results.length - down.length,
     failed: down.length + round.skipped.length,
     firstFailure: down[0] ? `${down[0].id}: ${down[0].error}` : (round.skipped[0]?.reason ?? null),
@@ -247,7 +250,8 @@ async function floorJob(job: Job): Promise<Outcome> {
   });
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  return { wallMs, cpuMs: (used.user + used.system) / 1000, ok, failed, firstFailure, rssBeforeBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return { wallMs, cpuMs: (used.user + used.system) / 1000,
+    systemMs: used.system / 1000, ok, failed, firstFailure, rssBeforeBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
 
 /** blackbox_exporter: every URL through /probe, the same number in flight, over keep-alive connections. */
@@ -281,7 +285,8 @@ async function blackboxJob(job: Job): Promise<Outcome> {
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
   agent.destroy();
-  return { wallMs, cpuMs: (used.user + used.system) / 1000, ok, failed, firstFailure, rssBeforeBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return { wallMs, cpuMs: (used.user + used.system) / 1000,
+    systemMs: used.system / 1000, ok, failed, firstFailure, rssBeforeBytes, maxRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
 
 async function clientRole(role: string): Promise<void> {
@@ -341,13 +346,13 @@ function nextMessage<T>(c: ChildProcess): Promise<T> {
 }
 
 /** Peak RSS (VmHWM) and CPU time (utime + stime) of a process, from /proc. */
-function procFigures(pid: number): { hwmBytes: number; cpuMs: number } {
+function procFigures(pid: number): { hwmBytes: number; cpuMs: number; systemMs: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const hwm = Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
-  return { hwmBytes: hwm, cpuMs: (ticks * 1000) / 100 };
+  return { hwmBytes: hwm, cpuMs: (ticks * 1000) / 100, systemMs: (Number(fields[12]) * 1000) / 100 };
 }
 
 async function runClient(script: string, role: string, job: Job): Promise<Outcome> {
@@ -390,6 +395,7 @@ async function startBlackbox(tmp: string): Promise<Exporter> {
 interface ContenderRuns {
   walls: number[];
   cpus: number[];
+  systems: number[];
   maxRss: number[];
   failed: number;
   firstFailure: string | null;
@@ -411,7 +417,7 @@ async function runVariant(
   const job: Job = { urls, concurrency: opts.concurrency, perHost };
   const floorMs = Math.ceil(opts.n / opts.concurrency) * opts.latency;
   const contenders = ['floor', 'cairn', ...(opts.exporter ? ['blackbox'] : [])];
-  const runs = new Map<string, ContenderRuns>(contenders.map((c) => [c, { walls: [], cpus: [], maxRss: [], failed: 0, firstFailure: null }]));
+  const runs = new Map<string, ContenderRuns>(contenders.map((c) => [c, { walls: [], cpus: [], systems: [], maxRss: [], failed: 0, firstFailure: null }]));
   const lateness: { p50: number; p99: number; max: number }[] = [];
   for (let r = 0; r < opts.runs; r++) {
     // Alternate the order, so that neither side always runs first (or after the other).
@@ -426,10 +432,11 @@ async function runVariant(
       acc.walls.push(Math.round(out.wallMs));
       // blackbox: the exporter's own CPU time (the driver's is not the prober's work).
       acc.cpus.push(Math.round(before && after ? after.cpuMs - before.cpuMs : out.cpuMs));
+      acc.systems.push(Math.round(before && after ? after.systemMs - before.systemMs : out.systemMs));
       acc.maxRss.push(after ? after.hwmBytes : out.maxRssBytes);
       acc.failed += out.failed;
       acc.firstFailure ??= out.firstFailure;
-      log(`  ${name} run ${r + 1}/${opts.runs} ${who}: ${Math.round(out.wallMs)} ms (ratio ${round3(out.wallMs / floorMs)}), cpu ${acc.cpus.at(-1)} ms, ${out.failed} failed, load ${os.loadavg()[0]?.toFixed(1)}`);
+      log(`  ${name} run ${r + 1}/${opts.runs} ${who}: ${Math.round(out.wallMs)} ms (ratio ${round3(out.wallMs / floorMs)}), cpu ${acc.cpus.at(-1)} ms (system ${acc.systems.at(-1)}), ${out.failed} failed, load ${os.loadavg()[0]?.toFixed(1)}`);
     }
   }
   farm.disconnect();
@@ -443,6 +450,7 @@ async function runVariant(
       walls_ms: acc.walls,
       cpu_ms: median(acc.cpus),
       cpu_ms_per_check: round3(median(acc.cpus) / opts.n),
+      cpu_system_ms: median(acc.systems),
       peak_rss_mb: mb(Math.max(...acc.maxRss)),
       failed: acc.failed,
       ...(acc.firstFailure ? { first_failure: acc.firstFailure } : {}),
@@ -494,7 +502,10 @@ async function main(): Promise<void> {
       log(`bench:checks: blackbox_exporter at ${exporter.url}`);
     }
     // Memory baselines, same run: bare Node, and Node with the engine's modules loaded but idle.
-    const bare = JSON.parse(execFileSync(process.execPath, ['-e', 'console.log(JSON.stringify(process.resourceUsage().maxRSS * 1024))']).toString()) as number;
+    const maxRssOf = (args: string[]) => Number(execFileSync(process.execPath, [...args, '-e', 'console.log(process.resourceUsage().maxRSS * 1024)'], { cwd: ROOT }).toString());
+    const bare = maxRssOf([]);
+    // For comparison only: what running through tsx (as the previous in-process bench did) costs before any work.
+    const tsxIdle = maxRssOf(['--import', 'tsx']);
     const idleChild = child(script, 'idle');
     const idle = await nextMessage<{ rssBytes: number; maxRssBytes: number }>(idleChild);
     const opts = { n, concurrency, latency, runs, exporter };
@@ -522,6 +533,12 @@ async function main(): Promise<void> {
       peak_rss_mb: Math.max(...variants.map((v) => (v as { cairn: { peak_rss_mb: number } }).cairn.peak_rss_mb)),
       node_bare_rss_mb: mb(bare),
       engine_idle_rss_mb: mb(idle.maxRssBytes),
+      tsx_idle_rss_mb: mb(tsxIdle),
+      goals: {
+        cairn_ratio_at_most_1_10: typeof main['cairn_ratio'] === 'number' && main['cairn_ratio'] <= 1.1,
+        cairn_below_blackbox: typeof main['blackbox_ratio'] === 'number' && variants.every((v) => (v['cairn_ratio'] as number) < (v['blackbox_ratio'] as number)),
+        peak_rss_under_150_mb: Math.max(...variants.map((v) => (v as { cairn: { peak_rss_mb: number } }).cairn.peak_rss_mb)) < 150,
+      },
       variants: Object.fromEntries(variants.map((v) => [v['variant'], v])),
       load_avg_1m: { start: Math.round(loadStart * 10) / 10, end: Math.round((os.loadavg()[0] as number) * 10) / 10 },
       cpus: os.cpus().length,
