@@ -301,6 +301,36 @@ export async function runCheckRound(checks: readonly ResolvedCheck[], settings: 
   const now = opts.now ?? (() => new Date());
   const registry: Partial<RunnerRegistry> = { ...defaultRunners, ...opts.runners };
   const deadline = new AbortController();
+  // Each attempt's signal aborts at its timeout or when the deadline aborts, whichever is first.
+  // One controller and one timer per attempt, cleared as it ends, and one deadline listener for
+  // all attempts: AbortSignal.any() and AbortSignal.timeout() cost more (a timer left running for
+  // the whole timeout, a weak dependant on the deadline signal per attempt, more garbage).
+  const inFlight = new Set<AbortController>();
+  deadline.signal.addEventListener('abort', () => {
+    for (const c of inFlight) c.abort(deadline.signal.reason);
+    inFlight.clear();
+  }, { once: true });
+  const attemptSignal = (timeoutMs: number): { signal: AbortSignal; done: () => void } => {
+    const controller = new AbortController();
+    if (deadline.signal.aborted) {
+      controller.abort(deadline.signal.reason);
+      return { signal: controller.signal, done: () => undefined };
+    }
+    inFlight.add(controller);
+    const timer = setTimeout(() => {
+      inFlight.delete(controller);
+      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    }, timeoutMs);
+    // As AbortSignal.timeout(): the engine's deadline timer keeps the process alive while a run is in progress.
+    timer.unref();
+    return {
+      signal: controller.signal,
+      done: () => {
+        clearTimeout(timer);
+        inFlight.delete(controller);
+      },
+    };
+  };
 
   const results: (CheckResult | undefined)[] = enabled.map(() => undefined);
   const progress: Progress[] = enabled.map(() => ({ attempts: 0, checkedAt: null, inFlightSince: null, last: null }));
@@ -335,8 +365,13 @@ export async function runCheckRound(checks: readonly ResolvedCheck[], settings: 
       p.checkedAt = startedAt;
       p.inFlightSince = performance.now();
       const timeoutMs = Math.max(1, check.timeoutMs);
-      const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), deadline.signal]);
-      const raw = await runAttempt(runner, check, { signal, timeoutMs, now: startedAt, ...(opts.dir === undefined ? {} : { dir: opts.dir }) });
+      const attempt = attemptSignal(timeoutMs);
+      let raw: AttemptOutcome;
+      try {
+        raw = await runAttempt(runner, check, { signal: attempt.signal, timeoutMs, now: startedAt, ...(opts.dir === undefined ? {} : { dir: opts.dir }) });
+      } finally {
+        attempt.done();
+      }
       p.inFlightSince = null;
       // An attempt cut short by the deadline says nothing about the target: no verdict from it.
       if (deadline.signal.aborted) return;
