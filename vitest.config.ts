@@ -7,5 +7,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default is one worker per core less one: a single worker on the 2 cores of CI, so
+    // the second core idled while a test waited on a child (cairn, git, Chromium, Prometheus).
+    // Two test files at once keep both cores busy; the tests wait for conditions, not durations.
+    maxWorkers: 2,
   },
 });
