@@ -140,7 +140,8 @@ async function remoteSamples(root: string, bare: string) {
   return store.samples;
 }
 
-describe('the monitor workflow against a bare remote', () => {
+// Each test runs the workflow's steps (several real CLI runs, git, a build): 54 s measured at load 25.
+describe('the monitor workflow against a bare remote', { timeout: 240_000 }, () => {
   it('runs its steps in order in one job: start time, install, SLO snapshot, run (check, commit, push, build), publish', async () => {
     const { root, bare, shims } = await remote(1);
     const dir = path.join(root, 'runner');
