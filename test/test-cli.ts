@@ -2,7 +2,7 @@
  * The CLI the end-to-end tests run: Cairn compiled as `npm run build` compiles it (tsc with
  * tsconfig.build.json, the templates beside the code, bin/cairn.js in front). Each `cairn` child
  * then starts in plain JavaScript instead of registering tsx and compiling the sources it loads,
- * which halves the CPU of a command (`cairn validate`: 0.8 s instead of 1.7 s).
+ * which halves the CPU of a command (`cairn validate`: 0.85 s of CPU instead of 1.7 s).
  * Kept in node_modules/.cache/cairn-cli/<hash of the sources>/, so it is compiled once per change
  * of the sources (about 10 s of CPU), like the status pages (src/site/bundle.ts).
  * The tests that spawn bin/cairn.js itself (serve, deadlines, the widget) keep the checkout's
