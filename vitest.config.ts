@@ -4,8 +4,14 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Generous: an end-to-end test runs the real CLI several times, far slower on a loaded machine
+    // (test/monitor-workflow.test.ts took over 60 s at load 25 on 2 cores). Only a hang waits it out.
+    testTimeout: 180_000,
+    hookTimeout: 240_000,
     pool: 'forks',
+    // Vitest's default is one worker per core less one: a single worker on the 2 cores of CI, so
+    // the second core idled while a test waited on a child (cairn, git, Chromium, Prometheus).
+    // Two test files at once keep both cores busy; the tests wait for conditions, not durations.
+    maxWorkers: 2,
   },
 });

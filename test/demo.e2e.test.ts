@@ -114,12 +114,16 @@ describe('the built demo page in Chromium', () => {
     const statuses = await page.$$eval('[data-component]', (els) =>
       els.map((el) => [el.getAttribute('data-component'), el.querySelector('.pill')?.textContent?.trim()]),
     );
+    // The healthy targets answer well within the 800 ms warning threshold, but on a loaded machine
+    // a live round can take longer: the page then says what the last round stored for them.
+    const last = new Map((await rawSamples(dir)).map((s) => [s.id, s.status]));
+    const healthy = (check: string) => ({ up: '✓ Operational', degraded: '! Degraded performance' })[last.get(check) as string];
     expect(Object.fromEntries(statuses)).toEqual({
-      website: '✓ Operational',
+      website: healthy('website'),
       api: '✕ Partial outage',
       search: expect.stringMatching(/Operational|Major outage/),
-      database: '✓ Operational',
-      domain: '✓ Operational',
+      database: healthy('database'),
+      domain: healthy('domain'),
       backups: '✓ Operational',
     });
     // The banner names the page's state in the words of the pills: the worst component's.
@@ -291,8 +295,9 @@ describe('the demo looks lived in', () => {
     for (const text of await page.locator('[data-component] .uptime, [data-component] p').allTextContents()) {
       expect(text).not.toMatch(/data for 0\.00%/);
     }
-    // A recently resolved incident is listed under recent incidents.
-    await expect(page.locator('#recent-incidents ~ [data-incident] .title').first().textContent()).resolves.toBe('Search major outage');
+    // A recently resolved incident is listed under recent incidents (after any the live rounds
+    // opened and resolved: on a loaded machine a healthy target can answer above the threshold).
+    expect((await page.locator('#recent-incidents ~ [data-incident] .title').allTextContents()).map((t) => t.trim())).toContain('Search major outage');
   });
 
   it.skipIf(!available)('the three-hour API outage shows on its day with the downtime the raw samples give', async () => {

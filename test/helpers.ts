@@ -9,6 +9,8 @@ import sirv from 'sirv';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const CAIRN = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
+/** The compiled CLI of this test run (test/global-setup.ts, test/test-cli.ts); the checkout's bin/cairn.js without it. */
+export const CAIRN_CLI = process.env['CAIRN_TEST_CLI'] || CAIRN;
 
 export interface CliResult {
   code: number | null;
@@ -16,13 +18,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `cairn <args>` as a child process, exactly as a user would. */
+/** Runs `cairn <args>` as a child process, exactly as a user would (the compiled CLI, as installed). */
 export function cairn(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, ...opts.env };
     // Not on GitHub Actions unless a test asks for it (annotations, job summary).
     if (opts.env?.['GITHUB_ACTIONS'] === undefined) delete env['GITHUB_ACTIONS'];
-    const child = spawn(process.execPath, [CAIRN, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CAIRN_CLI, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

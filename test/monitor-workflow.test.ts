@@ -14,7 +14,7 @@ import YAML from 'yaml';
 import { monitorWorkflow, scaffold } from '../src/init/scaffold.ts';
 import { readStore } from '../src/store/store.ts';
 import { shardOf } from '../src/store/shard.ts';
-import { CAIRN, git, ROOT, startUpDownTarget } from './helpers.ts';
+import { CAIRN_CLI, git, ROOT, startUpDownTarget } from './helpers.ts';
 
 interface Step {
   name?: string;
@@ -57,10 +57,10 @@ async function remote(shards: number): Promise<{ root: string; bare: string; shi
   git(seed, 'remote', 'add', 'origin', bare);
   git(seed, 'push', '-q', '-u', 'origin', 'main');
 
-  // `npx cairn …` runs this checkout's CLI; `npm ci` has nothing to install.
+  // `npx cairn …` runs this checkout's CLI, compiled as installed (test/test-cli.ts); `npm ci` has nothing to install.
   const shims = path.join(root, 'shims');
   await mkdir(shims);
-  await writeFile(path.join(shims, 'npx'), `#!/usr/bin/env bash\nset -e\n[ "$1" = cairn ] || { echo "unexpected npx $*" >&2; exit 127; }\nshift\nexec "${process.execPath}" "${CAIRN}" "$@"\n`);
+  await writeFile(path.join(shims, 'npx'), `#!/usr/bin/env bash\nset -e\n[ "$1" = cairn ] || { echo "unexpected npx $*" >&2; exit 127; }\nshift\nexec "${process.execPath}" "${CAIRN_CLI}" "$@"\n`);
   await writeFile(path.join(shims, 'npm'), `#!/usr/bin/env bash\n[ "$1" = ci ] || { echo "unexpected npm $*" >&2; exit 127; }\necho "npm ci: nothing to do in the test"\n`);
   await chmod(path.join(shims, 'npx'), 0o755);
   await chmod(path.join(shims, 'npm'), 0o755);
@@ -140,7 +140,8 @@ async function remoteSamples(root: string, bare: string) {
   return store.samples;
 }
 
-describe('the monitor workflow against a bare remote', () => {
+// Each test runs the workflow's steps (several real CLI runs, git, a build): 54 s measured at load 25.
+describe('the monitor workflow against a bare remote', { timeout: 240_000 }, () => {
   it('runs its steps in order in one job: start time, install, SLO snapshot, run (check, commit, push, build), publish', async () => {
     const { root, bare, shims } = await remote(1);
     const dir = path.join(root, 'runner');

@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import os from 'node:os';
 import path from 'node:path';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
+import pLimit from 'p-limit';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../src/checks/types.ts';
@@ -259,29 +260,31 @@ describe('hostile names through a real site build', () => {
         elsewhere.push(u);
         return route.abort();
       });
-      for (const u of urls) {
-        const page = await context.newPage();
-        const navigations: string[] = [];
-        const errors: string[] = [];
-        page.on('framenavigated', (f) => {
-          if (f === page.mainFrame()) navigations.push(f.url());
-        });
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        // networkidle: a refresh of 0 s would have fired (and been recorded) by then.
-        const res = await page.goto(`${site.url}${u}`, { waitUntil: 'networkidle' });
-        expect(res?.status(), u).toBe(200);
-        expect(navigations, `${u} (js ${js})`).toEqual([`${site.url}${u}`]);
-        expect(page.url()).toBe(`${site.url}${u}`);
-        expect(await page.locator('meta[http-equiv="refresh" i], img[src="x"], [onload], [onerror], base, iframe').count(), u).toBe(0);
-        if (js) {
-          expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), u).toBeUndefined();
-          // A handler that the CSP had to refuse would show here.
-          expect(errors, u).toEqual([]);
-        }
-        await page.close();
-      }
+      // Four pages at a time: each waits out its own network idle, the others load meanwhile.
+      const limit = pLimit(4);
+      await Promise.all(urls.map((u) => limit(async () => {
+          const page = await context.newPage();
+          const navigations: string[] = [];
+          const errors: string[] = [];
+          page.on('framenavigated', (f) => {
+            if (f === page.mainFrame()) navigations.push(f.url());
+          });
+          page.on('console', (m) => {
+            if (m.type() === 'error') errors.push(m.text());
+          });
+          // networkidle: a refresh of 0 s would have fired (and been recorded) by then.
+          const res = await page.goto(`${site.url}${u}`, { waitUntil: 'networkidle' });
+          expect(res?.status(), u).toBe(200);
+          expect(navigations, `${u} (js ${js})`).toEqual([`${site.url}${u}`]);
+          expect(page.url()).toBe(`${site.url}${u}`);
+          expect(await page.locator('meta[http-equiv="refresh" i], img[src="x"], [onload], [onerror], base, iframe').count(), u).toBe(0);
+          if (js) {
+            expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), u).toBeUndefined();
+            // A handler that the CSP had to refuse would show here.
+            expect(errors, u).toEqual([]);
+          }
+          await page.close();
+      })));
       expect(elsewhere, `js ${js}`).toEqual([]);
       await context.close();
     }
