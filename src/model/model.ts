@@ -5,6 +5,7 @@
 import type { CheckKind, ResolvedConfig, SiteSettings } from '../config/types.ts';
 import type { RollupRecord } from '../store/rollup-format.ts';
 import type { Sample, StoreProblem } from '../store/samples.ts';
+import { SampleColumns } from '../store/columns.ts';
 import type { Incident } from '../incidents/types.ts';
 import { dayRanges } from './days.ts';
 import { type IncidentModel, incidentModel, type MonthFigures, monthFigures, utcMonths } from './incidents.ts';
@@ -17,7 +18,7 @@ import type { SloSnapshot } from '../prometheus/types.ts';
 import type { ReportPage } from '../reports/types.ts';
 import { type ShownStatus, worstOf } from './status.ts';
 import { regionStatuses } from './regions.ts';
-import { storedTimeline } from './stored.ts';
+import { firstAtOrAfter, storedTimeline } from './stored.ts';
 import { type StateKey, stateOf, worstState } from '../vocabulary/states.ts';
 import { type Segment, type Tally, RANK, componentCounted, knownMs, mergeComponent, tally } from './timeline.ts';
 import { type AvailabilityRule, availableMs, countedDowntimeMs } from './availability.ts';
@@ -190,7 +191,11 @@ export interface StatusModel {
 
 export interface ModelInput {
   config: ResolvedConfig;
-  samples: readonly Sample[];
+  /**
+   * The raw samples: objects in any order, or the store's columns in the full layout
+   * (src/store/columns.ts: `cairn build` reads them so, one check's samples made objects at a time).
+   */
+  samples: readonly Sample[] | SampleColumns;
   /** Daily rollups of compacted days (src/store/rollup-format.ts); raw days they cover are not in `samples`. */
   rollups?: readonly RollupRecord[];
   problems?: readonly StoreProblem[];
@@ -286,14 +291,45 @@ function withDayIncidents<T extends { days: DayBar[] }>(f: T, component: string,
 }
 
 /** The earliest instant with stored data (a raw sample, or the first segment of a rollup day) up to `now`; null without any. */
-export function earliestData(samples: readonly Sample[], rollups: readonly RollupRecord[], now: number): number | null {
+export function earliestData(samples: readonly Sample[] | SampleColumns, rollups: readonly RollupRecord[], now: number): number | null {
   let first = Infinity;
-  for (const s of samples) if (s.at < first && s.at <= now) first = s.at;
+  if (samples instanceof SampleColumns) first = samples.earliest(now) ?? Infinity;
+  else for (const s of samples) if (s.at < first && s.at <= now) first = s.at;
   for (const r of rollups) {
     const seg = r.seg[0];
     if (seg) first = Math.min(first, Date.parse(`${r.d}T00:00:00.000Z`) + seg[0]);
   }
   return first === Infinity ? null : first;
+}
+
+/** The samples of a sorted list up to `now` (those a filter `at <= now` keeps). */
+function upTo(sorted: Sample[], now: number): Sample[] {
+  const last = sorted[sorted.length - 1];
+  if (last === undefined || last.at <= now) return sorted;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as Sample).at <= now) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted.slice(0, lo);
+}
+
+/**
+ * Each check's samples up to `now`, sorted by time: from the columns one check at a time (made
+ * objects when asked for, left to the garbage collector after), or grouped from the objects.
+ */
+function sampleSource(samples: readonly Sample[] | SampleColumns, now: number): (id: string) => Sample[] {
+  if (samples instanceof SampleColumns) return (id) => upTo(samples.of(id), now);
+  const byCheck = new Map<string, Sample[]>();
+  for (const s of samples) {
+    if (s.at > now) continue;
+    let list = byCheck.get(s.id);
+    if (!list) byCheck.set(s.id, (list = []));
+    list.push(s);
+  }
+  return (id) => (byCheck.get(id) ?? []).sort((a, b) => a.at - b.at);
 }
 
 export function computeModel(input: ModelInput): StatusModel {
@@ -318,17 +354,15 @@ export function computeModel(input: ModelInput): StatusModel {
     list.push(r);
   }
 
-  const byCheck = new Map<string, Sample[]>();
-  for (const s of input.samples) {
-    if (s.at > now) continue;
-    let list = byCheck.get(s.id);
-    if (!list) byCheck.set(s.id, (list = []));
-    list.push(s);
-  }
+  const samplesOf = sampleSource(input.samples, now);
+  // A check's samples of the last 24 hours: its component's latency reads them.
+  const recentByCheck = new Map<string, Sample[]>();
 
   const segmentsByCheck = new Map<string, Segment[]>();
   const checks: CheckModel[] = config.checks.map((check) => {
-    const samples = (byCheck.get(check.id) ?? []).sort((a, b) => a.at - b.at);
+    const samples = samplesOf(check.id);
+    const recent = samples.slice(firstAtOrAfter(samples, now - WINDOWS['24h']));
+    recentByCheck.set(check.id, recent);
     const stored = storedTimeline(samples, rollupsByCheck.get(check.id) ?? [], check.maxGapMs, now, config.run.regionRule);
     const regional = regionStatuses(samples, check.maxGapMs, now, config.run.regionRule);
     const segments = overlayMaintenance(stored.segments, occurrences.get(check.component) ?? []);
@@ -350,10 +384,8 @@ export function computeModel(input: ModelInput): StatusModel {
       lastStatusCode: last?.statusCode ?? null,
       expiresAt: last?.expiresAt ?? null,
       ...figures(segments, now, days, rule),
-      latency24h: latencySummary(samples, now - WINDOWS['24h']),
-      responseTimes: samples
-        .filter((s) => s.at >= now - SERIES_MS)
-        .map((s) => ({ t: s.at, ms: s.responseTimeMs, status: s.status })),
+      latency24h: latencySummary(recent, now - WINDOWS['24h']),
+      responseTimes: samples.slice(firstAtOrAfter(samples, now - SERIES_MS)).map((s) => ({ t: s.at, ms: s.responseTimeMs, status: s.status })),
       ...(regional ? { regions: regional.regions } : {}),
     };
   });
@@ -377,7 +409,7 @@ export function computeModel(input: ModelInput): StatusModel {
       state: stateOf(status, outage),
       outage,
       latency24h: latencySummary(
-        comp.checks.flatMap((id) => byCheck.get(id) ?? []),
+        comp.checks.flatMap((id) => recentByCheck.get(id) ?? []),
         now - WINDOWS['24h'],
       ),
       checks: comp.checks,
@@ -432,7 +464,7 @@ export function computeModel(input: ModelInput): StatusModel {
       checkSloEntries(checkSlos(config.prometheus.slos), {
         segmentsOf: (id) => segmentsByCheck.get(id) ?? [],
         componentSegmentsOf: (id) => segmentsByComponent.get(id) ?? [],
-        samplesOf: (id) => byCheck.get(id) ?? [],
+        samplesOf,
         rollupsOf: (id) => rollupsByCheck.get(id) ?? [],
         inMaintenance: (id, t) => (occurrences.get(componentOf.get(id) ?? '') ?? []).some((o) => o.start <= t && t < o.end),
         rule,

@@ -41,13 +41,20 @@ const TALLY_KEY: Record<CheckStatus, 'upMs' | 'degradedMs' | 'downMs' | 'mainten
   maintenance: 'maintenanceMs',
 };
 
+/** Whether samples are in time order and none is after `now` (as the model passes them): nothing to filter or sort. */
+function sortedUpTo(samples: readonly { at: number }[], now: number): boolean {
+  for (let i = 1; i < samples.length; i++) if ((samples[i] as { at: number }).at < (samples[i - 1] as { at: number }).at) return false;
+  const last = samples[samples.length - 1];
+  return last === undefined || last.at <= now;
+}
+
 /** Segments of one check from its samples (any order), clipped at `now`. */
 export function checkSegments(
   samples: readonly { at: number; status: CheckStatus }[],
   maxGapMs: number,
   now: number,
 ): Segment[] {
-  const sorted = samples.filter((s) => s.at <= now).sort((a, b) => a.at - b.at);
+  const sorted = sortedUpTo(samples, now) ? samples : samples.filter((s) => s.at <= now).sort((a, b) => a.at - b.at);
   const out: Segment[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const s = sorted[i] as { at: number; status: CheckStatus };

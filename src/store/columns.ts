@@ -17,6 +17,7 @@ import { type CompactRunLine, type DayFile, type Sample, type StoreProblem, STOR
 const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
 /** Status index by the letter of a compact line (u, m, w, d). */
 const LETTER_INDEX: Record<string, number> = { u: 0, w: 1, d: 2, m: 3 };
+const BLANK = /^\s*$/;
 /** Status codes are kept in 16 bits; this one stands for none (a code out of range is kept aside). */
 const NO_CODE = -32768;
 
@@ -49,6 +50,9 @@ export interface ColumnsOptions {
 /** Samples of many checks in columns; `of(id)` gives one check's samples as objects, sorted. */
 export class SampleColumns {
   #cols = new Map<string, Column>();
+  /** The ids of the last compact line added and their columns: the next line usually has the same. */
+  #lastIds: readonly string[] = [];
+  #lastCols: Column[] = [];
   #full: boolean;
   #regions: string[] = [];
   #regionIndex = new Map<string, number>();
@@ -61,6 +65,11 @@ export class SampleColumns {
   #column(id: string): Column {
     let c = this.#cols.get(id);
     if (!c) this.#cols.set(id, (c = { n: 0, at: new Float64Array(1024), st: new Uint8Array(1024), ms: new Float32Array(1024), err: new Map() }));
+    return this.#grown(c);
+  }
+
+  /** `c`, with room for one more sample. */
+  #grown(c: Column): Column {
     if (c.n === c.at.length) {
       // Grow by half: the spare capacity stays small for a month of 5-minute samples.
       const grow = <T extends Float64Array | Float32Array | Uint8Array | Int16Array | Uint16Array>(a: T): T => {
@@ -126,8 +135,13 @@ export class SampleColumns {
     const { id: ids, s, ms, dt, code, e, g, x } = line;
     const errors = e ? indexed(e) : null;
     const expiries = x ? indexed(x) : null;
+    const same = ids.length === this.#lastIds.length && ids.every((id, i) => id === this.#lastIds[i]);
+    if (!same) {
+      this.#lastIds = ids;
+      this.#lastCols = ids.map((id) => this.#column(id));
+    }
     for (let i = 0; i < ids.length; i++) {
-      const c = this.#column(ids[i] as string);
+      const c = this.#grown(this.#lastCols[i] as Column);
       const d = dt?.[i];
       this.#put(c, LETTER_INDEX[s[i] as string] as number, d ? t0 + d * 1000 : t0, ms[i] ?? null, errors?.get(i) ?? null);
       if (this.#full) this.#details(c, code?.[i] ?? null, g, expiries?.get(i));
@@ -157,31 +171,22 @@ export class SampleColumns {
   of(id: string): Sample[] {
     const c = this.#cols.get(id);
     if (!c) return [];
-    const out: Sample[] = new Array(c.n);
+    const { n, at, st, ms, code, region } = c;
+    const out: Sample[] = new Array(n);
     let sorted = true;
-    const full = this.#full;
-    for (let i = 0; i < c.n; i++) {
-      const ms = c.ms[i] as number;
-      if (!full) {
-        out[i] = { id, status: STATUSES[c.st[i] as number] as CheckStatus, at: c.at[i] as number, responseTimeMs: ms < 0 ? null : ms, error: c.err.get(i) ?? null, statusCode: null };
-      } else {
-        const code = c.code ? (c.code[i] as number) : NO_CODE;
-        const sample: Sample = {
-          id,
-          status: STATUSES[c.st[i] as number] as CheckStatus,
-          at: c.at[i] as number,
-          responseTimeMs: ms < 0 ? null : (c.exact?.get(i) ?? ms),
-          error: c.err.get(i) ?? null,
-          statusCode: code !== NO_CODE ? code : (c.wideCode?.get(i) ?? null),
-        };
-        const r = c.region ? (c.region[i] as number) : 0;
-        if (r > 0) sample.region = this.#regions[r - 1] as string;
-        const x = c.expiry?.get(i);
-        if (x !== undefined) sample.expiresAt = x;
-        out[i] = sample;
-      }
-      if (i > 0 && (c.at[i] as number) < (c.at[i - 1] as number)) sorted = false;
+    for (let i = 0; i < n; i++) {
+      const m = ms[i] as number;
+      const k = code ? (code[i] as number) : NO_CODE;
+      // The sparse fields (errors, exact times, wide codes, expiry dates) are set below, from their maps.
+      const sample: Sample = { id, status: STATUSES[st[i] as number] as CheckStatus, at: at[i] as number, responseTimeMs: m < 0 ? null : m, error: null, statusCode: k === NO_CODE ? null : k };
+      if (region && (region[i] as number) > 0) sample.region = this.#regions[(region[i] as number) - 1] as string;
+      out[i] = sample;
+      if (i > 0 && (at[i] as number) < (at[i - 1] as number)) sorted = false;
     }
+    for (const [i, e] of c.err) (out[i] as Sample).error = e;
+    if (c.exact) for (const [i, v] of c.exact) (out[i] as Sample).responseTimeMs = v;
+    if (c.wideCode) for (const [i, v] of c.wideCode) (out[i] as Sample).statusCode = v;
+    if (c.expiry) for (const [i, x] of c.expiry) (out[i] as Sample).expiresAt = x;
     return sorted ? out : out.sort((a, b) => a.at - b.at);
   }
 
@@ -231,7 +236,8 @@ export async function readDayFilesInto(dir: string, files: readonly DayFile[], i
       const line = text.slice(start, end);
       start = end + 1;
       lineNo += 1;
-      if (line.trim() === '') continue;
+      // Blank (`line.trim() === ''`, without copying a long line).
+      if (BLANK.test(line)) continue;
       const rec = parseStoredLine(line);
       if (typeof rec === 'string') problems.push({ file: rel, line: lineNo, message: rec });
       else if (rec.v === STORE_VERSION) for (const r of rec.r) into.add(toSample(r));
