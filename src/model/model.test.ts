@@ -9,6 +9,7 @@ import { strings } from '../site/i18n.ts';
 import { dayRanges } from './days.ts';
 import { fixtureConfig } from './testing.ts';
 import { SampleColumns } from '../store/columns.ts';
+import { computeRollups } from '../store/compact.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -189,6 +190,36 @@ describe('computeModel from the store\'s columns', () => {
     expect(fromColumns.checks.find((c) => c.id === 'multi')!.regions).toBeDefined();
     expect(fromColumns.components.find((c) => c.id === 'front')!.days.some((d) => d.partialMs > 0)).toBe(true);
     expect(fromColumns.monitoringSince).toBe(new Date(NOW - 9 * DAY).toISOString());
+  });
+
+  it('gives the same model from columns in time order (read without an object per sample) with compacted days before them', () => {
+    const config = fixtureConfig({ checks: [{ id: 'api' }, { id: 'web', component: 'front' }, { id: 'cdn', component: 'front' }, { id: 'gone' }] });
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const all: Sample[] = [];
+    for (let at = NOW - 12 * DAY; at <= NOW + 20 * MIN; at += 5 * MIN) {
+      for (const id of ['api', 'web', 'cdn']) {
+        if (rand() < 0.02) continue;
+        const x = rand();
+        const st: CheckStatus = x < 0.05 ? 'down' : x < 0.1 ? 'degraded' : 'up';
+        all.push({ ...sample(id, at, st, st === 'down' ? null : Math.round(40 + rand() * 200)), statusCode: 200 });
+      }
+      // A check that stopped: its last sample is compacted, nothing raw after it.
+      if (at < NOW - 10 * DAY) all.push(sample('gone', at, 'up'));
+    }
+    // The days before the last 8 are compacted into rollups; the raw samples of those days are gone.
+    const firstRaw = Date.UTC(2026, 10, 16);
+    const days = Array.from({ length: 5 }, (_, i) => new Date(firstRaw - (5 - i) * DAY).toISOString().slice(0, 10));
+    const rollups = computeRollups({ days, samples: all.filter((s) => s.at < firstRaw + DAY), carry: new Map(), maxGapMs: () => 15 * MIN, now: NOW });
+    const samples = all.filter((s) => s.at >= firstRaw);
+    const columns = new SampleColumns({ full: true });
+    for (const s of samples) columns.add(s);
+    expect(columns.series('api')!.sorted).toBe(true);
+    const fromObjects = computeModel({ config, samples, rollups, now: NOW });
+    const fromColumns = computeModel({ config, samples: columns, rollups, now: NOW });
+    expect(fromColumns).toStrictEqual(fromObjects);
+    expect(fromColumns.checks.find((c) => c.id === 'gone')!.lastCheckedAt).not.toBeNull();
+    expect(fromColumns.checks[0]!.responseTimes.length).toBeGreaterThan(1900);
   });
 });
 

@@ -3,9 +3,10 @@
  * the outputs show. The site, the API JSON, badges and reports read this; none recomputes.
  */
 import type { CheckKind, ResolvedConfig, SiteSettings } from '../config/types.ts';
+import type { CheckStatus } from '../checks/types.ts';
 import type { RollupRecord } from '../store/rollup-format.ts';
 import type { Sample, StoreProblem } from '../store/samples.ts';
-import { SampleColumns } from '../store/columns.ts';
+import { STATUSES, SampleColumns } from '../store/columns.ts';
 import type { Incident } from '../incidents/types.ts';
 import { dayRanges } from './days.ts';
 import { type IncidentModel, incidentModel, type MonthFigures, monthFigures, utcMonths } from './incidents.ts';
@@ -18,7 +19,7 @@ import type { SloSnapshot } from '../prometheus/types.ts';
 import type { ReportPage } from '../reports/types.ts';
 import { type ShownStatus, worstOf } from './status.ts';
 import { regionStatuses } from './regions.ts';
-import { firstAtOrAfter, storedTimeline } from './stored.ts';
+import { type SortedSamples, firstAtOrAfter, storedTimeline, storedTimelineSorted } from './stored.ts';
 import { type StateKey, stateOf, worstState } from '../vocabulary/states.ts';
 import { type Segment, type Tally, RANK, componentCounted, knownMs, mergeComponent, tally } from './timeline.ts';
 import { type AvailabilityRule, availableMs, countedDowntimeMs } from './availability.ts';
@@ -332,6 +333,42 @@ function sampleSource(samples: readonly Sample[] | SampleColumns, now: number): 
   return (id) => (byCheck.get(id) ?? []).sort((a, b) => a.at - b.at);
 }
 
+/**
+ * A check's samples up to `now` read straight from the columns (no object per sample but for
+ * the last 7 days), when they are in time order and from one region or none; else null.
+ */
+function sortedFromColumns(columns: SampleColumns, id: string, now: number): (SortedSamples & { since(t: number): Sample[] }) | null {
+  const series = columns.series(id);
+  if (!series || !series.sorted || series.regions) return null;
+  const { at, st } = series;
+  // The samples up to now: those a filter `at <= now` keeps.
+  let n = series.n;
+  if (n > 0 && (at[n - 1] as number) > now) {
+    let lo = 0;
+    while (lo < n) {
+      const mid = (lo + n) >>> 1;
+      if ((at[mid] as number) <= now) lo = mid + 1;
+      else n = mid;
+    }
+  }
+  return {
+    n,
+    at: (i) => at[i] as number,
+    status: (i) => STATUSES[st[i] as number] as CheckStatus,
+    sample: (i) => columns.range(id, i, i + 1)[0] as Sample,
+    since: (t) => {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((at[mid] as number) < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return columns.range(id, lo, n);
+    },
+  };
+}
+
 export function computeModel(input: ModelInput): StatusModel {
   const { config, now } = input;
   const { degradedCountsAsUp } = config.run;
@@ -360,11 +397,19 @@ export function computeModel(input: ModelInput): StatusModel {
 
   const segmentsByCheck = new Map<string, Segment[]>();
   const checks: CheckModel[] = config.checks.map((check) => {
-    const samples = samplesOf(check.id);
-    const recent = samples.slice(firstAtOrAfter(samples, now - WINDOWS['24h']));
+    const rollups = rollupsByCheck.get(check.id) ?? [];
+    // From the columns, the 90 days of a check are read without an object per sample where that
+    // gives the same figures (src/model/stored.ts); else (and from objects) as they always were.
+    const sorted = input.samples instanceof SampleColumns ? sortedFromColumns(input.samples, check.id, now) : null;
+    const quick = sorted ? storedTimelineSorted(sorted, rollups, check.maxGapMs, now) : null;
+    const samples = quick ? null : samplesOf(check.id);
+    const since = (t: number): Sample[] => (samples ? samples.slice(firstAtOrAfter(samples, t)) : (sorted as { since(t: number): Sample[] }).since(t));
+    const week = since(now - SERIES_MS);
+    const recent = week.slice(firstAtOrAfter(week, now - WINDOWS['24h']));
     recentByCheck.set(check.id, recent);
-    const stored = storedTimeline(samples, rollupsByCheck.get(check.id) ?? [], check.maxGapMs, now, config.run.regionRule);
-    const regional = regionStatuses(samples, check.maxGapMs, now, config.run.regionRule);
+    const stored = quick ?? storedTimeline(samples as Sample[], rollups, check.maxGapMs, now, config.run.regionRule);
+    // Samples from one region or none have no regional statuses.
+    const regional = samples ? regionStatuses(samples, check.maxGapMs, now, config.run.regionRule) : null;
     const segments = overlayMaintenance(stored.segments, occurrences.get(check.component) ?? []);
     segmentsByCheck.set(check.id, segments);
     const last = stored.last ?? undefined;
@@ -385,7 +430,7 @@ export function computeModel(input: ModelInput): StatusModel {
       expiresAt: last?.expiresAt ?? null,
       ...figures(segments, now, days, rule),
       latency24h: latencySummary(recent, now - WINDOWS['24h']),
-      responseTimes: samples.slice(firstAtOrAfter(samples, now - SERIES_MS)).map((s) => ({ t: s.at, ms: s.responseTimeMs, status: s.status })),
+      responseTimes: week.map((s) => ({ t: s.at, ms: s.responseTimeMs, status: s.status })),
       ...(regional ? { regions: regional.regions } : {}),
     };
   });

@@ -14,7 +14,8 @@ import type { CheckStatus } from '../checks/types.ts';
 import { FS_REASONS } from './fault.ts';
 import { type CompactRunLine, type DayFile, type Sample, type StoreProblem, STORE_VERSION, parseStoredLine, toSample } from './samples.ts';
 
-const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
+/** The statuses by the index the columns keep (`series(id).st`). */
+export const STATUSES: readonly CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
 /** Status index by the letter of a compact line (u, m, w, d). */
 const LETTER_INDEX: Record<string, number> = { u: 0, w: 1, d: 2, m: 3 };
 const BLANK = /^\s*$/;
@@ -171,23 +172,54 @@ export class SampleColumns {
   of(id: string): Sample[] {
     const c = this.#cols.get(id);
     if (!c) return [];
-    const { n, at, st, ms, code, region } = c;
-    const out: Sample[] = new Array(n);
     let sorted = true;
-    for (let i = 0; i < n; i++) {
+    for (let i = 1; i < c.n; i++) if ((c.at[i] as number) < (c.at[i - 1] as number)) sorted = false;
+    const out = this.#objects(id, c, 0, c.n);
+    return sorted ? out : out.sort((a, b) => a.at - b.at);
+  }
+
+  /**
+   * One check's columns as they are, for reading without an object per sample: `n` samples,
+   * their times and status indexes (STATUSES), whether they are in time order, whether any has a
+   * region; null without samples.
+   */
+  series(id: string): { n: number; at: Float64Array; st: Uint8Array; sorted: boolean; regions: boolean } | null {
+    const c = this.#cols.get(id);
+    if (!c) return null;
+    let sorted = true;
+    for (let i = 1; i < c.n && sorted; i++) if ((c.at[i] as number) < (c.at[i - 1] as number)) sorted = false;
+    return { n: c.n, at: c.at.subarray(0, c.n), st: c.st.subarray(0, c.n), sorted, regions: c.region !== undefined };
+  }
+
+  /** Samples `from` to `to` (exclusive) of one check, as stored (in time order when `series` says so). */
+  range(id: string, from: number, to: number): Sample[] {
+    const c = this.#cols.get(id);
+    return c ? this.#objects(id, c, Math.max(0, from), Math.min(to, c.n)) : [];
+  }
+
+  #objects(id: string, c: Column, from: number, to: number): Sample[] {
+    const { at, st, ms, code, region } = c;
+    const out: Sample[] = new Array(Math.max(0, to - from));
+    for (let i = from; i < to; i++) {
       const m = ms[i] as number;
       const k = code ? (code[i] as number) : NO_CODE;
       // The sparse fields (errors, exact times, wide codes, expiry dates) are set below, from their maps.
       const sample: Sample = { id, status: STATUSES[st[i] as number] as CheckStatus, at: at[i] as number, responseTimeMs: m < 0 ? null : m, error: null, statusCode: k === NO_CODE ? null : k };
       if (region && (region[i] as number) > 0) sample.region = this.#regions[(region[i] as number) - 1] as string;
-      out[i] = sample;
-      if (i > 0 && (at[i] as number) < (at[i - 1] as number)) sorted = false;
+      out[i - from] = sample;
     }
-    for (const [i, e] of c.err) (out[i] as Sample).error = e;
-    if (c.exact) for (const [i, v] of c.exact) (out[i] as Sample).responseTimeMs = v;
-    if (c.wideCode) for (const [i, v] of c.wideCode) (out[i] as Sample).statusCode = v;
-    if (c.expiry) for (const [i, x] of c.expiry) (out[i] as Sample).expiresAt = x;
-    return sorted ? out : out.sort((a, b) => a.at - b.at);
+    const set = <T>(sparse: Map<number, T> | undefined, put: (s: Sample, v: T) => void) => {
+      if (!sparse) return;
+      // Few entries (errors, exact times): each looked up; many (a range of a check with an error each time): walked.
+      if (sparse.size > to - from) {
+        for (let i = from; i < to; i++) if (sparse.has(i)) put(out[i - from] as Sample, sparse.get(i) as T);
+      } else for (const [i, v] of sparse) if (i >= from && i < to) put(out[i - from] as Sample, v);
+    };
+    set(c.err, (s, e) => (s.error = e));
+    set(c.exact, (s, v) => (s.responseTimeMs = v));
+    set(c.wideCode, (s, v) => (s.statusCode = v));
+    set(c.expiry, (s, x) => (s.expiresAt = x));
+    return out;
   }
 
   /** Per check, the stored errors (with their sample's time): certificate facts live there. */
