@@ -2,107 +2,30 @@
  * npm run bench:site — builds the site of a generated status repo: `components` components (one
  * check each) with `days` days of 5-minute history, then measures the build and the pages.
  *
- *   npm run bench:site -- [--components 200] [--days 90] [--home-components 50]
+ *   npm run bench:site -- [--components 200] [--days 90] [--home-components 50] [--line-version 1|2]
  *
  * Prints progress to stderr and one JSON object on the last line of stdout:
  * components, samples, build_ms, peak_rss_mb (of the build process), home_gzip_bytes (HTML + CSS
  * of the home page of a `home-components`-component site built from the same data),
  * largest_page_gzip_bytes, max_js_gzip_bytes_per_page.
  */
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath } from 'node:url';
-import { dayFile } from '../src/store/layout.ts';
-import { STORE_VERSION } from '../src/store/samples.ts';
+import { log, timedBuild, writeHistory, writeRepo } from './status-repo.ts';
 
 const { values } = parseArgs({
-  options: { components: { type: 'string' }, days: { type: 'string' }, 'home-components': { type: 'string' } },
+  options: { components: { type: 'string' }, days: { type: 'string' }, 'home-components': { type: 'string' }, 'line-version': { type: 'string' } },
 });
 const COMPONENTS = Number(values.components ?? 200);
 const DAYS = Number(values.days ?? 90);
 const HOME_COMPONENTS = Number(values['home-components'] ?? 50);
-const STEP = 5 * 60_000;
-const CAIRN = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
-const log = (s: string) => process.stderr.write(`${s}\n`);
+// The verbose lines an older Cairn wrote (this benchmark's figures so far); 2 for the compact ones.
+const LINE_VERSION = values['line-version'] === '2' ? 2 : 1;
 
-async function writeRepo(dir: string, components: number, groups: number): Promise<number> {
-  await mkdir(path.join(dir, 'checks'), { recursive: true });
-  const ids = Array.from({ length: components }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
-  const perGroup = Math.ceil(components / groups);
-  const groupYaml = Array.from({ length: groups }, (_, g) => {
-    const members = ids.slice(g * perGroup, (g + 1) * perGroup);
-    return `  - id: g${g}\n    name: Group ${g + 1}\n    components: [${members.join(', ')}]`;
-  }).join('\n');
-  await writeFile(path.join(dir, 'cairn.yaml'), `site:\n  title: Bench Status\n  timeZone: Europe/Berlin\ngroups:\n${groupYaml}\n`);
-  await writeFile(
-    path.join(dir, 'checks', 'bench.yaml'),
-    `checks:\n${ids.map((id) => `  - { id: ${id}, name: Service ${id.slice(4)}, kind: tcp, host: 127.0.0.1, port: 9 }`).join('\n')}\n`,
-  );
-  return ids.length;
-}
-
-/** Writes `days` days of 5-minute runs for `components` checks, one file per day, written once. */
-async function writeHistory(dir: string, components: number, days: number, now: number): Promise<number> {
-  const ids = Array.from({ length: components }, (_, i) => `svc-${String(i).padStart(3, '0')}`);
-  let samples = 0;
-  const start = Math.floor((now - days * 86_400_000) / STEP) * STEP;
-  let day = '';
-  let lines: string[] = [];
-  const flush = async () => {
-    if (!day) return;
-    const file = dayFile(dir, day);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, `${lines.join('\n')}\n`);
-    lines = [];
-  };
-  let seed = 42;
-  const rand = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
-  for (let t = start; t < now; t += STEP) {
-    const d = new Date(t).toISOString().slice(0, 10);
-    if (d !== day) {
-      await flush();
-      day = d;
-      if (lines.length === 0 && samples % 100 === 0) log(`  history: ${d}`);
-    }
-    const at = new Date(t).toISOString();
-    const r = ids.map((id) => {
-      const x = rand();
-      const s = x < 0.002 ? 'down' : x < 0.01 ? 'degraded' : 'up';
-      return { id, s, t: at, ms: s === 'down' ? null : Math.round(40 + rand() * 200), e: s === 'up' ? null : s === 'down' ? 'connection refused by 127.0.0.1:9' : 'response time above warning threshold' };
-    });
-    lines.push(JSON.stringify({ v: STORE_VERSION, t: at, r }));
-    samples += r.length;
-  }
-  await flush();
-  return samples;
-}
-
-function build(dir: string): Promise<{ ms: number; peakRssMb: number }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, ['--expose-gc', CAIRN, 'build', '--dir', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let peakKb = 0;
-    const timer = setInterval(() => {
-      readFile(`/proc/${child.pid}/status`, 'utf8')
-        .then((s) => {
-          const m = /VmHWM:\s+(\d+)/.exec(s);
-          if (m) peakKb = Math.max(peakKb, Number(m[1]));
-        })
-        .catch(() => undefined);
-    }, 100);
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => {
-      clearInterval(timer);
-      if (code !== 0) reject(new Error(`build failed (${code}):\n${err}`));
-      else resolve({ ms: Math.round(performance.now() - started), peakRssMb: Math.round(peakKb / 102.4) / 10 });
-    });
-  });
-}
+const build = (dir: string) => timedBuild(dir, { nodeArgs: ['--expose-gc'] });
 
 async function htmlFiles(dir: string): Promise<string[]> {
   const all = await readdir(dir, { recursive: true });
@@ -132,8 +55,7 @@ try {
   const now = Date.now();
   log(`Generating ${COMPONENTS} components × ${DAYS} days of 5-minute history in ${work}…`);
   const big = path.join(work, 'big');
-  await writeRepo(big, COMPONENTS, 10);
-  const samples = await writeHistory(big, COMPONENTS, DAYS, now);
+  const samples = await writeHistory(big, await writeRepo(big, COMPONENTS, { groups: 10 }), DAYS, now, { lineVersion: LINE_VERSION });
   log(`Building (${samples.toLocaleString('en')} samples)…`);
   const { ms, peakRssMb } = await build(big);
   log(`  built in ${ms} ms, peak RSS ${peakRssMb} MB`);
@@ -147,8 +69,7 @@ try {
   }
   log(`Building the home page of a ${HOME_COMPONENTS}-component site…`);
   const small = path.join(work, 'small');
-  await writeRepo(small, HOME_COMPONENTS, 5);
-  await writeHistory(small, HOME_COMPONENTS, DAYS, now);
+  await writeHistory(small, await writeRepo(small, HOME_COMPONENTS, { groups: 5 }), DAYS, now, { lineVersion: LINE_VERSION });
   await build(small);
   const home = await pageWeight(path.join(small, 'dist'), path.join(small, 'dist', 'index.html'));
   console.log(
@@ -157,6 +78,7 @@ try {
       components: COMPONENTS,
       days: DAYS,
       samples,
+      line_version: LINE_VERSION,
       build_ms: ms,
       peak_rss_mb: peakRssMb,
       home_components: HOME_COMPONENTS,

@@ -8,6 +8,8 @@ import { dayBarText, uptime90Line } from '../site/format.ts';
 import { strings } from '../site/i18n.ts';
 import { dayRanges } from './days.ts';
 import { fixtureConfig } from './testing.ts';
+import { SampleColumns } from '../store/columns.ts';
+import { computeRollups } from '../store/compact.ts';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -147,6 +149,77 @@ describe('dayRanges', () => {
     const days = dayRanges(now, 3, 'America/New_York');
     expect(days.map((d) => d.date)).toEqual(['2026-10-31', '2026-11-01', '2026-11-02']);
     expect(days[1]!.end - days[1]!.start).toBe(25 * HOUR);
+  });
+});
+
+describe('computeModel from the store\'s columns', () => {
+  it('gives the model the samples\' objects give, figure for figure', () => {
+    const config = fixtureConfig({
+      checks: [{ id: 'api' }, { id: 'web', component: 'front' }, { id: 'cdn', component: 'front' }, { id: 'multi' }, { id: 'quiet' }],
+      groups: [{ id: 'g', components: ['front', 'api'] }],
+      maintenance: [{ id: 'w', title: 'Upgrade', description: null, components: ['api'], start: NOW - 3 * HOUR, end: NOW - 2 * HOUR, recurring: null }],
+    });
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const status = (): CheckStatus => {
+      const x = rand();
+      return x < 0.05 ? 'down' : x < 0.1 ? 'degraded' : 'up';
+    };
+    const samples: Sample[] = [];
+    for (const id of ['api', 'web', 'cdn']) {
+      for (let at = NOW - 9 * DAY; at <= NOW + 10 * MIN; at += 5 * MIN) {
+        if (rand() < 0.01) continue; // a late run: no data for a while
+        const st = status();
+        samples.push({ ...sample(id, at + Math.floor(rand() * 3) * 1000, st, st === 'down' ? null : 40 + rand() * 200), statusCode: st === 'down' ? null : 200 });
+      }
+    }
+    // Two regions checking one target, a certificate's expiry on the last sample.
+    for (let at = NOW - 2 * DAY; at < NOW; at += 5 * MIN) {
+      samples.push({ ...sample('multi', at, status()), region: 'eu' }, { ...sample('multi', at + 30_000, status()), region: 'us', expiresAt: '2027-01-01T00:00:00.000Z' });
+    }
+    // Stored out of order (shards, merged days).
+    for (let i = samples.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [samples[i], samples[j]] = [samples[j]!, samples[i]!];
+    }
+    const columns = new SampleColumns({ full: true });
+    for (const s of samples) columns.add(s);
+    const fromObjects = computeModel({ config, samples, now: NOW });
+    const fromColumns = computeModel({ config, samples: columns, now: NOW });
+    expect(fromColumns).toStrictEqual(fromObjects);
+    expect(fromColumns.checks.find((c) => c.id === 'multi')!.regions).toBeDefined();
+    expect(fromColumns.components.find((c) => c.id === 'front')!.days.some((d) => d.partialMs > 0)).toBe(true);
+    expect(fromColumns.monitoringSince).toBe(new Date(NOW - 9 * DAY).toISOString());
+  });
+
+  it('gives the same model from columns in time order (read without an object per sample) with compacted days before them', () => {
+    const config = fixtureConfig({ checks: [{ id: 'api' }, { id: 'web', component: 'front' }, { id: 'cdn', component: 'front' }, { id: 'gone' }] });
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const all: Sample[] = [];
+    for (let at = NOW - 12 * DAY; at <= NOW + 20 * MIN; at += 5 * MIN) {
+      for (const id of ['api', 'web', 'cdn']) {
+        if (rand() < 0.02) continue;
+        const x = rand();
+        const st: CheckStatus = x < 0.05 ? 'down' : x < 0.1 ? 'degraded' : 'up';
+        all.push({ ...sample(id, at, st, st === 'down' ? null : Math.round(40 + rand() * 200)), statusCode: 200 });
+      }
+      // A check that stopped: its last sample is compacted, nothing raw after it.
+      if (at < NOW - 10 * DAY) all.push(sample('gone', at, 'up'));
+    }
+    // The days before the last 8 are compacted into rollups; the raw samples of those days are gone.
+    const firstRaw = Date.UTC(2026, 10, 16);
+    const days = Array.from({ length: 5 }, (_, i) => new Date(firstRaw - (5 - i) * DAY).toISOString().slice(0, 10));
+    const rollups = computeRollups({ days, samples: all.filter((s) => s.at < firstRaw + DAY), carry: new Map(), maxGapMs: () => 15 * MIN, now: NOW });
+    const samples = all.filter((s) => s.at >= firstRaw);
+    const columns = new SampleColumns({ full: true });
+    for (const s of samples) columns.add(s);
+    expect(columns.series('api')!.sorted).toBe(true);
+    const fromObjects = computeModel({ config, samples, rollups, now: NOW });
+    const fromColumns = computeModel({ config, samples: columns, rollups, now: NOW });
+    expect(fromColumns).toStrictEqual(fromObjects);
+    expect(fromColumns.checks.find((c) => c.id === 'gone')!.lastCheckedAt).not.toBeNull();
+    expect(fromColumns.checks[0]!.responseTimes.length).toBeGreaterThan(1900);
   });
 });
 

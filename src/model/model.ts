@@ -3,8 +3,10 @@
  * the outputs show. The site, the API JSON, badges and reports read this; none recomputes.
  */
 import type { CheckKind, ResolvedConfig, SiteSettings } from '../config/types.ts';
+import type { CheckStatus } from '../checks/types.ts';
 import type { RollupRecord } from '../store/rollup-format.ts';
 import type { Sample, StoreProblem } from '../store/samples.ts';
+import { STATUSES, SampleColumns } from '../store/columns.ts';
 import type { Incident } from '../incidents/types.ts';
 import { dayRanges } from './days.ts';
 import { type IncidentModel, incidentModel, type MonthFigures, monthFigures, utcMonths } from './incidents.ts';
@@ -17,7 +19,7 @@ import type { SloSnapshot } from '../prometheus/types.ts';
 import type { ReportPage } from '../reports/types.ts';
 import { type ShownStatus, worstOf } from './status.ts';
 import { regionStatuses } from './regions.ts';
-import { storedTimeline } from './stored.ts';
+import { type SortedSamples, firstAtOrAfter, storedTimeline, storedTimelineSorted } from './stored.ts';
 import { type StateKey, stateOf, worstState } from '../vocabulary/states.ts';
 import { type Segment, type Tally, RANK, componentCounted, knownMs, mergeComponent, tally } from './timeline.ts';
 import { type AvailabilityRule, availableMs, countedDowntimeMs } from './availability.ts';
@@ -190,7 +192,11 @@ export interface StatusModel {
 
 export interface ModelInput {
   config: ResolvedConfig;
-  samples: readonly Sample[];
+  /**
+   * The raw samples: objects in any order, or the store's columns in the full layout
+   * (src/store/columns.ts: `cairn build` reads them so, one check's samples made objects at a time).
+   */
+  samples: readonly Sample[] | SampleColumns;
   /** Daily rollups of compacted days (src/store/rollup-format.ts); raw days they cover are not in `samples`. */
   rollups?: readonly RollupRecord[];
   problems?: readonly StoreProblem[];
@@ -286,14 +292,81 @@ function withDayIncidents<T extends { days: DayBar[] }>(f: T, component: string,
 }
 
 /** The earliest instant with stored data (a raw sample, or the first segment of a rollup day) up to `now`; null without any. */
-export function earliestData(samples: readonly Sample[], rollups: readonly RollupRecord[], now: number): number | null {
+export function earliestData(samples: readonly Sample[] | SampleColumns, rollups: readonly RollupRecord[], now: number): number | null {
   let first = Infinity;
-  for (const s of samples) if (s.at < first && s.at <= now) first = s.at;
+  if (samples instanceof SampleColumns) first = samples.earliest(now) ?? Infinity;
+  else for (const s of samples) if (s.at < first && s.at <= now) first = s.at;
   for (const r of rollups) {
     const seg = r.seg[0];
     if (seg) first = Math.min(first, Date.parse(`${r.d}T00:00:00.000Z`) + seg[0]);
   }
   return first === Infinity ? null : first;
+}
+
+/** The samples of a sorted list up to `now` (those a filter `at <= now` keeps). */
+function upTo(sorted: Sample[], now: number): Sample[] {
+  const last = sorted[sorted.length - 1];
+  if (last === undefined || last.at <= now) return sorted;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as Sample).at <= now) lo = mid + 1;
+    else hi = mid;
+  }
+  return sorted.slice(0, lo);
+}
+
+/**
+ * Each check's samples up to `now`, sorted by time: from the columns one check at a time (made
+ * objects when asked for, left to the garbage collector after), or grouped from the objects.
+ */
+function sampleSource(samples: readonly Sample[] | SampleColumns, now: number): (id: string) => Sample[] {
+  if (samples instanceof SampleColumns) return (id) => upTo(samples.of(id), now);
+  const byCheck = new Map<string, Sample[]>();
+  for (const s of samples) {
+    if (s.at > now) continue;
+    let list = byCheck.get(s.id);
+    if (!list) byCheck.set(s.id, (list = []));
+    list.push(s);
+  }
+  return (id) => (byCheck.get(id) ?? []).sort((a, b) => a.at - b.at);
+}
+
+/**
+ * A check's samples up to `now` read straight from the columns (no object per sample but for
+ * the last 7 days), when they are in time order and from one region or none; else null.
+ */
+function sortedFromColumns(columns: SampleColumns, id: string, now: number): (SortedSamples & { since(t: number): Sample[] }) | null {
+  const series = columns.series(id);
+  if (!series || !series.sorted || series.regions) return null;
+  const { at, st } = series;
+  // The samples up to now: those a filter `at <= now` keeps.
+  let n = series.n;
+  if (n > 0 && (at[n - 1] as number) > now) {
+    let lo = 0;
+    while (lo < n) {
+      const mid = (lo + n) >>> 1;
+      if ((at[mid] as number) <= now) lo = mid + 1;
+      else n = mid;
+    }
+  }
+  return {
+    n,
+    at: (i) => at[i] as number,
+    status: (i) => STATUSES[st[i] as number] as CheckStatus,
+    sample: (i) => columns.range(id, i, i + 1)[0] as Sample,
+    since: (t) => {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((at[mid] as number) < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return columns.range(id, lo, n);
+    },
+  };
 }
 
 export function computeModel(input: ModelInput): StatusModel {
@@ -318,19 +391,25 @@ export function computeModel(input: ModelInput): StatusModel {
     list.push(r);
   }
 
-  const byCheck = new Map<string, Sample[]>();
-  for (const s of input.samples) {
-    if (s.at > now) continue;
-    let list = byCheck.get(s.id);
-    if (!list) byCheck.set(s.id, (list = []));
-    list.push(s);
-  }
+  const samplesOf = sampleSource(input.samples, now);
+  // A check's samples of the last 24 hours: its component's latency reads them.
+  const recentByCheck = new Map<string, Sample[]>();
 
   const segmentsByCheck = new Map<string, Segment[]>();
   const checks: CheckModel[] = config.checks.map((check) => {
-    const samples = (byCheck.get(check.id) ?? []).sort((a, b) => a.at - b.at);
-    const stored = storedTimeline(samples, rollupsByCheck.get(check.id) ?? [], check.maxGapMs, now, config.run.regionRule);
-    const regional = regionStatuses(samples, check.maxGapMs, now, config.run.regionRule);
+    const rollups = rollupsByCheck.get(check.id) ?? [];
+    // From the columns, the 90 days of a check are read without an object per sample where that
+    // gives the same figures (src/model/stored.ts); else (and from objects) as they always were.
+    const sorted = input.samples instanceof SampleColumns ? sortedFromColumns(input.samples, check.id, now) : null;
+    const quick = sorted ? storedTimelineSorted(sorted, rollups, check.maxGapMs, now) : null;
+    const samples = quick ? null : samplesOf(check.id);
+    const since = (t: number): Sample[] => (samples ? samples.slice(firstAtOrAfter(samples, t)) : (sorted as { since(t: number): Sample[] }).since(t));
+    const week = since(now - SERIES_MS);
+    const recent = week.slice(firstAtOrAfter(week, now - WINDOWS['24h']));
+    recentByCheck.set(check.id, recent);
+    const stored = quick ?? storedTimeline(samples as Sample[], rollups, check.maxGapMs, now, config.run.regionRule);
+    // Samples from one region or none have no regional statuses.
+    const regional = samples ? regionStatuses(samples, check.maxGapMs, now, config.run.regionRule) : null;
     const segments = overlayMaintenance(stored.segments, occurrences.get(check.component) ?? []);
     segmentsByCheck.set(check.id, segments);
     const last = stored.last ?? undefined;
@@ -350,10 +429,8 @@ export function computeModel(input: ModelInput): StatusModel {
       lastStatusCode: last?.statusCode ?? null,
       expiresAt: last?.expiresAt ?? null,
       ...figures(segments, now, days, rule),
-      latency24h: latencySummary(samples, now - WINDOWS['24h']),
-      responseTimes: samples
-        .filter((s) => s.at >= now - SERIES_MS)
-        .map((s) => ({ t: s.at, ms: s.responseTimeMs, status: s.status })),
+      latency24h: latencySummary(recent, now - WINDOWS['24h']),
+      responseTimes: week.map((s) => ({ t: s.at, ms: s.responseTimeMs, status: s.status })),
       ...(regional ? { regions: regional.regions } : {}),
     };
   });
@@ -377,7 +454,7 @@ export function computeModel(input: ModelInput): StatusModel {
       state: stateOf(status, outage),
       outage,
       latency24h: latencySummary(
-        comp.checks.flatMap((id) => byCheck.get(id) ?? []),
+        comp.checks.flatMap((id) => recentByCheck.get(id) ?? []),
         now - WINDOWS['24h'],
       ),
       checks: comp.checks,
@@ -432,7 +509,7 @@ export function computeModel(input: ModelInput): StatusModel {
       checkSloEntries(checkSlos(config.prometheus.slos), {
         segmentsOf: (id) => segmentsByCheck.get(id) ?? [],
         componentSegmentsOf: (id) => segmentsByComponent.get(id) ?? [],
-        samplesOf: (id) => byCheck.get(id) ?? [],
+        samplesOf,
         rollupsOf: (id) => rollupsByCheck.get(id) ?? [],
         inMaintenance: (id, t) => (occurrences.get(componentOf.get(id) ?? '') ?? []).some((o) => o.start <= t && t < o.end),
         rule,

@@ -35,6 +35,13 @@ export function byRegion<S extends { region?: string }>(samples: readonly S[]): 
   return out;
 }
 
+/** Whether every sample comes from the same region (or none has one): `byRegion` would make one group at most. */
+function oneRegion(samples: readonly { region?: string }[]): boolean {
+  const first = samples[0]?.region ?? '';
+  for (const s of samples) if ((s.region ?? '') !== first) return false;
+  return true;
+}
+
 /** The status of a check from the statuses of the regions reporting now (at least one). */
 export function combineRegions(statuses: readonly CheckStatus[], rule: RegionRule): CheckStatus {
   if (statuses.length === 0) throw new Error('combineRegions: no region reported');
@@ -66,6 +73,7 @@ export function mergeMajority(timelines: readonly Segment[][]): Segment[] {
  * (or none: today's single-region store), else one timeline per region combined by `rule`.
  */
 export function regionSegments(samples: readonly { at: number; status: CheckStatus; region?: string }[], maxGapMs: number, now: number, rule: RegionRule): Segment[] {
+  if (oneRegion(samples)) return checkSegments(samples, maxGapMs, now);
   const groups = byRegion(samples);
   if (groups.size <= 1) return checkSegments(samples, maxGapMs, now);
   const timelines = [...groups.values()].map((list) => checkSegments(list, maxGapMs, now));
@@ -85,6 +93,7 @@ export interface RegionStatuses {
  * are listed under `default`.
  */
 export function regionStatuses(samples: readonly { at: number; status: CheckStatus; region?: string }[], maxGapMs: number, now: number, rule: RegionRule): RegionStatuses | null {
+  if (oneRegion(samples)) return null;
   const groups = byRegion(samples.filter((s) => s.at <= now));
   if (groups.size <= 1) return null;
   const regions: Record<string, ShownStatus> = {};

@@ -12,7 +12,7 @@ import type { Sample } from '../store/samples.ts';
 import type { CheckStatus } from '../checks/types.ts';
 import { type Histogram, decodeHistogram, mergeHistograms, quantile } from '../store/histogram.ts';
 import { type RegionRule, DEFAULT_REGION_RULE, regionSegments } from './regions.ts';
-import type { Segment } from './timeline.ts';
+import { type Segment, gapSegments } from './timeline.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -39,6 +39,15 @@ export function storedTimeline(
   regionRule: RegionRule = DEFAULT_REGION_RULE,
 ): StoredTimeline {
   if (rollups.length === 0) return { segments: regionSegments(samples, maxGapMs, now, regionRule), last: samples[samples.length - 1] ?? null };
+  const { out, boundary, carry } = fromRollups(rollups, now);
+  const raw = samples.filter((s) => s.at >= boundary);
+  afterRollups(out, boundary, regionSegments([carry, ...raw], maxGapMs, now, regionRule));
+  const newest = raw[raw.length - 1];
+  return { segments: out, last: newest ?? { ...carry, id: (rollups[rollups.length - 1] as RollupRecord).id } };
+}
+
+/** The segments of the rollup days, where the raw days begin, and the last compacted sample (which holds into them). */
+function fromRollups(rollups: readonly RollupRecord[], now: number): { out: Segment[]; boundary: number; carry: Sample } {
   const out: Segment[] = [];
   for (const r of rollups) {
     const start = Date.parse(`${r.d}T00:00:00.000Z`);
@@ -52,14 +61,51 @@ export function storedTimeline(
   const boundary = Date.parse(`${lastRollup.d}T00:00:00.000Z`) + DAY_MS;
   const l = lastRollup.last;
   const carry: Sample = { id: '', status: l.s, at: Date.parse(l.t), responseTimeMs: l.ms, error: l.e, statusCode: l.code ?? null };
-  const raw = samples.filter((s) => s.at >= boundary);
   if (l.g !== undefined) carry.region = l.g;
-  for (const s of regionSegments([carry, ...raw], maxGapMs, now, regionRule)) {
+  return { out, boundary, carry };
+}
+
+/** Appends the raw part's segments from the boundary on. */
+function afterRollups(out: Segment[], boundary: number, raw: readonly Segment[]): void {
+  for (const s of raw) {
     const start = Math.max(s.start, boundary);
     if (s.end > start) push(out, { start, end: s.end, status: s.status });
   }
-  const newest = raw[raw.length - 1];
-  return { segments: out, last: newest ?? { ...carry, id: lastRollup.id } };
+}
+
+/** A check's samples in time order, none after the model's `now`, all from one region or none, read by index. */
+export interface SortedSamples {
+  n: number;
+  at(i: number): number;
+  status(i: number): CheckStatus;
+  /** Sample `i` as an object. */
+  sample(i: number): Sample;
+}
+
+/**
+ * `storedTimeline` of samples read by index (the store's columns: no object per sample), for
+ * samples from one region or none; null where that does not give the same timeline as
+ * `storedTimeline` (the last compacted sample has a region, or comes after the raw ones), for
+ * the caller to take the samples as objects.
+ */
+export function storedTimelineSorted(samples: SortedSamples, rollups: readonly RollupRecord[], maxGapMs: number, now: number): StoredTimeline | null {
+  const { n } = samples;
+  if (rollups.length === 0) return { segments: gapSegments(n, samples.at, samples.status, maxGapMs, now), last: n > 0 ? samples.sample(n - 1) : null };
+  const { out, boundary, carry } = fromRollups(rollups, now);
+  // The first raw sample at or after the boundary.
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (samples.at(mid) < boundary) lo = mid + 1;
+    else hi = mid;
+  }
+  const k = lo;
+  // regionSegments([carry, ...raw]) is the gap rule of carry then raw when they are one region, in order, none after now.
+  if (carry.region !== undefined || carry.at > now || (k < n && carry.at > samples.at(k))) return null;
+  const m = n - k + 1;
+  afterRollups(out, boundary, gapSegments(m, (i) => (i === 0 ? carry.at : samples.at(k + i - 1)), (i) => (i === 0 ? carry.status : samples.status(k + i - 1)), maxGapMs, now));
+  return { segments: out, last: n > k ? samples.sample(n - 1) : { ...carry, id: (rollups[rollups.length - 1] as RollupRecord).id } };
 }
 
 export interface LatencyPercentiles {

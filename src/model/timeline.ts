@@ -41,22 +41,45 @@ const TALLY_KEY: Record<CheckStatus, 'upMs' | 'degradedMs' | 'downMs' | 'mainten
   maintenance: 'maintenanceMs',
 };
 
+/** Whether samples are in time order and none is after `now` (as the model passes them): nothing to filter or sort. */
+function sortedUpTo(samples: readonly { at: number }[], now: number): boolean {
+  for (let i = 1; i < samples.length; i++) if ((samples[i] as { at: number }).at < (samples[i - 1] as { at: number }).at) return false;
+  const last = samples[samples.length - 1];
+  return last === undefined || last.at <= now;
+}
+
 /** Segments of one check from its samples (any order), clipped at `now`. */
 export function checkSegments(
   samples: readonly { at: number; status: CheckStatus }[],
   maxGapMs: number,
   now: number,
 ): Segment[] {
-  const sorted = samples.filter((s) => s.at <= now).sort((a, b) => a.at - b.at);
+  const sorted = sortedUpTo(samples, now) ? samples : samples.filter((s) => s.at <= now).sort((a, b) => a.at - b.at);
+  return gapSegments(
+    sorted.length,
+    (i) => (sorted[i] as { at: number }).at,
+    (i) => (sorted[i] as { status: CheckStatus }).status,
+    maxGapMs,
+    now,
+  );
+}
+
+/**
+ * The gap rule itself, over `n` samples in time order, none after `now`: sample `i` taken at
+ * `atOf(i)` with `statusOf(i)` (objects, or the store's columns, without making an object each).
+ */
+export function gapSegments(n: number, atOf: (i: number) => number, statusOf: (i: number) => CheckStatus, maxGapMs: number, now: number): Segment[] {
   const out: Segment[] = [];
-  for (let i = 0; i < sorted.length; i++) {
-    const s = sorted[i] as { at: number; status: CheckStatus };
-    const next = sorted[i + 1];
-    const end = Math.min(next ? next.at : now, s.at + maxGapMs, now);
-    if (end <= s.at) continue;
+  let next = n > 0 ? atOf(0) : 0;
+  for (let i = 0; i < n; i++) {
+    const at = next;
+    if (i + 1 < n) next = atOf(i + 1);
+    const end = Math.min(i + 1 < n ? next : now, at + maxGapMs, now);
+    if (end <= at) continue;
+    const status = statusOf(i);
     const last = out[out.length - 1];
-    if (last && last.status === s.status && last.end === s.at) last.end = end;
-    else out.push({ start: s.at, end, status: s.status });
+    if (last && last.status === status && last.end === at) last.end = end;
+    else out.push({ start: at, end, status });
   }
   return out;
 }

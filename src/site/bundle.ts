@@ -41,7 +41,14 @@ export function loadSiteBundle(): Promise<SiteBundle> {
 
 async function importBundle(dir: string): Promise<SiteBundle> {
   const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8')) as { assets: Record<string, string> };
-  const entry = (await import(pathToFileURL(path.join(dir, 'server', 'entry.mjs')).href)) as { handler: PageHandler };
+  const entry = (await import(pathToFileURL(path.join(dir, 'server', 'entry.mjs')).href)) as { handler: PageHandler; pageMap?: Map<string, () => Promise<unknown>> };
+  // Astro imports a page's module again for every request it renders (the loaders of `pageMap`):
+  // a loaded module comes back from Node's cache, but through every registered loader hook (tsx's,
+  // in a checkout: a round trip to its thread per request). Each loader runs once instead.
+  for (const [route, load] of entry.pageMap ?? []) {
+    let loaded: Promise<unknown> | undefined;
+    entry.pageMap?.set(route, () => (loaded ??= load()));
+  }
   return { dir, handler: entry.handler, clientDir: path.join(dir, 'client'), assets: manifest.assets };
 }
 

@@ -203,6 +203,16 @@ export async function appendRuns(dir: string, records: readonly RunRecord[], opt
 
 /** Parses one line of a day file (version 1 or 2) into a run record, or returns a reason. */
 export function parseRunLine(line: string): RunRecord | string {
+  const rec = parseStoredLine(line);
+  return typeof rec === 'string' || rec.v === STORE_VERSION ? rec : expandCompact(rec);
+}
+
+/**
+ * Parses and checks one line of a day file as it is stored: a version 1 run record, or a version 2
+ * compact line left in columns (`parseRunLine` turns it into a run record; a reader of columns
+ * takes it as it is, src/store/columns.ts). A line that does not hold returns the reason.
+ */
+export function parseStoredLine(line: string): RunRecord | CompactRunLine | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -212,7 +222,10 @@ export function parseRunLine(line: string): RunRecord | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a run record object';
   const rec = value as Record<string, unknown>;
   if (typeof rec['t'] !== 'string' || Number.isNaN(Date.parse(rec['t']))) return 'field "t": expected an ISO-8601 time';
-  if (rec['v'] === LINE_VERSION) return parseCompact(rec as Partial<CompactRunLine> & { t: string });
+  if (rec['v'] === LINE_VERSION) {
+    const problem = compactProblem(rec as Partial<CompactRunLine> & { t: string });
+    return problem ?? (rec as unknown as CompactRunLine);
+  }
   if (rec['v'] !== STORE_VERSION) return `unsupported schema version ${JSON.stringify(rec['v'])} (expected ${STORE_VERSION} or ${LINE_VERSION})`;
   if (!Array.isArray(rec['r'])) return 'field "r": expected an array of results';
   for (const [i, r] of (rec['r'] as unknown[]).entries()) {
@@ -222,7 +235,8 @@ export function parseRunLine(line: string): RunRecord | string {
   return rec as unknown as RunRecord;
 }
 
-function parseCompact(rec: Partial<CompactRunLine> & { t: string }): RunRecord | string {
+/** What is wrong with a compact line, or null. */
+function compactProblem(rec: Partial<CompactRunLine> & { t: string }): string | null {
   const ids = rec.id;
   if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string' && id !== '')) return 'field "id": expected an array of check ids';
   const n = ids.length;
@@ -255,6 +269,12 @@ function parseCompact(rec: Partial<CompactRunLine> & { t: string }): RunRecord |
   const xProblem = sparse('x', rec.x, (v) => typeof v === 'string' && !Number.isNaN(Date.parse(v)));
   if (xProblem) return xProblem;
   if (rec.g !== undefined && !isRegion(rec.g)) return 'field "g": expected a region name';
+  return null;
+}
+
+/** The run record of a (checked) compact line. */
+function expandCompact(rec: CompactRunLine): RunRecord {
+  const { id: ids, ms, dt, code } = rec;
   const t0 = Date.parse(rec.t);
   const t = new Date(t0).toISOString();
   const r: StoredResult[] = ids.map((id, i) => {
@@ -343,8 +363,12 @@ export interface ReadSamplesOptions {
  * everything else is still returned.
  */
 export async function readSamples(dir: string, opts: ReadSamplesOptions = {}): Promise<{ samples: Sample[]; problems: StoreProblem[] }> {
+  return readDayFiles(dir, await rawDayFiles(dir, opts));
+}
+
+/** The day files `readSamples` reads: from `sinceMs` on, without the days rollups cover. */
+export async function rawDayFiles(dir: string, opts: ReadSamplesOptions = {}): Promise<DayFile[]> {
   const sinceDay = opts.sinceMs === undefined ? '' : utcDay(opts.sinceMs);
   const covered = opts.coveredDays ?? (await coveredDays(dir));
-  const files = (await listDayFiles(dir)).filter((f) => f.day >= sinceDay && !covered.has(f.day));
-  return readDayFiles(dir, files);
+  return (await listDayFiles(dir)).filter((f) => f.day >= sinceDay && !covered.has(f.day));
 }

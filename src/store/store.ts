@@ -3,7 +3,8 @@
  */
 import { utcDay } from './layout.ts';
 import { type RollupRecord, readRollups } from './rollup-format.ts';
-import { type Sample, type StoreProblem, readSamples } from './samples.ts';
+import { type Sample, type StoreProblem, rawDayFiles, readSamples } from './samples.ts';
+import { SampleColumns, readDayFilesInto } from './columns.ts';
 
 export interface StoreContent {
   samples: Sample[];
@@ -27,4 +28,22 @@ export async function readStore(dir: string, opts: ReadStoreOptions = {}): Promi
   const r = await readRollups(dir, rollupsSince === undefined ? {} : { sinceDay: utcDay(rollupsSince) });
   const s = await readSamples(dir, { ...(opts.sinceMs === undefined ? {} : { sinceMs: opts.sinceMs }), coveredDays: r.covered });
   return { samples: s.samples, rollups: r.rollups, problems: [...s.problems, ...r.problems] };
+}
+
+export interface StoreColumns {
+  samples: SampleColumns;
+  rollups: RollupRecord[];
+  problems: StoreProblem[];
+}
+
+/**
+ * `readStore` into columns (src/store/columns.ts, every field kept): the same samples, rollups
+ * and problems, without one object per sample.
+ */
+export async function readStoreColumns(dir: string, opts: ReadStoreOptions = {}): Promise<StoreColumns> {
+  const rollupsSince = opts.rollupsSinceMs ?? opts.sinceMs;
+  const r = await readRollups(dir, rollupsSince === undefined ? {} : { sinceDay: utcDay(rollupsSince) });
+  const samples = new SampleColumns({ full: true });
+  const problems = await readDayFilesInto(dir, await rawDayFiles(dir, { ...(opts.sinceMs === undefined ? {} : { sinceMs: opts.sinceMs }), coveredDays: r.covered }), samples);
+  return { samples, rollups: r.rollups, problems: [...problems, ...r.problems] };
 }

@@ -1,0 +1,80 @@
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SampleColumns } from './columns.ts';
+import type { Sample } from './samples.ts';
+import { readStore, readStoreColumns } from './store.ts';
+
+/** One check's samples from the store's reader, in the columns' order (stable sort by time). */
+function grouped(samples: readonly Sample[]): Map<string, Sample[]> {
+  const out = new Map<string, Sample[]>();
+  for (const s of samples) {
+    let list = out.get(s.id);
+    if (!list) out.set(s.id, (list = []));
+    list.push(s);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.at - b.at);
+  return out;
+}
+
+/** Day files holding every kind of line the store has written, and some it must skip. */
+async function storeWithEveryLine(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-columns-'));
+  await mkdir(path.join(dir, 'data', 'samples', '2026', '11'), { recursive: true });
+  const day1 = [
+    // Version 1 (verbose): fractional response times, codes, a region, an expiry.
+    JSON.stringify({ v: 1, t: '2026-11-23T10:00:00.000Z', r: [
+      { id: 'api', s: 'up', t: '2026-11-23T10:00:00.120Z', ms: 84.123, e: null, code: 200 },
+      { id: 'cert', s: 'degraded', t: '2026-11-23T10:00:01.000Z', ms: 12, e: 'expires soon', x: '2026-12-01T00:00:00.000Z' },
+      { id: 'eu', s: 'down', t: '2026-11-23T10:00:00.000Z', ms: null, e: 'refused', g: 'eu' },
+    ] }),
+    'not json',
+    '',
+    JSON.stringify({ v: 3, t: '2026-11-23T10:05:00.000Z' }),
+  ].join('\n');
+  await writeFile(path.join(dir, 'data', 'samples', '2026', '11', '2026-11-23.ndjson'), `${day1}\n`);
+  const day2 = [
+    // Version 2 (compact): dt, codes (one beyond 16 bits), errors and expiries by index, attempts.
+    JSON.stringify({ v: 2, t: '2026-11-24T10:05:00.000Z', id: ['api', 'cert', 'new'], s: 'wmu', ms: [12, 7, null], dt: [0, 3, 1], code: [503, null, 70000], e: { 0: 'slow', '01': 'never read' }, n: { 0: 2 }, x: { 1: '2026-12-01T00:00:00.000Z' } }),
+    // Earlier than the line above: the columns sort, as the model does.
+    JSON.stringify({ v: 2, t: '2026-11-24T10:00:00.000Z', id: ['api', 'cert'], s: 'du', ms: [null, 3] }),
+    JSON.stringify({ v: 2, t: '2026-11-24T10:00:00.000Z', id: ['eu'], s: 'u', ms: [44], g: 'us' }),
+    JSON.stringify({ v: 2, t: '2026-11-24T10:10:00.000Z', id: ['api'], s: 'x', ms: [1] }),
+    JSON.stringify({ v: 2, t: '2026-11-24T10:10:00.000Z', id: ['api', 'cert'], s: 'uu', ms: [1] }),
+  ].join('\r\n');
+  await writeFile(path.join(dir, 'data', '2026-11-24.ndjson'), day2);
+  // A shard of the same day, and a day file that cannot be read (a folder of that name).
+  await writeFile(path.join(dir, 'data', '2026-11-24.shard-1-of-2.ndjson'), `${JSON.stringify({ v: 2, t: '2026-11-24T09:00:00.000Z', id: ['api'], s: 'u', ms: [5] })}\n`);
+  await mkdir(path.join(dir, 'data', '2026-11-25.ndjson'));
+  return dir;
+}
+
+describe('sample columns', () => {
+  it('hold, in the full layout, every sample the store reader gives, field for field, and report the same problems', async () => {
+    const dir = await storeWithEveryLine();
+    const objects = await readStore(dir);
+    const columns = await readStoreColumns(dir);
+    expect(columns.problems).toEqual(objects.problems);
+    expect(columns.problems.map((p) => p.line)).toEqual([2, 4, 4, 5, null]);
+    expect(columns.samples.count).toBe(objects.samples.length);
+    const byId = grouped(objects.samples);
+    expect(columns.samples.ids().sort()).toEqual([...byId.keys()].sort());
+    for (const [id, list] of byId) expect(columns.samples.of(id)).toStrictEqual(list);
+    expect(columns.samples.of('api').map((s) => s.responseTimeMs)).toEqual([84.123, 5, null, 12]);
+    expect(columns.samples.of('new')[0]!.statusCode).toBe(70000);
+    expect(columns.samples.earliest(Date.parse('2026-12-01'))).toBe(Date.parse('2026-11-23T10:00:00.000Z'));
+    expect(columns.samples.earliest(0)).toBeNull();
+  });
+
+  it('keep, in the report layout, status, time, response time and error, as before', () => {
+    const cols = new SampleColumns();
+    const at = Date.parse('2026-11-24T10:00:00.000Z');
+    for (let i = 0; i < 3000; i++) cols.add({ id: 'a', status: i % 7 === 0 ? 'down' : 'up', at: at + i * 300_000, responseTimeMs: i % 7 === 0 ? null : 84.5, error: i % 7 === 0 ? 'refused' : null, statusCode: 200, region: 'eu' });
+    const got = cols.of('a');
+    expect(got).toHaveLength(3000);
+    expect(got[7]).toStrictEqual({ id: 'a', status: 'down', at: at + 7 * 300_000, responseTimeMs: null, error: 'refused', statusCode: null });
+    expect(got[8]).toStrictEqual({ id: 'a', status: 'up', at: at + 8 * 300_000, responseTimeMs: 84.5, error: null, statusCode: null });
+    expect(cols.errors('a')).toHaveLength(429);
+  });
+});

@@ -1,0 +1,280 @@
+/**
+ * Samples of many checks held in columns (typed arrays per check) instead of one object per
+ * sample: 90 days of 1,000 checks at 5-minute samples (26 million samples) never live as
+ * objects at once. The report (src/reports/inputs.ts) and the site's model (src/site/build.ts)
+ * read the store into them; `of(id)` gives one check's samples as objects when they are needed.
+ *
+ * Two layouts: the report's (the default: status, time, response time rounded to 32 bits, error)
+ * and the model's (`full`: also status codes, regions and expiry dates, and response times
+ * exactly as stored), so that `of(id)` equals what the store's reader (`readSamples`) gives.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CheckStatus } from '../checks/types.ts';
+import { FS_REASONS } from './fault.ts';
+import { type CompactRunLine, type DayFile, type Sample, type StoreProblem, STORE_VERSION, parseStoredLine, toSample } from './samples.ts';
+
+/** The statuses by the index the columns keep (`series(id).st`). */
+export const STATUSES: readonly CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
+/** Status index by the letter of a compact line (u, m, w, d). */
+const LETTER_INDEX: Record<string, number> = { u: 0, w: 1, d: 2, m: 3 };
+const BLANK = /^\s*$/;
+/** Status codes are kept in 16 bits; this one stands for none (a code out of range is kept aside). */
+const NO_CODE = -32768;
+
+interface Column {
+  n: number;
+  at: Float64Array;
+  st: Uint8Array;
+  ms: Float32Array;
+  err: Map<number, string>;
+  /** `full` only: response times that 32 bits would change, by index. */
+  exact?: Map<number, number>;
+  /** `full` only, from the first sample with one: status codes (NO_CODE for none). */
+  code?: Int16Array;
+  /** `full` only: codes that do not fit in 16 bits, by index. */
+  wideCode?: Map<number, number>;
+  /** `full` only, from the first sample with one: 1 + the index of the sample's region in `regions` (0: none). */
+  region?: Uint16Array;
+  /** `full` only: expiry dates by index. */
+  expiry?: Map<number, string>;
+}
+
+export interface ColumnsOptions {
+  /**
+   * Keep everything a sample holds (status codes, regions, expiry dates, exact response times),
+   * as the status model reads them; without it, what the report reads.
+   */
+  full?: boolean;
+}
+
+/** Samples of many checks in columns; `of(id)` gives one check's samples as objects, sorted. */
+export class SampleColumns {
+  #cols = new Map<string, Column>();
+  /** The ids of the last compact line added and their columns: the next line usually has the same. */
+  #lastIds: readonly string[] = [];
+  #lastCols: Column[] = [];
+  #full: boolean;
+  #regions: string[] = [];
+  #regionIndex = new Map<string, number>();
+  count = 0;
+
+  constructor(opts: ColumnsOptions = {}) {
+    this.#full = opts.full === true;
+  }
+
+  #column(id: string): Column {
+    let c = this.#cols.get(id);
+    if (!c) this.#cols.set(id, (c = { n: 0, at: new Float64Array(1024), st: new Uint8Array(1024), ms: new Float32Array(1024), err: new Map() }));
+    return this.#grown(c);
+  }
+
+  /** `c`, with room for one more sample. */
+  #grown(c: Column): Column {
+    if (c.n === c.at.length) {
+      // Grow by half: the spare capacity stays small for a month of 5-minute samples.
+      const grow = <T extends Float64Array | Float32Array | Uint8Array | Int16Array | Uint16Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(Math.ceil(a.length * 1.5));
+        b.set(a);
+        return b;
+      };
+      c.at = grow(c.at);
+      c.st = grow(c.st);
+      c.ms = grow(c.ms);
+      if (c.code) {
+        const from = c.code.length;
+        c.code = grow(c.code);
+        c.code.fill(NO_CODE, from);
+      }
+      if (c.region) c.region = grow(c.region);
+    }
+    return c;
+  }
+
+  add(s: Sample): void {
+    const c = this.#column(s.id);
+    this.#put(c, STATUSES.indexOf(s.status), s.at, s.responseTimeMs, s.error);
+    if (this.#full) this.#details(c, s.statusCode, s.region, s.expiresAt);
+    c.n += 1;
+    this.count += 1;
+  }
+
+  #put(c: Column, status: number, at: number, ms: number | null, error: string | null): void {
+    c.at[c.n] = at;
+    c.st[c.n] = status;
+    if (ms === null) c.ms[c.n] = -1;
+    else {
+      c.ms[c.n] = ms;
+      if (this.#full && (c.ms[c.n] as number) !== ms) (c.exact ??= new Map()).set(c.n, ms);
+    }
+    if (error !== null) c.err.set(c.n, error);
+  }
+
+  #details(c: Column, code: number | null, region: string | undefined, expiresAt: string | undefined): void {
+    if (code !== null) {
+      if (!c.code) (c.code = new Int16Array(c.at.length)).fill(NO_CODE);
+      if (code > NO_CODE && code <= 32767) c.code[c.n] = code;
+      else (c.wideCode ??= new Map()).set(c.n, code);
+    }
+    if (region !== undefined) {
+      let r = this.#regionIndex.get(region);
+      if (r === undefined) {
+        this.#regions.push(region);
+        this.#regionIndex.set(region, (r = this.#regions.length));
+      }
+      (c.region ??= new Uint16Array(c.at.length))[c.n] = r;
+    }
+    if (expiresAt !== undefined) (c.expiry ??= new Map()).set(c.n, expiresAt);
+  }
+
+  /**
+   * Adds the samples of a checked compact line (src/store/samples.ts `parseStoredLine`) straight
+   * from its columns: the same samples as `toSample` of each result of `parseRunLine`.
+   */
+  addLine(line: CompactRunLine): void {
+    const t0 = Date.parse(line.t);
+    const { id: ids, s, ms, dt, code, e, g, x } = line;
+    const errors = e ? indexed(e) : null;
+    const expiries = x ? indexed(x) : null;
+    const same = ids.length === this.#lastIds.length && ids.every((id, i) => id === this.#lastIds[i]);
+    if (!same) {
+      this.#lastIds = ids;
+      this.#lastCols = ids.map((id) => this.#column(id));
+    }
+    for (let i = 0; i < ids.length; i++) {
+      const c = this.#grown(this.#lastCols[i] as Column);
+      const d = dt?.[i];
+      this.#put(c, LETTER_INDEX[s[i] as string] as number, d ? t0 + d * 1000 : t0, ms[i] ?? null, errors?.get(i) ?? null);
+      if (this.#full) this.#details(c, code?.[i] ?? null, g, expiries?.get(i));
+      c.n += 1;
+    }
+    this.count += ids.length;
+  }
+
+  /** The checks with samples, in the order their first sample was added. */
+  ids(): string[] {
+    return [...this.#cols.keys()];
+  }
+
+  /** The earliest sample time at or before `upTo`, or null without any. */
+  earliest(upTo: number): number | null {
+    let first = Infinity;
+    for (const c of this.#cols.values()) {
+      for (let i = 0; i < c.n; i++) {
+        const at = c.at[i] as number;
+        if (at < first && at <= upTo) first = at;
+      }
+    }
+    return first === Infinity ? null : first;
+  }
+
+  /** One check's samples (in the report's layout, status codes are not kept: no report figure reads them). */
+  of(id: string): Sample[] {
+    const c = this.#cols.get(id);
+    if (!c) return [];
+    let sorted = true;
+    for (let i = 1; i < c.n; i++) if ((c.at[i] as number) < (c.at[i - 1] as number)) sorted = false;
+    const out = this.#objects(id, c, 0, c.n);
+    return sorted ? out : out.sort((a, b) => a.at - b.at);
+  }
+
+  /**
+   * One check's columns as they are, for reading without an object per sample: `n` samples,
+   * their times and status indexes (STATUSES), whether they are in time order, whether any has a
+   * region; null without samples.
+   */
+  series(id: string): { n: number; at: Float64Array; st: Uint8Array; sorted: boolean; regions: boolean } | null {
+    const c = this.#cols.get(id);
+    if (!c) return null;
+    let sorted = true;
+    for (let i = 1; i < c.n && sorted; i++) if ((c.at[i] as number) < (c.at[i - 1] as number)) sorted = false;
+    return { n: c.n, at: c.at.subarray(0, c.n), st: c.st.subarray(0, c.n), sorted, regions: c.region !== undefined };
+  }
+
+  /** Samples `from` to `to` (exclusive) of one check, as stored (in time order when `series` says so). */
+  range(id: string, from: number, to: number): Sample[] {
+    const c = this.#cols.get(id);
+    return c ? this.#objects(id, c, Math.max(0, from), Math.min(to, c.n)) : [];
+  }
+
+  #objects(id: string, c: Column, from: number, to: number): Sample[] {
+    const { at, st, ms, code, region } = c;
+    const out: Sample[] = new Array(Math.max(0, to - from));
+    for (let i = from; i < to; i++) {
+      const m = ms[i] as number;
+      const k = code ? (code[i] as number) : NO_CODE;
+      // The sparse fields (errors, exact times, wide codes, expiry dates) are set below, from their maps.
+      const sample: Sample = { id, status: STATUSES[st[i] as number] as CheckStatus, at: at[i] as number, responseTimeMs: m < 0 ? null : m, error: null, statusCode: k === NO_CODE ? null : k };
+      if (region && (region[i] as number) > 0) sample.region = this.#regions[(region[i] as number) - 1] as string;
+      out[i - from] = sample;
+    }
+    const set = <T>(sparse: Map<number, T> | undefined, put: (s: Sample, v: T) => void) => {
+      if (!sparse) return;
+      // Few entries (errors, exact times): each looked up; many (a range of a check with an error each time): walked.
+      if (sparse.size > to - from) {
+        for (let i = from; i < to; i++) if (sparse.has(i)) put(out[i - from] as Sample, sparse.get(i) as T);
+      } else for (const [i, v] of sparse) if (i >= from && i < to) put(out[i - from] as Sample, v);
+    };
+    set(c.err, (s, e) => (s.error = e));
+    set(c.exact, (s, v) => (s.responseTimeMs = v));
+    set(c.wideCode, (s, v) => (s.statusCode = v));
+    set(c.expiry, (s, x) => (s.expiresAt = x));
+    return out;
+  }
+
+  /** Per check, the stored errors (with their sample's time): certificate facts live there. */
+  errors(id: string): { at: number; error: string }[] {
+    const c = this.#cols.get(id);
+    if (!c) return [];
+    return [...c.err].map(([i, error]) => ({ at: c.at[i] as number, error })).sort((a, b) => a.at - b.at);
+  }
+}
+
+/**
+ * The entries of a compact line's sparse column (`e`, `x`) by index, as `parseRunLine` reads
+ * them (`e[i]`): a key such as "01" is never looked up there, so it is left out here too.
+ */
+function indexed(sparse: Record<string, string>): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const k of Object.keys(sparse)) {
+    const i = Number(k);
+    if (String(i) === k) out.set(i, sparse[k] as string);
+  }
+  return out;
+}
+
+/**
+ * Reads day files into `into`, line by line (compact lines straight from their columns, older
+ * lines through their run record); the problems are those `readDayFiles` reports for the same
+ * files (a file that cannot be read, a line that does not parse), in the same order.
+ */
+export async function readDayFilesInto(dir: string, files: readonly DayFile[], into: SampleColumns): Promise<StoreProblem[]> {
+  const problems: StoreProblem[] = [];
+  for (const { file } of files) {
+    const rel = path.relative(dir, file);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      problems.push({ file: rel, line: null, message: `unreadable: ${e.code ? `${FS_REASONS[e.code] ?? e.message} (${e.code})` : e.message}` });
+      continue;
+    }
+    let start = 0;
+    let lineNo = 0;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const line = text.slice(start, end);
+      start = end + 1;
+      lineNo += 1;
+      // Blank (`line.trim() === ''`, without copying a long line).
+      if (BLANK.test(line)) continue;
+      const rec = parseStoredLine(line);
+      if (typeof rec === 'string') problems.push({ file: rel, line: lineNo, message: rec });
+      else if (rec.v === STORE_VERSION) for (const r of rec.r) into.add(toSample(r));
+      else into.addLine(rec);
+    }
+  }
+  return problems;
+}
