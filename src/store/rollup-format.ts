@@ -129,10 +129,9 @@ export interface ReadRollupsResult {
  * Reads the rollup lines (from `sinceDay` on), sorted by day then check. A repeated (day, check)
  * line is reported and the first one kept, so nothing is ever counted twice.
  */
-export async function readRollups(dir: string, opts: { sinceDay?: string; months?: ReadonlySet<string> } = {}): Promise<ReadRollupsResult> {
+export async function readRollups(dir: string, opts: { sinceDay?: string } = {}): Promise<ReadRollupsResult> {
   const sinceDay = opts.sinceDay ?? '';
-  const months = opts.months;
-  const files = (await listRollupFiles(dir)).filter((f) => !months || months.has(f.month));
+  const files = await listRollupFiles(dir);
   const rollups: RollupRecord[] = [];
   const problems: StoreProblem[] = [];
   const covered = new Set<string>();
