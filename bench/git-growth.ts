@@ -1,26 +1,39 @@
 /**
  * `npm run bench:git-growth`: how big the git history of a status repo gets.
  *
- * Simulates N days of runs every 5 minutes for M checks through Cairn's REAL write path
- * (appendRun: atomic day-file rewrite with fsync; compactStore; commitAndPush with simple-git,
- * one commit per run unless --batch says otherwise), then `git gc` and `git gc --aggressive`.
+ * Simulates N days of runs every 5 minutes for M checks through Cairn's real store code
+ * (appendRun: atomic day-file rewrite with fsync; compactStore), one commit per run unless
+ * --batch says otherwise, then `git gc` and `git gc --aggressive`. The commits are made by
+ * `git fast-import` from the work tree the store code wrote (bench/git-writers.ts): the same
+ * trees, blobs, messages, author and committer lines as Cairn's `commitAndPush`, without its
+ * half-dozen git processes per commit. `--commits real` makes every commit through
+ * `commitAndPush` instead (about 25x slower).
+ *
+ * Agreement: first, a sample of --sample runs (spanning a midnight and a compaction) is written
+ * twice by the store code and committed once through `commitAndPush` and once through
+ * fast-import (given the dates `commitAndPush` wrote, as it dates by the clock): the JSON says
+ * whether the two histories end at the same commit id (then every object is the same), and their
+ * object counts and packed bytes.
+ *
  * In the same run it builds an Upptime-style repository (history/<id>.yml rewritten for every
- * check and committed every run) with `git fast-import`, which writes the same objects as
- * `git add -A && git commit` would, only faster.
+ * check and committed every run) with `git fast-import` as well.
  *
  * Options: --days 30 --checks 100 --interval-min 5 --retention-days 10 --batch 1 --seed 1
+ *          --sample 120 --commits fast|real --no-upptime --keep --tmp /dev/shm (default, when present)
  * Progress goes to stderr; the last line of stdout is one JSON object with the figures.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckResult, CheckStatus } from '../src/checks/types.ts';
 import { compactStore } from '../src/store/compact.ts';
-import { commitAndPush, ensureGitattributes } from '../src/store/git.ts';
+import { ensureGitattributes, runCommitMessage } from '../src/store/git.ts';
 import { DAY_MS } from '../src/store/layout.ts';
 import { appendRun, toRunRecord } from '../src/store/samples.ts';
+import { type CommitRequest, type Committer, fastImportCommitter, realCommitter } from './git-writers.ts';
 
 const { values } = parseArgs({
   options: {
@@ -30,7 +43,12 @@ const { values } = parseArgs({
     'retention-days': { type: 'string', default: '10' },
     batch: { type: 'string', default: '1' },
     seed: { type: 'string', default: '1' },
+    sample: { type: 'string', default: '120' },
+    commits: { type: 'string', default: 'fast' },
+    'no-upptime': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    // A memory file system: fsync (every atomic write does one) costs nothing there; the bytes are the same.
+    tmp: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir() },
   },
 });
 const DAYS = Number(values.days);
@@ -38,6 +56,9 @@ const CHECKS = Number(values.checks);
 const INTERVAL = Number(values['interval-min']) * 60_000;
 const RETENTION = Number(values['retention-days']) * DAY_MS;
 const BATCH = Math.max(1, Number(values.batch));
+const SAMPLE = Math.max(0, Number(values.sample));
+const REAL = values.commits === 'real';
+if (!REAL && values.commits !== 'fast') throw new Error(`--commits: expected fast or real, got ${values.commits}`);
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
 function rng(seed: number) {
@@ -49,7 +70,7 @@ function rng(seed: number) {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
-const rand = rng(Number(values.seed));
+type Rand = () => number;
 
 interface SimCheck {
   id: string;
@@ -58,18 +79,21 @@ interface SimCheck {
   url: string;
 }
 const NAMES = ['api', 'web', 'auth', 'db', 'cdn', 'search', 'billing', 'mail', 'queue', 'storage'];
-const checks: SimCheck[] = Array.from({ length: CHECKS }, (_, i) => {
-  const kind = i % 5 === 4 ? 'tcp' : 'http';
-  return {
-    id: `${NAMES[i % NAMES.length]}-${kind}-${String(i).padStart(3, '0')}`,
-    kind,
-    baseMs: kind === 'tcp' ? 5 + rand() * 40 : 40 + rand() * 400,
-    url: `https://${NAMES[i % NAMES.length]}.example.com/health/${i}`,
-  };
-});
+const checks: SimCheck[] = (() => {
+  const rand = rng(Number(values.seed));
+  return Array.from({ length: CHECKS }, (_, i) => {
+    const kind = i % 5 === 4 ? 'tcp' : 'http';
+    return {
+      id: `${NAMES[i % NAMES.length]}-${kind}-${String(i).padStart(3, '0')}`,
+      kind,
+      baseMs: kind === 'tcp' ? 5 + rand() * 40 : 40 + rand() * 400,
+      url: `https://${NAMES[i % NAMES.length]}.example.com/health/${i}`,
+    };
+  });
+})();
 
 /** One run's results: latency jitters around each check's base; rare outages and slow spells. */
-function simulate(startedAt: number): CheckResult[] {
+function simulate(rand: Rand, startedAt: number): CheckResult[] {
   return checks.map((c, i) => {
     const x = rand();
     const status: CheckStatus = x < 0.003 ? 'down' : x < 0.013 ? 'degraded' : 'up';
@@ -90,7 +114,7 @@ function simulate(startedAt: number): CheckResult[] {
 }
 
 function git(dir: string, args: string[]): string {
-  const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 }
@@ -106,97 +130,264 @@ async function dirBytes(root: string, skip = '.git'): Promise<number> {
 }
 
 /** Bytes of the pack files (what a clone downloads) and of their indexes. */
-async function packBytes(dir: string): Promise<{ pack: number; idx: number; loose: number }> {
+async function packBytes(dir: string): Promise<{ pack: number; idx: number }> {
   const packDir = path.join(dir, '.git', 'objects', 'pack');
   let pack = 0;
   let idx = 0;
   for (const f of await readdir(packDir)) {
     const s = await stat(path.join(packDir, f));
     if (f.endsWith('.pack')) pack += s.size;
-    else idx += s.size;
+    else if (f.endsWith('.idx')) idx += s.size;
   }
-  const loose = Number(/size: (\d+)/.exec(git(dir, ['count-objects', '-v']))?.[1] ?? 0) * 1024;
-  return { pack, idx, loose };
+  return { pack, idx };
 }
 
-function gcSizes(dir: string): Promise<{ gc: number; aggressive: number; idx: number }> {
-  return (async () => {
-    git(dir, ['gc', '-q', '--prune=now']);
-    const plain = await packBytes(dir);
-    git(dir, ['gc', '-q', '--aggressive', '--prune=now']);
-    const aggressive = await packBytes(dir);
-    return { gc: plain.pack, aggressive: aggressive.pack, idx: aggressive.idx };
-  })();
+/** git in a child process, without blocking (the two repositories are packed side by side). */
+function gitAsync(dir: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`git ${args.join(' ')}: ${stderr}`))));
+  });
+}
+
+async function gcSizes(dir: string): Promise<{ gc: number; aggressive: number; idx: number }> {
+  // What a plain `git gc` makes of loose objects (as `git commit` leaves them): deltas searched
+  // afresh with the default window. `-f`, because fast-import's own pack holds forward deltas
+  // that a plain gc would reuse as they are.
+  await gitAsync(dir, ['repack', '-q', '-a', '-d', '-f']);
+  const plain = await packBytes(dir);
+  await gitAsync(dir, ['gc', '-q', '--aggressive', '--prune=now']);
+  const aggressive = await packBytes(dir);
+  return { gc: plain.pack, aggressive: aggressive.pack, idx: aggressive.idx };
+}
+
+interface Part {
+  objects: number;
+  bytes: number;
+}
+const part = (): Part => ({ objects: 0, bytes: 0 });
+
+/**
+ * Where the packed bytes go, by kind of object (bytes as stored in the pack: compressed, most of
+ * them as deltas): commit objects, tree objects (by folder; `/` is the root), blobs (day files,
+ * rollups, the rest). Read after the aggressive gc with `git cat-file --batch-all-objects`.
+ */
+function breakdown(dir: string, commits: number) {
+  const names = new Map<string, string>();
+  for (const line of git(dir, ['rev-list', '--objects', '--all']).split('\n')) {
+    const sp = line.indexOf(' ');
+    if (sp > 0) names.set(line.slice(0, sp), line.slice(sp + 1));
+  }
+  const out = { commits: part(), trees: part(), trees_by_folder: {} as Record<string, Part>, blobs: part(), blobs_day_files: part(), blobs_rollups: part(), blobs_other: part() };
+  // %(objectsize:disk): the bytes the object takes in the pack (what verify-pack -v calls size-in-packfile).
+  for (const line of git(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype) %(objectsize:disk)']).split('\n')) {
+    const [sha, type, packed] = line.split(' ') as [string, string, string];
+    if (!packed) continue;
+    const add = (p: Part) => {
+      p.objects++;
+      p.bytes += Number(packed);
+    };
+    const name = names.get(sha) ?? '';
+    if (type === 'commit') add(out.commits);
+    else if (type === 'tree') {
+      add(out.trees);
+      add((out.trees_by_folder[name === '' ? '/' : name] ??= part()));
+    } else if (type === 'blob') {
+      add(out.blobs);
+      if (/^data\/(.*\/)?\d{4}-\d{2}-\d{2}[^/]*\.ndjson$/.test(name)) add(out.blobs_day_files);
+      else if (name.startsWith('data/rollups/')) add(out.blobs_rollups);
+      else add(out.blobs_other);
+    }
+  }
+  const per = (p: Part) => Math.round((p.bytes / Math.max(1, commits)) * 10) / 10;
+  return {
+    ...out,
+    bytes_per_commit: { commit: per(out.commits), trees: per(out.trees), day_file_blobs: per(out.blobs_day_files), rollup_blobs: per(out.blobs_rollups), all: per({ objects: 0, bytes: out.commits.bytes + out.trees.bytes + out.blobs.bytes }) },
+  };
+}
+
+const IDENTITY = { name: 'Cairn bot', email: 'cairn-bot@users.noreply.github.com' };
+/** What `cairn run` stages from a store (incidents/ and data/state change only on transitions; see docs/benchmarks.md). */
+const PATHS = ['data', '.gitattributes'];
+
+/**
+ * Cairn's side of a run: the store code writes the run and compacts, then `commitAndPush`'s
+ * commit (through `committer`) every `batch` runs, with `cairn run`'s message.
+ */
+function cairnWriter(dir: string, committer: Committer, retentionMs: number, batch: number) {
+  let pending = 0;
+  let counts = { up: 0, degraded: 0, down: 0 };
+  let commits = 0;
+  const ms = { append: 0, compact: 0, commit: 0 };
+  return {
+    get commits() {
+      return commits;
+    },
+    ms,
+    async run(startedAt: number, results: CheckResult[], last: boolean) {
+      for (const r of results) if (r.status !== 'maintenance') counts[r.status]++;
+      let t = performance.now();
+      await appendRun(dir, toRunRecord(new Date(startedAt), results));
+      ms.append += performance.now() - t;
+      t = performance.now();
+      // The compaction and the commit happen a minute after the run started (after the checks).
+      const now = startedAt + 60_000;
+      const compacted = await compactStore(dir, { retentionMs, now, maxGapMs: () => 3 * INTERVAL });
+      ms.compact += performance.now() - t;
+      t = performance.now();
+      pending++;
+      if (pending >= batch || last) {
+        // `cairn run`'s message (src/cli/commands/run.ts).
+        const message = runCommitMessage(`${counts.up} up${counts.degraded ? `, ${counts.degraded} degraded` : ''}${counts.down ? `, ${counts.down} down` : ''}${compacted.days.length ? `, compacted ${compacted.days.length} day` : ''} [skip ci]`);
+        if (await committer.commit({ message, identity: IDENTITY, time: Math.floor(now / 1000) })) commits++;
+        pending = 0;
+        counts = { up: 0, degraded: 0, down: 0 };
+      }
+      ms.commit += performance.now() - t;
+    },
+  };
+}
+
+async function newRepo(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(values.tmp, prefix));
+  git(dir, ['init', '-q', '-b', 'main']);
+  return dir;
+}
+
+/**
+ * The same runs (around a midnight, with a 0-day retention so that the first day is compacted
+ * half-way) committed by `commitAndPush` and by fast-import: do the two histories agree?
+ */
+async function agreement(n: number) {
+  const real = await newRepo('cairn-bench-real-');
+  const fast = await newRepo('cairn-bench-fast-');
+  for (const d of [real, fast]) await ensureGitattributes(d);
+  // commitAndPush dates its commits by the clock: the fast-import is given the date it wrote.
+  let realTime = 0;
+  const fastImport = fastImportCommitter(fast, PATHS);
+  const writers = [
+    { dir: real, committer: realCommitter(real, PATHS, (time) => (realTime = time)), ms: 0 },
+    { dir: fast, committer: { commit: (req: CommitRequest) => fastImport.commit({ ...req, time: realTime }), close: () => fastImport.close() }, ms: 0 },
+  ];
+  const sims = writers.map((w) => cairnWriter(w.dir, w.committer, 0, 1));
+  const rand = rng(Number(values.seed) + 1);
+  const first = Date.parse('2026-01-02T00:00:00.000Z') - Math.floor(n / 2) * INTERVAL;
+  for (let i = 0; i < n; i++) {
+    const startedAt = first + i * INTERVAL + Math.floor(rand() * 90) * 1000;
+    const results = simulate(rand, startedAt);
+    for (const [k, w] of writers.entries()) {
+      const t = performance.now();
+      await (sims[k] as ReturnType<typeof cairnWriter>).run(startedAt, results, i === n - 1);
+      w.ms += performance.now() - t;
+    }
+    if ((i + 1) % 20 === 0) log(`agreement sample: ${i + 1}/${n} runs`);
+  }
+  for (const w of writers) await w.committer.close();
+  const side = async (dir: string, ms: number) => {
+    const head = git(dir, ['rev-parse', 'refs/heads/main']).trim();
+    const objects = git(dir, ['rev-list', '--objects', '--all']).split('\n').filter(Boolean).length;
+    const commits = Number(git(dir, ['rev-list', '--count', 'refs/heads/main']).trim());
+    const size = await gcSizes(dir);
+    return { head, commits, objects, git_bytes: size.aggressive, git_bytes_plain_gc: size.gc, ms_per_run: Math.round(ms / n) };
+  };
+  const a = await side(real, writers[0]?.ms ?? 0);
+  const b = await side(fast, writers[1]?.ms ?? 0);
+  if (!values.keep) await Promise.all([rm(real, { recursive: true, force: true }), rm(fast, { recursive: true, force: true })]);
+  else log(`kept: ${real} ${fast}`);
+  return {
+    runs: n,
+    same_head_commit: a.head === b.head,
+    same_objects: a.objects === b.objects,
+    same_git_bytes: a.git_bytes === b.git_bytes,
+    commit_and_push: a,
+    fast_import: b,
+    speedup: Math.round((a.ms_per_run / Math.max(1, b.ms_per_run)) * 10) / 10,
+  };
 }
 
 async function main() {
-  const ours = await mkdtemp(path.join(os.tmpdir(), 'cairn-bench-ours-'));
-  const upptime = await mkdtemp(path.join(os.tmpdir(), 'cairn-bench-upptime-'));
-  for (const d of [ours, upptime]) git(d, ['init', '-q', '-b', 'main']);
-  const identity = { name: 'Cairn bot', email: 'cairn-bot@users.noreply.github.com' };
+  const wall = performance.now();
+  let agreed: Awaited<ReturnType<typeof agreement>> | null = null;
+  if (SAMPLE > 0) {
+    log(`agreement: ${SAMPLE} runs through commitAndPush and through git fast-import…`);
+    agreed = await agreement(SAMPLE);
+    log(`agreement: same head commit ${agreed.same_head_commit} (${agreed.commit_and_push.head}), ${agreed.commit_and_push.objects} objects each`);
+    if (!agreed.same_head_commit) log('agreement FAILED: the fast path does not write what commitAndPush writes');
+  }
+
+  const ours = await newRepo('cairn-bench-ours-');
   await ensureGitattributes(ours);
+  const committer = REAL ? realCommitter(ours, PATHS) : fastImportCommitter(ours, PATHS);
+  const cairn = cairnWriter(ours, committer, RETENTION, BATCH);
 
   // The Upptime-style repo is streamed into git fast-import.
-  const fi = spawn('git', ['fast-import', '--quiet'], { cwd: upptime, stdio: ['pipe', 'inherit', 'inherit'] });
-  const fiDone = new Promise<void>((resolve, reject) => fi.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`fast-import exited ${code}`)))));
-  const write = (s: string) => (fi.stdin.write(s) ? Promise.resolve() : new Promise<void>((r) => fi.stdin.once('drain', () => r())));
+  const upptime = values['no-upptime'] ? null : await newRepo('cairn-bench-upptime-');
+  const fi = upptime ? spawn('git', ['fast-import', '--quiet'], { cwd: upptime, stdio: ['pipe', 'inherit', 'inherit'] }) : null;
+  const fiDone = fi
+    ? new Promise<void>((resolve, reject) => fi.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`fast-import exited ${code}`)))))
+    : Promise.resolve();
+  const write = (s: string) => (!fi || fi.stdin.write(s) ? Promise.resolve() : new Promise<void>((r) => fi.stdin.once('drain', () => r())));
 
+  const rand = rng(Number(values.seed));
+  for (let i = 0; i < CHECKS; i++) rand(); // the draws that made the checks
   const start = Date.parse('2026-01-01T00:00:00.000Z');
   const runs = Math.floor((DAYS * DAY_MS) / INTERVAL);
   const worktreeByDay: { day: number; bytes: number }[] = [];
   const t0 = performance.now();
-  let commits = 0;
-  let pending = 0;
-  let counts = { up: 0, degraded: 0, down: 0 };
   let upWorktree = 0;
   for (let i = 0; i < runs; i++) {
     // GitHub's cron is late by seconds to minutes: start times jitter.
     const startedAt = start + i * INTERVAL + Math.floor(rand() * 90) * 1000;
-    const results = simulate(startedAt);
-    for (const r of results) if (r.status !== 'maintenance') counts[r.status]++;
+    const results = simulate(rand, startedAt);
 
-    // Ours: the real path.
-    await appendRun(ours, toRunRecord(new Date(startedAt), results));
-    const compacted = await compactStore(ours, { retentionMs: RETENTION, now: startedAt + 60_000, maxGapMs: () => 3 * INTERVAL });
-    pending++;
-    if (pending >= BATCH || i === runs - 1) {
-      const message = `${counts.up} up${counts.degraded ? `, ${counts.degraded} degraded` : ''}${counts.down ? `, ${counts.down} down` : ''}${compacted.days.length ? `, compacted ${compacted.days.length} day` : ''} [skip ci]`;
-      await commitAndPush(ours, { message, identity, paths: ['data', '.gitattributes'], push: false, maxAttempts: 1, jitterMs: 0 });
-      commits++;
-      pending = 0;
-      counts = { up: 0, degraded: 0, down: 0 };
-    }
+    // Ours: the real store code, then the commit.
+    await cairn.run(startedAt, results, i === runs - 1);
 
     // Upptime-style: every check's history file rewritten and committed every run.
-    upWorktree = 0;
-    let commit = `commit refs/heads/main\ncommitter Upptime Bot <73812536+upptime-bot@users.noreply.github.com> ${Math.floor(startedAt / 1000)} +0000\n`;
-    const msg = `🟩 Update status [skip ci]\n`;
-    commit += `data ${Buffer.byteLength(msg)}\n${msg}`;
-    for (const [k, r] of results.entries()) {
-      const c = checks[k] as SimCheck;
-      const yml = `url: ${c.url}\nstatus: ${r.status}\ncode: ${r.statusCode ?? 0}\nresponseTime: ${r.responseTimeMs === null ? 0 : Math.round(r.responseTimeMs)}\nlastUpdated: ${new Date(startedAt).toISOString()}\nstartTime: 2026-01-01T00:00:00.000Z\ngenerator: Upptime <https://github.com/upptime/upptime>\n`;
-      commit += `M 100644 inline history/${c.id}.yml\ndata ${Buffer.byteLength(yml)}\n${yml}`;
-      upWorktree += Buffer.byteLength(yml);
+    if (fi) {
+      upWorktree = 0;
+      let commit = `commit refs/heads/main\ncommitter Upptime Bot <73812536+upptime-bot@users.noreply.github.com> ${Math.floor(startedAt / 1000)} +0000\n`;
+      const msg = `🟩 Update status [skip ci]\n`;
+      commit += `data ${Buffer.byteLength(msg)}\n${msg}`;
+      for (const [k, r] of results.entries()) {
+        const c = checks[k] as SimCheck;
+        const yml = `url: ${c.url}\nstatus: ${r.status}\ncode: ${r.statusCode ?? 0}\nresponseTime: ${r.responseTimeMs === null ? 0 : Math.round(r.responseTimeMs)}\nlastUpdated: ${new Date(startedAt).toISOString()}\nstartTime: 2026-01-01T00:00:00.000Z\ngenerator: Upptime <https://github.com/upptime/upptime>\n`;
+        commit += `M 100644 inline history/${c.id}.yml\ndata ${Buffer.byteLength(yml)}\n${yml}`;
+        upWorktree += Buffer.byteLength(yml);
+      }
+      await write(`${commit}\n`);
     }
-    await write(`${commit}\n`);
 
     if ((i + 1) % Math.round(DAY_MS / INTERVAL) === 0) {
       const day = Math.round(((i + 1) * INTERVAL) / DAY_MS);
       const bytes = await dirBytes(ours);
       worktreeByDay.push({ day, bytes });
-      log(`day ${day}/${DAYS}: ${i + 1} runs, ${commits} commits, work tree ${(bytes / 1e6).toFixed(2)} MB, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+      log(`day ${day}/${DAYS}: ${i + 1} runs, ${cairn.commits} commits, work tree ${(bytes / 1e6).toFixed(2)} MB, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
     }
   }
-  fi.stdin.end();
+  await committer.close();
+  fi?.stdin.end();
   await fiDone;
   const simulateSeconds = (performance.now() - t0) / 1000;
 
-  log('git gc, then git gc --aggressive (ours)…');
-  const oursSize = await gcSizes(ours);
-  log('git gc, then git gc --aggressive (Upptime-style)…');
-  const upSize = await gcSizes(upptime);
+  // Both repositories are packed at once (the Upptime-style one takes longer).
+  log(`git gc, then git gc --aggressive (ours${upptime ? ' and the Upptime-style repository, side by side' : ''})…`);
+  const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
+    const t = performance.now();
+    const v = await fn();
+    return [v, (performance.now() - t) / 1000];
+  };
+  const [[oursSize, oursGcSeconds], [upSize, upGcSeconds]] = await Promise.all([
+    timed(() => gcSizes(ours)),
+    timed(async () => (upptime ? gcSizes(upptime) : null)),
+  ]);
+  const parts = breakdown(ours, cairn.commits);
   const worktree = await dirBytes(ours);
   const perMonth = (bytes: number) => Math.round((bytes * (30 / DAYS) * 100) / CHECKS);
+  const mb = (bytes: number) => Math.round(perMonth(bytes) / 1e4) / 100;
   const figures = {
     bench: 'git-growth',
     checks: CHECKS,
@@ -204,28 +395,43 @@ async function main() {
     days: DAYS,
     interval_minutes: INTERVAL / 60_000,
     retention_days: RETENTION / DAY_MS,
-    commits,
+    commits: cairn.commits,
     commit_batch: BATCH,
-    gc: 'git gc --aggressive --prune=now (pack bytes; git_bytes_plain_gc after plain git gc)',
+    commits_made_by: REAL ? 'commitAndPush (simple-git)' : 'git fast-import (same objects as commitAndPush: see agreement)',
+    gc: 'git gc --aggressive --prune=now (pack bytes; git_bytes_plain_gc after git repack -a -d -f, what a plain git gc makes of loose objects)',
     git_bytes: oursSize.aggressive,
     git_bytes_plain_gc: oursSize.gc,
     git_index_bytes: oursSize.idx,
     bytes_per_month_per_100_checks: perMonth(oursSize.aggressive),
+    mb_per_month_per_100_checks: mb(oursSize.aggressive),
+    breakdown: {
+      commit_objects_mb_per_month_per_100_checks: mb(parts.commits.bytes),
+      tree_objects_mb_per_month_per_100_checks: mb(parts.trees.bytes),
+      data_blobs_mb_per_month_per_100_checks: mb(parts.blobs.bytes),
+      ...parts,
+    },
     worktree_bytes: worktree,
     worktree_bytes_by_day: worktreeByDay.filter((w) => w.day % 5 === 0 || w.day === DAYS),
-    upptime_layout: {
-      git_bytes: upSize.aggressive,
-      git_bytes_plain_gc: upSize.gc,
-      git_index_bytes: upSize.idx,
-      bytes_per_month_per_100_checks: perMonth(upSize.aggressive),
-      worktree_bytes: upWorktree,
-    },
-    ratio_vs_upptime_layout: Math.round((upSize.aggressive / oursSize.aggressive) * 100) / 100,
+    upptime_layout: upSize
+      ? {
+          git_bytes: upSize.aggressive,
+          git_bytes_plain_gc: upSize.gc,
+          git_index_bytes: upSize.idx,
+          bytes_per_month_per_100_checks: perMonth(upSize.aggressive),
+          worktree_bytes: upWorktree,
+        }
+      : null,
+    ratio_vs_upptime_layout: upSize ? Math.round((upSize.aggressive / oursSize.aggressive) * 100) / 100 : null,
+    agreement: agreed,
     simulate_seconds: Math.round(simulateSeconds),
     ms_per_run_write_compact_commit: Math.round((simulateSeconds * 1000) / runs),
+    ms_per_run: Object.fromEntries(Object.entries(cairn.ms).map(([k, v]) => [k, Math.round((v / runs) * 10) / 10])),
+    gc_seconds: { ours: Math.round(oursGcSeconds), upptime: Math.round(upGcSeconds) },
+    wall_seconds: Math.round((performance.now() - wall) / 1000),
+    load_average: os.loadavg().map((x) => Math.round(x * 10) / 10),
   };
-  if (!values.keep) await Promise.all([rm(ours, { recursive: true, force: true }), rm(upptime, { recursive: true, force: true })]);
-  else log(`kept: ${ours} ${upptime}`);
+  if (!values.keep) await Promise.all([rm(ours, { recursive: true, force: true }), upptime ? rm(upptime, { recursive: true, force: true }) : null]);
+  else log(`kept: ${ours} ${upptime ?? ''}`);
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 

@@ -20,6 +20,21 @@ import { clearStaleGitState } from './git-locks.ts';
 
 export const GITATTRIBUTES_LINE = 'data/**/*.ndjson merge=union';
 
+/**
+ * The body of every run's commit message. It holds no data (the subject says what the run saw):
+ * it makes the commit object long enough for git to pack it as a delta against another commit.
+ * Git deltifies an object only when the delta is under half its size minus 20 bytes; a run's
+ * commit (two object ids, two identity lines, a one-line subject: ~265 bytes) never qualifies and
+ * is stored whole, zlib'd, at ~174 bytes; with this body (~365 bytes) it is stored as a ~130-byte
+ * delta. Measured with `npm run bench:git-growth` (docs/benchmarks.md).
+ */
+export const RUN_COMMIT_BODY = 'Written by cairn run: results in data/ (docs/store.md). Edit checks/ and cairn.yaml, not data/.';
+
+/** A run's commit message: its one-line subject, then `RUN_COMMIT_BODY`. */
+export function runCommitMessage(subject: string): string {
+  return `${subject}\n\n${RUN_COMMIT_BODY}`;
+}
+
 export interface GitIdentity {
   name: string;
   email: string;

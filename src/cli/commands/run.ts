@@ -18,7 +18,7 @@ import { loadConfig } from '../../config/load.ts';
 import { buildModel } from '../../site/build.ts';
 import { buildAndReport, chooseTargets } from '../build-pages.ts';
 import { removeTempFiles } from '../../store/atomic.ts';
-import { GITATTRIBUTES_LINE, commitAndPush, ensureGitattributes, gitIdentity } from '../../store/git.ts';
+import { GITATTRIBUTES_LINE, commitAndPush, ensureGitattributes, gitIdentity, runCommitMessage } from '../../store/git.ts';
 import { recordDeliveries } from '../../notify/notify.ts';
 import { Fault } from '../../store/fault.ts';
 import { DATA_DIR } from '../../store/layout.ts';
@@ -109,7 +109,8 @@ export const run: Command = {
       if (shard) parts.push(`shard ${formatShard(shard)}`);
       if (region) parts.push(`region ${region}`);
       if (days > 0) parts.push(`compacted ${days} day${days === 1 ? '' : 's'}`);
-      const message = `${parts.join(', ')} [skip ci]`;
+      const subject = `${parts.join(', ')} [skip ci]`;
+      const message = runCommitMessage(subject);
       const jitter = Number(process.env['CAIRN_PUSH_JITTER_MS'] ?? 1000);
       const pushing = full.store.git.push && !values['no-push'];
       const git = {
@@ -140,11 +141,11 @@ export const run: Command = {
         throw err;
       });
       if (wroteRule) out.info(`Wrote .gitattributes (${GITATTRIBUTES_LINE}).`);
-      if (res.committed) out.info(`Committed: ${message}`);
+      if (res.committed) out.info(`Committed: ${subject}`);
       else out.info('Nothing to commit.');
       if (res.pushed) out.info(`Pushed to ${res.upstream}${res.attempts > 1 ? ` after ${res.attempts} attempts (${res.rebases} rebased, ${res.replays} replayed)` : ''}.`);
       else if (res.upstream === null && pushing) out.info('No upstream branch: not pushed.');
-      await out.summary(runSummary({ message, committed: res.committed, pushed: res.pushed, upstream: res.upstream, attempts: res.attempts, startedAt: round.startedAt }, process.env, full.run.intervalMs));
+      await out.summary(runSummary({ message: subject, committed: res.committed, pushed: res.pushed, upstream: res.upstream, attempts: res.attempts, startedAt: round.startedAt }, process.env, full.run.intervalMs));
 
       // 4. Deliver what the state that won says this run owes, then record the outcomes (a
       // failed message stays owed, with its id, for a later run).
