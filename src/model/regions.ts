@@ -66,6 +66,11 @@ export function mergeMajority(timelines: readonly Segment[][]): Segment[] {
  * (or none: today's single-region store), else one timeline per region combined by `rule`.
  */
 export function regionSegments(samples: readonly { at: number; status: CheckStatus; region?: string }[], maxGapMs: number, now: number, rule: RegionRule): Segment[] {
+  // One region (or none, as in a single-region store): no grouping, no copy.
+  const first = samples[0]?.region ?? '';
+  let one = true;
+  for (let i = 1; i < samples.length && one; i++) one = ((samples[i] as { region?: string }).region ?? '') === first;
+  if (one) return checkSegments(samples, maxGapMs, now);
   const groups = byRegion(samples);
   if (groups.size <= 1) return checkSegments(samples, maxGapMs, now);
   const timelines = [...groups.values()].map((list) => checkSegments(list, maxGapMs, now));

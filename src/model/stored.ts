@@ -16,7 +16,8 @@ import type { Segment } from './timeline.ts';
 
 const DAY_MS = 86_400_000;
 
-function push(out: Segment[], s: Segment): void {
+/** Appends a segment, extending the last one when it continues it with the same status. */
+export function pushSegment(out: Segment[], s: Segment): void {
   const last = out[out.length - 1];
   if (last && last.status === s.status && last.end === s.start) last.end = s.end;
   else out.push({ ...s });
@@ -39,15 +40,7 @@ export function storedTimeline(
   regionRule: RegionRule = DEFAULT_REGION_RULE,
 ): StoredTimeline {
   if (rollups.length === 0) return { segments: regionSegments(samples, maxGapMs, now, regionRule), last: samples[samples.length - 1] ?? null };
-  const out: Segment[] = [];
-  for (const r of rollups) {
-    const start = Date.parse(`${r.d}T00:00:00.000Z`);
-    for (const [a, b, letter] of r.seg) {
-      const s = start + a;
-      const e = Math.min(start + b, now);
-      if (e > s) push(out, { start: s, end: e, status: LETTER_STATUS[letter] as CheckStatus });
-    }
-  }
+  const out = rollupSegments(rollups, now);
   const lastRollup = rollups[rollups.length - 1] as RollupRecord;
   const boundary = Date.parse(`${lastRollup.d}T00:00:00.000Z`) + DAY_MS;
   const l = lastRollup.last;
@@ -56,10 +49,24 @@ export function storedTimeline(
   if (l.g !== undefined) carry.region = l.g;
   for (const s of regionSegments([carry, ...raw], maxGapMs, now, regionRule)) {
     const start = Math.max(s.start, boundary);
-    if (s.end > start) push(out, { start, end: s.end, status: s.status });
+    if (s.end > start) pushSegment(out, { start, end: s.end, status: s.status });
   }
   const newest = raw[raw.length - 1];
   return { segments: out, last: newest ?? { ...carry, id: lastRollup.id } };
+}
+
+/** The segments the rollup lines hold (sorted by day), clipped at `now`. */
+export function rollupSegments(rollups: readonly RollupRecord[], now: number): Segment[] {
+  const out: Segment[] = [];
+  for (const r of rollups) {
+    const start = Date.parse(`${r.d}T00:00:00.000Z`);
+    for (const [a, b, letter] of r.seg) {
+      const s = start + a;
+      const e = Math.min(start + b, now);
+      if (e > s) pushSegment(out, { start: s, end: e, status: LETTER_STATUS[letter] as CheckStatus });
+    }
+  }
+  return out;
 }
 
 export interface LatencyPercentiles {

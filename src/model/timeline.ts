@@ -47,7 +47,13 @@ export function checkSegments(
   maxGapMs: number,
   now: number,
 ): Segment[] {
-  const sorted = samples.filter((s) => s.at <= now).sort((a, b) => a.at - b.at);
+  // Samples already in time order and none after `now` (the store's usual case) are read as they are.
+  let inOrder = true;
+  for (let i = 0; i < samples.length && inOrder; i++) {
+    const at = (samples[i] as { at: number }).at;
+    inOrder = at <= now && (i === 0 || at >= (samples[i - 1] as { at: number }).at);
+  }
+  const sorted = inOrder ? samples : samples.filter((s) => s.at <= now).sort((a, b) => a.at - b.at);
   const out: Segment[] = [];
   for (let i = 0; i < sorted.length; i++) {
     const s = sorted[i] as { at: number; status: CheckStatus };

@@ -15,82 +15,55 @@ import { SNAPSHOT_VERSION, type SloSnapshot } from '../prometheus/types.ts';
 import { utcDay } from '../store/layout.ts';
 import { type RollupRecord, readRollups } from '../store/rollup-format.ts';
 import { type Sample, type StoreProblem, listDayFiles, parseRunLine } from '../store/samples.ts';
+import { RunLineScanner } from '../store/run-scan.ts';
+import { SampleColumns } from '../store/columns.ts';
 import type { CheckStatus } from '../checks/types.ts';
 
 const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
 
-/** Samples of many checks in columns; `of(id)` gives one check's samples as objects, sorted. */
-export class SampleColumns {
-  #cols = new Map<string, { n: number; at: Float64Array; st: Uint8Array; ms: Float32Array; err: Map<number, string> }>();
-  count = 0;
-
-  add(s: Sample): void {
-    let c = this.#cols.get(s.id);
-    if (!c) this.#cols.set(s.id, (c = { n: 0, at: new Float64Array(1024), st: new Uint8Array(1024), ms: new Float32Array(1024), err: new Map() }));
-    if (c.n === c.at.length) {
-      // Grow by half: the spare capacity stays small for a month of 5-minute samples.
-      const grow = <T extends Float64Array | Float32Array | Uint8Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(Math.ceil(a.length * 1.5));
-        b.set(a);
-        return b;
-      };
-      c.at = grow(c.at);
-      c.st = grow(c.st);
-      c.ms = grow(c.ms);
-    }
-    c.at[c.n] = s.at;
-    c.st[c.n] = STATUSES.indexOf(s.status);
-    c.ms[c.n] = s.responseTimeMs ?? -1;
-    if (s.error !== null) c.err.set(c.n, s.error);
-    c.n += 1;
-    this.count += 1;
-  }
-
-  /** One check's samples (status codes are not kept: no report figure reads them). */
-  of(id: string): Sample[] {
-    const c = this.#cols.get(id);
-    if (!c) return [];
-    const out: Sample[] = new Array(c.n);
-    let sorted = true;
-    for (let i = 0; i < c.n; i++) {
-      const ms = c.ms[i] as number;
-      out[i] = { id, status: STATUSES[c.st[i] as number] as CheckStatus, at: c.at[i] as number, responseTimeMs: ms < 0 ? null : ms, error: c.err.get(i) ?? null, statusCode: null };
-      if (i > 0 && (c.at[i] as number) < (c.at[i - 1] as number)) sorted = false;
-    }
-    return sorted ? out : out.sort((a, b) => a.at - b.at);
-  }
-
-  /** Per check, the stored errors (with their sample's time): certificate facts live there. */
-  errors(id: string): { at: number; error: string }[] {
-    const c = this.#cols.get(id);
-    if (!c) return [];
-    return [...c.err].map(([i, error]) => ({ at: c.at[i] as number, error })).sort((a, b) => a.at - b.at);
-  }
-}
+// The columns live in the store (src/store/columns.ts); kept here for the report's readers.
+export { SampleColumns };
 
 /**
- * Reads one day file line by line into the columns: one run's results at a time are objects, so
- * a month of 1,000 checks stays small (the store's own parser, `parseRunLine`, reads each line).
+ * Reads one day file into the columns. Compact lines are scanned from the bytes (src/store/run-scan.ts:
+ * no object per result); any other line is read by the store's own parser, `parseRunLine`.
  */
-async function readDayInto(dir: string, file: string, into: SampleColumns): Promise<StoreProblem[]> {
+async function readDayInto(dir: string, file: string, into: SampleColumns, scanner: RunLineScanner): Promise<StoreProblem[]> {
   const rel = path.relative(dir, file);
-  let text: string;
+  let buf: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    buf = await readFile(file);
   } catch (err) {
     return [{ file: rel, line: null, message: `unreadable: ${(err as Error).message}` }];
   }
   const problems: StoreProblem[] = [];
+  // One sample object, refilled for every result: `add` copies what it keeps.
+  const sample: Sample = { id: '', status: 'up', at: 0, responseTimeMs: null, error: null, statusCode: null };
   let start = 0;
   let lineNo = 0;
   let lastT = '';
   let lastAt = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end);
+  while (start < buf.length) {
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    const lineStart = start;
     start = end + 1;
     lineNo += 1;
+    const run = scanner.scan(buf, lineStart, end);
+    if (run) {
+      const errors = run.errors;
+      for (let i = 0; i < run.n; i++) {
+        const ms = run.ms[i] as number;
+        sample.id = run.ids[i] as string;
+        sample.status = STATUSES[run.status[i] as number] as CheckStatus;
+        sample.at = run.at[i] as number;
+        sample.responseTimeMs = ms < 0 ? null : ms;
+        sample.error = errors === null ? null : (errors[i] ?? null);
+        into.add(sample);
+      }
+      continue;
+    }
+    const line = buf.toString('utf8', lineStart, end);
     if (line.trim() === '') continue;
     const rec = parseRunLine(line);
     if (typeof rec === 'string') {
@@ -135,7 +108,8 @@ export async function readReportInputs(config: ResolvedConfig, from: number, to:
   const files = (await listDayFiles(dir)).filter((f) => f.day >= firstDay && f.day <= lastDay && !r.covered.has(f.day));
   const samples = new SampleColumns();
   const problems: StoreProblem[] = [...r.problems];
-  for (const f of files) problems.push(...(await readDayInto(dir, f.file, samples)));
+  const scanner = new RunLineScanner();
+  for (const f of files) problems.push(...(await readDayInto(dir, f.file, samples, scanner)));
   const loaded = await loadIncidents(config);
   for (const e of loaded.errors) problems.push({ file: e.file, line: e.line || null, message: `${e.path ? `${e.path}: ` : ''}${e.message}` });
   return {
