@@ -4,7 +4,7 @@
  * Raw days are read one file at a time into columns per check, so a month of 1,000 checks at
  * 5-minute samples never lives as millions of objects at once.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { open, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.ts';
 import { loadIncidents } from '../incidents/store.ts';
@@ -25,14 +25,40 @@ const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
 export { SampleColumns };
 
 /**
+ * Reads whole files into one buffer, grown as needed and reused: a report reads hundreds of day
+ * files of megabytes each, and a new buffer for each one costs the garbage collector dearly.
+ * What `read` returns is valid until the next call.
+ */
+class WholeFileReader {
+  #buf = Buffer.alloc(0);
+
+  async read(file: string): Promise<Buffer> {
+    const fh = await open(file, 'r');
+    try {
+      const { size } = await fh.stat();
+      if (size > this.#buf.length) this.#buf = Buffer.allocUnsafe(Math.max(size, Math.ceil(this.#buf.length * 1.5)));
+      let off = 0;
+      while (off < size) {
+        const { bytesRead } = await fh.read(this.#buf, off, size - off, off);
+        if (bytesRead === 0) break;
+        off += bytesRead;
+      }
+      return this.#buf.subarray(0, off);
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+/**
  * Reads one day file into the columns. Compact lines are scanned from the bytes (src/store/run-scan.ts:
  * no object per result); any other line is read by the store's own parser, `parseRunLine`.
  */
-async function readDayInto(dir: string, file: string, into: SampleColumns, scanner: RunLineScanner): Promise<StoreProblem[]> {
+async function readDayInto(dir: string, file: string, into: SampleColumns, scanner: RunLineScanner, reader: WholeFileReader): Promise<StoreProblem[]> {
   const rel = path.relative(dir, file);
   let buf: Buffer;
   try {
-    buf = await readFile(file);
+    buf = await reader.read(file);
   } catch (err) {
     return [{ file: rel, line: null, message: `unreadable: ${(err as Error).message}` }];
   }
@@ -51,14 +77,14 @@ async function readDayInto(dir: string, file: string, into: SampleColumns, scann
     lineNo += 1;
     const run = scanner.scan(buf, lineStart, end);
     if (run) {
-      const errors = run.errors;
+      const errors = run.error;
       for (let i = 0; i < run.n; i++) {
         const ms = run.ms[i] as number;
         sample.id = run.ids[i] as string;
         sample.status = STATUSES[run.status[i] as number] as CheckStatus;
         sample.at = run.at[i] as number;
         sample.responseTimeMs = ms < 0 ? null : ms;
-        sample.error = errors === null ? null : (errors[i] ?? null);
+        sample.error = errors[i] as string | null;
         into.add(sample);
       }
       continue;
@@ -109,7 +135,8 @@ export async function readReportInputs(config: ResolvedConfig, from: number, to:
   const samples = new SampleColumns();
   const problems: StoreProblem[] = [...r.problems];
   const scanner = new RunLineScanner();
-  for (const f of files) problems.push(...(await readDayInto(dir, f.file, samples, scanner)));
+  const reader = new WholeFileReader();
+  for (const f of files) problems.push(...(await readDayInto(dir, f.file, samples, scanner, reader)));
   const loaded = await loadIncidents(config);
   for (const e of loaded.errors) problems.push({ file: e.file, line: e.line || null, message: `${e.path ? `${e.path}: ` : ''}${e.message}` });
   return {

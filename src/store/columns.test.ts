@@ -8,7 +8,8 @@ const sample = (id: string, at: number, i: number): Sample => ({
   id,
   status: STATUSES[i % 4] as CheckStatus,
   at,
-  responseTimeMs: i % 5 === 0 ? null : (i * 37) % 2000,
+  // Mostly whole milliseconds; now and then a fraction or more than 65 seconds (4-byte floats then).
+  responseTimeMs: i % 5 === 0 ? null : i % 1013 === 0 ? 12.5 : i % 2029 === 0 ? 70_000 : (i * 37) % 2000,
   error: i % 7 === 0 ? `error ${i}` : null,
   statusCode: null,
 });

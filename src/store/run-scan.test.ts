@@ -32,7 +32,7 @@ function viaScanner(scanner: RunLineScanner, line: string) {
     status: STATUSES[run.status[i] as number],
     at: run.at[i],
     ms: (run.ms[i] as number) < 0 ? null : run.ms[i],
-    error: run.errors?.[i] ?? null,
+    error: run.error[i] ?? null,
   }));
 }
 

@@ -26,8 +26,8 @@ export interface ScannedRun {
   status: Uint8Array;
   /** Response time in ms; -1 for null. */
   ms: Float64Array;
-  /** Errors by column index, or null when the line has none. */
-  errors: Record<string, string> | null;
+  /** The error of each column (null for none). */
+  error: readonly (string | null)[];
 }
 
 const QUOTE = 0x22;
@@ -135,7 +135,9 @@ function intArray(buf: Uint8Array, p: number, end: number, count: number, out: F
 export class RunLineScanner {
   #idBytes: Buffer = Buffer.alloc(0);
   #ids: string[] = [];
-  #run: ScannedRun = { n: 0, ids: [], at: new Float64Array(0), status: new Uint8Array(0), ms: new Float64Array(0), errors: null };
+  #run: ScannedRun & { error: (string | null)[] } = { n: 0, ids: [], at: new Float64Array(0), status: new Uint8Array(0), ms: new Float64Array(0), error: [] };
+  /** Columns of `#run.error` set by the last line, cleared before the next. */
+  #errorsSet: number[] = [];
   #dt = new Float64Array(0);
 
   /**
@@ -221,11 +223,11 @@ export class RunLineScanner {
       p = intArray(buf, p + CODE.length, end, n, null, 0, true);
       if (p < 0) return null;
     }
-    run.errors = null;
+    let errors: Record<string, string> | null = null;
     if (at(buf, p, E)) {
       const o = this.#sparse(buf, p + E.length - 1, end, n, (v) => typeof v === 'string');
       if (!o) return null;
-      run.errors = o.value as Record<string, string>;
+      errors = o.value as Record<string, string>;
       p = o.next;
     }
     if (at(buf, p, N)) {
@@ -240,14 +242,26 @@ export class RunLineScanner {
     }
     // `g` (a region) and anything else: the full parser.
     if (p !== end - 1 || buf[p] !== CLOSE_CURLY) return null;
+    for (const i of this.#errorsSet) run.error[i] = null;
+    this.#errorsSet.length = 0;
+    if (errors) {
+      // `parseRunLine` gives column i the entry `e[i]`: the key spelled as the number is, `"7"`, not `"07"`.
+      for (const [k, v] of Object.entries(errors)) {
+        const i = Number(k);
+        if (String(i) !== k) continue;
+        run.error[i] = v;
+        this.#errorsSet.push(i);
+      }
+    }
     run.n = n;
     run.ids = this.#ids;
     return run;
   }
 
-  #sized(n: number): ScannedRun {
+  #sized(n: number): ScannedRun & { error: (string | null)[] } {
     if (this.#run.at.length < n) {
-      this.#run = { n: 0, ids: [], at: new Float64Array(n), status: new Uint8Array(n), ms: new Float64Array(n), errors: null };
+      this.#run = { n: 0, ids: [], at: new Float64Array(n), status: new Uint8Array(n), ms: new Float64Array(n), error: new Array<string | null>(n).fill(null) };
+      this.#errorsSet.length = 0;
       this.#dt = new Float64Array(n);
     }
     return this.#run;
