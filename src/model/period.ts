@@ -30,6 +30,8 @@ import { expandWindows } from '../maintenance/windows.ts';
 import { checkSlos } from '../config/resolve-prometheus.ts';
 import type { BurnDownPoint, SloWindowFigures } from '../prometheus/types.ts';
 import { checkSloPeriod } from './check-slo.ts';
+import type { CheckColumns } from '../store/month-columns.ts';
+import { COLUMN_DOWN, countAtOrBefore, firstColumnAtOrAfter, storedColumnTimeline } from './columns.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -46,6 +48,12 @@ export interface PeriodInput {
   config: ResolvedConfig;
   /** Raw samples (any order), or the samples of one check on demand (sorted or not). */
   samples: readonly Sample[] | ((checkId: string) => readonly Sample[]);
+  /**
+   * Optional: the raw samples of one check as columns in time order (src/store/columns.ts), or
+   * null to read `samples` for it. Read instead of `samples` for the checks whose results no
+   * SLO counts: the same figures, without an object per sample (a month of 1,000 checks).
+   */
+  columns?: (checkId: string) => CheckColumns | null;
   /** Daily rollups of compacted days; raw days they cover are not in `samples`. */
   rollups?: readonly RollupRecord[];
   incidents?: readonly Incident[];
@@ -162,19 +170,59 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
   const histByCheck = new Map<string, Histogram[]>();
   const checks: PeriodCheck[][] = ends.map(() => []);
   for (const check of config.checks) {
-    const own = samplesOf(check.id);
-    let ordered = true;
-    for (let k = 1; k < own.length && ordered; k++) ordered = (own[k] as Sample).at >= (own[k - 1] as Sample).at;
-    const sorted = ordered ? own : [...own].sort((a, b) => a.at - b.at);
-    const samples = sorted.length && (sorted[sorted.length - 1] as Sample).at > now ? sorted.filter((s) => s.at <= now) : sorted;
     const rollups = rollupsByCheck.get(check.id) ?? [];
-    if (keepSamples.has(check.id)) kept.set(check.id, samples);
-    const stored = storedTimeline(samples, rollups, check.maxGapMs, now, config.run.regionRule);
-    if (stored.segments[0]) monitoringSince = Math.min(monitoringSince, stored.segments[0].start);
-    const segments = overlayMaintenance(stored.segments, occurrences.get(check.component) ?? []);
-    segmentsByCheck.set(check.id, segments);
     // storedTimeline reads raw samples only after the last rollup day: so do the counts here.
     const boundary = rollups.length ? Date.parse(`${(rollups[rollups.length - 1] as RollupRecord).d}T00:00:00.000Z`) + DAY_MS : -Infinity;
+    // The samples as columns when the caller has them (and no SLO counts this check's results):
+    // the same timeline and counts, without an object per sample.
+    const cols = input.columns && !keepSamples.has(check.id) ? input.columns(check.id) : null;
+    const nNow = cols ? countAtOrBefore(cols.at, cols.n, now) : 0;
+    const fromColumns = cols ? storedColumnTimeline(cols, nNow, rollups, check.maxGapMs, now) : null;
+    let storedSegments: Segment[];
+    /** Counts the raw samples in [from, until) (after the rollups), their UTC days, and their response times into `h`. */
+    let rawCount: (from: number, until: number, days: Set<number>, h: Histogram) => number;
+    if (cols && fromColumns) {
+      storedSegments = fromColumns;
+      rawCount = (from, until, days, h) => {
+        const { at, status, ms } = cols;
+        let count = 0;
+        let lastDay = NaN;
+        for (let k = firstColumnAtOrAfter(at, nNow, from); k < nNow; k++) {
+          const t = at[k] as number;
+          if (t >= until) break;
+          count += 1;
+          const d = Math.floor(t / DAY_MS);
+          if (d !== lastDay) days.add((lastDay = d));
+          const v = ms[k] as number;
+          if (status[k] !== COLUMN_DOWN && !(v < 0)) addValue(h, v);
+        }
+        return count;
+      };
+    } else {
+      const own = samplesOf(check.id);
+      let ordered = true;
+      for (let k = 1; k < own.length && ordered; k++) ordered = (own[k] as Sample).at >= (own[k - 1] as Sample).at;
+      const sorted = ordered ? own : [...own].sort((a, b) => a.at - b.at);
+      const samples = sorted.length && (sorted[sorted.length - 1] as Sample).at > now ? sorted.filter((s) => s.at <= now) : sorted;
+      if (keepSamples.has(check.id)) kept.set(check.id, samples);
+      storedSegments = storedTimeline(samples, rollups, check.maxGapMs, now, config.run.regionRule).segments;
+      rawCount = (from, until, days, h) => {
+        let count = 0;
+        let lastDay = NaN;
+        for (let k = firstAtOrAfter(samples, from); k < samples.length; k++) {
+          const s = samples[k] as Sample;
+          if (s.at >= until) break;
+          count += 1;
+          const d = Math.floor(s.at / DAY_MS);
+          if (d !== lastDay) days.add((lastDay = d));
+          if (s.status !== 'down' && s.responseTimeMs !== null) addValue(h, s.responseTimeMs);
+        }
+        return count;
+      };
+    }
+    if (storedSegments[0]) monitoringSince = Math.min(monitoringSince, storedSegments[0].start);
+    const segments = overlayMaintenance(storedSegments, occurrences.get(check.component) ?? []);
+    segmentsByCheck.set(check.id, segments);
     const hists = ends.map((p, i) => {
       const h = emptyHistogram();
       let count = 0;
@@ -188,13 +236,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
           if (typeof decoded !== 'string') Object.assign(h, mergeHistograms(h, decoded));
         }
       }
-      for (let k = firstAtOrAfter(samples, Math.max(p.from, boundary)); k < samples.length; k++) {
-        const s = samples[k] as Sample;
-        if (s.at >= p.until) break;
-        count += 1;
-        rawDays[i]?.add(Math.floor(s.at / DAY_MS));
-        if (s.status !== 'down' && s.responseTimeMs !== null) addValue(h, s.responseTimeMs);
-      }
+      count += rawCount(Math.max(p.from, boundary), p.until, rawDays[i] as Set<number>, h);
       checks[i]?.push({
         id: check.id,
         name: check.name,

@@ -16,7 +16,8 @@ import { type Segment, gapSegments } from './timeline.ts';
 
 const DAY_MS = 86_400_000;
 
-function push(out: Segment[], s: Segment): void {
+/** Appends a segment, extending the last one when it continues it with the same status. */
+export function pushSegment(out: Segment[], s: Segment): void {
   const last = out[out.length - 1];
   if (last && last.status === s.status && last.end === s.start) last.end = s.end;
   else out.push({ ...s });
@@ -48,15 +49,7 @@ export function storedTimeline(
 
 /** The segments of the rollup days, where the raw days begin, and the last compacted sample (which holds into them). */
 function fromRollups(rollups: readonly RollupRecord[], now: number): { out: Segment[]; boundary: number; carry: Sample } {
-  const out: Segment[] = [];
-  for (const r of rollups) {
-    const start = Date.parse(`${r.d}T00:00:00.000Z`);
-    for (const [a, b, letter] of r.seg) {
-      const s = start + a;
-      const e = Math.min(start + b, now);
-      if (e > s) push(out, { start: s, end: e, status: LETTER_STATUS[letter] as CheckStatus });
-    }
-  }
+  const out = rollupSegments(rollups, now);
   const lastRollup = rollups[rollups.length - 1] as RollupRecord;
   const boundary = Date.parse(`${lastRollup.d}T00:00:00.000Z`) + DAY_MS;
   const l = lastRollup.last;
@@ -69,7 +62,7 @@ function fromRollups(rollups: readonly RollupRecord[], now: number): { out: Segm
 function afterRollups(out: Segment[], boundary: number, raw: readonly Segment[]): void {
   for (const s of raw) {
     const start = Math.max(s.start, boundary);
-    if (s.end > start) push(out, { start, end: s.end, status: s.status });
+    if (s.end > start) pushSegment(out, { start, end: s.end, status: s.status });
   }
 }
 
@@ -106,6 +99,20 @@ export function storedTimelineSorted(samples: SortedSamples, rollups: readonly R
   const m = n - k + 1;
   afterRollups(out, boundary, gapSegments(m, (i) => (i === 0 ? carry.at : samples.at(k + i - 1)), (i) => (i === 0 ? carry.status : samples.status(k + i - 1)), maxGapMs, now));
   return { segments: out, last: n > k ? samples.sample(n - 1) : { ...carry, id: (rollups[rollups.length - 1] as RollupRecord).id } };
+}
+
+/** The segments the rollup lines hold (sorted by day), clipped at `now`. */
+export function rollupSegments(rollups: readonly RollupRecord[], now: number): Segment[] {
+  const out: Segment[] = [];
+  for (const r of rollups) {
+    const start = Date.parse(`${r.d}T00:00:00.000Z`);
+    for (const [a, b, letter] of r.seg) {
+      const s = start + a;
+      const e = Math.min(start + b, now);
+      if (e > s) pushSegment(out, { start: s, end: e, status: LETTER_STATUS[letter] as CheckStatus });
+    }
+  }
+  return out;
 }
 
 export interface LatencyPercentiles {

@@ -16,7 +16,7 @@ import { prometheusSlos } from '../config/resolve-prometheus.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { fetchAlerts } from './alerts.ts';
 import { computeCapacity } from './capacity.ts';
-import { PromClient } from './client.ts';
+import type { PromClient } from './client.ts';
 import { computeSlo } from './slo.ts';
 import { type AlertEntry, type CapacityEntry, type EndpointReport, SNAPSHOT_VERSION, type SloEntry, type SloSnapshot } from './types.ts';
 
@@ -53,6 +53,8 @@ export async function takeSnapshot(config: ResolvedConfig, opts: SnapshotOptions
   const { endpoints, capacity } = config.prometheus;
   const slos = prometheusSlos(config.prometheus.slos);
   const redact = (s: string) => config.redactor.redact(s);
+  // Loaded here, not with the module: readers of snapshots (the report, the site) need no HTTP stack.
+  const { PromClient } = await import('./client.ts');
   const clients = new Map(endpoints.map((e) => [e.id, new PromClient(e, opts.maxPoints !== undefined ? { maxPoints: opts.maxPoints } : {})]));
   const limits = new Map(endpoints.map((e) => [e.id, pLimit(opts.concurrency ?? 8)]));
   const errorsBy = new Map<string, string[]>(endpoints.map((e) => [e.id, []]));

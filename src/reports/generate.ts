@@ -81,6 +81,7 @@ export async function buildReport(config: ResolvedConfig, month: string, opts: R
   const figures = computePeriods({
     config,
     samples: (id) => inputs.samples.of(id),
+    columns: (id) => inputs.samples.columns(id),
     rollups: inputs.rollups,
     incidents: inputs.incidents,
     now: complete ? period.to : now,

@@ -4,7 +4,7 @@
  * Raw days are read one file at a time into columns per check, so a month of 1,000 checks at
  * 5-minute samples never lives as millions of objects at once.
  */
-import { readFile, readdir } from 'node:fs/promises';
+import { open, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.ts';
 import { loadIncidents } from '../incidents/store.ts';
@@ -14,35 +14,82 @@ import { HISTORY_DIR, readSnapshot } from '../prometheus/snapshot.ts';
 import { SNAPSHOT_VERSION, type SloSnapshot } from '../prometheus/types.ts';
 import { utcDay } from '../store/layout.ts';
 import { type RollupRecord, readRollups } from '../store/rollup-format.ts';
-import { type StoreProblem, listDayFiles, parseRunLine } from '../store/samples.ts';
-import { SampleColumns } from '../store/columns.ts';
+import { type Sample, type StoreProblem, listDayFiles, parseRunLine } from '../store/samples.ts';
+import { RunLineScanner } from '../store/run-scan.ts';
+import { MonthColumns } from '../store/month-columns.ts';
+import type { CheckStatus } from '../checks/types.ts';
 
-// The columns moved to the store (the site's model reads them too); kept here for the report's readers.
-export { SampleColumns };
+const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
+
+// The columns live in the store (src/store/columns.ts); kept here for the report's readers.
+export { MonthColumns };
 
 /**
- * Reads one day file line by line into the columns: one run's results at a time are objects, so
- * a month of 1,000 checks stays small (the store's own parser, `parseRunLine`, reads each line).
+ * Reads whole files into one buffer, grown as needed and reused: a report reads hundreds of day
+ * files of megabytes each, and a new buffer for each one costs the garbage collector dearly.
+ * What `read` returns is valid until the next call.
  */
-async function readDayInto(dir: string, file: string, into: SampleColumns): Promise<StoreProblem[]> {
+class WholeFileReader {
+  #buf = Buffer.alloc(0);
+
+  async read(file: string): Promise<Buffer> {
+    const fh = await open(file, 'r');
+    try {
+      const { size } = await fh.stat();
+      if (size > this.#buf.length) this.#buf = Buffer.allocUnsafe(Math.max(size, Math.ceil(this.#buf.length * 1.5)));
+      let off = 0;
+      while (off < size) {
+        const { bytesRead } = await fh.read(this.#buf, off, size - off, off);
+        if (bytesRead === 0) break;
+        off += bytesRead;
+      }
+      return this.#buf.subarray(0, off);
+    } finally {
+      await fh.close();
+    }
+  }
+}
+
+/**
+ * Reads one day file into the columns. Compact lines are scanned from the bytes (src/store/run-scan.ts:
+ * no object per result); any other line is read by the store's own parser, `parseRunLine`.
+ */
+async function readDayInto(dir: string, file: string, into: MonthColumns, scanner: RunLineScanner, reader: WholeFileReader): Promise<StoreProblem[]> {
   const rel = path.relative(dir, file);
-  let text: string;
+  let buf: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    buf = await reader.read(file);
   } catch (err) {
     return [{ file: rel, line: null, message: `unreadable: ${(err as Error).message}` }];
   }
   const problems: StoreProblem[] = [];
+  // One sample object, refilled for every result: `add` copies what it keeps.
+  const sample: Sample = { id: '', status: 'up', at: 0, responseTimeMs: null, error: null, statusCode: null };
   let start = 0;
   let lineNo = 0;
   let lastT = '';
   let lastAt = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    if (end < 0) end = text.length;
-    const line = text.slice(start, end);
+  while (start < buf.length) {
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    const lineStart = start;
     start = end + 1;
     lineNo += 1;
+    const run = scanner.scan(buf, lineStart, end);
+    if (run) {
+      const errors = run.error;
+      for (let i = 0; i < run.n; i++) {
+        const ms = run.ms[i] as number;
+        sample.id = run.ids[i] as string;
+        sample.status = STATUSES[run.status[i] as number] as CheckStatus;
+        sample.at = run.at[i] as number;
+        sample.responseTimeMs = ms < 0 ? null : ms;
+        sample.error = errors[i] as string | null;
+        into.add(sample);
+      }
+      continue;
+    }
+    const line = buf.toString('utf8', lineStart, end);
     if (line.trim() === '') continue;
     const rec = parseRunLine(line);
     if (typeof rec === 'string') {
@@ -61,7 +108,7 @@ async function readDayInto(dir: string, file: string, into: SampleColumns): Prom
 }
 
 export interface ReportInputs {
-  samples: SampleColumns;
+  samples: MonthColumns;
   rollups: RollupRecord[];
   problems: StoreProblem[];
   incidents: Incident[];
@@ -85,9 +132,11 @@ export async function readReportInputs(config: ResolvedConfig, from: number, to:
   const r = await readRollups(dir, { sinceDay: firstDay });
   const rollups = r.rollups.filter((x) => x.d <= lastDay);
   const files = (await listDayFiles(dir)).filter((f) => f.day >= firstDay && f.day <= lastDay && !r.covered.has(f.day));
-  const samples = new SampleColumns();
+  const samples = new MonthColumns();
   const problems: StoreProblem[] = [...r.problems];
-  for (const f of files) problems.push(...(await readDayInto(dir, f.file, samples)));
+  const scanner = new RunLineScanner();
+  const reader = new WholeFileReader();
+  for (const f of files) problems.push(...(await readDayInto(dir, f.file, samples, scanner, reader)));
   const loaded = await loadIncidents(config);
   for (const e of loaded.errors) problems.push({ file: e.file, line: e.line || null, message: `${e.path ? `${e.path}: ` : ''}${e.message}` });
   return {

@@ -1,0 +1,215 @@
+/**
+ * Samples of many checks held in columns (typed arrays per check) instead of one object per
+ * sample: a month of 1,000 checks at 5-minute samples never lives as millions of objects at once.
+ * The report (src/reports/inputs.ts) reads the store into them.
+ */
+import type { CheckStatus } from '../checks/types.ts';
+import type { Sample } from './samples.ts';
+
+/** The statuses of `CheckColumns.status`, by code. */
+export const COLUMN_STATUSES: readonly CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
+const STATUSES = COLUMN_STATUSES;
+
+/** Samples per chunk of a check's columns: a chunk is filled before the next is made, so at most one is partly empty. */
+const CHUNK = 2048;
+const INT32_MIN = -0x80000000;
+const INT32_MAX = 0x7fffffff;
+
+/** Response times 0 to 65534 whole ms fit in 2 bytes; 65535 stands for none. */
+const NO_MS = 0xffff;
+
+/**
+ * A run of up to CHUNK samples of one check, 7 bytes a sample. Times are kept as whole
+ * milliseconds after the chunk's first one (4 bytes instead of 8); a time that is not exactly
+ * that (samples far apart, or not whole milliseconds) turns the chunk's times into full numbers
+ * (`wide`). Response times are whole milliseconds under 65535 (2 bytes); any other turns the
+ * chunk's response times into 4-byte floats (`ms32`, -1 for none), as they always were kept.
+ */
+interface Chunk {
+  n: number;
+  base: number;
+  off: Int32Array | null;
+  wide: Float64Array | null;
+  st: Uint8Array;
+  ms16: Uint16Array | null;
+  ms32: Float32Array | null;
+}
+
+/**
+ * One check's samples as columns, in time order: the `n` first entries of each array hold them.
+ * `status` is an index in COLUMN_STATUSES; `ms` is the response time, -1 for none.
+ */
+export interface CheckColumns {
+  n: number;
+  at: Float64Array;
+  status: Uint8Array;
+  ms: Float32Array;
+}
+
+interface Column {
+  n: number;
+  chunks: Chunk[];
+  /** Samples were added in time order (`of` sorts them otherwise). */
+  sorted: boolean;
+  /** Every time is a number (no NaN) at or after the one before: `columns` gives these. */
+  ordered: boolean;
+  last: number;
+  err: Map<number, string>;
+}
+
+/**
+ * Samples of many checks in columns; `of(id)` gives one check's samples as objects, sorted.
+ * About 7 bytes a sample (a month of 1,000 checks at 5-minute samples: 61 MB), in chunks, so the
+ * spare capacity is at most one chunk per check.
+ */
+export class MonthColumns {
+  #cols = new Map<string, Column>();
+  count = 0;
+
+  /**
+   * The ids in the order the last samples came (a run's results come in the same order line
+   * after line), with their columns: `add` follows it instead of looking every id up.
+   */
+  #seqIds: string[] = [];
+  #seqCols: Column[] = [];
+  #cursor = 0;
+
+  #column(id: string): Column {
+    const k = this.#cursor;
+    if (this.#seqIds[k] === id) {
+      this.#cursor = k + 1;
+      return this.#seqCols[k] as Column;
+    }
+    if (this.#seqIds[0] === id) {
+      this.#cursor = 1;
+      return this.#seqCols[0] as Column;
+    }
+    let c = this.#cols.get(id);
+    if (!c) this.#cols.set(id, (c = { n: 0, chunks: [], sorted: true, ordered: true, last: -Infinity, err: new Map() }));
+    this.#seqIds[k] = id;
+    this.#seqCols[k] = c;
+    this.#cursor = k + 1;
+    return c;
+  }
+
+  /** Chunks are cut from slabs (one allocation for many chunks; slabs grow from 8 to 512 chunks). */
+  #slab: ArrayBuffer | null = null;
+  #slabUsed = 0;
+  #slabChunks = 4;
+
+  #chunk(base: number): Chunk {
+    const bytes = CHUNK * (4 + 2 + 1);
+    if (!this.#slab || this.#slabUsed + bytes > this.#slab.byteLength) {
+      this.#slabChunks = Math.min(512, this.#slabChunks * 2);
+      this.#slab = new ArrayBuffer(bytes * this.#slabChunks);
+      this.#slabUsed = 0;
+    }
+    const o = this.#slabUsed;
+    this.#slabUsed += bytes;
+    const slab = this.#slab;
+    return { n: 0, base, off: new Int32Array(slab, o, CHUNK), wide: null, ms16: new Uint16Array(slab, o + 4 * CHUNK, CHUNK), ms32: null, st: new Uint8Array(slab, o + 6 * CHUNK, CHUNK) };
+  }
+
+  add(s: Sample): void {
+    const c = this.#column(s.id);
+    const at = s.at;
+    let k = c.chunks[c.chunks.length - 1];
+    if (!k || k.n === CHUNK) {
+      k = this.#chunk(at);
+      c.chunks.push(k);
+    }
+    const i = k.n;
+    if (k.off) {
+      const d = at - k.base;
+      if (Number.isInteger(d) && d >= INT32_MIN && d <= INT32_MAX && k.base + d === at) k.off[i] = d;
+      else {
+        const wide = new Float64Array(CHUNK);
+        for (let j = 0; j < i; j++) wide[j] = k.base + (k.off[j] as number);
+        k.wide = wide;
+        k.off = null;
+      }
+    }
+    if (k.wide) k.wide[i] = at;
+    const st = s.status;
+    k.st[i] = st === 'up' ? 0 : st === 'degraded' ? 1 : st === 'down' ? 2 : st === 'maintenance' ? 3 : -1;
+    const ms = s.responseTimeMs;
+    if (k.ms16) {
+      if (ms === null) k.ms16[i] = NO_MS;
+      else if (ms >= 0 && ms < NO_MS && Math.floor(ms) === ms && !Object.is(ms, -0)) k.ms16[i] = ms;
+      else {
+        const ms32 = new Float32Array(CHUNK);
+        for (let j = 0; j < i; j++) ms32[j] = msOf(k, j);
+        k.ms32 = ms32;
+        k.ms16 = null;
+      }
+    }
+    if (k.ms32) k.ms32[i] = ms ?? -1;
+    k.n = i + 1;
+    if (s.error !== null) c.err.set(c.n, s.error);
+    if (at < c.last) c.sorted = false;
+    if (!(at >= c.last)) c.ordered = false;
+    c.last = at;
+    c.n += 1;
+    this.count += 1;
+  }
+
+  /** One check's samples (status codes are not kept: no report figure reads them). */
+  of(id: string): Sample[] {
+    const c = this.#cols.get(id);
+    if (!c) return [];
+    const out: Sample[] = new Array(c.n);
+    let g = 0;
+    for (const k of c.chunks) {
+      for (let i = 0; i < k.n; i++, g++) {
+        const ms = msOf(k, i);
+        const at = k.off ? k.base + (k.off[i] as number) : ((k.wide as Float64Array)[i] as number);
+        out[g] = { id, status: STATUSES[k.st[i] as number] as CheckStatus, at, responseTimeMs: ms < 0 ? null : ms, error: c.err.get(g) ?? null, statusCode: null };
+      }
+    }
+    return c.sorted ? out : out.sort((a, b) => a.at - b.at);
+  }
+
+  /**
+   * One check's samples as columns in time order (what `of` gives, without an object per
+   * sample); null when they were not added in time order, or a time is not a number (read
+   * them with `of`).
+   */
+  columns(id: string): CheckColumns | null {
+    const c = this.#cols.get(id);
+    if (!c) return { n: 0, at: new Float64Array(0), status: new Uint8Array(0), ms: new Float32Array(0) };
+    if (!c.ordered) return null;
+    const out: CheckColumns = { n: c.n, at: new Float64Array(c.n), status: new Uint8Array(c.n), ms: new Float32Array(c.n) };
+    let g = 0;
+    for (const k of c.chunks) {
+      if (k.off) for (let i = 0; i < k.n; i++) out.at[g + i] = k.base + (k.off[i] as number);
+      else out.at.set((k.wide as Float64Array).subarray(0, k.n), g);
+      out.status.set(k.st.subarray(0, k.n), g);
+      if (k.ms16) for (let i = 0; i < k.n; i++) out.ms[g + i] = msOf(k, i);
+      else out.ms.set((k.ms32 as Float32Array).subarray(0, k.n), g);
+      g += k.n;
+    }
+    return out;
+  }
+
+  /** Per check, the stored errors (with their sample's time): certificate facts live there. */
+  errors(id: string): { at: number; error: string }[] {
+    const c = this.#cols.get(id);
+    if (!c) return [];
+    return [...c.err].map(([i, error]) => ({ at: this.#at(c, i), error })).sort((a, b) => a.at - b.at);
+  }
+
+  #at(c: Column, g: number): number {
+    const k = c.chunks[Math.floor(g / CHUNK)] as Chunk;
+    const i = g % CHUNK;
+    return k.off ? k.base + (k.off[i] as number) : ((k.wide as Float64Array)[i] as number);
+  }
+}
+
+/** The response time of sample `i` of a chunk as the 4-byte float columns gave it: -1 for none. */
+function msOf(k: Chunk, i: number): number {
+  if (k.ms16) {
+    const v = k.ms16[i] as number;
+    return v === NO_MS ? -1 : v;
+  }
+  return (k.ms32 as Float32Array)[i] as number;
+}

@@ -1,0 +1,156 @@
+import { describe, expect, it } from 'vitest';
+import type { CheckStatus } from '../checks/types.ts';
+import { RunLineScanner } from './run-scan.ts';
+import { type RunRecord, type StoredResult, STORE_VERSION, encodeRunLine, parseRunLine } from './samples.ts';
+
+const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
+
+/** Deterministic pseudo-random numbers (mulberry32). */
+function rng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** What the full parser gives for a line, as the report's reader keeps it (per result: id, status, time, ms, error). */
+function viaParser(line: string) {
+  const rec = parseRunLine(line);
+  if (typeof rec === 'string') return rec;
+  return rec.r.map((r) => ({ id: r.id, status: r.s, at: Date.parse(r.t), ms: r.ms, error: r.e }));
+}
+
+function viaScanner(scanner: RunLineScanner, line: string) {
+  const buf = Buffer.from(line, 'utf8');
+  const run = scanner.scan(buf, 0, buf.length);
+  if (run === null) return null;
+  return Array.from({ length: run.n }, (_, i) => ({
+    id: run.ids[i],
+    status: STATUSES[run.status[i] as number],
+    at: run.at[i],
+    ms: (run.ms[i] as number) < 0 ? null : run.ms[i],
+    error: run.error[i] ?? null,
+  }));
+}
+
+/** The scanner either declines a line (null) or gives what the full parser gives; never accepts a line the parser rejects. */
+function expectAgrees(scanner: RunLineScanner, line: string): 'scanned' | 'declined' {
+  const scanned = viaScanner(scanner, line);
+  const parsed = viaParser(line);
+  if (scanned === null) return 'declined';
+  expect(typeof parsed, `the parser rejects a line the scanner accepts: ${line.slice(0, 120)}`).not.toBe('string');
+  expect(scanned).toEqual(parsed);
+  return 'scanned';
+}
+
+function randomRun(rand: () => number, ids: string[], t: string, extra: { dt?: boolean; code?: boolean; n?: boolean; x?: boolean; g?: string } = {}): RunRecord {
+  const t0 = Date.parse(t);
+  const r: StoredResult[] = ids.map((id) => {
+    const s = STATUSES[Math.floor(rand() * 4)] as CheckStatus;
+    const out: StoredResult = {
+      id,
+      s,
+      t: new Date(t0 + (extra.dt && rand() < 0.3 ? Math.floor(rand() * 40) * 1000 : 0)).toISOString(),
+      ms: s === 'down' && rand() < 0.5 ? null : Math.round(rand() * 3000),
+      e: s === 'up' ? null : rand() < 0.5 ? 'connection refused' : 'HTTP 500 "Internal" \\ ünïcode — (notAfter 2027-01-01T00:00:00.000Z)',
+    };
+    if (extra.code) out.code = rand() < 0.2 ? -1 : 200;
+    if (extra.n && rand() < 0.2) out.n = 2 + Math.floor(rand() * 3);
+    if (extra.x && rand() < 0.5) out.x = '2027-01-01T00:00:00.000Z';
+    if (extra.g) out.g = extra.g;
+    return out;
+  });
+  return { v: STORE_VERSION, t, r };
+}
+
+describe('scanning compact run lines from bytes', () => {
+  it('reads the lines encodeRunLine writes exactly as parseRunLine does, with every optional column', () => {
+    const rand = rng(7);
+    const scanner = new RunLineScanner();
+    const ids = ['api', 'web', 'db-1', 'svc.x', 'a_b'];
+    let t = Date.parse('2026-04-01T00:00:00.000Z');
+    for (let k = 0; k < 400; k++, t += 300_123) {
+      const extra = { dt: k % 2 === 0, code: k % 3 === 0, n: k % 5 === 0, x: k % 7 === 0 };
+      // Every few lines the ids change (another order, one more check): parsed again.
+      const lineIds = k % 50 === 49 ? [...ids, `new-${k}`].reverse() : ids;
+      const line = encodeRunLine(randomRun(rand, lineIds, new Date(t).toISOString(), extra));
+      expect(expectAgrees(scanner, line), line).toBe('scanned');
+    }
+  });
+
+  it('hands every other line to the full parser, and never accepts one it rejects', () => {
+    const scanner = new RunLineScanner();
+    const good = encodeRunLine(randomRun(rng(1), ['a', 'b'], '2026-04-01T00:00:00.000Z'));
+    expect(expectAgrees(scanner, good)).toBe('scanned');
+    const t = '"t":"2026-04-01T00:00:00.000Z"';
+    const declined = [
+      // A region: the report's columns do not keep it; the full parser reads it.
+      encodeRunLine(randomRun(rng(2), ['a', 'b'], '2026-04-01T00:00:00.000Z', { g: 'eu' })),
+      // Version 1 lines, whitespace, another key order, fractions, exponents.
+      JSON.stringify({ v: 1, t: '2026-04-01T00:00:00.000Z', r: [{ id: 'a', s: 'up', t: '2026-04-01T00:00:00.000Z', ms: 1, e: null }] }),
+      `{"v": 2,${t},"id":["a"],"s":"u","ms":[1]}`,
+      `{${t},"v":2,"id":["a"],"s":"u","ms":[1]}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1.5]}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1e3]}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1]}\r`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1]} `,
+      // Escapes or non-ASCII in the ids; a time with an escape.
+      `{"v":2,${t},"id":["a\\u0062"],"s":"u","ms":[1]}`,
+      `{"v":2,${t},"id":["ä"],"s":"u","ms":[1]}`,
+      `{"v":2,"t":"2026-04-01T00:00:00.000\\u005a","id":["a"],"s":"u","ms":[1]}`,
+      // Lines the full parser rejects.
+      `{"v":2,${t},"id":[""],"s":"u","ms":[1]}`,
+      `{"v":2,${t},"id":["a","b"],"s":"u","ms":[1,2]}`,
+      `{"v":2,${t},"id":["a"],"s":"x","ms":[1]}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[-1]}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[01]}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1,2]}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":["1"]}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1],"e":{"1":"x"}}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1],"e":{"0":1}}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1],"e":{"0":{"a":1}}}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1],"n":{"0":1}}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1],"x":{"0":"never"}}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1],"dt":[0.5]}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1],"code":[200.5]}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1],"e":{"0":"x"},"e":{"0":"y"}}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1],"zz":1}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1]}}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":[1]`,
+      `{"v":2,"t":"yesterday","id":["a"],"s":"u","ms":[1]}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":[1]}`,
+      '',
+      'not json',
+    ];
+    for (const line of declined) expect(expectAgrees(scanner, line), line).toBe('declined');
+  });
+
+  it('reads the optional columns the parser accepts in their odd but valid forms the same way', () => {
+    const scanner = new RunLineScanner();
+    const t = '"t":"2026-04-01T00:00:00.000Z"';
+    const lines = [
+      `{"v":2,${t},"id":["a","b"],"s":"um","ms":[0,null],"dt":[0,-3],"code":[null,-1]}`,
+      `{"v":2,${t},"id":["a","b"],"s":"wd","ms":[12,null],"e":{"1":"","0":"a \\"quoted\\" } brace"}}`,
+      `{"v":2,${t},"id":["a","b"],"s":"wd","ms":[12,null],"e":{"01":"leading zero: not column 1"}}`,
+      `{"v":2,${t},"id":["a","a"],"s":"ud","ms":[999999999999999,1]}`,
+      `{"v":2,"t":"2026-04-01","id":["a"],"s":"u","ms":[1]}`,
+      `{"v":2,"t":"2026-04-01T02:00:00+02:00","id":["a"],"s":"u","ms":[1],"dt":[2]}`,
+    ];
+    for (const line of lines) expect(expectAgrees(scanner, line), line).toBe('scanned');
+  });
+
+  it('reads a line in the middle of a buffer, and reuses the ids of the line before', () => {
+    const scanner = new RunLineScanner();
+    const a = encodeRunLine(randomRun(rng(3), ['x', 'y'], '2026-04-01T00:00:00.000Z'));
+    const b = encodeRunLine(randomRun(rng(4), ['x', 'y'], '2026-04-01T00:05:00.000Z'));
+    const buf = Buffer.from(`${a}\n${b}\n`);
+    const first = scanner.scan(buf, 0, a.length);
+    const ids = first?.ids;
+    const second = scanner.scan(buf, a.length + 1, a.length + 1 + b.length);
+    expect(second?.ids).toBe(ids);
+    expect(second?.at[0]).toBe(Date.parse('2026-04-01T00:05:00.000Z'));
+  });
+});
