@@ -5,7 +5,7 @@
  * which halves the CPU of a command (`cairn validate`: 0.85 s of CPU instead of 1.7 s).
  * Kept in node_modules/.cache/cairn-cli/<hash of the sources>/, so it is compiled once per change
  * of the sources (about 10 s of CPU), like the status pages (src/site/bundle.ts).
- * The tests that spawn bin/cairn.js itself (serve, deadlines, the widget) keep the checkout's
+ * The tests that spawn bin/cairn.js itself (serve, the widget, pages served) keep the checkout's
  * tsx path covered; test/package.e2e.test.ts covers the packed package.
  */
 import { execFile } from 'node:child_process';
