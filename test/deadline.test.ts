@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEADLINE_GRACE_MS } from '../src/cli/deadline.ts';
 import { readNotifyState } from '../src/notify/state.ts';
-import { CAIRN, git, ROOT } from './helpers.ts';
+import { CAIRN_CLI, git, ROOT } from './helpers.ts';
 
 const DEADLINE_S = 12;
 /** Deadline + grace + room for a slow start; what this catches hangs for 60 s or for ever. */
@@ -85,7 +85,7 @@ function timedCairn(args: string[]): Promise<Timed> {
     const start = performance.now();
     const env: NodeJS.ProcessEnv = { ...process.env, HOOK_SECRET: 'deadline-secret', CAIRN_PUSH_JITTER_MS: '50' };
     delete env['GITHUB_ACTIONS'];
-    const child = spawn(process.execPath, [CAIRN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [CAIRN_CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     let lastLineMs = 0;
     let doneMs: number | null = null;
@@ -118,7 +118,8 @@ describe('the global deadline bounds the command', { timeout: 120_000 }, () => {
     const res = await timedCairn(['run', '--dir', dir]);
     expect(res.stderr).toMatch(/web skipped \(no result stored\): unfinished: the global deadline of 12000 ms passed/);
     expect(res.stderr).toContain('Incident opened for db');
-    expect(res.stderr).toMatch(/error: could not push to origin\/main: the run's deadline passed after 1 attempt \(the commit stays in the local branch\); no notification was sent/);
+    // On a loaded machine the deadline can pass before the first push attempt: then no count is said.
+    expect(res.stderr).toMatch(/error: could not push to origin\/main: the run's deadline passed( after 1 attempt)? \(the commit stays in the local branch\); no notification was sent/);
     expect(res.stderr).not.toContain('internal error');
     expect(res.code).toBe(1);
     expect(hookRequests).toBe(before);

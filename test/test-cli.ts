@@ -5,7 +5,7 @@
  * which halves the CPU of a command (`cairn validate`: 0.85 s of CPU instead of 1.7 s).
  * Kept in node_modules/.cache/cairn-cli/<hash of the sources>/, so it is compiled once per change
  * of the sources (about 10 s of CPU), like the status pages (src/site/bundle.ts).
- * The tests that spawn bin/cairn.js itself (serve, deadlines, the widget) keep the checkout's
+ * The tests that spawn bin/cairn.js itself (serve, the widget, pages served) keep the checkout's
  * tsx path covered; test/package.e2e.test.ts covers the packed package.
  */
 import { execFile } from 'node:child_process';
@@ -18,8 +18,12 @@ import { ROOT } from './helpers.ts';
 
 const run = promisify(execFile);
 
-/** What scripts/build.ts copies beside the compiled code (relative to src/). */
-const RUNTIME_FILES = ['init/templates', 'reports/templates'];
+/** What scripts/build.ts copies beside the compiled code (relative to src/), read from it so the two never differ. */
+async function runtimeFiles(): Promise<string[]> {
+  const m = /const RUNTIME_FILES = (\[[^\]]*\])/.exec(await readFile(path.join(ROOT, 'scripts', 'build.ts'), 'utf8'));
+  if (!m) throw new Error('scripts/build.ts no longer declares `const RUNTIME_FILES = [...]`: update test/test-cli.ts');
+  return JSON.parse((m[1] as string).replace(/'/g, '"').replace(/,\s*\]/, ']')) as string[];
+}
 
 /** Hash of everything the compiled CLI is made of. */
 async function sourceHash(): Promise<string> {
@@ -32,7 +36,7 @@ async function sourceHash(): Promise<string> {
     }
   };
   await walk(path.join(ROOT, 'src'));
-  files.push(...['tsconfig.json', 'tsconfig.build.json', 'package.json', 'bin/cairn.js'].map((f) => path.join(ROOT, f)));
+  files.push(...['tsconfig.json', 'tsconfig.build.json', 'package.json', 'bin/cairn.js', 'scripts/build.ts'].map((f) => path.join(ROOT, f)));
   files.sort();
   const h = createHash('sha256');
   for (const f of files) h.update(path.relative(ROOT, f)).update('\0').update(await readFile(f)).update('\0');
@@ -50,7 +54,7 @@ export async function compiledCli(): Promise<string> {
   try {
     // --noCheck: `npm run typecheck` type-checks; here only the JavaScript is wanted.
     await run(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--noCheck', '--outDir', path.join(tmp, 'dist')], { cwd: ROOT });
-    for (const rel of RUNTIME_FILES) await cp(path.join(ROOT, 'src', rel), path.join(tmp, 'dist', rel), { recursive: true });
+    for (const rel of await runtimeFiles()) await cp(path.join(ROOT, 'src', rel), path.join(tmp, 'dist', rel), { recursive: true });
     await cp(path.join(ROOT, 'package.json'), path.join(tmp, 'package.json'));
     await mkdir(path.join(tmp, 'bin'));
     await cp(path.join(ROOT, 'bin', 'cairn.js'), path.join(tmp, 'bin', 'cairn.js'));
