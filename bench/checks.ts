@@ -41,6 +41,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { runCheckRound } from '../src/checks/engine.ts';
+import { MAX_AUTO_WORKERS } from '../src/checks/engine-workers.ts';
 import { Redactor } from '../src/config/secrets.ts';
 import type { ResolvedHttpCheck } from '../src/config/types.ts';
 
@@ -53,12 +54,17 @@ const { values } = parseArgs({
     variant: { type: 'string', default: 'both' },
     runs: { type: 'string', default: '3' },
     'no-blackbox': { type: 'boolean', default: false },
+    // Leave out the engine held to one thread (CAIRN_CHECK_WORKERS=0) and made to use its
+    // threads (CAIRN_CHECK_WORKERS=N), both measured beside it by default.
+    'no-engine-modes': { type: 'boolean', default: false },
     'cpu-prof-dir': { type: 'string' },
     role: { type: 'string' },
   },
 });
 
 const BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
+/** Threads the engine uses by default, this one included (src/checks/engine-workers.ts). */
+const AUTO_THREADS = Math.min(os.availableParallelism(), MAX_AUTO_WORKERS);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const median = (xs: number[]) => {
@@ -297,7 +303,7 @@ async function clientRole(role: string): Promise<void> {
     return;
   }
   process.once('message', (job: Job) => {
-    const run = role === 'cairn' ? cairnJob : role === 'floor' ? floorJob : blackboxJob;
+    const run = role.startsWith('cairn') ? cairnJob : role === 'floor' ? floorJob : blackboxJob;
     void run(job).then((outcome) => {
       process.send?.(outcome, () => process.exit(0));
     });
@@ -325,6 +331,19 @@ async function compileSelf(): Promise<string> {
     outfile: out,
     logLevel: 'warning',
   });
+  // The check engine's worker threads (src/checks/engine-workers.ts) load `engine-worker.js`
+  // beside the module that starts them, as in dist/checks/; this directory is ESM as dist/ is.
+  buildSync({
+    entryPoints: [path.join(ROOT, 'src/checks/engine-worker.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outfile: path.join(dir, 'engine-worker.js'),
+    logLevel: 'warning',
+  });
+  writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}\n');
   return out;
 }
 
@@ -356,7 +375,10 @@ function procFigures(pid: number): { hwmBytes: number; cpuMs: number; systemMs: 
 }
 
 async function runClient(script: string, role: string, job: Job): Promise<Outcome> {
-  const c = child(script, role);
+  // cairn: as installed (threads or not as the engine decides, or as CAIRN_CHECK_WORKERS says);
+  // cairn_1thread: the same engine held to one thread; cairn_threads: made to use its threads.
+  const env: Record<string, string> = role === 'cairn_1thread' ? { CAIRN_CHECK_WORKERS: '0' } : role === 'cairn_threads' ? { CAIRN_CHECK_WORKERS: String(AUTO_THREADS) } : {};
+  const c = child(script, role, env);
   await nextMessage(c);
   c.send(job);
   const outcome = await nextMessage<Outcome>(c);
@@ -406,7 +428,7 @@ async function runVariant(
   name: string,
   farmHosts: number,
   perHost: number,
-  opts: { n: number; concurrency: number; latency: number; runs: number; exporter: Exporter | null },
+  opts: { n: number; concurrency: number; latency: number; runs: number; exporter: Exporter | null; engineModes: boolean },
 ): Promise<Record<string, unknown>> {
   const farm = child(script, 'farm', { FARM_HOSTS: String(farmHosts), FARM_LATENCY: String(opts.latency) });
   const { ports } = await nextMessage<{ ports: { host: string; port: number }[] }>(farm);
@@ -416,7 +438,7 @@ async function runVariant(
   });
   const job: Job = { urls, concurrency: opts.concurrency, perHost };
   const floorMs = Math.ceil(opts.n / opts.concurrency) * opts.latency;
-  const contenders = ['floor', 'cairn', ...(opts.exporter ? ['blackbox'] : [])];
+  const contenders = ['floor', 'cairn', ...(opts.exporter ? ['blackbox'] : []), ...(opts.engineModes ? ['cairn_1thread', 'cairn_threads'] : [])];
   const runs = new Map<string, ContenderRuns>(contenders.map((c) => [c, { walls: [], cpus: [], systems: [], maxRss: [], failed: 0, firstFailure: null }]));
   const lateness: { p50: number; p99: number; max: number }[] = [];
   for (let r = 0; r < opts.runs; r++) {
@@ -459,6 +481,8 @@ async function runVariant(
   const cairn = figure('cairn');
   const blackbox = figure('blackbox');
   const farmFloor = figure('floor');
+  const oneThread = figure('cairn_1thread');
+  const threads = figure('cairn_threads');
   for (const [who, acc] of runs) if (acc.failed > 0) log(`bench:checks: ${name} ${who}: ${acc.failed} failed, e.g. ${acc.firstFailure}`);
   return {
     variant: name,
@@ -468,7 +492,11 @@ async function runVariant(
     cairn_ratio: cairn?.ratio ?? null,
     blackbox_ratio: blackbox?.ratio ?? null,
     floor_client_ratio: farmFloor?.ratio ?? null,
+    ...(oneThread ? { cairn_1thread_ratio: oneThread.ratio } : {}),
+    ...(threads ? { cairn_threads_ratio: threads.ratio } : {}),
     cairn,
+    ...(oneThread ? { cairn_1thread: oneThread } : {}),
+    ...(threads ? { cairn_threads: threads } : {}),
     blackbox,
     floor_client: farmFloor,
     farm_timer_late_ms: {
@@ -508,7 +536,7 @@ async function main(): Promise<void> {
     const tsxIdle = maxRssOf(['--import', 'tsx']);
     const idleChild = child(script, 'idle');
     const idle = await nextMessage<{ rssBytes: number; maxRssBytes: number }>(idleChild);
-    const opts = { n, concurrency, latency, runs, exporter };
+    const opts = { n, concurrency, latency, runs, exporter, engineModes: !values['no-engine-modes'] };
     const variants: Record<string, unknown>[] = [];
     if (variant !== 'single-host') {
       const hosts = Math.min(254, Math.ceil(concurrency / perHost));
@@ -530,6 +558,10 @@ async function main(): Promise<void> {
       cairn_ratio: main['cairn_ratio'],
       blackbox_ratio: main['blackbox_ratio'],
       floor_client_ratio: main['floor_client_ratio'],
+      cairn_1thread_ratio: main['cairn_1thread_ratio'] ?? null,
+      cairn_threads_ratio: main['cairn_threads_ratio'] ?? null,
+      cairn_threads: AUTO_THREADS,
+      cairn_check_workers_env: process.env['CAIRN_CHECK_WORKERS'] ?? null,
       peak_rss_mb: Math.max(...variants.map((v) => (v as { cairn: { peak_rss_mb: number } }).cairn.peak_rss_mb)),
       node_bare_rss_mb: mb(bare),
       engine_idle_rss_mb: mb(idle.maxRssBytes),

@@ -28,6 +28,7 @@ import { performance } from 'node:perf_hooks';
 import type { Redactor } from '../config/secrets.ts';
 import { DEFAULT_RUN } from '../config/resolve.ts';
 import type { CheckKind, ResolvedCheck, RunSettings } from '../config/types.ts';
+import { runInWorkers, workerCount } from './engine-workers.ts';
 import { messageOf } from './errors.ts';
 import { runners as defaultRunners, type RunnerRegistry } from './runners.ts';
 import { applyThresholds } from './thresholds.ts';
@@ -52,6 +53,15 @@ export interface RunChecksOptions {
   stopAt?: number;
   /** The status repo, passed to runners that read committed data (heartbeat signals). */
   dir?: string;
+  /**
+   * Threads for the round (engine-workers.ts), this one included: 0 or 1 runs it in this thread, N
+   * in this one and N - 1 worker threads;
+   * by default `CAIRN_CHECK_WORKERS`, else threads for a round of 200 checks or more on a
+   * machine with more than one core.
+   */
+  workers?: number;
+  /** Tests only: worker thread n (from 0) exits abruptly after sending exitWorkerAfter[n] results. */
+  exitWorkerAfter?: readonly (number | undefined)[];
 }
 
 /** How long an attempt's runner may take to return after its signal aborted before it is abandoned. */
@@ -230,7 +240,7 @@ class Scheduler {
     count: number,
     private readonly hosts: readonly (string | null)[],
     private readonly global: number,
-    private readonly perHost: number,
+    private readonly perHost: (host: string) => number,
     private readonly run: (index: number) => Promise<void>,
   ) {
     this.queue = Array.from({ length: count }, (_, i) => i);
@@ -249,7 +259,7 @@ class Scheduler {
     for (let q = 0; q < this.queue.length && this.active < this.global && !this.stopped; ) {
       const index = this.queue[q] as number;
       const host = this.hosts[index] ?? null;
-      if (host !== null && (this.busy.get(host) ?? 0) >= this.perHost) {
+      if (host !== null && (this.busy.get(host) ?? 0) >= this.perHost(host)) {
         q += 1;
         continue;
       }
@@ -289,12 +299,38 @@ function atDeadline(
   };
 }
 
+/** What the round's core needs beyond the public options (worker threads, see engine-workers.ts). */
+export interface CoreHooks {
+  /** The per-host bound of these hosts, where it differs from the settings' (a host split between threads). */
+  hostBounds?: ReadonlyMap<string, number>;
+  /** Called with the check's index as its result is final (after onResult). */
+  onIndexed?: (index: number, result: CheckResult) => void;
+}
+
+/** Results and skipped checks by the index of the check. */
+export interface IndexedRound {
+  results: (CheckResult | undefined)[];
+  skipped: (SkippedCheck | undefined)[];
+}
+
 /**
  * Runs every enabled check once; see the module comment. Checks the global deadline left without a
- * verdict are in `skipped`, with the reason, never in `results`.
+ * verdict are in `skipped`, with the reason, never in `results`. A big round runs in worker
+ * threads when the machine has more than one core (engine-workers.ts; `opts.workers`,
+ * `CAIRN_CHECK_WORKERS`), with the same results.
  */
 export async function runCheckRound(checks: readonly ResolvedCheck[], settings: EngineSettings, opts: RunChecksOptions = {}): Promise<RoundResults> {
   const enabled = checks.filter((c) => c.enabled);
+  if (enabled.length === 0) return { results: [], skipped: [] };
+  const threads = workerCount(enabled, settings, opts);
+  const round = threads > 1 ? await runInWorkers(enabled, settings, opts, threads) : await runRoundCore(enabled, settings, opts);
+  const skipped = round.skipped.filter((s): s is SkippedCheck => s !== undefined);
+  skipped.forEach((s) => opts.onSkipped?.(s));
+  return { results: round.results.filter((r): r is CheckResult => r !== undefined), skipped };
+}
+
+/** The round in this thread, of checks all enabled; results and skipped by index. */
+export async function runRoundCore(enabled: readonly ResolvedCheck[], settings: EngineSettings, opts: RunChecksOptions, hooks: CoreHooks = {}): Promise<IndexedRound> {
   const total = enabled.length;
   if (total === 0) return { results: [], skipped: [] };
 
@@ -347,6 +383,7 @@ export async function runCheckRound(checks: readonly ResolvedCheck[], settings: 
     done += 1;
     try {
       opts.onResult?.(final, done, total);
+      hooks.onIndexed?.(index, final);
     } catch (err) {
       failure ??= { err };
       allDone();
@@ -387,15 +424,16 @@ export async function runCheckRound(checks: readonly ResolvedCheck[], settings: 
 
   const hosts = enabled.map(hostOf);
   const perHost = Math.max(1, Math.floor(settings.perHostConcurrency ?? DEFAULT_PER_HOST_CONCURRENCY));
-  const scheduler = new Scheduler(total, hosts, Math.max(1, Math.floor(settings.concurrency)), perHost, runOne);
+  const bounds = hooks.hostBounds;
+  const perHostOf = bounds === undefined ? () => perHost : (host: string) => bounds.get(host) ?? perHost;
+  const scheduler = new Scheduler(total, hosts, Math.max(1, Math.floor(settings.concurrency)), perHostOf, runOne);
 
   let timer: NodeJS.Timeout | undefined;
   const budget = Math.min(settings.deadlineMs, opts.stopAt === undefined ? Infinity : opts.stopAt - performance.now());
   if (budget <= 0 && settings.deadlineMs > 0) {
     // The command spent its time before the checks (a very slow start): none is begun.
     const skipped = enabled.map((check) => ({ id: check.id, kind: check.kind, started: false, reason: `not started: no time was left for checks before the global deadline of ${settings.deadlineMs} ms` }));
-    skipped.forEach((s) => opts.onSkipped?.(s));
-    return { results: [], skipped };
+    return { results: enabled.map(() => undefined), skipped };
   }
   const deadlinePassed = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, Math.max(0, budget));
@@ -414,7 +452,7 @@ export async function runCheckRound(checks: readonly ResolvedCheck[], settings: 
     throw (failure as { err: unknown }).err;
   }
 
-  const skipped: SkippedCheck[] = [];
+  const skipped: (SkippedCheck | undefined)[] = enabled.map(() => undefined);
   if (done < total) {
     scheduler.stop();
     deadline.abort(new Error(deadlineError(settings.deadlineMs)));
@@ -423,22 +461,21 @@ export async function runCheckRound(checks: readonly ResolvedCheck[], settings: 
       if (results[index] !== undefined) return;
       const p = progress[index] as Progress;
       if (neverStarted.has(index) || p.attempts === 0) {
-        skipped.push({
+        skipped[index] = {
           id: check.id,
           kind: check.kind,
           started: false,
           reason: `not started: the global deadline of ${settings.deadlineMs} ms passed before a slot was free`,
-        });
+        };
         return;
       }
       const verdict = atDeadline(check, p, settings.deadlineMs);
       if ('result' in verdict) settle(index, verdict.result);
-      else skipped.push({ id: check.id, kind: check.kind, started: true, reason: verdict.reason });
+      else skipped[index] = { id: check.id, kind: check.kind, started: true, reason: verdict.reason };
     });
-    skipped.forEach((s) => opts.onSkipped?.(s));
   }
   open = false;
-  return { results: results.filter((r): r is CheckResult => r !== undefined), skipped };
+  return { results, skipped };
 }
 
 /** The results of the checks that came to a verdict (see `runCheckRound` for the skipped ones). */
