@@ -1,11 +1,16 @@
 /** `cairn serve`: checks on a schedule in-process, pages rendered on request from the current model. */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/load.ts';
+import { buildModel } from '../src/site/build.ts';
+import { dataStamp, readModelCache, writeModelCache } from '../src/site/model-cache.ts';
+import { appendRun } from '../src/store/samples.ts';
 import { readStore } from '../src/store/store.ts';
 import { CAIRN, serveUrl } from './helpers.ts';
 
@@ -75,5 +80,73 @@ describe('cairn serve', () => {
     expect(served.stderr()).toContain('Stopped.');
     hang.closeAllConnections();
     hang.close();
+  }, 120_000);
+
+  /** A status repo with one check and a day of history, served by a child process that runs no rounds. */
+  async function repoWithHistory(): Promise<string> {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-serve-cache-'));
+    await mkdir(path.join(dir, 'checks'));
+    await writeFile(path.join(dir, 'checks', 'a.yaml'), 'checks:\n  - { id: web, name: Web, kind: tcp, host: 127.0.0.1, port: 9 }\n');
+    const start = Date.now() - 86_400_000;
+    for (let t = start; t < Date.now(); t += 3_600_000) {
+      const at = new Date(t).toISOString();
+      await appendRun(dir, { v: 1, t: at, r: [{ id: 'web', s: 'up', t: at, ms: 12, e: null }] });
+    }
+    return dir;
+  }
+
+  function serveChild(dir: string, args: string[] = []) {
+    const env = { ...process.env };
+    for (const k of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'GITHUB_ACTIONS']) delete env[k];
+    const child = spawn(process.execPath, [CAIRN, 'serve', '--dir', dir, '--port', '0', '--rounds', '0', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const exited = new Promise<number | null>((r) => child.on('close', r));
+    return { child, exited, served: serveUrl(child, /at (http:\/\/127\.0\.0\.1:\d+\/)/) };
+  }
+
+  const updatedAt = async (url: string) => ((await (await fetch(new URL('api/v2/status.json', url))).json()) as { page: { updated_at: string } }).page.updated_at;
+  const until = async (test: () => boolean) => {
+    while (!test()) await new Promise((r) => setTimeout(r, 50));
+  };
+
+  it('starts from the cached model, then serves the model it computed and caches it; stops on the first SIGINT', async () => {
+    const dir = await repoWithHistory();
+    // The cache `cairn build` (or an earlier `cairn serve`) leaves: a model of an hour ago.
+    const config = await loadConfig(dir);
+    const earlier = await buildModel(config, Date.now() - 3_600_000);
+    await writeModelCache(dir, earlier, await dataStamp(dir));
+    const { child, exited, served } = serveChild(dir);
+    const { url, stderr } = await served;
+    expect(stderr()).toContain(`Serving the model of ${earlier.generatedAt} (cached) until the current one is computed.`);
+    const first = await updatedAt(url);
+    // Until the current model is computed, the page is the cached one.
+    if (!stderr().includes('Model computed')) expect(first).toBe(earlier.generatedAt);
+    await until(() => stderr().includes('Model computed'));
+    const now = await updatedAt(url);
+    expect(Date.parse(now)).toBeGreaterThan(Date.parse(earlier.generatedAt));
+    // The computed model is the cache of the next start; the folder ignores itself.
+    expect((await readModelCache(dir))?.model.generatedAt).toBe(now);
+    expect(await readFile(path.join(dir, '.cairn', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(stderr()).toContain('Stopped.');
+  }, 120_000);
+
+  it('ignores a cache it cannot use, and a SIGTERM while the model is computed stops it at once with nothing half-written', async () => {
+    const dir = await repoWithHistory();
+    await mkdir(path.join(dir, '.cairn'));
+    await writeFile(path.join(dir, '.cairn', 'model.bin'), 'not a model cache\n');
+    const { child, exited, served } = serveChild(dir);
+    const { stderr } = await served;
+    expect(stderr()).not.toContain('cached');
+    // The first model is being computed (in a worker thread) when the signal comes.
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr()).toContain('Stopped.');
+    expect(stderr()).not.toMatch(/could not be read|Error/);
+    // The cache is the old file or a whole new one, never a part of one; no temporary file is left.
+    const cache = await readFile(path.join(dir, '.cairn', 'model.bin'));
+    if (cache.toString('utf8') !== 'not a model cache\n') expect(await readModelCache(dir)).not.toBeNull();
+    expect((await readdir(path.join(dir, '.cairn'))).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(existsSync(path.join(dir, 'data'))).toBe(true);
   }, 120_000);
 });

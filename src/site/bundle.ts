@@ -82,6 +82,18 @@ export async function siteBundleDir(): Promise<string> {
   return target;
 }
 
+/**
+ * What identifies the compiled pages without compiling them: the hash of the sources in a
+ * checkout, the explicit bundle's path, or the package's version.
+ */
+export async function bundleIdentity(): Promise<string> {
+  const explicit = process.env['CAIRN_SITE_BUNDLE'];
+  if (explicit) return `bundle:${path.resolve(explicit)}`;
+  if (FROM_SOURCE) return `source:${await sourceHash()}`;
+  const pkg = JSON.parse(await readFile(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: unknown };
+  return `package:${String(pkg.version)}`;
+}
+
 /** Hash of everything the pages are compiled from. */
 async function sourceHash(): Promise<string> {
   const h = createHash('sha256');

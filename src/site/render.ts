@@ -170,7 +170,18 @@ export async function serveSite(
   const files = sirv(bundle.clientDir, { etag: true, dev: false });
   const served = [...(opts.pages ?? [{ mount: basePath(opts.baseUrl), view: (m: StatusModel) => m }])].sort((a, b) => b.mount.length - a.mount.length);
   const main = opts.pages?.[0]?.mount ?? basePath(opts.baseUrl);
-  const listeners = served.map((p) => ({ mount: p.mount, listener: pageListener(bundle, async () => renderContextFor(p.view(await current()), bundle, p.mount)) }));
+  const cache = new RenderCache(CACHE_BYTES);
+  const listeners = served.map((p) => {
+    const render = pageListener(bundle, async () => renderContextFor(p.view(await current()), bundle, p.mount));
+    // A page is the same for every request until the model changes: render it once per model.
+    const listener: http.RequestListener = (req, res) => {
+      void Promise.resolve(current()).then(
+        (model) => cache.serve(p.mount, p.view(model), req, res, render),
+        () => render(req, res),
+      );
+    };
+    return { mount: p.mount, listener };
+  });
   const server = http.createServer((req, res) => {
     // Anyone may read the page's data from another origin (the widget, a dashboard), as on static
     // hosting: GitHub Pages sends the same header on every file.
@@ -205,4 +216,87 @@ export async function serveSite(
       await new Promise<void>((r) => server.close(() => r()));
     },
   };
+}
+
+/** Bytes of rendered pages `cairn serve` keeps (for the current model only). */
+const CACHE_BYTES = 24 * 1024 * 1024;
+
+interface Rendered {
+  status: number;
+  headers: http.OutgoingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * The pages `cairn serve` rendered from the current model, by mount and path: a page is rendered
+ * once per model, and requests for a page being rendered wait for that one rendering (fifty
+ * readers of the home page cost one rendering, not fifty). Only complete GET responses of status
+ * 200 are kept, within `budget` bytes; a new model empties the mount's entries.
+ */
+class RenderCache {
+  #bytes = 0;
+  readonly #mounts = new Map<string, { view: StatusModel; entries: Map<string, Promise<Rendered | null>>; bytes: number }>();
+
+  constructor(readonly budget: number) {}
+
+  serve(mount: string, view: StatusModel, req: http.IncomingMessage, res: http.ServerResponse, render: http.RequestListener): void {
+    if (req.method !== 'GET') {
+      render(req, res);
+      return;
+    }
+    let m = this.#mounts.get(mount);
+    if (!m || m.view !== view) {
+      this.#bytes -= m?.bytes ?? 0;
+      this.#mounts.set(mount, (m = { view, entries: new Map(), bytes: 0 }));
+    }
+    const mine = m;
+    // No page reads the query string: one rendering serves `/x/` and `/x/?anything`.
+    const key = (req.url ?? '/').split('?')[0] as string;
+    const known = mine.entries.get(key);
+    if (known) {
+      void known.then((r) => (r ? replay(r, res) : render(req, res)));
+      return;
+    }
+    const rendered = capture(res);
+    mine.entries.set(key, rendered);
+    void rendered.then((r) => {
+      const keep = r !== null && this.#mounts.get(mount) === mine && this.#bytes + r.body.length <= this.budget;
+      if (!keep) {
+        if (mine.entries.get(key) === rendered) mine.entries.delete(key);
+        return;
+      }
+      mine.bytes += r.body.length;
+      this.#bytes += r.body.length;
+    });
+    render(req, res);
+  }
+}
+
+function replay(r: Rendered, res: http.ServerResponse): void {
+  res.writeHead(r.status, r.headers).end(r.body);
+}
+
+/** What `res` is sent, once it is sent whole; null when it is not a page to keep (an error, a failed write). */
+function capture(res: http.ServerResponse): Promise<Rendered | null> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    const add = (chunk: unknown, encoding?: unknown) => {
+      if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array));
+    };
+    const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...a: unknown[]) => http.ServerResponse;
+    res.write = ((...a: unknown[]) => {
+      add(a[0], a[1]);
+      return write(...a);
+    }) as typeof res.write;
+    res.end = ((...a: unknown[]) => {
+      add(a[0], a[1]);
+      return end(...a);
+    }) as typeof res.end;
+    res.once('finish', () => {
+      resolve(res.statusCode === 200 ? { status: res.statusCode, headers: res.getHeaders(), body: Buffer.concat(chunks) } : null);
+    });
+    res.once('close', () => resolve(null));
+  });
 }

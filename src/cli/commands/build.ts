@@ -1,5 +1,6 @@
 import { loadConfig } from '../../config/load.ts';
 import { buildModel } from '../../site/build.ts';
+import { dataStamp, tryWriteModelCache } from '../../site/model-cache.ts';
 import { buildAndReport, chooseTargets } from '../build-pages.ts';
 import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import type { Command } from '../command.ts';
@@ -16,11 +17,14 @@ export const build: Command = {
     out.protect(config.redactor);
     warnConfig(out, config.warnings);
     const targets = chooseTargets(config, { pages: values.page ?? [], ...(values.out !== undefined ? { out: values.out } : {}) });
+    const stamp = await dataStamp(config.dir);
     const model = await buildModel(config);
     for (const p of model.problems) out.warn(`skipped ${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`, { file: p.file, ...(p.line ? { line: p.line } : {}) });
     out.info(`Building ${targets.length === 1 ? 'the site' : `${targets.length} pages`} for ${model.components.length} components…`);
     const started = performance.now();
     await buildAndReport(model, targets, out);
+    // `cairn serve` starts from this model (src/site/model-cache.ts); not part of the site, never committed.
+    await tryWriteModelCache(config.dir, model, stamp);
     out.info(`Built in ${((performance.now() - started) / 1000).toFixed(1)} s.`);
     return 0;
   },

@@ -8,7 +8,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../config/load.ts';
 import type { StatusModel } from '../../model/model.ts';
-import { buildModel } from '../../site/build.ts';
+import { LiveModel } from '../../site/live-model.ts';
 import { serveSite } from '../../site/render.ts';
 import { basePath } from '../../site/data.ts';
 import { cachedPageModel } from '../../model/page.ts';
@@ -16,7 +16,6 @@ import { DIR_OPTION, parse, statusDir } from '../args.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../command.ts';
 import { warnConfig } from '../output.ts';
-import { runRound } from '../round.ts';
 
 /** After a stop signal, a round in progress gets this long to write what it has. */
 const STOP_GRACE_MS = 5_000;
@@ -49,43 +48,72 @@ export const serve: Command = {
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
 
-    // The first model comes from the committed data; requests that arrive before it wait for it.
-    let model: Promise<StatusModel> = buildModel(config);
-    model.catch((err: unknown) => out.error(`the status data could not be read: ${config.redactor.redact(err instanceof Error ? err.message : String(err))}`));
+    // The model: the cached one at once when there is one, then computed from the files in a
+    // worker thread (src/site/live-model.ts); requests that arrive before any model wait for it.
+    const live = new LiveModel({ dir: config.dir });
+    const failed = (err: unknown) => out.error(`the status data could not be read: ${config.redactor.redact(err instanceof Error ? err.message : String(err))}`);
+    const compute = () =>
+      live.refresh().then(
+        ({ ms }) => out.info(`Model computed in ${(ms / 1000).toFixed(1)} s.`),
+        (err: unknown) => {
+          if (!stop.signal.aborted) failed(err);
+        },
+      );
     // The default page at the path of site.baseUrl, every other page under it at /<id>/ (src/config/resolve-pages.ts).
     const mainBase = basePath(config.site.baseUrl);
     const pages = config.pages.map((p) => ({ id: p.id, mount: p.main ? mainBase : `${mainBase}${p.id}/`, view: (m: StatusModel) => cachedPageModel(m, p) }));
-    const live = await serveSite(() => model, { port, host: values.host ?? '127.0.0.1', baseUrl: config.site.baseUrl, pages });
-    out.info(`Serving the status page at ${live.url} ; checks every ${Math.round(intervalMs / 1000)} s (Ctrl-C to stop)`);
-    const origin = new URL(live.url).origin;
+    // The cache is read while the pages are loaded; without one, the model is computed at once.
+    const serving = serveSite(() => live.current(), { port, host: values.host ?? '127.0.0.1', baseUrl: config.site.baseUrl, pages });
+    serving.catch(() => undefined); // awaited below
+    const cached = await live.loadCache();
+    let initial = cached ? null : compute();
+    const server = await serving;
+    out.info(`Serving the status page at ${server.url} ; checks every ${Math.round(intervalMs / 1000)} s (Ctrl-C to stop)`);
+    const origin = new URL(server.url).origin;
     for (const p of pages.slice(1)) out.info(`Serving page "${p.id}" at ${origin}${p.mount}`);
+    if (cached) out.info(`Serving the model of ${cached.generatedAt} (cached${cached.current ? '' : '; the data changed since'}) until the current one is computed.`);
+    // The current model, computed from the committed data (a round's refresh folds into it).
+    initial ??= compute();
+    // Only a server that runs rounds loads the checks engine and the notification channels.
+    const runRound = rounds > 0 ? (await import('../round.ts')).runRound : null;
 
-    let round: Promise<void> = Promise.resolve();
+    // The round in progress (its checks and writes): what a stop signal gives a short grace.
+    let round: Promise<boolean> = Promise.resolve(true);
     try {
       for (let i = 0; i < rounds && !stop.signal.aborted; i++) {
         const started = Date.now();
         const n = i + 1;
-        round = (async () => {
-          try {
-            await runRound(config, out, { write: true });
-            const next = await buildModel(config);
-            model = Promise.resolve(next);
-            out.info(`Page updated after round ${n}.`);
-          } catch (err) {
+        round = runRound!(config, out, { write: true }).then(
+          () => true,
+          (err: unknown) => {
             // A failed round is reported; the page keeps showing the last good model.
             out.error(`round failed: ${config.redactor.redact(err instanceof Error ? err.message : String(err))}`);
-          }
-        })();
-        await Promise.race([round, aborted(stop.signal)]);
+            return false;
+          },
+        );
+        const stored = await Promise.race([round, aborted(stop.signal).then(() => false)]);
+        // The round's results are in the store: the page shows them before the next round starts.
+        if (stored) {
+          const refreshed = live.refresh().then(
+            ({ ms }) => out.info(`Page updated after round ${n} (model computed in ${(ms / 1000).toFixed(1)} s).`),
+            (err: unknown) => {
+              if (!stop.signal.aborted) failed(err);
+            },
+          );
+          await Promise.race([refreshed, aborted(stop.signal)]);
+        }
         if (i + 1 < rounds) await sleep(Math.max(0, intervalMs - (Date.now() - started)), undefined, { signal: stop.signal }).catch(() => undefined);
       }
       if (rounds === Infinity || rounds === 0) await aborted(stop.signal);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
-      await live.close();
+      await server.close();
       // Let a round in progress finish its writes (they are atomic), but never hold the exit long.
       await Promise.race([round, sleep(STOP_GRACE_MS, undefined, { ref: false })]);
+      // A model being computed is dropped: the cache it would write is written atomically or not at all.
+      await live.close();
+      await initial;
     }
     out.info('Stopped.');
     return 0;

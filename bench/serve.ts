@@ -1,0 +1,231 @@
+/**
+ * npm run bench:serve — `cairn serve` on a generated status repo (bench/status-repo.ts, the repo of
+ * bench:site): `components` components with `days` days of 5-minute history.
+ *
+ *   npm run bench:serve -- [--components 200] [--days 90] [--readers 50] [--requests 1000]
+ *
+ * 1. cold: `cairn serve --rounds 0` with no model cache: time to the first byte of the home page
+ *    after the process was started, and until the model is computed (which writes the cache);
+ * 2. warm: the same after a restart, with the cache the first run left: time to first byte;
+ *    then `readers` concurrent readers make `requests` requests (home, component pages, API
+ *    JSON, in turn): p50/p95 latency; RSS when idle before and after; time to stop on SIGTERM;
+ * 3. rounds: `cairn serve --rounds 2` (its checks fail fast: nothing listens on port 9): from the
+ *    moment a round's results are in the store (the day file changes) to the moment the page
+ *    shows a model computed after it (`page.updated_at` of /api/v2/status.json).
+ *
+ * Progress goes to stderr; the last line of stdout is one JSON object.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { dayFile, utcDay } from '../src/store/layout.ts';
+import { writeHistory, writeRepo } from './status-repo.ts';
+
+const { values } = parseArgs({
+  options: { components: { type: 'string' }, days: { type: 'string' }, readers: { type: 'string' }, requests: { type: 'string' } },
+});
+const COMPONENTS = Number(values.components ?? 200);
+const DAYS = Number(values.days ?? 90);
+const READERS = Number(values.readers ?? 50);
+const REQUESTS = Number(values.requests ?? 1000);
+const CAIRN = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const ms = (from: number) => Math.round(performance.now() - from);
+
+interface Served {
+  child: ChildProcess;
+  started: number;
+  stderr(): string;
+  exited: Promise<number | null>;
+}
+
+function start(dir: string, args: string[]): Served {
+  const env = { ...process.env };
+  for (const k of ['BASE_URL', 'MODE', 'DEV', 'PROD', 'SSR', 'GITHUB_ACTIONS']) delete env[k];
+  const started = performance.now();
+  const child = spawn(process.execPath, [CAIRN, 'serve', '--dir', dir, '--port', '0', ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((r) => child.on('close', r));
+  return { child, started, stderr: () => err, exited };
+}
+
+/** Resolves when `test` holds, checking every `everyMs`; fails when the process ends first. */
+async function until<T>(s: Served, test: () => T | undefined | Promise<T | undefined>, everyMs = 10): Promise<T> {
+  let done = false;
+  void s.exited.then(() => (done = true));
+  for (;;) {
+    const v = await test();
+    if (v !== undefined) return v;
+    if (done) throw new Error(`cairn serve ended:\n${s.stderr()}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+const urlOf = (s: Served) => until(s, () => /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(s.stderr())?.[1]);
+
+/** Time from the process start to the first byte of the home page, and the CPU time the process had used by then (every thread). */
+async function firstByte(s: Served): Promise<{ url: string; ttfbMs: number; cpuMs: number }> {
+  const url = await urlOf(s);
+  const res = await fetch(url);
+  const ttfbMs = ms(s.started);
+  const cpu = await cpuMs(s.child.pid!);
+  if (res.status !== 200) throw new Error(`home page: ${res.status}`);
+  await res.arrayBuffer();
+  return { url, ttfbMs, cpuMs: cpu };
+}
+
+/** User + system CPU time of a process so far (all its threads), from /proc: a figure the load of the machine does not inflate. */
+async function cpuMs(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /, '').split(' ');
+  // Fields 14 and 15 of stat (utime, stime), counted from after the command name, in clock ticks (100 a second).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const m = /VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+  return Math.round(Number(m?.[1]) / 102.4) / 10;
+}
+
+async function hwmMb(pid: number): Promise<number> {
+  const m = /VmHWM:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
+  return Math.round(Number(m?.[1]) / 102.4) / 10;
+}
+
+async function stop(s: Served): Promise<{ stopMs: number; code: number | null }> {
+  const t = performance.now();
+  s.child.kill('SIGTERM');
+  const code = await s.exited;
+  return { stopMs: ms(t), code };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+}
+
+/** `READERS` concurrent readers, `REQUESTS` requests in all: home, a component page, an API document, in turn. */
+async function load(url: string): Promise<{ p50: number; p95: number; max: number; bytes: number }> {
+  const base = new URL(url);
+  const paths = [
+    base.pathname,
+    `${base.pathname}components/svc-001/`,
+    `${base.pathname}api/cairn/v1/components.json`,
+    `${base.pathname}components/svc-${String(Math.floor(COMPONENTS / 2)).padStart(3, '0')}/`,
+    `${base.pathname}api/v2/summary.json`,
+  ];
+  const pool = new Pool(base.origin, { connections: READERS, pipelining: 1 });
+  const times: number[] = [];
+  let bytes = 0;
+  let next = 0;
+  const reader = async () => {
+    while (next < REQUESTS) {
+      const i = next++;
+      const t = performance.now();
+      const res = await pool.request({ path: paths[i % paths.length]!, method: 'GET' });
+      const body = Buffer.from(await res.body.arrayBuffer());
+      times.push(performance.now() - t);
+      if (res.statusCode !== 200) throw new Error(`${paths[i % paths.length]}: ${res.statusCode}`);
+      bytes += body.length;
+    }
+  };
+  await Promise.all(Array.from({ length: READERS }, reader));
+  await pool.close();
+  times.sort((a, b) => a - b);
+  return { p50: Math.round(percentile(times, 50)), p95: Math.round(percentile(times, 95)), max: Math.round(times[times.length - 1] ?? NaN), bytes };
+}
+
+const work = await mkdtemp(path.join(os.tmpdir(), 'cairn-bench-serve-'));
+try {
+  const now = Date.now();
+  log(`Generating ${COMPONENTS} components × ${DAYS} days of 5-minute history in ${work}…`);
+  const dir = path.join(work, 'repo');
+  const ids = await writeRepo(dir, COMPONENTS, { groups: 10 });
+  const samples = await writeHistory(dir, ids, DAYS, now);
+  log(`load average: ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+
+  log('1. cold start (no model cache)…');
+  const cold = start(dir, ['--rounds', '0']);
+  const c = await firstByte(cold);
+  log(`  first byte after ${c.ttfbMs} ms (${c.cpuMs} ms of CPU)`);
+  await until(cold, () => (/Model computed/.test(cold.stderr()) ? true : undefined), 50);
+  const coldModelMs = ms(cold.started);
+  const coldPeak = await hwmMb(cold.child.pid!);
+  log(`  model computed after ${coldModelMs} ms (peak RSS ${coldPeak} MB)`);
+  await stop(cold);
+
+  log('2. warm start (the model cache the first run wrote)…');
+  const warm = start(dir, ['--rounds', '0']);
+  const w = await firstByte(warm);
+  log(`  first byte after ${w.ttfbMs} ms (${w.cpuMs} ms of CPU)${/cached/.test(warm.stderr()) ? '' : ' (the cache was NOT used)'}`);
+  await until(warm, () => (/Model computed/.test(warm.stderr()) ? true : undefined), 50);
+  const warmModelMs = ms(warm.started);
+  const idleBefore = await rssMb(warm.child.pid!);
+  log(`  model computed after ${warmModelMs} ms; idle RSS ${idleBefore} MB`);
+  const loadStarted = performance.now();
+  const l = await load(w.url);
+  log(`  ${REQUESTS} requests by ${READERS} readers in ${ms(loadStarted)} ms: p50 ${l.p50} ms, p95 ${l.p95} ms, max ${l.max} ms`);
+  const idleAfter = await rssMb(warm.child.pid!);
+  const warmPeak = await hwmMb(warm.child.pid!);
+  log(`  idle RSS after the load ${idleAfter} MB (peak ${warmPeak} MB)`);
+  const warmStop = await stop(warm);
+  log(`  stopped on SIGTERM in ${warmStop.stopMs} ms, exit code ${warmStop.code}`);
+
+  log('3. rounds: from a round in the store to the page…');
+  const today = dayFile(dir, utcDay(Date.now()));
+  const before = await stat(today).catch(() => null);
+  const live = start(dir, ['--rounds', '2', '--interval', '20s']);
+  const lu = await urlOf(live);
+  const statusUrl = new URL('api/v2/status.json', lu);
+  // The round is in the store once the day file changed (an atomic rename: a new inode).
+  const writtenAt = await until(live, async () => {
+    const s = await stat(today).catch(() => null);
+    return s && (!before || s.ino !== before.ino || s.mtimeMs !== before.mtimeMs) ? Date.now() : undefined;
+  }, 5);
+  const roundSeenAt = performance.now();
+  const reflected = await until(live, async () => {
+    const res = await fetch(statusUrl).catch(() => null);
+    if (!res || res.status !== 200) return undefined;
+    const doc = (await res.json()) as { page: { updated_at: string } };
+    return Date.parse(doc.page.updated_at) >= writtenAt ? true : undefined;
+  }, 20);
+  const roundMs = ms(roundSeenAt);
+  log(`  round reflected ${roundMs} ms after its results were stored`);
+  const liveStop = await stop(live);
+  log(`  stopped on SIGTERM in ${liveStop.stopMs} ms, exit code ${liveStop.code}`);
+  void reflected;
+
+  console.log(
+    JSON.stringify({
+      bench: 'serve',
+      components: COMPONENTS,
+      days: DAYS,
+      samples,
+      readers: READERS,
+      requests: REQUESTS,
+      cold_ttfb_ms: c.ttfbMs,
+      cold_ttfb_cpu_ms: c.cpuMs,
+      cold_model_ms: coldModelMs,
+      cold_peak_rss_mb: coldPeak,
+      ttfb_ms: w.ttfbMs,
+      ttfb_cpu_ms: w.cpuMs,
+      warm_model_ms: warmModelMs,
+      p50_ms: l.p50,
+      p95_ms: l.p95,
+      max_ms: l.max,
+      idle_rss_mb: idleBefore,
+      idle_rss_after_load_mb: idleAfter,
+      peak_rss_mb: warmPeak,
+      round_reflected_ms: roundMs,
+      stop_ms: Math.max(warmStop.stopMs, liveStop.stopMs),
+      stop_codes: [warmStop.code, liveStop.code],
+      loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
+      node: process.version,
+    }),
+  );
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
