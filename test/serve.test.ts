@@ -116,6 +116,8 @@ describe('cairn serve', () => {
     await writeModelCache(dir, earlier, await dataStamp(dir));
     const { child, exited, served } = serveChild(dir);
     const { url, stderr } = await served;
+    // The line after the URL's may arrive in a later chunk of the pipe: wait for it (or for the computed model, which would mean the cache was not used).
+    await until(() => /\(cached|Model computed/.test(stderr()));
     expect(stderr()).toContain(`Serving the model of ${earlier.generatedAt} (cached) until the current one is computed.`);
     const first = await updatedAt(url);
     // Until the current model is computed, the page is the cached one.

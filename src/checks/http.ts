@@ -232,6 +232,9 @@ interface CappedBody {
   error: unknown;
 }
 
+/** Swallows an error that is expected and already accounted for. */
+const ignore = (): void => undefined;
+
 /**
  * `readCapped` for a body without a Content-Encoding, on the stream's events rather than an async
  * iterator (fewer promises and objects per check, the same outcome): the same cap, the same
@@ -255,6 +258,8 @@ function readPlain(body: ReadableStream, max: number, keep: boolean, state: Exch
         if (keep && room > 0) chunks.push(chunk.subarray(0, room));
         state.bodyBytes = max;
         settle(true, null);
+        // Destroying the body makes undici emit an AbortError; nothing else listens any more (settle stopped watching).
+        body.on('error', ignore);
         body.destroy();
         return;
       }
