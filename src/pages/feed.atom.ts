@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
 import { getModel, url } from '../site/data.ts';
-import { atomFeed } from '../site/feeds.ts';
+import { feedFile, fileResponse } from '../site/files.ts';
 
-export const GET: APIRoute = () => new Response(atomFeed(getModel(), url()), { headers: { 'content-type': 'application/atom+xml; charset=utf-8' } });
+export const GET: APIRoute = () => fileResponse(feedFile(getModel(), url(), 'feed.atom'));

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
 import { getModel, url } from '../site/data.ts';
-import { jsonFeed } from '../site/feeds.ts';
+import { feedFile, fileResponse } from '../site/files.ts';
 
-export const GET: APIRoute = () => new Response(jsonFeed(getModel(), url()), { headers: { 'content-type': 'application/feed+json; charset=utf-8' } });
+export const GET: APIRoute = () => fileResponse(feedFile(getModel(), url(), 'feed.json'));

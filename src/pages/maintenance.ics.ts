@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
 import { getModel, url } from '../site/data.ts';
-import { maintenanceCalendar } from '../site/feeds.ts';
+import { feedFile, fileResponse } from '../site/files.ts';
 
-export const GET: APIRoute = () => new Response(maintenanceCalendar(getModel(), url()), { headers: { 'content-type': 'text/calendar; charset=utf-8' } });
+export const GET: APIRoute = () => fileResponse(feedFile(getModel(), url(), 'maintenance.ics'));

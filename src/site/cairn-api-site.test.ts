@@ -19,6 +19,7 @@ import { buildReport, writeReport } from '../reports/generate.ts';
 import { buildModel } from './build.ts';
 import { CAIRN_API_PATH, cairnApi } from './cairn-api.ts';
 import { CAIRN_API_DOCUMENTS, type CairnApiDocuments } from './cairn-api-schema.ts';
+import { directFile, type SiteFile } from './files.ts';
 import { formatDuration, formatMs, formatSpan } from './format.ts';
 import { strings } from './i18n.ts';
 import { exportSite, type LiveServer, serveSite } from './render.ts';
@@ -75,6 +76,25 @@ describe('published by `cairn build` and `cairn serve` alike', () => {
       expect(await res.text(), route).toBe(await read(route.slice(1)));
     }
     expect((await fetch(new URL(`${CAIRN_API_PATH}/nothing.json`, live.url))).status).toBe(404);
+  });
+
+  it('every feed, badge and API file: written straight from the model by the build, the same bytes and media type as the live server answers', async () => {
+    const base = new URL(live.url).pathname;
+    const routes = siteRoutes(model).filter((r) => directFile(model, base, r) !== undefined);
+    // The page's feeds, a component's feeds and badges, the status card, both APIs.
+    for (const r of ['/feed.atom', '/maintenance.ics', '/badges/status-card.svg', '/api/v2/summary.json', `/${CAIRN_API_PATH}/index.json`]) expect(routes).toContain(r);
+    expect(routes.some((r) => /^\/components\/[^/]+\/feed\.json$/.test(r))).toBe(true);
+    expect(routes.some((r) => /^\/badges\/[^/]+\/[^/]+\.svg$/.test(r))).toBe(true);
+    for (const route of routes) {
+      const res = await fetch(new URL(route.slice(1), live.url));
+      expect(res.status, route).toBe(200);
+      expect(res.headers.get('content-type'), route).toBe((directFile(model, base, route) as SiteFile).type);
+      expect(await res.text(), route).toBe(await read(decodeURIComponent(route.slice(1))));
+    }
+    // The pages are not among them.
+    expect(directFile(model, base, '/')).toBeUndefined();
+    expect(directFile(model, base, `/components/${encodeURIComponent(model.components[0]!.id)}/`)).toBeUndefined();
+    expect(directFile(model, base, '/badges/nothing/up.svg')).toBeNull();
   });
 
   it('every document validates against the schema published beside it', async () => {

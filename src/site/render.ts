@@ -13,6 +13,7 @@ import { Pool } from 'undici';
 import type { StatusModel } from '../model/model.ts';
 import { loadSiteBundle, type SiteBundle } from './bundle.ts';
 import { basePath, type RenderContext, renderContextStore } from './data.ts';
+import { directFile } from './files.ts';
 import { routeFile, siteRoutes } from './routes.ts';
 
 /** The render context of `model`; `base` (the path the page is served at) defaults to the path of its baseUrl. */
@@ -81,11 +82,23 @@ export async function exportSite(model: StatusModel, outDir: string, opts: { kee
     const worker = async (): Promise<void> => {
       while (next < routes.length) {
         const route = routes[next++]!;
-        const res = await pool!.request({ path: route, method: 'GET' });
-        const body = Buffer.from(await res.body.arrayBuffer());
-        if (res.statusCode !== 200) {
-          failed.push(`${route} (${res.statusCode})`);
-          continue;
+        // Feeds, badges and API documents are written from the model directly (src/site/files.ts);
+        // the pages go through the page pipeline.
+        const direct = directFile(model, ctx.base, route);
+        let body: Buffer;
+        if (direct !== undefined) {
+          if (direct === null) {
+            failed.push(`${route} (404)`);
+            continue;
+          }
+          body = Buffer.from(direct.body);
+        } else {
+          const res = await pool!.request({ path: route, method: 'GET' });
+          body = Buffer.from(await res.body.arrayBuffer());
+          if (res.statusCode !== 200) {
+            failed.push(`${route} (${res.statusCode})`);
+            continue;
+          }
         }
         const file = path.join(tmp, routeFile(route));
         const folder = path.dirname(file);

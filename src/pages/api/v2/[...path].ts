@@ -5,10 +5,6 @@
  */
 import type { APIRoute } from 'astro';
 import { getModel } from '../../../site/data.ts';
-import { apiDocuments } from '../../../site/routes.ts';
+import { fileResponse, statuspageApiFile } from '../../../site/files.ts';
 
-export const GET: APIRoute = ({ params }) => {
-  const body = apiDocuments(getModel())[params['path'] ?? ''];
-  if (body === undefined) return new Response('Not found\n', { status: 404 });
-  return new Response(`${JSON.stringify(body, null, 2)}\n`, { headers: { 'content-type': 'application/json; charset=utf-8' } });
-};
+export const GET: APIRoute = ({ params }) => fileResponse(statuspageApiFile(getModel(), params['path'] ?? ''));
