@@ -8,17 +8,14 @@
  * and the model's (`full`: also status codes, regions and expiry dates, and response times
  * exactly as stored), so that `of(id)` equals what the store's reader (`readSamples`) gives.
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { CheckStatus } from '../checks/types.ts';
-import { FS_REASONS } from './fault.ts';
+import { forEachRecord } from './ndjson.ts';
 import { type CompactRunLine, type DayFile, type Sample, type StoreProblem, STORE_VERSION, parseStoredLine, toSample } from './samples.ts';
 
 /** The statuses by the index the columns keep (`series(id).st`). */
 export const STATUSES: readonly CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
 /** Status index by the letter of a compact line (u, m, w, d). */
 const LETTER_INDEX: Record<string, number> = { u: 0, w: 1, d: 2, m: 3 };
-const BLANK = /^\s*$/;
 /** Status codes are kept in 16 bits; this one stands for none (a code out of range is kept aside). */
 const NO_CODE = -32768;
 
@@ -251,30 +248,7 @@ function indexed(sparse: Record<string, string>): Map<number, string> {
 export async function readDayFilesInto(dir: string, files: readonly DayFile[], into: SampleColumns): Promise<StoreProblem[]> {
   const problems: StoreProblem[] = [];
   for (const { file } of files) {
-    const rel = path.relative(dir, file);
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      problems.push({ file: rel, line: null, message: `unreadable: ${e.code ? `${FS_REASONS[e.code] ?? e.message} (${e.code})` : e.message}` });
-      continue;
-    }
-    let start = 0;
-    let lineNo = 0;
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      const line = text.slice(start, end);
-      start = end + 1;
-      lineNo += 1;
-      // Blank (`line.trim() === ''`, without copying a long line).
-      if (BLANK.test(line)) continue;
-      const rec = parseStoredLine(line);
-      if (typeof rec === 'string') problems.push({ file: rel, line: lineNo, message: rec });
-      else if (rec.v === STORE_VERSION) for (const r of rec.r) into.add(toSample(r));
-      else into.addLine(rec);
-    }
+    await forEachRecord(dir, file, parseStoredLine, (rec) => (rec.v === STORE_VERSION ? rec.r.forEach((r) => into.add(toSample(r))) : into.addLine(rec)), problems);
   }
   return problems;
 }
