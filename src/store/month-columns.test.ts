@@ -66,7 +66,8 @@ describe('samples in columns', () => {
     for (let line = 0; line < 5000; line++) {
       // Mostly 5 minutes apart; now and then 30 days (beyond 32-bit offsets), back in time, or a result of its own time (dt).
       t += line % 1500 === 7 ? 30 * 86_400_000 : line % 911 === 5 ? -3_600_000 : 300_000;
-      const order = line % 700 < 350 ? ids : [...ids].reverse().concat(line % 3 === 0 ? ['d'] : []);
+      // Lines of the same ids (stored in blocks), other ids now and then, and a check named twice in a line.
+      const order = line % 1000 === 999 ? ['a', 'b', 'a'] : line % 700 < 350 ? ids : [...ids].reverse().concat(line % 3 === 0 ? ['d'] : []);
       const r: StoredResult[] = order.map((id, i) => {
         const k = line * 7 + i;
         const at = i === 1 && line % 400 === 3 ? t + 5_000 : t;
