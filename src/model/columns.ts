@@ -52,6 +52,25 @@ export function columnSegments(c: CheckColumns, lo: number, hi: number, carry: {
   const out: Segment[] = [];
   // A carry after `now` (or not a time) is filtered out, as `checkSegments` does.
   const withCarry = carry !== null && carry.at <= now;
+  if (!withCarry) {
+    // The same loop over the columns as they are (no carry to put among them).
+    const { at: times, status: codes } = c;
+    let last: Segment | null = null;
+    let lastCode = -1;
+    for (let j = lo; j < hi; j++) {
+      const at = times[j] as number;
+      const end = Math.min(j + 1 < hi ? (times[j + 1] as number) : now, at + maxGapMs, now);
+      if (end <= at) continue;
+      const code = codes[j] as number;
+      if (last !== null && lastCode === code && last.end === at) last.end = end;
+      else {
+        last = { start: at, end, status: COLUMN_STATUSES[code] as CheckStatus };
+        lastCode = code;
+        out.push(last);
+      }
+    }
+    return out;
+  }
   const q = withCarry ? firstColumnAtOrAfter(c.at, hi, carry.at, lo) : -1;
   const m = hi - lo + (withCarry ? 1 : 0);
   const atOf = (j: number): number => (!withCarry || j < q - lo ? (c.at[lo + j] as number) : j === q - lo ? carry.at : (c.at[lo + j - 1] as number));

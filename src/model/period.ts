@@ -15,7 +15,7 @@ import type { ResolvedConfig } from '../config/types.ts';
 import type { Incident } from '../incidents/types.ts';
 import type { RollupRecord } from '../store/rollup-format.ts';
 import type { Sample } from '../store/samples.ts';
-import { type Histogram, addValue, decodeHistogram, emptyHistogram, mergeHistograms, quantile } from '../store/histogram.ts';
+import { type Histogram, addValue, decodeHistogram, emptyHistogram, mergeHistograms, quantiles } from '../store/histogram.ts';
 import { type IncidentModel, incidentModel, monthFigures } from './incidents.ts';
 import { type MaintenanceModel, maintenanceEntry, occurrencesByComponent, overlayMaintenance, sinceMonitoring } from './maintenance.ts';
 import { type WindowFigure, windowFigure } from './model.ts';
@@ -52,6 +52,8 @@ export interface PeriodInput {
    * Optional: the raw samples of one check as columns in time order (src/store/columns.ts), or
    * null to read `samples` for it. Read instead of `samples` for the checks whose results no
    * SLO counts: the same figures, without an object per sample (a month of 1,000 checks).
+   * A check's columns are read before the next check's are asked for, and not kept: the
+   * source may hand the same arrays over again, refilled.
    */
   columns?: (checkId: string) => CheckColumns | null;
   /** Daily rollups of compacted days; raw days they cover are not in `samples`. */
@@ -127,7 +129,35 @@ export function slaTargetOf(config: ResolvedConfig, component: string): { target
 }
 
 function percentiles(h: Histogram): LatencyPercentiles {
-  return { samples: h.count, p50: quantile(h, 50), p95: quantile(h, 95), p99: quantile(h, 99) };
+  const [p50, p95, p99] = quantiles(h, [50, 95, 99]) as [number | null, number | null, number | null];
+  return { samples: h.count, p50, p95, p99 };
+}
+
+/**
+ * Counts response times into a histogram, each distinct whole millisecond value counted first and
+ * added to the histogram once (`addValue(h, v, times)`: the same histogram as one `addValue` per
+ * value, without a logarithm and a map update per sample). Other values go straight in.
+ */
+class ValueCounter {
+  #counts = new Uint32Array(65536);
+  #seen: number[] = [];
+
+  add(h: Histogram, v: number): void {
+    const u = v | 0;
+    if (u === v && u >= 0 && u < 65536) {
+      if ((this.#counts[u] as number) === 0) this.#seen.push(u);
+      this.#counts[u] = (this.#counts[u] as number) + 1;
+    } else addValue(h, v);
+  }
+
+  /** Adds what was counted into `h` and starts again. */
+  flush(h: Histogram): void {
+    for (const u of this.#seen) {
+      addValue(h, u, this.#counts[u] as number);
+      this.#counts[u] = 0;
+    }
+    this.#seen.length = 0;
+  }
 }
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -169,6 +199,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
   const segmentsByCheck = new Map<string, Segment[]>();
   const histByCheck = new Map<string, Histogram[]>();
   const checks: PeriodCheck[][] = ends.map(() => []);
+  let valueCounter: ValueCounter | null = null;
   for (const check of config.checks) {
     const rollups = rollupsByCheck.get(check.id) ?? [];
     // storedTimeline reads raw samples only after the last rollup day: so do the counts here.
@@ -183,6 +214,7 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
     let rawCount: (from: number, until: number, days: Set<number>, h: Histogram) => number;
     if (cols && fromColumns) {
       storedSegments = fromColumns;
+      const counter = (valueCounter ??= new ValueCounter());
       rawCount = (from, until, days, h) => {
         const { at, status, ms } = cols;
         let count = 0;
@@ -194,8 +226,9 @@ export function computePeriods(input: PeriodInput): PeriodFigures[] {
           const d = Math.floor(t / DAY_MS);
           if (d !== lastDay) days.add((lastDay = d));
           const v = ms[k] as number;
-          if (status[k] !== COLUMN_DOWN && !(v < 0)) addValue(h, v);
+          if (status[k] !== COLUMN_DOWN && !(v < 0)) counter.add(h, v);
         }
+        counter.flush(h);
         return count;
       };
     } else {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/types.ts';
 import { type Period, computePeriods } from '../model/period.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
+import type { CheckColumns } from '../store/month-columns.ts';
 import { reportView } from './data.ts';
 import { readReportInputs } from './inputs.ts';
 import { queryMonthSlos, type MonthSlo } from './prometheus-month.ts';
@@ -78,10 +79,12 @@ export async function buildReport(config: ResolvedConfig, month: string, opts: R
   const trend = Array.from({ length: TREND_MONTHS }, (_, i) => monthPeriod(month, i - (TREND_MONTHS - 1)));
   const first = trend[0] as Period;
   const inputs = await readReportInputs(config, first.from, period.to, period);
+  const scratch: CheckColumns = { n: 0, at: new Float64Array(0), status: new Uint8Array(0), ms: new Float32Array(0) };
   const figures = computePeriods({
     config,
     samples: (id) => inputs.samples.of(id),
-    columns: (id) => inputs.samples.columns(id),
+    // One set of arrays for every check: computePeriods reads a check's columns before it asks for the next.
+    columns: (id) => inputs.samples.columns(id, scratch),
     rollups: inputs.rollups,
     incidents: inputs.incidents,
     now: complete ? period.to : now,

@@ -14,12 +14,9 @@ import { HISTORY_DIR, readSnapshot } from '../prometheus/snapshot.ts';
 import { SNAPSHOT_VERSION, type SloSnapshot } from '../prometheus/types.ts';
 import { utcDay } from '../store/layout.ts';
 import { type RollupRecord, readRollups } from '../store/rollup-format.ts';
-import { type Sample, type StoreProblem, listDayFiles, parseRunLine } from '../store/samples.ts';
+import { type StoreProblem, listDayFiles, parseRunLine } from '../store/samples.ts';
 import { RunLineScanner } from '../store/run-scan.ts';
 import { MonthColumns } from '../store/month-columns.ts';
-import type { CheckStatus } from '../checks/types.ts';
-
-const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
 
 // The columns live in the store (src/store/columns.ts); kept here for the report's readers.
 export { MonthColumns };
@@ -63,8 +60,6 @@ async function readDayInto(dir: string, file: string, into: MonthColumns, scanne
     return [{ file: rel, line: null, message: `unreadable: ${(err as Error).message}` }];
   }
   const problems: StoreProblem[] = [];
-  // One sample object, refilled for every result: `add` copies what it keeps.
-  const sample: Sample = { id: '', status: 'up', at: 0, responseTimeMs: null, error: null, statusCode: null };
   let start = 0;
   let lineNo = 0;
   let lastT = '';
@@ -77,16 +72,7 @@ async function readDayInto(dir: string, file: string, into: MonthColumns, scanne
     lineNo += 1;
     const run = scanner.scan(buf, lineStart, end);
     if (run) {
-      const errors = run.error;
-      for (let i = 0; i < run.n; i++) {
-        const ms = run.ms[i] as number;
-        sample.id = run.ids[i] as string;
-        sample.status = STATUSES[run.status[i] as number] as CheckStatus;
-        sample.at = run.at[i] as number;
-        sample.responseTimeMs = ms < 0 ? null : ms;
-        sample.error = errors[i] as string | null;
-        into.add(sample);
-      }
+      into.addRun(run);
       continue;
     }
     const line = buf.toString('utf8', lineStart, end);

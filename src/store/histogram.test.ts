@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { percentile } from '../model/model.ts';
-import { addValue, bucketOf, decodeHistogram, emptyHistogram, encodeHistogram, mergeHistograms, quantile } from './histogram.ts';
+import { addValue, bucketOf, decodeHistogram, emptyHistogram, encodeHistogram, mergeHistograms, quantile, quantiles } from './histogram.ts';
 
 describe('latency histogram', () => {
   it('quantiles are within 1% of the exact nearest-rank ones, and daily histograms merge exactly', () => {
@@ -18,6 +18,8 @@ describe('latency histogram', () => {
       const exact = percentile(sorted, p)!;
       expect(Math.abs(quantile(all, p)! - exact) / exact).toBeLessThanOrEqual(0.0101);
     }
+    expect(quantiles(all, [50, 95, 99, 100])).toEqual([50, 95, 99, 100].map((p) => quantile(all, p)));
+    expect(quantiles(emptyHistogram(), [50, 99])).toEqual([null, null]);
     // Round trip through the compact encoding.
     const decoded = decodeHistogram(JSON.parse(JSON.stringify(encodeHistogram(all))));
     expect(decoded).toEqual(all);

@@ -72,6 +72,22 @@ export function quantile(h: Histogram, p: number): number | null {
   return null;
 }
 
+/** `quantile(h, p)` of each of `ps`, the buckets sorted once. */
+export function quantiles(h: Histogram, ps: readonly number[]): (number | null)[] {
+  if (h.count === 0) return ps.map(() => null);
+  const keys = [...h.buckets.keys()].sort((x, y) => x - y);
+  return ps.map((p) => {
+    const rank = Math.min(h.count, Math.max(1, Math.ceil((p / 100) * h.count)));
+    if (rank <= h.zero) return 0;
+    let seen = h.zero;
+    for (const b of keys) {
+      seen += h.buckets.get(b) as number;
+      if (seen >= rank) return Math.round(bucketValue(b) * 10) / 10;
+    }
+    return null;
+  });
+}
+
 export function encodeHistogram(h: Histogram): EncodedHistogram | null {
   if (h.count === 0) return null;
   const keys = [...h.buckets.keys()].sort((x, y) => x - y);

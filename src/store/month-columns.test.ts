@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckStatus } from '../checks/types.ts';
 import { COLUMN_STATUSES, MonthColumns } from './month-columns.ts';
-import type { Sample } from './samples.ts';
+import { RunLineScanner } from './run-scan.ts';
+import { type Sample, type StoredResult, STORE_VERSION, encodeRunLine, parseRunLine, toSample } from './samples.ts';
 
 const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
 const sample = (id: string, at: number, i: number): Sample => ({
@@ -54,5 +55,46 @@ describe('samples in columns', () => {
     ]);
     expect(cols.columns('a')).toBeNull();
     expect(cols.errors('a')).toEqual([{ at: t + 300_000, error: 'error 0' }]);
+  });
+
+  it('adds a scanned run line (addRun) exactly as it adds the same results one by one', () => {
+    const byRun = new MonthColumns();
+    const bySample = new MonthColumns();
+    const scanner = new RunLineScanner();
+    const ids = ['a', 'b', 'c'];
+    let t = Date.parse('2026-04-01T00:00:00.000Z');
+    for (let line = 0; line < 5000; line++) {
+      // Mostly 5 minutes apart; now and then 30 days (beyond 32-bit offsets), back in time, or a result of its own time (dt).
+      t += line % 1500 === 7 ? 30 * 86_400_000 : line % 911 === 5 ? -3_600_000 : 300_000;
+      // Lines of the same ids (stored in blocks), other ids now and then, and a check named twice in a line.
+      const order = line % 1000 === 999 ? ['a', 'b', 'a'] : line % 700 < 350 ? ids : [...ids].reverse().concat(line % 3 === 0 ? ['d'] : []);
+      const r: StoredResult[] = order.map((id, i) => {
+        const k = line * 7 + i;
+        const at = i === 1 && line % 400 === 3 ? t + 5_000 : t;
+        return {
+          id,
+          s: STATUSES[k % 4] as CheckStatus,
+          t: new Date(at).toISOString(),
+          // none, whole, 65,535 or more (4-byte floats then), 0
+          ms: k % 5 === 0 ? null : k % 1013 === 0 ? 70_000 : k % 777 === 0 ? 0 : (k * 37) % 2000,
+          e: k % 97 === 0 ? `error ${k}` : null,
+        };
+      });
+      const text = encodeRunLine({ v: STORE_VERSION, t: new Date(t).toISOString(), r });
+      const buf = Buffer.from(text);
+      const run = scanner.scan(buf, 0, buf.length);
+      expect(run).not.toBeNull();
+      if (run) byRun.addRun(run);
+      const rec = parseRunLine(text);
+      if (typeof rec === 'string') throw new Error(rec);
+      for (const x of rec.r) bySample.add(toSample(x));
+    }
+    expect(byRun.count).toBe(bySample.count);
+    for (const id of [...ids, 'd']) {
+      expect(byRun.of(id)).toEqual(bySample.of(id));
+      expect(byRun.columns(id)).toEqual(bySample.columns(id));
+      expect(byRun.errors(id)).toEqual(bySample.errors(id));
+    }
+    expect(byRun.columns('a')).toBeNull();
   });
 });

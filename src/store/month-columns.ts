@@ -5,6 +5,7 @@
  */
 import type { CheckStatus } from '../checks/types.ts';
 import type { Sample } from './samples.ts';
+import type { ScannedRun } from './run-scan.ts';
 
 /** The statuses of `CheckColumns.status`, by code. */
 export const COLUMN_STATUSES: readonly CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
@@ -49,6 +50,8 @@ export interface CheckColumns {
 interface Column {
   n: number;
   chunks: Chunk[];
+  /** The last of `chunks` (null before the first sample). */
+  cur: Chunk | null;
   /** Samples were added in time order (`of` sorts them otherwise). */
   sorted: boolean;
   /** Every time is a number (no NaN) at or after the one before: `columns` gives these. */
@@ -85,7 +88,7 @@ export class MonthColumns {
       return this.#seqCols[0] as Column;
     }
     let c = this.#cols.get(id);
-    if (!c) this.#cols.set(id, (c = { n: 0, chunks: [], sorted: true, ordered: true, last: -Infinity, err: new Map() }));
+    if (!c) this.#cols.set(id, (c = { n: 0, chunks: [], cur: null, sorted: true, ordered: true, last: -Infinity, err: new Map() }));
     this.#seqIds[k] = id;
     this.#seqCols[k] = c;
     this.#cursor = k + 1;
@@ -111,12 +114,59 @@ export class MonthColumns {
   }
 
   add(s: Sample): void {
-    const c = this.#column(s.id);
-    const at = s.at;
-    let k = c.chunks[c.chunks.length - 1];
+    const st = s.status;
+    this.#put(this.#column(s.id), s.at, st === 'up' ? 0 : st === 'degraded' ? 1 : st === 'down' ? 2 : st === 'maintenance' ? 3 : -1, s.responseTimeMs, s.error);
+  }
+
+  /** The ids of the last run added (the scanner's array, the same from line to line while they do not change) and their columns. */
+  #runIds: readonly string[] | null = null;
+  #runCols: Column[] = [];
+
+  /**
+   * Adds every result of a scanned run line (src/store/run-scan.ts): the same as `add` of each
+   * result as a sample, without making one.
+   */
+  addRun(run: ScannedRun): void {
+    const { n, ids, at, status, ms, error } = run;
+    if (ids !== this.#runIds) {
+      this.#runIds = ids;
+      this.#runCols = ids.map((id) => this.#column(id));
+    }
+    const cols = this.#runCols;
+    let fast = 0;
+    for (let i = 0; i < n; i++) {
+      const c = cols[i] as Column;
+      const t = at[i] as number;
+      const m = ms[i] as number;
+      // The common case in a few steps: room in the last chunk, a time that fits its 32-bit
+      // offsets and comes in order, a whole response time that fits 16 bits (or none), no error.
+      const k = c.cur;
+      if (k !== null && k.n < CHUNK && k.off !== null && k.ms16 !== null && t >= c.last && error[i] === null) {
+        const d = t - k.base;
+        if ((d | 0) === d && (m === -1 || ((m | 0) === m && m >= 0 && m < NO_MS && !Object.is(m, -0)))) {
+          const j = k.n;
+          k.off[j] = d;
+          k.st[j] = status[i] as number;
+          k.ms16[j] = m === -1 ? NO_MS : m;
+          k.n = j + 1;
+          c.last = t;
+          c.n += 1;
+          fast += 1;
+          continue;
+        }
+      }
+      this.#put(c, t, status[i] as number, m < 0 ? null : m, error[i] as string | null);
+    }
+    this.count += fast;
+  }
+
+  /** Appends one sample to `c`: `st` is its index in COLUMN_STATUSES. */
+  #put(c: Column, at: number, st: number, ms: number | null, error: string | null): void {
+    let k = c.cur;
     if (!k || k.n === CHUNK) {
       k = this.#chunk(at);
       c.chunks.push(k);
+      c.cur = k;
     }
     const i = k.n;
     if (k.off) {
@@ -130,9 +180,7 @@ export class MonthColumns {
       }
     }
     if (k.wide) k.wide[i] = at;
-    const st = s.status;
-    k.st[i] = st === 'up' ? 0 : st === 'degraded' ? 1 : st === 'down' ? 2 : st === 'maintenance' ? 3 : -1;
-    const ms = s.responseTimeMs;
+    k.st[i] = st;
     if (k.ms16) {
       if (ms === null) k.ms16[i] = NO_MS;
       else if (ms >= 0 && ms < NO_MS && Math.floor(ms) === ms && !Object.is(ms, -0)) k.ms16[i] = ms;
@@ -145,7 +193,7 @@ export class MonthColumns {
     }
     if (k.ms32) k.ms32[i] = ms ?? -1;
     k.n = i + 1;
-    if (s.error !== null) c.err.set(c.n, s.error);
+    if (error !== null) c.err.set(c.n, error);
     if (at < c.last) c.sorted = false;
     if (!(at >= c.last)) c.ordered = false;
     c.last = at;
@@ -172,13 +220,25 @@ export class MonthColumns {
   /**
    * One check's samples as columns in time order (what `of` gives, without an object per
    * sample); null when they were not added in time order, or a time is not a number (read
-   * them with `of`).
+   * them with `of`). With `reuse`, its arrays are filled when they are large enough (and
+   * replaced there when they are not) instead of new ones: a reader of one check at a time
+   * (the period figures of 1,000 checks) makes no new arrays for each.
    */
-  columns(id: string): CheckColumns | null {
+  columns(id: string, reuse?: CheckColumns): CheckColumns | null {
     const c = this.#cols.get(id);
     if (!c) return { n: 0, at: new Float64Array(0), status: new Uint8Array(0), ms: new Float32Array(0) };
     if (!c.ordered) return null;
-    const out: CheckColumns = { n: c.n, at: new Float64Array(c.n), status: new Uint8Array(c.n), ms: new Float32Array(c.n) };
+    let out: CheckColumns;
+    if (reuse) {
+      if (reuse.at.length < c.n) {
+        const size = Math.max(c.n, Math.ceil(reuse.at.length * 1.25));
+        reuse.at = new Float64Array(size);
+        reuse.status = new Uint8Array(size);
+        reuse.ms = new Float32Array(size);
+      }
+      reuse.n = c.n;
+      out = reuse;
+    } else out = { n: c.n, at: new Float64Array(c.n), status: new Uint8Array(c.n), ms: new Float32Array(c.n) };
     let g = 0;
     for (const k of c.chunks) {
       if (k.off) for (let i = 0; i < k.n; i++) out.at[g + i] = k.base + (k.off[i] as number);
