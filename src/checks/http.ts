@@ -34,7 +34,7 @@
 import { request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingMessage } from 'node:http';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Readable as ReadableStream, finished, type Duplex } from 'node:stream';
+import type { Duplex, Readable as ReadableStream } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import type { HttpRequestSpec, ResolvedHttpCheck, TlsTrust } from '../config/types.ts';
 import { evaluateAssertions, summarizeFailures, type ResponseView } from './assertions.ts';
@@ -197,6 +197,8 @@ interface Wire {
   res: IncomingMessage | null;
   /** The first error of the request or its socket (the cause of a body that broke off). */
   error: Error | null;
+  /** Rejects the hop waiting for its response headers (the attempt's signal aborted). */
+  fail: (reason: unknown) => void;
 }
 
 type Connected = (err: Error | null, socket: Duplex) => void;
@@ -292,14 +294,28 @@ function send(hop: HopRequest, trust: TlsTrust, state: ExchangeState, wire: Wire
     wire.req = req;
     wire.res = null;
     wire.error = null;
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      wire.fail = ignore;
+      reject(err);
+    };
+    wire.fail = fail;
     req.on('error', (err) => {
       // A hop left behind (a redirect) may still report the end of its connection: not this hop's.
       if (wire.req === req) wire.error ??= err;
-      reject(err);
+      fail(err);
     });
-    req.once('response', resolve);
+    req.once('response', (res: IncomingMessage) => {
+      settled = true;
+      wire.fail = ignore;
+      resolve(res);
+    });
     // Without a response nor an error (cannot happen in Node, but a promise must settle).
-    req.once('close', () => reject(wire.error ?? new ServerClosed()));
+    req.once('close', () => {
+      if (!settled) fail(wire.error ?? new ServerClosed());
+    });
     if (hop.body === null) req.end();
     else req.end(hop.body);
   });
@@ -366,10 +382,15 @@ interface CappedBody {
   error: unknown;
 }
 
+/** A body whose stream closed before its end without an error of its own (as `finished` says it). */
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}
+
 /**
  * `readCapped` for a body without a Content-Encoding, on the stream's events rather than an async
  * iterator (fewer promises and objects per check, the same outcome): the same cap, the same
- * counts, and the same error when the body breaks off (`finished` is what the iterator uses).
+ * counts, and the same error when the body breaks off: the stream's error, else a premature close.
  */
 function readPlain(body: ReadableStream, max: number, keep: boolean, state: ExchangeState): Promise<CappedBody> {
   return new Promise((resolve) => {
@@ -379,7 +400,9 @@ function readPlain(body: ReadableStream, max: number, keep: boolean, state: Exch
       if (settled) return;
       settled = true;
       body.off('data', onData);
-      stopWatching();
+      body.off('end', onEnd);
+      body.off('close', onClose);
+      // The error listener stays: an error after the verdict has no one to tell, and must not throw.
       resolve({ body: Buffer.concat(chunks), truncated, error });
     };
     const onData = (chunk: Buffer) => {
@@ -389,15 +412,23 @@ function readPlain(body: ReadableStream, max: number, keep: boolean, state: Exch
         if (keep && room > 0) chunks.push(chunk.subarray(0, room));
         state.bodyBytes = max;
         settle(true, null);
-        // Destroying the body closes the connection; an error it may emit has no one to tell any more (settle stopped watching).
-        body.on('error', ignore);
+        // Destroying the body closes the connection.
         body.destroy();
         return;
       }
       state.bodyBytes += chunk.length;
       if (keep) chunks.push(chunk);
     };
-    const stopWatching = finished(body, (err) => settle(false, err ?? null));
+    const onEnd = () => settle(false, null);
+    const onClose = () => settle(false, prematureClose());
+    if (body.destroyed) {
+      // Closed before it could be read (its events have passed): its error, else a premature close.
+      settle(false, body.errored ?? prematureClose());
+      return;
+    }
+    body.on('error', (err: unknown) => settle(false, err));
+    body.on('end', onEnd);
+    body.on('close', onClose);
     body.on('data', onData);
   });
 }
@@ -441,7 +472,7 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 }
 
 /** URL with the query appended, and headers: the request's own, a User-Agent, Basic auth from URL credentials, the body's content-type. */
-export function buildRequest(spec: HttpRequestSpec): { url: string; headers: Record<string, string>; body: string | null } {
+export function buildRequest(spec: HttpRequestSpec): { url: string; parsed: URL; headers: Record<string, string>; body: string | null } {
   const url = new URL(spec.url);
   for (const [k, v] of Object.entries(spec.query)) url.searchParams.append(k, v);
   const headers: Record<string, string> = { ...spec.headers };
@@ -466,7 +497,7 @@ export function buildRequest(spec: HttpRequestSpec): { url: string; headers: Rec
     body = new URLSearchParams(spec.body.fields).toString();
     if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/x-www-form-urlencoded';
   }
-  return { url: url.href, headers, body };
+  return { url: url.href, parsed: url, headers, body };
 }
 
 /** The response of an exchange that got one. */
@@ -531,7 +562,7 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
   let hop: HopRequest;
   try {
     target = buildRequest(spec);
-    const u = new URL(target.url);
+    const u = target.parsed;
     state.target = { host: u.hostname, port: u.port || (u.protocol === 'https:' ? 443 : 80) };
     if (opts.cookies) {
       const cookie = opts.cookies.cookieHeader(u);
@@ -544,16 +575,15 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
   const unloaded = unloadedCaFile(opts.trust);
   if (unloaded !== null) return { ok: false, error: unloaded, statusCode: null, details: null };
 
-  const wire: Wire = { req: null, socket: null, res: null, error: null };
+  const wire: Wire = { req: null, socket: null, res: null, error: null, fail: ignore };
   // The attempt's timeout and the round's deadline end the hop in flight; the sentence then says
   // which phase it was in (describeRequestError).
-  let aborted: (reason: unknown) => void = ignore;
   const onAbort = () => {
     const reason = ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('aborted');
     wire.res?.destroy(reason);
     wire.req?.destroy();
     wire.socket?.destroy();
-    aborted(reason);
+    wire.fail(reason);
   };
   ctx.signal.addEventListener('abort', onAbort, { once: true });
   let statusCode: number | null = null;
@@ -567,11 +597,7 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
       const record: Hop = { url: wireHref(hop.url), statusCode: null, location: null, sentAt: performance.now(), headersAt: null };
       state.hops.push(record);
       if (ctx.signal.aborted) throw ctx.signal.reason;
-      res = await new Promise<IncomingMessage>((resolve, reject) => {
-        aborted = reject;
-        send(hop, opts.trust, state, wire).then(resolve, reject);
-      });
-      aborted = ignore;
+      res = await send(hop, opts.trust, state, wire);
       wire.res = res;
       record.headersAt = performance.now();
       record.statusCode = res.statusCode ?? 0;
