@@ -40,8 +40,8 @@ export const WORKER_MIN_CHECKS = 200;
  * Fewest cores on which a round goes to threads by default. On 2 cores a worker's start-up (its
  * own module loading and JIT warm-up, ~0.3 s of CPU) and the second copy of the engine cost more
  * than the second core gives back: with the exchange on node:http one thread needs ~1.2-1.5 ms of
- * CPU per check, and a round of 1,000 checks ran slower on 2 threads than on one in every
- * measurement (docs/benchmarks.md, "Check engine").
+ * CPU per check, 2 threads ~1.8-2.3 ms, and a round of 1,000 checks ran slower on 2 threads than
+ * on one on the quiet machine (docs/benchmarks.md, "Check engine").
  */
 export const MIN_AUTO_CORES = 3;
 /** Most threads used by default (each costs ~10-20 MB and its own JIT warm-up). */
