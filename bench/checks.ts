@@ -63,7 +63,7 @@ const { values } = parseArgs({
 });
 
 const BLACKBOX = '/usr/bin/prometheus-blackbox-exporter';
-/** Threads the engine uses by default, this one included (src/checks/engine-workers.ts). */
+/** Threads the engine uses when it goes to threads (on 3 cores or more by default), this one included (src/checks/engine-workers.ts). */
 const AUTO_THREADS = Math.min(os.availableParallelism(), MAX_AUTO_WORKERS);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;

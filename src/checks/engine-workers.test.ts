@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../config/secrets.ts';
 import type { ResolvedCheck } from '../config/types.ts';
 import { runCheckRound, type SkippedCheck } from './engine.ts';
-import { partition, workerCount, WORKER_MIN_CHECKS } from './engine-workers.ts';
+import { autoThreads, MAX_AUTO_WORKERS, MIN_AUTO_CORES, partition, workerCount, WORKER_MIN_CHECKS } from './engine-workers.ts';
 import { httpCheck } from './test-helpers.ts';
 import type { CheckResult } from './types.ts';
 
@@ -175,6 +175,16 @@ describe('workerCount', () => {
     expect(workerCount(many, settings, { workers: 3, runners: {} })).toBe(1);
     const odd = [...many.slice(1), { ...httpCheck({ id: 'buf' }), extra: Buffer.from('x') } as unknown as ResolvedCheck];
     expect(workerCount(odd, settings, { workers: 3 })).toBe(1);
+  });
+
+  it('chooses threads by default only for a big round on 3 cores or more with one to spare', () => {
+    expect(MIN_AUTO_CORES).toBe(3);
+    expect(autoThreads(1000, 2, 0)).toBe(1);
+    expect(autoThreads(1000, 1, 0)).toBe(1);
+    expect(autoThreads(1000, 3, 0.5)).toBe(3);
+    expect(autoThreads(1000, 8, 1)).toBe(MAX_AUTO_WORKERS);
+    expect(autoThreads(1000, 4, 3.5)).toBe(1);
+    expect(autoThreads(WORKER_MIN_CHECKS - 1, 8, 0)).toBe(1);
   });
 
   it('reads CAIRN_CHECK_WORKERS, and says what it expected when it is not a number', () => {

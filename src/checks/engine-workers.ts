@@ -1,8 +1,9 @@
 /**
  * A big round on several cores: the checks split between this thread and worker threads
  * (node:worker_threads), each running the engine's core (`runRoundCore`) on its share, with the
- * same results as in one thread. `threads` counts this one: 2 is this thread and one worker. The engine is CPU-bound at ~2 ms of CPU per HTTP check (docs/benchmarks.md, "Check
- * engine"): one thread cannot keep up with 100 checks in flight.
+ * same results as in one thread. `threads` counts this one: 2 is this thread and one worker. The engine is CPU-bound
+ * (~1.2-1.5 ms of CPU per HTTP check in a fresh process, docs/benchmarks.md, "Check engine"): on
+ * a machine with cores to spare, one thread may not keep up with a big round.
  *
  * Guarantees, on top of the engine's (engine.ts):
  * - the per-host bound holds across threads: a host's checks go to one thread, or, when a host
@@ -18,7 +19,7 @@
  *   other than plain data) runs in this thread.
  *
  * When: `opts.workers`, else `CAIRN_CHECK_WORKERS` (0 = never, N = N threads), else at least
- * WORKER_MIN_CHECKS enabled checks on a machine with more than one core and a core to spare
+ * WORKER_MIN_CHECKS enabled checks on a machine with MIN_AUTO_CORES cores or more and a core to spare
  * (1-minute load average at most cores - 1), with min(availableParallelism, MAX_AUTO_WORKERS)
  * threads, this one included.
  */
@@ -35,6 +36,14 @@ import type { CheckResult } from './types.ts';
 
 /** Enabled checks from which a round goes to worker threads by default. */
 export const WORKER_MIN_CHECKS = 200;
+/**
+ * Fewest cores on which a round goes to threads by default. On 2 cores a worker's start-up (its
+ * own module loading and JIT warm-up, ~0.3 s of CPU) and the second copy of the engine cost more
+ * than the second core gives back: with the exchange on node:http one thread needs ~1.2-1.5 ms of
+ * CPU per check, 2 threads ~1.8-2.3 ms, and a round of 1,000 checks ran slower on 2 threads than
+ * on one on the quiet machine (docs/benchmarks.md, "Check engine").
+ */
+export const MIN_AUTO_CORES = 3;
 /** Most threads used by default (each costs ~10-20 MB and its own JIT warm-up). */
 export const MAX_AUTO_WORKERS = 4;
 /** Most threads anyone may ask for. */
@@ -86,18 +95,25 @@ export function workerCount(enabled: readonly ResolvedCheck[], settings: EngineS
   if (opts.runners !== undefined || opts.now !== undefined) return 1;
   let threads: number;
   if (asked === undefined) {
-    const cores = availableParallelism();
-    // A thread pays only on a core with time to spare: on a busy machine the threads' own costs
-    // (each loads the engine's modules and warms up its JIT; ~1.3 s of CPU more per 1,000 checks
-    // on 2 cores at load 18, docs/benchmarks.md) make the round slower, not faster.
-    if (enabled.length < WORKER_MIN_CHECKS || cores <= 1 || (loadavg()[0] ?? 0) > cores - 1) return 1;
-    threads = Math.min(cores, MAX_AUTO_WORKERS);
+    threads = autoThreads(enabled.length, availableParallelism(), loadavg()[0] ?? 0);
   } else {
     threads = Math.min(Math.max(1, Math.floor(asked)), MAX_WORKERS);
   }
   threads = Math.min(threads, Math.max(1, Math.floor(settings.concurrency)), enabled.length);
   if (threads <= 1 || !enabled.every((c) => plain(c))) return 1;
   return threads;
+}
+
+/**
+ * The threads chosen by default for a round of `checks` enabled checks on `cores` cores at a 1-minute
+ * load average `load`: one, unless the round is big, the machine has MIN_AUTO_CORES cores or more
+ * and a core to spare. A thread pays only on a core with time to spare: on a busy machine the
+ * threads' own costs (each loads the engine's modules and warms up its JIT; ~1.3 s of CPU more per
+ * 1,000 checks on 2 cores at load 18, docs/benchmarks.md) make the round slower, not faster.
+ */
+export function autoThreads(checks: number, cores: number, load: number): number {
+  if (checks < WORKER_MIN_CHECKS || cores < MIN_AUTO_CORES || load > cores - 1) return 1;
+  return Math.min(cores, MAX_AUTO_WORKERS);
 }
 
 /** One thread's share of the round. */

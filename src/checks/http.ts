@@ -1,12 +1,18 @@
 /**
- * HTTP(S) checks with undici, and the request machinery the health and journey kinds reuse.
+ * HTTP(S) checks on Node's own http client, and the request machinery the health and journey
+ * kinds reuse.
  *
- * Each exchange gets its own Agent (fresh DNS lookup, TCP connection and TLS handshake, as a
- * visitor would see them) which is destroyed when the exchange ends, so nothing keeps the
- * process alive. Redirects are followed by undici's redirect interceptor; a small interceptor
- * under it records every hop (status, Location, when it was sent and answered). At most
- * `maxBodyBytes` of the body is read (default 1 MiB); the rest is never read: the stream is
- * destroyed, which closes the connection, so memory stays flat whatever the server sends.
+ * Each hop of an exchange opens its own connection (fresh DNS lookup, TCP connection and TLS
+ * handshake, as a visitor would see them), with no Agent: the request says `Connection: close`,
+ * and the connection is destroyed when the exchange ends, so nothing keeps the process alive.
+ * Node's client costs about half the CPU per request that undici's did as the exchange composed
+ * it (docs/benchmarks.md, "Check engine"). Redirects (300, 301, 302, 303, 307, 308 with a
+ * Location) are followed here, as undici's redirect handler follows them: up to `maxRedirects`,
+ * POST becomes GET on 301/302 and any method but HEAD on 303, credentials are not carried to
+ * another origin, and a redirect back to a URL already visited is a redirect loop. Every hop is
+ * recorded (status, Location, when it was sent and answered). At most `maxBodyBytes` of the body
+ * is read (default 1 MiB); the rest is never read: the stream is destroyed, which closes the
+ * connection, so memory stays flat whatever the server sends.
  *
  * Requests ask for `Accept-Encoding: gzip, deflate, br` (and zstd where Node has it) unless the
  * check sets its own; a body sent with a Content-Encoding is decoded as it is read
@@ -14,8 +20,9 @@
  * decompression bomb stops there), and a body that does not decode is down with the reason.
  * `details.bodyBytes` is the decoded size; `encodedBytes` and `contentEncoding` say what came.
  *
- * Timing phases (whole milliseconds, monotonic clock, in `details`), measured by a connector
- * that wraps undici's own and timestamps the socket's `lookup`, `connect` and TLS handshake:
+ * The attempt's signal (its timeout, the round's deadline) ends the hop in flight; the sentence
+ * says which phase it was in. Timing phases (whole milliseconds, monotonic clock, in `details`),
+ * measured by the connector, which timestamps the socket's `lookup`, `connect` and TLS handshake:
  * - `dnsMs`: name resolution (0 for an IP address), `connectMs`: TCP connect, `tlsMs`: TLS
  *   handshake (null for http://) — all of the last connection opened;
  * - `ttfbMs`: from sending the final request (once its connection was ready) to its response
@@ -24,11 +31,11 @@
  * Each phase is the difference of two rounded timestamps, so the phases never add up to more
  * than `totalMs`.
  */
-import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
+import { request as httpRequest, STATUS_CODES, type ClientRequest, type IncomingMessage } from 'node:http';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Readable as ReadableStream, finished } from 'node:stream';
-import { Agent, buildConnector, errors, interceptors, request, type Dispatcher } from 'undici';
+import type { Duplex, Readable as ReadableStream } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import type { HttpRequestSpec, ResolvedHttpCheck, TlsTrust } from '../config/types.ts';
 import { evaluateAssertions, summarizeFailures, type ResponseView } from './assertions.ts';
 import { describeNetworkError, formatHostPort, messageOf, type Target } from './errors.ts';
@@ -112,11 +119,30 @@ function timeoutMessage(timeoutMs: number, state: ExchangeState, statusCode: num
   }
 }
 
-const TIMEOUT_PHASE: Record<string, Phase> = {
-  UND_ERR_CONNECT_TIMEOUT: 'connecting',
-  UND_ERR_HEADERS_TIMEOUT: 'waiting',
-  UND_ERR_BODY_TIMEOUT: 'body',
-};
+/** Node's errors for a request it refuses to send (a header value or token it cannot put on the wire). */
+const INVALID_REQUEST_CODES = new Set([
+  'ERR_INVALID_URL',
+  'ERR_INVALID_HTTP_TOKEN',
+  'ERR_INVALID_CHAR',
+  'ERR_HTTP_INVALID_HEADER_VALUE',
+  'ERR_UNESCAPED_CHARACTERS',
+  'ERR_INVALID_ARG_TYPE',
+  'ERR_INVALID_ARG_VALUE',
+  'ERR_INVALID_PROTOCOL',
+]);
+
+/** A request that cannot be sent as it is (a protocol other than http: or https:, a Location that is no URL). */
+class InvalidRequest extends Error {
+  override readonly name = 'InvalidRequest';
+}
+
+/** A redirect back to a URL the exchange already visited. */
+class RedirectLoop extends Error {
+  override readonly name = 'RedirectLoop';
+  constructor() {
+    super('redirect loop');
+  }
+}
 
 function codeOf(err: unknown): string | undefined {
   return err !== null && typeof err === 'object' && 'code' in err && typeof err.code === 'string' ? err.code : undefined;
@@ -129,24 +155,20 @@ function describeRequestError(err: unknown, ctx: AttemptContext, state: Exchange
   if (coding !== null) {
     return `cannot decode the ${coding}-encoded response body: ${messageOf(err)}${code ? ` (${code})` : ''} (HTTP ${statusCode ?? '?'}, ${state.wireBytes} bytes received, ${state.bodyBytes} decoded)`;
   }
-  const timeoutPhase = code ? TIMEOUT_PHASE[code] : undefined;
-  if (timeoutPhase) return timeoutMessage(ctx.timeoutMs, { ...state, phase: timeoutPhase }, statusCode);
-  if (code === 'UND_ERR_INVALID_ARG' && /redirect loop/i.test(messageOf(err))) {
+  if (err instanceof RedirectLoop) {
     const chain = state.hops.map((h) => h.url);
     const last = state.hops.at(-1);
     if (last?.location) chain.push(last.location);
     return `redirect loop: ${chain.join(' → ')}`;
   }
-  if (code === 'UND_ERR_INVALID_ARG' || code === 'ERR_INVALID_URL') return `invalid request: ${messageOf(err)}`;
-  if (code?.startsWith('HPE_') || (err instanceof Error && err.name === 'HTTPParserError')) {
-    return `invalid HTTP response: ${messageOf(err)}${code ? ` (${code})` : ''}`;
-  }
+  if (err instanceof InvalidRequest || (code !== undefined && INVALID_REQUEST_CODES.has(code))) return `invalid request: ${messageOf(err)}`;
+  if (code?.startsWith('HPE_')) return `invalid HTTP response: ${messageOf(err)} (${code})`;
   if (state.phase === 'body') {
     const received = `(HTTP ${statusCode ?? '?'}, ${state.bodyBytes} bytes received)`;
-    if (code === 'UND_ERR_SOCKET') return `connection closed by the server while reading the response body ${received}`;
-    if (code === 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH') return `response body shorter than its Content-Length ${received}`;
+    if (isServerClose(err)) return `connection closed by the server while reading the response body ${received}`;
     return `${describeNetworkError(err, state.target)} while reading the response body ${received}`;
   }
+  if (isServerClose(err)) return `connection closed by the server before the response was complete (${formatHostPort(state.target.host, state.target.port)})`;
   return describeNetworkError(err, state.target);
 }
 
@@ -156,73 +178,201 @@ export interface CookieStore {
   store(url: URL, setCookie: readonly string[]): void;
 }
 
-/** Records each hop of a request (under the redirect interceptor, so every hop passes here). */
-function recordHops(state: ExchangeState, cookies: CookieStore | undefined): Dispatcher.DispatcherComposeInterceptor {
-  return (dispatch) => (opts, handler) => {
-    const url = opts.origin === undefined ? opts.path : new URL(opts.path, opts.origin).href;
-    const hop: Hop = { url, statusCode: null, location: null, sentAt: performance.now(), headersAt: null };
-    state.hops.push(hop);
-    const recorder: Dispatcher.DispatchHandler = {
-      onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
-      onRequestUpgrade: (controller, statusCode, headers, socket) => handler.onRequestUpgrade?.(controller, statusCode, headers, socket),
-      onResponseStart: (controller, statusCode, headers, statusMessage) => {
-        hop.headersAt = performance.now();
-        hop.statusCode = statusCode;
-        const location = headers['location'];
-        hop.location = Array.isArray(location) ? (location[0] ?? null) : (location ?? null);
-        const setCookie = headers['set-cookie'];
-        if (cookies && setCookie !== undefined) {
-          try {
-            cookies.store(new URL(url), Array.isArray(setCookie) ? setCookie : [setCookie]);
-          } catch {
-            // A hop URL that does not parse has no cookies to keep.
-          }
-        }
-        return handler.onResponseStart?.(controller, statusCode, headers, statusMessage);
-      },
-      onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
-      onResponseEnd: (controller, trailers) => handler.onResponseEnd?.(controller, trailers),
-      onResponseError: (controller, error) => handler.onResponseError?.(controller, error),
+/** The status codes whose Location is followed (as undici's and browsers' redirect handling). */
+const REDIRECT_CODES = new Set([300, 301, 302, 303, 307, 308]);
+
+/** The request of one hop: its URL, method, headers and body. */
+interface HopRequest {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** One hop on the wire: its request, and the first error its request or socket reported. */
+interface Wire {
+  req: ClientRequest | null;
+  /** The hop's connection, from the moment it is opened (a TLS one reaches the request only once secure). */
+  socket: Socket | null;
+  res: IncomingMessage | null;
+  /** The first error of the request or its socket (the cause of a body that broke off). */
+  error: Error | null;
+  /** Rejects the hop waiting for its response headers (the attempt's signal aborted). */
+  fail: (reason: unknown) => void;
+}
+
+type Connected = (err: Error | null, socket: Duplex) => void;
+
+/**
+ * Opens the connection of a hop (TCP, then TLS for https://), timestamping DNS, TCP and TLS into
+ * `state.connection` and moving `state.phase` from connecting to waiting once it is ready. A
+ * plain socket goes to the request at once (it writes once connected); a TLS socket only once
+ * its handshake is done, so that a handshake that fails reports its own error, not the write's.
+ */
+function connector(url: URL, trust: TlsTrust, state: ExchangeState, wire: Wire): (options: unknown, connected: Connected) => Socket | undefined {
+  return (_options, connected) => {
+    const secure = url.protocol === 'https:';
+    state.phase = 'connecting';
+    state.target = { host: url.hostname, port: url.port || (secure ? 443 : 80) };
+    const marks: ConnectionMarks = { start: performance.now(), dnsEnd: null, tcpEnd: null, ready: null, secure };
+    state.connection = marks;
+    const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const port = Number(url.port) || (secure ? 443 : 80);
+    const ready = () => {
+      marks.ready = performance.now();
+      marks.tcpEnd ??= marks.ready;
+      state.phase = 'waiting';
     };
-    return dispatch(opts, recorder);
+    if (!secure) {
+      const socket = netConnect({ host, port, noDelay: true });
+      wire.socket = socket;
+      socket.once('lookup', () => (marks.dnsEnd ??= performance.now()));
+      socket.once('connect', ready);
+      return socket;
+    }
+    const socket = tlsConnect({
+      host,
+      port,
+      // A server name for SNI and the certificate check; an IP address is checked as itself.
+      ...(isIP(host) === 0 ? { servername: host } : {}),
+      ALPNProtocols: ['http/1.1'],
+      ...tlsOptions(trust),
+    });
+    wire.socket = socket;
+    socket.setNoDelay(true);
+    socket.once('lookup', () => (marks.dnsEnd ??= performance.now()));
+    socket.once('connect', () => (marks.tcpEnd ??= performance.now()));
+    const failed = (err: Error) => connected(err, socket);
+    socket.once('error', failed);
+    socket.once('secureConnect', () => {
+      socket.off('error', failed);
+      ready();
+      connected(null, socket);
+    });
+    return undefined;
   };
 }
 
-/**
- * What an exchange's Agent is destroyed with once the exchange is over. undici would make a new
- * error for each (and Node reads its `stack` when it destroys the socket with it: a stack trace
- * formatted per check, for nothing); the exchange has its outcome by then, so no one sees it.
- */
-const EXCHANGE_OVER = new errors.ClientDestroyedError();
-void EXCHANGE_OVER.stack;
+/** Response headers as undici gives them: names lowercased, a repeated header as an array. */
+function headersOf(raw: readonly string[]): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    const value = raw[i + 1] as string;
+    const had = headers[name];
+    if (had === undefined) headers[name] = value;
+    else if (Array.isArray(had)) had.push(value);
+    else headers[name] = [had, value];
+  }
+  return headers;
+}
 
-/** A per-exchange Agent whose connector timestamps DNS, TCP and TLS and tracks the phase. */
-function createAgent(timeoutMs: number, trust: TlsTrust, state: ExchangeState): Agent {
-  const connector = buildConnector({ timeout: timeoutMs, ...tlsOptions(trust) });
-  return new Agent({
-    // One exchange sends one request at a time: one connection per origin is all it can use, and
-    // a Client is much lighter to build and tear down than the Pool undici makes otherwise.
-    connections: 1,
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connect(options, callback) {
-      state.phase = 'connecting';
-      state.target = { host: options.hostname, port: options.port || (options.protocol === 'https:' ? 443 : 80) };
-      const marks: ConnectionMarks = { start: performance.now(), dnsEnd: null, tcpEnd: null, ready: null, secure: options.protocol === 'https:' };
-      state.connection = marks;
-      const socket = connector(options, (...args) => {
-        if (args[0] === null) {
-          marks.ready = performance.now();
-          marks.tcpEnd ??= marks.ready;
-          state.phase = 'waiting';
-        }
-        callback(...args);
-      }) as unknown as Socket | undefined;
-      // undici's connector returns the socket it opened; its events date the phases.
-      socket?.once?.('lookup', () => (marks.dnsEnd ??= performance.now()));
-      socket?.once?.('connect', () => (marks.tcpEnd ??= performance.now()));
-    },
+/** The first value of a header, or null. */
+function first(value: string | string[] | undefined): string | null {
+  return Array.isArray(value) ? (value[0] ?? null) : (value ?? null);
+}
+
+/** Swallows an error that is expected and already accounted for. */
+const ignore = (): void => undefined;
+
+/**
+ * Sends one hop's request on a fresh connection (no Agent: `Connection: close`) and resolves with
+ * its response once the headers are in; the body is left to read. Rejects with the request's error.
+ */
+function send(hop: HopRequest, trust: TlsTrust, state: ExchangeState, wire: Wire): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const secure = hop.url.protocol === 'https:';
+    const req = httpRequest({
+      host: hop.url.hostname.startsWith('[') ? hop.url.hostname.slice(1, -1) : hop.url.hostname,
+      port: Number(hop.url.port) || (secure ? 443 : 80),
+      defaultPort: secure ? 443 : 80,
+      path: hop.url.pathname + hop.url.search,
+      method: hop.method,
+      headers: hop.headers,
+      createConnection: connector(hop.url, trust, state, wire),
+    });
+    wire.req = req;
+    wire.res = null;
+    wire.error = null;
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      wire.fail = ignore;
+      reject(err);
+    };
+    wire.fail = fail;
+    req.on('error', (err) => {
+      // A hop left behind (a redirect) may still report the end of its connection: not this hop's.
+      if (wire.req === req) wire.error ??= err;
+      fail(err);
+    });
+    req.once('response', (res: IncomingMessage) => {
+      settled = true;
+      wire.fail = ignore;
+      resolve(res);
+    });
+    // Without a response nor an error (cannot happen in Node, but a promise must settle).
+    req.once('close', () => {
+      if (!settled) fail(wire.error ?? new ServerClosed());
+    });
+    if (hop.body === null) req.end();
+    else req.end(hop.body);
   });
+}
+
+/** The server closed the connection before the response was complete, without an error. */
+class ServerClosed extends Error {
+  override readonly name = 'ServerClosed';
+  constructor() {
+    super('the server closed the connection');
+  }
+}
+
+/**
+ * Whether an error says the server closed the connection (FIN) before the response was complete:
+ * Node's "socket hang up" and "aborted" carry ECONNRESET but, unlike a real reset read from the
+ * socket, no syscall.
+ */
+function isServerClose(err: unknown): boolean {
+  if (err instanceof ServerClosed) return true;
+  if (err === null || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; syscall?: unknown };
+  return (e.code === 'ECONNRESET' && e.syscall === undefined) || e.code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
+
+/** `url` without its #fragment, as it goes on the wire. */
+function wireHref(url: URL): string {
+  return url.hash === '' ? url.href : url.href.slice(0, -url.hash.length);
+}
+
+/**
+ * The next hop's request after a redirect, as undici's redirect handler makes it: POST becomes GET
+ * without a body on 301 and 302, anything but HEAD becomes GET on 303 (which also drops the
+ * Content-* headers); Host always goes, and Authorization, Cookie and Proxy-Authorization when
+ * the redirect leaves the origin.
+ */
+function redirected(hop: HopRequest, statusCode: number, next: URL): HopRequest {
+  let { method, body } = hop;
+  if ((statusCode === 301 || statusCode === 302) && method === 'POST') {
+    method = 'GET';
+    body = null;
+  }
+  if (statusCode === 303 && method !== 'HEAD') {
+    method = 'GET';
+    body = null;
+  }
+  const dropContent = statusCode === 303;
+  const crossOrigin = next.origin !== hop.url.origin;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(hop.headers)) {
+    const n = name.toLowerCase();
+    if (n === 'host') continue;
+    if (dropContent && n.startsWith('content-')) continue;
+    if (crossOrigin && (n === 'authorization' || n === 'cookie' || n === 'proxy-authorization')) continue;
+    headers[name] = value;
+  }
+  return { url: next, method, headers, body };
 }
 
 interface CappedBody {
@@ -232,13 +382,15 @@ interface CappedBody {
   error: unknown;
 }
 
-/** Swallows an error that is expected and already accounted for. */
-const ignore = (): void => undefined;
+/** A body whose stream closed before its end without an error of its own (as `finished` says it). */
+function prematureClose(): Error {
+  return Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}
 
 /**
  * `readCapped` for a body without a Content-Encoding, on the stream's events rather than an async
  * iterator (fewer promises and objects per check, the same outcome): the same cap, the same
- * counts, and the same error when the body breaks off (`finished` is what the iterator uses).
+ * counts, and the same error when the body breaks off: the stream's error, else a premature close.
  */
 function readPlain(body: ReadableStream, max: number, keep: boolean, state: ExchangeState): Promise<CappedBody> {
   return new Promise((resolve) => {
@@ -248,7 +400,9 @@ function readPlain(body: ReadableStream, max: number, keep: boolean, state: Exch
       if (settled) return;
       settled = true;
       body.off('data', onData);
-      stopWatching();
+      body.off('end', onEnd);
+      body.off('close', onClose);
+      // The error listener stays: an error after the verdict has no one to tell, and must not throw.
       resolve({ body: Buffer.concat(chunks), truncated, error });
     };
     const onData = (chunk: Buffer) => {
@@ -258,15 +412,23 @@ function readPlain(body: ReadableStream, max: number, keep: boolean, state: Exch
         if (keep && room > 0) chunks.push(chunk.subarray(0, room));
         state.bodyBytes = max;
         settle(true, null);
-        // Destroying the body makes undici emit an AbortError; nothing else listens any more (settle stopped watching).
-        body.on('error', ignore);
+        // Destroying the body closes the connection.
         body.destroy();
         return;
       }
       state.bodyBytes += chunk.length;
       if (keep) chunks.push(chunk);
     };
-    const stopWatching = finished(body, (err) => settle(false, err ?? null));
+    const onEnd = () => settle(false, null);
+    const onClose = () => settle(false, prematureClose());
+    if (body.destroyed) {
+      // Closed before it could be read (its events have passed): its error, else a premature close.
+      settle(false, body.errored ?? prematureClose());
+      return;
+    }
+    body.on('error', (err: unknown) => settle(false, err));
+    body.on('end', onEnd);
+    body.on('close', onClose);
     body.on('data', onData);
   });
 }
@@ -310,7 +472,7 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 }
 
 /** URL with the query appended, and headers: the request's own, a User-Agent, Basic auth from URL credentials, the body's content-type. */
-export function buildRequest(spec: HttpRequestSpec): { url: string; headers: Record<string, string>; body: string | null } {
+export function buildRequest(spec: HttpRequestSpec): { url: string; parsed: URL; headers: Record<string, string>; body: string | null } {
   const url = new URL(spec.url);
   for (const [k, v] of Object.entries(spec.query)) url.searchParams.append(k, v);
   const headers: Record<string, string> = { ...spec.headers };
@@ -335,7 +497,7 @@ export function buildRequest(spec: HttpRequestSpec): { url: string; headers: Rec
     body = new URLSearchParams(spec.body.fields).toString();
     if (!hasHeader(headers, 'content-type')) headers['content-type'] = 'application/x-www-form-urlencoded';
   }
-  return { url: url.href, headers, body };
+  return { url: url.href, parsed: url, headers, body };
 }
 
 /** The response of an exchange that got one. */
@@ -397,43 +559,85 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
   const started = performance.now();
   const state: ExchangeState = { phase: 'connecting', target: { host: '', port: null }, hops: [], connection: null, bodyBytes: 0, wireBytes: 0 };
   let target: ReturnType<typeof buildRequest>;
+  let hop: HopRequest;
   try {
     target = buildRequest(spec);
-    const u = new URL(target.url);
+    const u = target.parsed;
     state.target = { host: u.hostname, port: u.port || (u.protocol === 'https:' ? 443 : 80) };
     if (opts.cookies) {
       const cookie = opts.cookies.cookieHeader(u);
       if (cookie !== null && !hasHeader(target.headers, 'cookie')) target.headers['cookie'] = cookie;
     }
+    hop = { url: u, method: spec.method, headers: target.headers, body: target.body };
   } catch (err) {
     return { ok: false, error: `invalid URL: ${messageOf(err)}`, statusCode: null, details: null };
   }
   const unloaded = unloadedCaFile(opts.trust);
   if (unloaded !== null) return { ok: false, error: unloaded, statusCode: null, details: null };
 
-  const agent = createAgent(ctx.timeoutMs, opts.trust, state);
-  const chain: Dispatcher.DispatcherComposeInterceptor[] = [recordHops(state, opts.cookies)];
-  if (spec.maxRedirects > 0) chain.push(interceptors.redirect({ maxRedirections: spec.maxRedirects }));
-  const dispatcher = agent.compose(chain);
-
+  const wire: Wire = { req: null, socket: null, res: null, error: null, fail: ignore };
+  // The attempt's timeout and the round's deadline end the hop in flight; the sentence then says
+  // which phase it was in (describeRequestError).
+  const onAbort = () => {
+    const reason = ctx.signal.reason instanceof Error ? ctx.signal.reason : new Error('aborted');
+    wire.res?.destroy(reason);
+    wire.req?.destroy();
+    wire.socket?.destroy();
+    wire.fail(reason);
+  };
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
   let statusCode: number | null = null;
   try {
-    const res = await request(target.url, {
-      dispatcher,
-      method: spec.method,
-      headers: target.headers,
-      body: target.body,
-      signal: ctx.signal,
-    });
-    statusCode = res.statusCode;
+    let res: IncomingMessage;
+    let headers: Record<string, string | string[]>;
+    for (;;) {
+      if (hop.url.protocol !== 'http:' && hop.url.protocol !== 'https:') {
+        throw new InvalidRequest(`unsupported protocol "${hop.url.protocol}" in ${wireHref(hop.url)}`);
+      }
+      const record: Hop = { url: wireHref(hop.url), statusCode: null, location: null, sentAt: performance.now(), headersAt: null };
+      state.hops.push(record);
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      res = await send(hop, opts.trust, state, wire);
+      wire.res = res;
+      record.headersAt = performance.now();
+      record.statusCode = res.statusCode ?? 0;
+      headers = headersOf(res.rawHeaders);
+      const location = first(headers['location']);
+      record.location = location;
+      const setCookie = headers['set-cookie'];
+      if (opts.cookies && setCookie !== undefined) {
+        try {
+          opts.cookies.store(new URL(record.url), Array.isArray(setCookie) ? setCookie : [setCookie]);
+        } catch {
+          // A hop URL that does not parse has no cookies to keep.
+        }
+      }
+      const followed = state.hops.length - 1;
+      if (location === null || !REDIRECT_CODES.has(record.statusCode) || followed >= spec.maxRedirects) break;
+      let next: URL;
+      try {
+        next = new URL(location, hop.url);
+      } catch (err) {
+        throw new InvalidRequest(messageOf(err));
+      }
+      const nextHref = wireHref(next);
+      if (state.hops.some((h) => h.url === nextHref)) throw new RedirectLoop();
+      // The body of a redirect is not read: the connection goes with it, the next hop opens its own.
+      res.on('error', ignore);
+      res.destroy();
+      wire.socket?.destroy();
+      hop = redirected(hop, record.statusCode, next);
+    }
+    statusCode = res.statusCode ?? 0;
     state.phase = 'body';
-    const codings = contentCodings(res.headers['content-encoding']);
+    const codings = contentCodings(headers['content-encoding']);
     const unsupported = unsupportedCoding(codings);
     // A coding Cairn cannot undo: the bytes are counted as sent, and assertions cannot look at them.
     const decode = codings.length > 0 && unsupported === null;
+    const body = res;
     const read = decode
-      ? await readCapped(decodeBody(counted(res.body, state), codings), () => res.body.destroy(), spec.maxBodyBytes, opts.keepBody, state)
-      : await readPlain(res.body, spec.maxBodyBytes, opts.keepBody, state);
+      ? await readCapped(decodeBody(counted(body, state), codings), () => body.destroy(), spec.maxBodyBytes, opts.keepBody, state)
+      : await readPlain(body, spec.maxBodyBytes, opts.keepBody, state);
     const end = performance.now();
     const redirects = Math.max(0, state.hops.length - 1);
     const finalHop = state.hops.at(-1);
@@ -448,14 +652,16 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
       ...(read.truncated ? { bodyTruncated: true } : {}),
       ...(redirects > 0 ? { redirects, url: finalHop?.url ?? null } : {}),
     };
+    // A body that broke off: the socket's own error says why, when it had one.
+    const bodyError = read.error === null ? null : failedCoding(read.error) !== null ? read.error : (wire.error ?? read.error);
     const response: HttpResponse = {
-      statusCode: res.statusCode,
-      statusText: res.statusText,
-      headers: res.headers,
+      statusCode,
+      statusText: res.statusMessage ?? '',
+      headers,
       body: read.body,
       truncated: read.truncated,
       maxBodyBytes: spec.maxBodyBytes,
-      bodyError: read.error !== null ? describeRequestError(read.error, ctx, state, res.statusCode) : undecodable,
+      bodyError: bodyError !== null ? describeRequestError(bodyError, ctx, state, statusCode) : undecodable,
       location: finalHop?.location ?? null,
       redirects,
       finalUrl: finalHop?.url ?? target.url,
@@ -464,7 +670,14 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
   } catch (err) {
     return { ok: false, error: describeRequestError(err, ctx, state, statusCode), statusCode, details: null };
   } finally {
-    await agent.destroy(EXCHANGE_OVER).catch(() => undefined);
+    ctx.signal.removeEventListener('abort', onAbort);
+    // The exchange is over: its connection goes (it was opened with Connection: close).
+    if (wire.res !== null && !wire.res.complete) {
+      wire.res.on('error', ignore);
+      wire.res.destroy();
+    }
+    wire.req?.destroy();
+    wire.socket?.destroy();
   }
 }
 
