@@ -79,7 +79,7 @@ export class LiveStoreColumns {
     const stamps = await Promise.all(files.map((f) => fileStamp(f.file)));
     // Files that left the front of the window: their samples are the first of each column.
     const head = files.length === 0 ? this.#held.length : this.#held.findIndex((h) => h.file === files[0]!.file);
-    if (files.length === 0 || head < 0) this.#reset();
+    if (files.length === 0 || head < 0) this.reset();
     else if (head > 0) this.#dropHead(head);
     // The first file that differs from the one held at its place: it and every file after it are read again.
     let same = 0;
@@ -97,7 +97,8 @@ export class LiveStoreColumns {
     return { samples: this.#samples, rollups: r.rollups, problems: [...this.#held.flatMap((h) => h.problems), ...r.problems] };
   }
 
-  #reset(): void {
+  /** Forgets every file held: the next `read()` reads them all. */
+  reset(): void {
     this.#samples = new SampleColumns({ full: true });
     this.#held = [];
   }
