@@ -9,7 +9,7 @@
  * 2. warm: the same after a restart, with the cache the first run left: time to first byte;
  *    then `readers` concurrent readers make `requests` requests (home, component pages, API
  *    JSON, in turn): p50/p95 latency; RSS when idle before and after; time to stop on SIGTERM;
- * 3. rounds: `cairn serve --rounds 3 --interval 20s` (its checks fail fast: nothing listens on
+ * 3. rounds: `cairn serve --rounds 4 --interval 20s` (its checks fail fast: nothing listens on
  *    port 9): from the moment a round's results are in the store (the day file changes) to the
  *    moment the page shows a model computed after it (`page.updated_at` of /api/v2/status.json).
  *    Round 1 comes at start, while the first current model is computed from the whole store
@@ -179,7 +179,7 @@ try {
 
   log('3. rounds: from a round in the store to the page…');
   const today = dayFile(dir, utcDay(Date.now()));
-  const live = start(dir, ['--rounds', '3', '--interval', '20s']);
+  const live = start(dir, ['--rounds', '4', '--interval', '20s']);
   const lu = await urlOf(live);
   const statusUrl = new URL('api/v2/status.json', lu);
   /**

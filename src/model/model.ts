@@ -259,8 +259,15 @@ export function windowFigure(t: Tally, from: number, to: number, rule: Availabil
   const windowMs = Math.max(0, to - from);
   const data = windowData(known, windowMs);
   const shown = data === 'enough' && denominator > 0;
+  // Every field written out (not `...t`): an object spread followed by ten more fields costs ~30 µs
+  // a call here, and a model has ~40,000 of these figures (day bars).
   return {
-    ...t,
+    upMs: t.upMs,
+    degradedMs: t.degradedMs,
+    downMs: t.downMs,
+    partialMs: t.partialMs,
+    partialShareMs: t.partialShareMs,
+    maintenanceMs: t.maintenanceMs,
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     windowMs,
@@ -299,7 +306,11 @@ function figures(segments: Segment[], now: number, days: { date: string; start: 
   }
   const bars: DayBar[] = days.map(({ date, start, end }) => {
     const t = tally(segments, start, end);
-    return { ...windowFigure(t, start, end, rule), date, level: dayLevel(t) };
+    // The figure's object itself, two fields added (as `{ ...figure, date, level }` gives, without copying 16 fields).
+    const bar = windowFigure(t, start, end, rule) as DayBar;
+    bar.date = date;
+    bar.level = dayLevel(t);
+    return bar;
   });
   return { uptime, days: bars };
 }
