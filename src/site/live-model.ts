@@ -151,8 +151,11 @@ export class LiveModel {
       const w = worker;
       const onMessage = (msg: ModelWorkerMessage) => {
         done();
-        // Without `keep` the worker ends by itself once it has written the cache; the next model is another worker's.
-        if (!this.#keep && this.#worker === w) this.#worker = null;
+        // Without `keep` the worker has written the cache: it is ended now, its memory given back; the next model is another worker's.
+        if (!this.#keep) {
+          if (this.#worker === w) this.#worker = null;
+          void w.terminate();
+        }
         if ('error' in msg) {
           const err = new Error(msg.error);
           if (!this.#model) this.#first.reject(err);

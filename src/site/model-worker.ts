@@ -42,9 +42,11 @@ async function compute(): Promise<void> {
     // Taken before the data is read: a file that changes meanwhile makes the cache say "data changed".
     const stamp = cache ? await dataStamp(dir) : '';
     const model = await buildModel(config.config, Date.now(), store ? { store } : {});
-    // The page first; the cache (a few hundred milliseconds to serialize and write) after.
+    // A worker that stays (rounds) posts the page first and writes the cache (a few hundred
+    // milliseconds to serialize and write) after; one that ends writes it first and is ended then.
+    if (cache && !keep) await tryWriteModelCache(dir, model, stamp);
     parentPort?.postMessage({ model, reread: store ? store.lastRead : null } satisfies ModelWorkerMessage);
-    if (cache) await tryWriteModelCache(dir, model, stamp);
+    if (cache && keep) await tryWriteModelCache(dir, model, stamp);
   } catch (err) {
     config = null;
     parentPort?.postMessage({ error: err instanceof Error ? err.message : String(err) } satisfies ModelWorkerMessage);
