@@ -211,6 +211,8 @@ try {
   log(`  round 3 reflected ${r3.ms} ms after its results were stored`);
   await until(live, () => (live.stderr().split('Page updated after round').length > 3 ? true : undefined), 50);
   const roundsRss = await rssMb(live.child.pid!);
+  // What the server said of its models: how long each took and how many day files it read.
+  for (const line of live.stderr().split('\n')) if (/Model computed|Page updated/.test(line)) log(`  serve: ${line}`);
   log(`  RSS after the rounds (the model worker and its columns kept) ${roundsRss} MB`);
   const liveStop = await stop(live);
   log(`  stopped on SIGTERM in ${liveStop.stopMs} ms, exit code ${liveStop.code}`);
