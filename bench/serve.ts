@@ -9,9 +9,12 @@
  * 2. warm: the same after a restart, with the cache the first run left: time to first byte;
  *    then `readers` concurrent readers make `requests` requests (home, component pages, API
  *    JSON, in turn): p50/p95 latency; RSS when idle before and after; time to stop on SIGTERM;
- * 3. rounds: `cairn serve --rounds 2` (its checks fail fast: nothing listens on port 9): from the
- *    moment a round's results are in the store (the day file changes) to the moment the page
- *    shows a model computed after it (`page.updated_at` of /api/v2/status.json).
+ * 3. rounds: `cairn serve --rounds 4 --interval 20s` (its checks fail fast: nothing listens on
+ *    port 9): from the moment a round's results are in the store (the day file changes) to the
+ *    moment the page shows a model computed after it (`page.updated_at` of /api/v2/status.json).
+ *    Round 1 comes at start, while the first current model is computed from the whole store
+ *    (`first_round_reflected_ms`); rounds 2 and 3 come to a server that has its model
+ *    (`round_reflected_ms`: the slower of the two). Then the RSS of a server that runs rounds.
  *
  * Progress goes to stderr; the last line of stdout is one JSON object.
  */
@@ -176,27 +179,44 @@ try {
 
   log('3. rounds: from a round in the store to the page…');
   const today = dayFile(dir, utcDay(Date.now()));
-  const before = await stat(today).catch(() => null);
-  const live = start(dir, ['--rounds', '2', '--interval', '20s']);
+  const live = start(dir, ['--rounds', '4', '--interval', '20s']);
   const lu = await urlOf(live);
   const statusUrl = new URL('api/v2/status.json', lu);
-  // The round is in the store once the day file changed (an atomic rename: a new inode).
-  const writtenAt = await until(live, async () => {
-    const s = await stat(today).catch(() => null);
-    return s && (!before || s.ino !== before.ino || s.mtimeMs !== before.mtimeMs) ? Date.now() : undefined;
-  }, 5);
-  const roundSeenAt = performance.now();
-  const reflected = await until(live, async () => {
-    const res = await fetch(statusUrl).catch(() => null);
-    if (!res || res.status !== 200) return undefined;
-    const doc = (await res.json()) as { page: { updated_at: string } };
-    return Date.parse(doc.page.updated_at) >= writtenAt ? true : undefined;
-  }, 20);
-  const roundMs = ms(roundSeenAt);
-  log(`  round reflected ${roundMs} ms after its results were stored`);
+  /**
+   * From the moment a round's results are in the store (today's day file replaced: an atomic
+   * rename, a new inode) to the first answer of the page's status whose model was computed after
+   * that moment (`page.updated_at`, the model's `generatedAt`).
+   */
+  const reflected = async (before: { ino: number; mtimeMs: number } | null): Promise<{ ms: number; file: { ino: number; mtimeMs: number } }> => {
+    const { at: writtenAt, file } = await until(live, async () => {
+      const s = await stat(today).catch(() => null);
+      return s && (!before || s.ino !== before.ino || s.mtimeMs !== before.mtimeMs) ? { at: Date.now(), file: { ino: s.ino, mtimeMs: s.mtimeMs } } : undefined;
+    }, 5);
+    const seen = performance.now();
+    await until(live, async () => {
+      const res = await fetch(statusUrl).catch(() => null);
+      if (!res || res.status !== 200) return undefined;
+      const doc = (await res.json()) as { page: { updated_at: string } };
+      return Date.parse(doc.page.updated_at) >= writtenAt ? true : undefined;
+    }, 20);
+    return { ms: ms(seen), file };
+  };
+  // Round 1 comes at once, while the server computes its first current model (a whole read of the store): it waits for that.
+  const r1 = await reflected(await stat(today).catch(() => null));
+  log(`  round 1 (at start) reflected ${r1.ms} ms after its results were stored`);
+  // Rounds 2 and 3: a server that has its model; the model after a round reads again only today's file.
+  const r2 = await reflected(r1.file);
+  log(`  round 2 reflected ${r2.ms} ms after its results were stored`);
+  const r3 = await reflected(r2.file);
+  log(`  round 3 reflected ${r3.ms} ms after its results were stored`);
+  await until(live, () => (live.stderr().split('Page updated after round').length > 3 ? true : undefined), 50);
+  const roundsRss = await rssMb(live.child.pid!);
+  // What the server said of its models: how long each took and how many day files it read.
+  for (const line of live.stderr().split('\n')) if (/Model computed|Page updated/.test(line)) log(`  serve: ${line}`);
+  log(`  RSS after the rounds (the model worker and its columns kept) ${roundsRss} MB`);
   const liveStop = await stop(live);
   log(`  stopped on SIGTERM in ${liveStop.stopMs} ms, exit code ${liveStop.code}`);
-  void reflected;
+  const roundMs = Math.max(r2.ms, r3.ms);
 
   console.log(
     JSON.stringify({
@@ -219,7 +239,9 @@ try {
       idle_rss_mb: idleBefore,
       idle_rss_after_load_mb: idleAfter,
       peak_rss_mb: warmPeak,
+      first_round_reflected_ms: r1.ms,
       round_reflected_ms: roundMs,
+      rounds_rss_mb: roundsRss,
       stop_ms: Math.max(warmStop.stopMs, liveStop.stopMs),
       stop_codes: [warmStop.code, liveStop.code],
       loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),

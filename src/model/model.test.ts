@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckStatus } from '../checks/types.ts';
 import type { Sample } from '../store/samples.ts';
-import { MIN_COVERAGE, computeModel, windowData } from './model.ts';
+import { MIN_COVERAGE, computeModel, responsePoints, windowData } from './model.ts';
 import { computePeriod } from './period.ts';
 import { componentBadges } from '../site/badges.ts';
 import { dayBarText, uptime90Line } from '../site/format.ts';
@@ -139,7 +139,7 @@ describe('computeModel', () => {
     }));
     const m = computeModel({ config, samples, now: NOW });
     expect(m.checks[0]!.latency24h).toEqual({ samples: 10, p50: 50, p95: 100 });
-    expect(m.checks[0]!.responseTimes).toHaveLength(10);
+    expect(responsePoints(m.checks[0]!.responseTimes).map((p) => p.ms)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
   });
 });
 
@@ -219,7 +219,7 @@ describe('computeModel from the store\'s columns', () => {
     const fromColumns = computeModel({ config, samples: columns, rollups, now: NOW });
     expect(fromColumns).toStrictEqual(fromObjects);
     expect(fromColumns.checks.find((c) => c.id === 'gone')!.lastCheckedAt).not.toBeNull();
-    expect(fromColumns.checks[0]!.responseTimes.length).toBeGreaterThan(1900);
+    expect(fromColumns.checks[0]!.responseTimes.t.length).toBeGreaterThan(1900);
   });
 });
 

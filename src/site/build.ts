@@ -11,7 +11,7 @@ import { pageModel } from '../model/page.ts';
 import { checkSloHistoryMs } from '../model/check-slo.ts';
 import { readSnapshot } from '../prometheus/snapshot.ts';
 import { readReportPages } from '../reports/pages.ts';
-import { readStoreColumns } from '../store/store.ts';
+import { type LiveStoreColumns, readStoreColumns } from '../store/store.ts';
 import { omittedOutputs, omittedWarning } from './outputs.ts';
 import { exportSite, type ExportResult } from './render.ts';
 
@@ -20,11 +20,17 @@ const HISTORY_MS = WINDOWS['90d'] + 2 * 86_400_000;
 /** Rollups (compacted days) are small: read 13 months and a bit, for the monthly figures. */
 const ROLLUP_HISTORY_MS = 400 * 86_400_000;
 
-export async function buildModel(config: ResolvedConfig, now = Date.now()): Promise<StatusModel> {
+/**
+ * The status model of the status repo as its files are now. With `store` (`cairn serve`), the
+ * samples come from columns kept between calls, only the day files that changed read again: the
+ * same model as without it.
+ */
+export async function buildModel(config: ResolvedConfig, now = Date.now(), opts: { store?: LiveStoreColumns } = {}): Promise<StatusModel> {
   // An SLO on the checks with a window longer than the page's 90 days reads as far back as it needs.
   const history = Math.max(HISTORY_MS, checkSloHistoryMs(config, now) + 2 * 86_400_000);
   // Read into columns: 90 days of 1,000 checks are 26 million samples, too many to hold as objects.
-  const { samples, rollups, problems } = await readStoreColumns(config.dir, { sinceMs: now - history, rollupsSinceMs: now - Math.max(ROLLUP_HISTORY_MS, history) });
+  const range = { sinceMs: now - history, rollupsSinceMs: now - Math.max(ROLLUP_HISTORY_MS, history) };
+  const { samples, rollups, problems } = await (opts.store ? opts.store.read(config.dir, range) : readStoreColumns(config.dir, range));
   // A broken incident file is reported and skipped: the page still renders (`cairn validate` names it).
   const { incidents, errors } = await loadIncidents(config);
   for (const e of errors) problems.push({ file: e.file, line: e.line || null, message: `${e.path ? `${e.path}: ` : ''}${e.message}` });

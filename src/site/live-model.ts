@@ -5,7 +5,9 @@
  * - at start, the cached model (src/site/model-cache.ts: the last one `cairn build` or `cairn
  *   serve` computed) is served at once when there is one, while the current model is computed;
  * - every model is computed in a worker thread (src/site/model-worker.ts): the thread that renders
- *   pages keeps answering meanwhile, and the memory a computation needs is returned when it ends;
+ *   pages keeps answering meanwhile. Without `keep` the worker ends after each model, so the memory
+ *   a computation needs is returned; with `keep` (a server that runs rounds) it stays and keeps the
+ *   store's columns, so that the model after a round reads again only today's day file;
  * - `refresh()` after a round asks for a model that includes the round; requests made while a
  *   computation runs are folded into ONE more computation after it, never run side by side;
  * - `close()` ends a computation in progress at once: the cache is written atomically, so an
@@ -27,27 +29,40 @@ export interface LiveModelOptions {
   dir: string;
   /** Write each computed model to the cache (default true). */
   cache?: boolean;
+  /**
+   * Keep the worker and the store's columns it read between models (default false): the next
+   * model reads again only the day files that changed (after a round, today's). For a server
+   * that runs rounds; without rounds the worker ends after its model and its memory is given back.
+   */
+  keep?: boolean;
 }
 
 export interface ModelUpdate {
   model: StatusModel;
   /** How long the computation took, ms. */
   ms: number;
+  /** Day files read for it (with `keep`; null without). */
+  reread: number | null;
 }
 
 export class LiveModel {
   readonly #dir: string;
   readonly #cache: boolean;
+  readonly #keep: boolean;
   #model: StatusModel | null = null;
   #first: { promise: Promise<StatusModel>; resolve(m: StatusModel): void; reject(e: unknown): void };
   #running: Promise<ModelUpdate> | null = null;
   #queued: Promise<ModelUpdate> | null = null;
+  /** The worker the next model is asked of (with `keep`), or the one computing the model now. */
   #worker: Worker | null = null;
+  /** Every worker still running (one may be writing the cache after its model): ended by `close()`. */
+  readonly #workers = new Set<Worker>();
   #closed = false;
 
   constructor(opts: LiveModelOptions) {
     this.#dir = opts.dir;
     this.#cache = opts.cache ?? true;
+    this.#keep = opts.keep ?? false;
     let resolve!: (m: StatusModel) => void;
     let reject!: (e: unknown) => void;
     const promise = new Promise<StatusModel>((res, rej) => {
@@ -99,10 +114,10 @@ export class LiveModel {
   /** Ends a computation in progress; the model already served stays as it is. */
   async close(): Promise<void> {
     this.#closed = true;
-    const w = this.#worker;
     this.#worker = null;
-    if (w) {
-      await w.terminate();
+    const running = [...this.#workers];
+    if (running.length > 0) {
+      await Promise.all(running.map((w) => w.terminate()));
       // A cache write the worker was making is dropped: its temporary file goes, model.bin is untouched.
       await removeTempFiles(path.join(this.#dir, CACHE_DIR)).catch(() => undefined);
     }
@@ -117,15 +132,30 @@ export class LiveModel {
   #compute(): Promise<ModelUpdate> {
     const started = performance.now();
     return new Promise<ModelUpdate>((resolve, reject) => {
-      const worker = new Worker(workerEntry(), {
-        workerData: { dir: this.#dir, cache: this.#cache } satisfies ModelWorkerInput,
-        stdout: false,
-        stderr: false,
-      });
-      this.#worker = worker;
-      let settled = false;
-      worker.once('message', (msg: ModelWorkerMessage) => {
-        settled = true;
+      let worker = this.#worker;
+      if (worker) worker.postMessage('model');
+      else {
+        worker = new Worker(workerEntry(), {
+          workerData: { dir: this.#dir, cache: this.#cache, keep: this.#keep } satisfies ModelWorkerInput,
+          stdout: false,
+          stderr: false,
+        });
+        const w = worker;
+        this.#worker = w;
+        this.#workers.add(w);
+        w.once('exit', () => {
+          this.#workers.delete(w);
+          if (this.#worker === w) this.#worker = null;
+        });
+      }
+      const w = worker;
+      const onMessage = (msg: ModelWorkerMessage) => {
+        done();
+        // Without `keep` the worker has written the cache: it is ended now, its memory given back; the next model is another worker's.
+        if (!this.#keep) {
+          if (this.#worker === w) this.#worker = null;
+          void w.terminate();
+        }
         if ('error' in msg) {
           const err = new Error(msg.error);
           if (!this.#model) this.#first.reject(err);
@@ -133,22 +163,22 @@ export class LiveModel {
         } else {
           const model = msg.model as StatusModel;
           if (!this.#closed) this.#set(model);
-          resolve({ model, ms: Math.round(performance.now() - started) });
+          resolve({ model, ms: Math.round(performance.now() - started), reread: msg.reread });
         }
-        void worker.terminate();
-      });
-      worker.once('error', (err) => {
-        if (settled) return;
-        settled = true;
+      };
+      const onError = (err: Error) => {
+        done();
         if (!this.#model) this.#first.reject(err);
         reject(err);
-      });
-      worker.once('exit', (code) => {
-        if (this.#worker === worker) this.#worker = null;
-        if (settled) return;
-        settled = true;
+      };
+      const onExit = (code: number) => {
+        done();
         reject(new Error(this.#closed ? 'stopped' : `the model computation ended without a model (exit code ${code})`));
-      });
+      };
+      const done = () => {
+        w.off('message', onMessage).off('error', onError).off('exit', onExit);
+      };
+      w.once('message', onMessage).once('error', onError).once('exit', onExit);
     });
   }
 }

@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import sirv from 'sirv';
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import type { StatusModel } from '../model/model.ts';
 import { loadSiteBundle, type SiteBundle } from './bundle.ts';
 import { basePath, type RenderContext, renderContextStore } from './data.ts';
@@ -72,6 +72,8 @@ export async function exportSite(model: StatusModel, outDir: string, opts: { kee
   let pool: Pool | undefined;
   try {
     const { port } = await listen(server, 0, '127.0.0.1');
+    // undici only here: `cairn serve` never loads it for its pages (1.2 MB of modules at start).
+    const { Pool } = await import('undici');
     pool = new Pool(`http://127.0.0.1:${port}`, { connections: CONCURRENCY, pipelining: 1 });
     await cp(bundle.clientDir, tmp, { recursive: true });
     const routes = siteRoutes(model);

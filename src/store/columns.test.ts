@@ -78,3 +78,49 @@ describe('sample columns', () => {
     expect(cols.errors('a')).toHaveLength(429);
   });
 });
+
+describe('SampleColumns.truncate and dropFirst', () => {
+  const sample = (id: string, i: number): Sample => ({
+    id,
+    status: (['up', 'degraded', 'down', 'maintenance'] as const)[i % 4]!,
+    at: 1_000_000 + i * 60_000,
+    responseTimeMs: i % 4 === 2 ? null : i % 3 === 0 ? 10.123456789 : i,
+    error: i % 4 === 2 ? `err ${i}` : null,
+    statusCode: i % 5 === 0 ? null : i % 7 === 0 ? 70_000 : 200 + i,
+    ...(i >= 6 && i < 9 ? { region: `r${i % 2}` } : {}),
+    ...(i % 6 === 0 ? { expiresAt: '2027-01-01T00:00:00.000Z' } : {}),
+  });
+  const filled = (from: number, to: number, ids = ['a', 'b']) => {
+    const c = new SampleColumns({ full: true });
+    for (let i = from; i < to; i++) for (const id of ids) if (id !== 'b' || i >= 4) c.add(sample(id, i));
+    return c;
+  };
+  const view = (c: SampleColumns, id: string) => ({ of: c.of(id), series: c.series(id), errors: c.errors(id) });
+
+  it('come back to the columns as if the samples removed had never been added', () => {
+    for (const cut of [0, 3, 5, 7, 12]) {
+      const c = filled(0, cut);
+      const mark = c.lengths();
+      for (let i = cut; i < 12; i++) for (const id of ['a', 'b', 'new']) c.add(sample(id, i));
+      c.truncate(mark);
+      const fresh = filled(0, cut);
+      for (const id of ['a', 'b', 'new']) expect(view(c, id)).toEqual(view(fresh, id));
+      expect([c.count, c.earliest(Infinity)]).toEqual([fresh.count, fresh.earliest(Infinity)]);
+      // Adding after a truncation gives what adding to fresh columns gives.
+      for (let i = cut; i < 12; i++) for (const id of ['a', 'b']) if (id !== 'b' || i >= 4) [c, fresh].forEach((x) => x.add(sample(id, i)));
+      for (const id of ['a', 'b']) expect(view(c, id)).toEqual(view(fresh, id));
+    }
+  });
+
+  it('drop the first samples of each check', () => {
+    for (const head of [1, 4, 7, 10, 12]) {
+      const c = filled(0, 12);
+      const first = filled(0, head);
+      c.dropFirst(first.lengths());
+      const rest = new SampleColumns({ full: true });
+      for (let i = head; i < 12; i++) for (const id of ['a', 'b']) if (id !== 'b' || i >= 4) rest.add(sample(id, i));
+      for (const id of ['a', 'b']) expect(view(c, id)).toEqual(view(rest, id));
+      expect(c.count).toBe(rest.count);
+    }
+  });
+});

@@ -148,6 +148,72 @@ export class SampleColumns {
     this.count += ids.length;
   }
 
+  /** How many samples each check has now: a point `truncate` can come back to. */
+  lengths(): Map<string, number> {
+    return new Map([...this.#cols].map(([id, c]) => [id, c.n]));
+  }
+
+  /**
+   * Keeps the first `lengths.get(id)` samples of each check (none for a check not in `lengths`):
+   * the columns as they were when `lengths()` gave `lengths`, exactly as if the samples added
+   * since had never been added (`series`, `of`, `range`, `errors` and `earliest` give the same).
+   */
+  truncate(lengths: ReadonlyMap<string, number>): void {
+    for (const [id, c] of this.#cols) this.#keep(id, c, 0, Math.min(c.n, lengths.get(id) ?? 0));
+  }
+
+  /**
+   * Removes the first `counts.get(id)` samples of each check (a day file read first, now out of
+   * the window): the columns as if those samples had never been added.
+   */
+  dropFirst(counts: ReadonlyMap<string, number>): void {
+    for (const [id, c] of this.#cols) {
+      const k = Math.min(c.n, counts.get(id) ?? 0);
+      if (k > 0) this.#keep(id, c, k, c.n);
+    }
+  }
+
+  /** Keeps samples `from` to `to` (exclusive) of a column, moved to the front; a column left empty is removed. */
+  #keep(id: string, c: Column, from: number, to: number): void {
+    this.#lastIds = [];
+    this.#lastCols = [];
+    const n = to - from;
+    this.count -= c.n - n;
+    if (n === 0) {
+      this.#cols.delete(id);
+      return;
+    }
+    if (from > 0) {
+      c.at.copyWithin(0, from, to);
+      c.st.copyWithin(0, from, to);
+      c.ms.copyWithin(0, from, to);
+      c.code?.copyWithin(0, from, to);
+      c.region?.copyWithin(0, from, to);
+    }
+    c.n = n;
+    // What a sample that was never added leaves: no code, no region (see #details).
+    c.code?.fill(NO_CODE, n);
+    c.region?.fill(0, n);
+    if (c.region && !c.region.subarray(0, n).some((r) => r > 0)) delete c.region;
+    if (c.code && !c.code.subarray(0, n).some((k) => k !== NO_CODE)) delete c.code;
+    const shift = <T>(sparse: Map<number, T> | undefined): Map<number, T> | undefined => {
+      if (!sparse) return undefined;
+      const out = new Map<number, T>();
+      for (const [i, v] of sparse) if (i >= from && i < to) out.set(i - from, v);
+      return out.size > 0 ? out : undefined;
+    };
+    c.err = shift(c.err) ?? new Map();
+    const exact = shift(c.exact);
+    if (exact) c.exact = exact;
+    else delete c.exact;
+    const wide = shift(c.wideCode);
+    if (wide) c.wideCode = wide;
+    else delete c.wideCode;
+    const expiry = shift(c.expiry);
+    if (expiry) c.expiry = expiry;
+    else delete c.expiry;
+  }
+
   /** The checks with samples, in the order their first sample was added. */
   ids(): string[] {
     return [...this.#cols.keys()];

@@ -1,0 +1,92 @@
+/**
+ * `cairn serve` keeps the store's columns between models (LiveStoreColumns): after a round it
+ * reads again only the day files that changed. Its model must be the model a full read gives.
+ */
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/load.ts';
+import { dayFile, utcDay } from '../store/layout.ts';
+import { appendRun, type RunRecord } from '../store/samples.ts';
+import { LiveStoreColumns } from '../store/store.ts';
+import { buildModel } from './build.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Just before a UTC midnight: the next hours cross it. */
+const NOW = Date.parse('2026-03-10T22:30:00.000Z');
+
+/** A run of the three checks at `t`; `i` varies statuses, codes, regions, errors and expiry dates. */
+function run(t: number, i: number): RunRecord {
+  const at = new Date(t).toISOString();
+  return {
+    v: 1,
+    t: at,
+    r: [
+      { id: 'api', s: i % 17 === 0 ? 'down' : i % 5 === 0 ? 'degraded' : 'up', t: at, ms: i % 17 === 0 ? null : 40 + (i % 13), e: i % 17 === 0 ? 'refused' : null, ...(i % 3 === 0 ? { code: i % 17 === 0 ? 503 : 200 } : {}) },
+      { id: 'cert', s: 'up', t: at, ms: 12, e: null, ...(i % 7 === 0 ? { x: '2026-06-01T00:00:00.000Z' } : {}) },
+      { id: 'db', s: i % 11 === 0 ? 'down' : 'up', t: at, ms: 3, e: i % 11 === 0 ? 'timeout' : null },
+    ],
+  };
+}
+
+async function repo(): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-live-store-'));
+  await mkdir(path.join(dir, 'checks'));
+  await mkdir(path.join(dir, 'incidents'));
+  await writeFile(
+    path.join(dir, 'checks', 'a.yaml'),
+    'checks:\n  - { id: api, name: API, kind: tcp, host: 127.0.0.1, port: 9 }\n  - { id: cert, name: Cert, kind: tcp, host: 127.0.0.1, port: 9 }\n  - { id: db, name: DB, kind: tcp, host: 127.0.0.1, port: 9 }\n',
+  );
+  // 95 days of runs every 2 hours, so that the oldest days leave the window as time passes.
+  const runs: RunRecord[] = [];
+  let i = 0;
+  for (let t = NOW - 95 * DAY; t <= NOW; t += 2 * HOUR) runs.push(run(t, i++));
+  for (const r of runs) await appendRun(dir, r);
+  return dir;
+}
+
+describe('LiveStoreColumns', () => {
+  it('gives the model of a full read after rounds, across midnight, with a new incident and with an older file changed', async () => {
+    const dir = await repo();
+    try {
+      const config = await loadConfig(dir, { missingEnv: 'keep' });
+      const store = new LiveStoreColumns();
+      const same = async (now: number, reread: (n: number) => void) => {
+        const live = await buildModel(config, now, { store });
+        reread(store.lastRead);
+        expect(live).toEqual(await buildModel(config, now));
+      };
+      await same(NOW, (n) => expect(n).toBeGreaterThan(90));
+      // Nothing changed: nothing read again.
+      await same(NOW + 60_000, (n) => expect(n).toBe(0));
+      // A round: today's file, and only it, is read again.
+      let i = 10_000;
+      await appendRun(dir, run(NOW + 5 * 60_000, i++));
+      await same(NOW + 6 * 60_000, (n) => expect(n).toBe(1));
+      // Rounds after midnight: a new day file, and the oldest day leaves the window.
+      await appendRun(dir, run(NOW + 2 * HOUR, i++));
+      await same(NOW + 2 * HOUR + 60_000, (n) => expect(n).toBe(1));
+      await appendRun(dir, run(NOW + 3 * HOUR, i++));
+      await same(NOW + 3 * HOUR + 60_000, (n) => expect(n).toBe(1));
+      // A new incident (read whole at every model), then a round.
+      await writeFile(path.join(dir, 'incidents', '2026-03-11-db.md'), ['---', 'title: Database slow', 'components: [db]', `started: ${new Date(NOW + 2 * HOUR).toISOString()}`, '---', 'Looking.', ''].join('\n'));
+      await appendRun(dir, run(NOW + 4 * HOUR, i++));
+      await same(NOW + 4 * HOUR + 60_000, (n) => expect(n).toBe(1));
+      // A day's file changed in the middle of the window (a late shard, an edit): it and the later ones are read again.
+      await appendRun(dir, run(NOW - 10 * DAY + 30 * 60_000, i++));
+      await same(NOW + 4 * HOUR + 120_000, (n) => expect(n).toBe(12));
+      // A line that does not parse is reported as a full read reports it.
+      await appendFile(dayFile(dir, utcDay(NOW + 5 * HOUR)), 'not json\n');
+      await appendRun(dir, run(NOW + 5 * HOUR, i++));
+      await same(NOW + 5 * HOUR + 60_000, (n) => expect(n).toBe(1));
+      expect((await buildModel(config, NOW + 5 * HOUR + 60_000, { store })).problems).toHaveLength(1);
+      // Days later, much of the window has moved.
+      await appendRun(dir, run(NOW + 3 * DAY, i++));
+      await same(NOW + 3 * DAY + 60_000, (n) => expect(n).toBe(1));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
