@@ -16,6 +16,10 @@
  *    (`first_round_reflected_ms`); rounds 2 and 3 come to a server that has its model
  *    (`round_reflected_ms`: the slower of the two). Then the RSS of a server that runs rounds.
  *
+ * `cairn` is the CLI compiled as `npm run build` compiles it (test/test-cli.ts), run by plain
+ * node as the installed package runs; `--cli source` runs bin/cairn.js from the checkout instead
+ * (TypeScript through tsx: a slower start, as in development).
+ *
  * Progress goes to stderr; the last line of stdout is one JSON object.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -25,17 +29,22 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { siteBundleDir } from '../src/site/bundle.ts';
 import { dayFile, utcDay } from '../src/store/layout.ts';
+import { compiledCli } from '../test/test-cli.ts';
 import { writeHistory, writeRepo } from './status-repo.ts';
 
 const { values } = parseArgs({
-  options: { components: { type: 'string' }, days: { type: 'string' }, readers: { type: 'string' }, requests: { type: 'string' } },
+  options: { components: { type: 'string' }, days: { type: 'string' }, readers: { type: 'string' }, requests: { type: 'string' }, cli: { type: 'string', default: 'compiled' } },
 });
 const COMPONENTS = Number(values.components ?? 200);
 const DAYS = Number(values.days ?? 90);
 const READERS = Number(values.readers ?? 50);
 const REQUESTS = Number(values.requests ?? 1000);
-const CAIRN = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
+if (values.cli !== 'compiled' && values.cli !== 'source') throw new Error('--cli is compiled or source');
+const CAIRN = values.cli === 'source' ? fileURLToPath(new URL('../bin/cairn.js', import.meta.url)) : await compiledCli();
+// The pages compiled once beforehand, as the tests do (test/global-setup.ts): not part of a start.
+process.env['CAIRN_SITE_BUNDLE'] ??= await siteBundleDir();
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const ms = (from: number) => Math.round(performance.now() - from);
 
@@ -246,6 +255,7 @@ try {
       stop_codes: [warmStop.code, liveStop.code],
       loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),
       node: process.version,
+      cli: values.cli,
     }),
   );
 } finally {
