@@ -3,7 +3,10 @@
  *
  * Simulates N days of runs every 5 minutes for M checks through Cairn's real store code
  * (appendRun: atomic day-file rewrite with fsync; compactStore), one commit per run unless
- * --batch says otherwise, then `git gc` and `git gc --aggressive`. The commits are made by
+ * --batch says otherwise, then `git gc --aggressive` (with --plain-gc, a default-window
+ * `git repack -a -d -f` first). The repository starts from one commit holding what `cairn init`
+ * writes (--root init, the default; --root bare: .gitattributes only), and the figures are the
+ * growth after it. The commits are made by
  * `git fast-import` from the work tree the store code wrote (bench/git-writers.ts): the same
  * trees, blobs, messages, author and committer lines as Cairn's `commitAndPush`, without its
  * half-dozen git processes per commit. `--commits real` makes every commit through
@@ -19,7 +22,8 @@
  * check and committed every run) with `git fast-import` as well.
  *
  * Options: --days 30 --checks 100 --interval-min 5 --retention-days 10 --batch 1 --seed 1
- *          --sample 120 --commits fast|real --no-upptime --keep --tmp /dev/shm (default, when present)
+ *          --sample 120 --commits fast|real --root init|bare --plain-gc --no-upptime --keep
+ *          --tmp /dev/shm (default, when present)
  * Progress goes to stderr; the last line of stdout is one JSON object with the figures.
  */
 import { spawn, spawnSync } from 'node:child_process';

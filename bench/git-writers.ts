@@ -7,7 +7,8 @@
  *   `git add -A -- <paths>` would (every file under the paths, changed or added as a 100644 blob,
  *   removed when gone), and writes the commit `git commit -q -m <message>` would (author and
  *   committer the bot identity at the given time, the message followed by one newline). Nothing
- *   changed: no commit, as `commitAndPush` does.
+ *   changed: no commit, as `commitAndPush` does. A branch that already has a commit (the seeded
+ *   first commit) is continued from it.
  *
  * Same work tree, same message, same identity and time give the same objects, hence the same
  * object ids: the benchmark checks it on a sample (`agreement` in its JSON).
