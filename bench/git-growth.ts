@@ -3,7 +3,10 @@
  *
  * Simulates N days of runs every 5 minutes for M checks through Cairn's real store code
  * (appendRun: atomic day-file rewrite with fsync; compactStore), one commit per run unless
- * --batch says otherwise, then `git gc` and `git gc --aggressive`. The commits are made by
+ * --batch says otherwise, then `git gc --aggressive` (with --plain-gc, a default-window
+ * `git repack -a -d -f` first). The repository starts from one commit holding what `cairn init`
+ * writes (--root init, the default; --root bare: .gitattributes only), and the figures are the
+ * growth after it. The commits are made by
  * `git fast-import` from the work tree the store code wrote (bench/git-writers.ts): the same
  * trees, blobs, messages, author and committer lines as Cairn's `commitAndPush`, without its
  * half-dozen git processes per commit. `--commits real` makes every commit through
@@ -19,16 +22,18 @@
  * check and committed every run) with `git fast-import` as well.
  *
  * Options: --days 30 --checks 100 --interval-min 5 --retention-days 10 --batch 1 --seed 1
- *          --sample 120 --commits fast|real --no-upptime --keep --tmp /dev/shm (default, when present)
+ *          --sample 120 --commits fast|real --root init|bare --plain-gc --no-upptime --keep
+ *          --tmp /dev/shm (default, when present)
  * Progress goes to stderr; the last line of stdout is one JSON object with the figures.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CheckResult, CheckStatus } from '../src/checks/types.ts';
+import { DEFAULT_CAIRN_SPEC, scaffold } from '../src/init/scaffold.ts';
 import { compactStore } from '../src/store/compact.ts';
 import { ensureGitattributes, runCommitMessage } from '../src/store/git.ts';
 import { DAY_MS } from '../src/store/layout.ts';
@@ -46,6 +51,10 @@ const { values } = parseArgs({
     sample: { type: 'string', default: '120' },
     commits: { type: 'string', default: 'fast' },
     'no-upptime': { type: 'boolean', default: false },
+    // The repository's first commit: what `cairn init` writes (init) or nothing but .gitattributes (bare).
+    root: { type: 'string', default: 'init' },
+    // Also measure what a default `git gc` makes of the history (git repack -a -d -f, window 10).
+    'plain-gc': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     // A memory file system: fsync (every atomic write does one) costs nothing there; the bytes are the same.
     tmp: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir() },
@@ -58,6 +67,9 @@ const RETENTION = Number(values['retention-days']) * DAY_MS;
 const BATCH = Math.max(1, Number(values.batch));
 const SAMPLE = Math.max(0, Number(values.sample));
 const REAL = values.commits === 'real';
+const ROOT = values.root;
+if (ROOT !== 'init' && ROOT !== 'bare') throw new Error(`--root: expected init or bare, got ${ROOT}`);
+const PLAIN_GC = values['plain-gc'];
 if (!REAL && values.commits !== 'fast') throw new Error(`--commits: expected fast or real, got ${values.commits}`);
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -153,15 +165,18 @@ function gitAsync(dir: string, args: string[]): Promise<void> {
   });
 }
 
-async function gcSizes(dir: string): Promise<{ gc: number; aggressive: number; idx: number }> {
-  // What a plain `git gc` makes of loose objects (as `git commit` leaves them): deltas searched
-  // afresh with the default window. `-f`, because fast-import's own pack holds forward deltas
-  // that a plain gc would reuse as they are.
-  await gitAsync(dir, ['repack', '-q', '-a', '-d', '-f']);
-  const plain = await packBytes(dir);
+async function gcSizes(dir: string): Promise<{ gc: number | null; aggressive: number; idx: number }> {
+  let plain: number | null = null;
+  if (PLAIN_GC) {
+    // What a plain `git gc` makes of loose objects (as `git commit` leaves them): deltas searched
+    // afresh with the default window. `-f`, because fast-import's own pack holds forward deltas
+    // that a plain gc would reuse as they are.
+    await gitAsync(dir, ['repack', '-q', '-a', '-d', '-f']);
+    plain = (await packBytes(dir)).pack;
+  }
   await gitAsync(dir, ['gc', '-q', '--aggressive', '--prune=now']);
   const aggressive = await packBytes(dir);
-  return { gc: plain.pack, aggressive: aggressive.pack, idx: aggressive.idx };
+  return { gc: plain, aggressive: aggressive.pack, idx: aggressive.idx };
 }
 
 interface Part {
@@ -175,7 +190,9 @@ const part = (): Part => ({ objects: 0, bytes: 0 });
  * them as deltas): commit objects, tree objects (by folder; `/` is the root), blobs (day files,
  * rollups, the rest). Read after the aggressive gc with `git cat-file --batch-all-objects`.
  */
-function breakdown(dir: string, commits: number) {
+function breakdown(dir: string, commits: number, seed: string | null) {
+  // The objects of the seed commit (the repository before the first run) are not growth.
+  const seedObjects = new Set(seed ? git(dir, ['rev-list', '--objects', seed]).split('\n').map((l) => l.slice(0, 40)) : []);
   const names = new Map<string, string>();
   for (const line of git(dir, ['rev-list', '--objects', '--all']).split('\n')) {
     const sp = line.indexOf(' ');
@@ -185,7 +202,7 @@ function breakdown(dir: string, commits: number) {
   // %(objectsize:disk): the bytes the object takes in the pack (what verify-pack -v calls size-in-packfile).
   for (const line of git(dir, ['cat-file', '--batch-all-objects', '--batch-check=%(objectname) %(objecttype) %(objectsize:disk)']).split('\n')) {
     const [sha, type, packed] = line.split(' ') as [string, string, string];
-    if (!packed) continue;
+    if (!packed || seedObjects.has(sha)) continue;
     const add = (p: Part) => {
       p.objects++;
       p.bytes += Number(packed);
@@ -251,20 +268,58 @@ function cairnWriter(dir: string, committer: Committer, retentionMs: number, bat
   };
 }
 
-async function newRepo(prefix: string): Promise<string> {
+interface Repo {
+  dir: string;
+  /** The first commit (the repository before any run), or null for an empty one. */
+  seed: string | null;
+  /** Its objects packed on their own (git repack -a -d -f --window=250 --depth=50): taken off the growth. */
+  seedBytes: number;
+}
+
+/**
+ * A new repository whose first commit holds `files` (and the `.gitattributes` `cairn run` writes,
+ * with `gitattributes`), made with a fixed identity and date so that two repositories seeded
+ * alike start from the same commit.
+ */
+async function newRepo(prefix: string, files: { path: string; content: string }[], gitattributes: boolean): Promise<Repo> {
   const dir = await mkdtemp(path.join(values.tmp, prefix));
   git(dir, ['init', '-q', '-b', 'main']);
-  return dir;
+  for (const f of files) {
+    await mkdir(path.dirname(path.join(dir, f.path)), { recursive: true });
+    await writeFile(path.join(dir, f.path), f.content);
+  }
+  if (gitattributes) await ensureGitattributes(dir);
+  if (files.length === 0 && !gitattributes) return { dir, seed: null, seedBytes: 0 };
+  const date = '1767139200 +0000'; // 2025-12-31, before the first run
+  const env = { ...process.env, GIT_AUTHOR_NAME: 'Status owner', GIT_AUTHOR_EMAIL: 'owner@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_NAME: 'Status owner', GIT_COMMITTER_EMAIL: 'owner@example.com', GIT_COMMITTER_DATE: date };
+  for (const args of [['add', '-A'], ['commit', '-q', '-m', 'Status repo']]) {
+    const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  }
+  git(dir, ['repack', '-q', '-a', '-d', '-f', '--window=250', '--depth=50']);
+  return { dir, seed: git(dir, ['rev-parse', 'HEAD']).trim(), seedBytes: (await packBytes(dir)).pack };
 }
+
+/** What `cairn init` writes (ROOT init): the root a status repo has (cairn.yaml, checks/, .github/, …). */
+const cairnRoot = () => (ROOT === 'init' ? scaffold({ name: 'acme-status', cairnSpec: DEFAULT_CAIRN_SPEC, shards: 1, regions: [] }) : []);
+/** The root of an Upptime repository (its template's files that sit beside history/), small stand-ins. */
+const upptimeRoot = () =>
+  ROOT === 'init'
+    ? [
+        { path: '.upptimerc.yml', content: `owner: acme\nrepo: status\nsites:\n${checks.map((c) => `  - name: ${c.id}\n    url: ${c.url}\n`).join('')}` },
+        { path: 'README.md', content: '# Acme status\n\nLive status: https://acme.github.io/status\n' },
+        { path: 'LICENSE', content: 'MIT License\n' },
+        { path: '.github/workflows/uptime.yml', content: 'name: Uptime CI\non:\n  schedule:\n    - cron: "*/5 * * * *"\n' },
+      ]
+    : [];
 
 /**
  * The same runs (around a midnight, with a 0-day retention so that the first day is compacted
  * half-way) committed by `commitAndPush` and by fast-import: do the two histories agree?
  */
 async function agreement(n: number) {
-  const real = await newRepo('cairn-bench-real-');
-  const fast = await newRepo('cairn-bench-fast-');
-  for (const d of [real, fast]) await ensureGitattributes(d);
+  const real = (await newRepo('cairn-bench-real-', cairnRoot(), true)).dir;
+  const fast = (await newRepo('cairn-bench-fast-', cairnRoot(), true)).dir;
   // commitAndPush dates its commits by the clock: the fast-import is given the date it wrote.
   let realTime = 0;
   const fastImport = fastImportCommitter(fast, PATHS);
@@ -318,13 +373,15 @@ async function main() {
     if (!agreed.same_head_commit) log('agreement FAILED: the fast path does not write what commitAndPush writes');
   }
 
-  const ours = await newRepo('cairn-bench-ours-');
-  await ensureGitattributes(ours);
+  const oursRepo = await newRepo('cairn-bench-ours-', cairnRoot(), true);
+  const ours = oursRepo.dir;
   const committer = REAL ? realCommitter(ours, PATHS) : fastImportCommitter(ours, PATHS);
   const cairn = cairnWriter(ours, committer, RETENTION, BATCH);
 
   // The Upptime-style repo is streamed into git fast-import.
-  const upptime = values['no-upptime'] ? null : await newRepo('cairn-bench-upptime-');
+  const upptimeRepo = values['no-upptime'] ? null : await newRepo('cairn-bench-upptime-', upptimeRoot(), false);
+  const upptime = upptimeRepo?.dir ?? null;
+  let upFrom = upptimeRepo?.seed ? `from ${upptimeRepo.seed}\n` : '';
   const fi = upptime ? spawn('git', ['fast-import', '--quiet'], { cwd: upptime, stdio: ['pipe', 'inherit', 'inherit'] }) : null;
   const fiDone = fi
     ? new Promise<void>((resolve, reject) => fi.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`fast-import exited ${code}`)))))
@@ -351,7 +408,8 @@ async function main() {
       upWorktree = 0;
       let commit = `commit refs/heads/main\ncommitter Upptime Bot <73812536+upptime-bot@users.noreply.github.com> ${Math.floor(startedAt / 1000)} +0000\n`;
       const msg = `🟩 Update status [skip ci]\n`;
-      commit += `data ${Buffer.byteLength(msg)}\n${msg}`;
+      commit += `data ${Buffer.byteLength(msg)}\n${msg}${upFrom}`;
+      upFrom = '';
       for (const [k, r] of results.entries()) {
         const c = checks[k] as SimCheck;
         const yml = `url: ${c.url}\nstatus: ${r.status}\ncode: ${r.statusCode ?? 0}\nresponseTime: ${r.responseTimeMs === null ? 0 : Math.round(r.responseTimeMs)}\nlastUpdated: ${new Date(startedAt).toISOString()}\nstartTime: 2026-01-01T00:00:00.000Z\ngenerator: Upptime <https://github.com/upptime/upptime>\n`;
@@ -374,7 +432,7 @@ async function main() {
   const simulateSeconds = (performance.now() - t0) / 1000;
 
   // Both repositories are packed at once (the Upptime-style one takes longer).
-  log(`git gc, then git gc --aggressive (ours${upptime ? ' and the Upptime-style repository, side by side' : ''})…`);
+  log(`${PLAIN_GC ? 'git repack -a -d -f, then ' : ''}git gc --aggressive (ours${upptime ? ' and the Upptime-style repository, side by side' : ''})…`);
   const timed = async <T>(fn: () => Promise<T>): Promise<[T, number]> => {
     const t = performance.now();
     const v = await fn();
@@ -384,7 +442,10 @@ async function main() {
     timed(() => gcSizes(ours)),
     timed(async () => (upptime ? gcSizes(upptime) : null)),
   ]);
-  const parts = breakdown(ours, cairn.commits);
+  const parts = breakdown(ours, cairn.commits, oursRepo.seed);
+  // Growth: the packed history less the first commit's objects packed on their own.
+  const growth = oursSize.aggressive - oursRepo.seedBytes;
+  const upGrowth = upSize && upptimeRepo ? upSize.aggressive - upptimeRepo.seedBytes : null;
   const worktree = await dirBytes(ours);
   const perMonth = (bytes: number) => Math.round((bytes * (30 / DAYS) * 100) / CHECKS);
   const mb = (bytes: number) => Math.round(perMonth(bytes) / 1e4) / 100;
@@ -398,12 +459,15 @@ async function main() {
     commits: cairn.commits,
     commit_batch: BATCH,
     commits_made_by: REAL ? 'commitAndPush (simple-git)' : 'git fast-import (same objects as commitAndPush: see agreement)',
-    gc: 'git gc --aggressive --prune=now (pack bytes; git_bytes_plain_gc after git repack -a -d -f, what a plain git gc makes of loose objects)',
+    gc: `git gc --aggressive --prune=now (pack bytes${PLAIN_GC ? '; git_bytes_plain_gc after git repack -a -d -f, what a plain git gc makes of loose objects' : ''})`,
+    root: ROOT === 'init' ? 'first commit: what cairn init writes (cairn.yaml, checks/, .github/workflows/, …) and .gitattributes; growth is the pack less that commit' : 'first commit: .gitattributes only',
     git_bytes: oursSize.aggressive,
+    git_bytes_first_commit: oursRepo.seedBytes,
+    git_growth_bytes: growth,
     git_bytes_plain_gc: oursSize.gc,
     git_index_bytes: oursSize.idx,
-    bytes_per_month_per_100_checks: perMonth(oursSize.aggressive),
-    mb_per_month_per_100_checks: mb(oursSize.aggressive),
+    bytes_per_month_per_100_checks: perMonth(growth),
+    mb_per_month_per_100_checks: mb(growth),
     breakdown: {
       commit_objects_mb_per_month_per_100_checks: mb(parts.commits.bytes),
       tree_objects_mb_per_month_per_100_checks: mb(parts.trees.bytes),
@@ -415,13 +479,15 @@ async function main() {
     upptime_layout: upSize
       ? {
           git_bytes: upSize.aggressive,
+          git_bytes_first_commit: upptimeRepo?.seedBytes ?? 0,
+          git_growth_bytes: upGrowth,
           git_bytes_plain_gc: upSize.gc,
           git_index_bytes: upSize.idx,
-          bytes_per_month_per_100_checks: perMonth(upSize.aggressive),
+          bytes_per_month_per_100_checks: perMonth(upGrowth ?? 0),
           worktree_bytes: upWorktree,
         }
       : null,
-    ratio_vs_upptime_layout: upSize ? Math.round((upSize.aggressive / oursSize.aggressive) * 100) / 100 : null,
+    ratio_vs_upptime_layout: upGrowth !== null ? Math.round((upGrowth / growth) * 100) / 100 : null,
     agreement: agreed,
     simulate_seconds: Math.round(simulateSeconds),
     ms_per_run_write_compact_commit: Math.round((simulateSeconds * 1000) / runs),

@@ -7,7 +7,8 @@
  *   `git add -A -- <paths>` would (every file under the paths, changed or added as a 100644 blob,
  *   removed when gone), and writes the commit `git commit -q -m <message>` would (author and
  *   committer the bot identity at the given time, the message followed by one newline). Nothing
- *   changed: no commit, as `commitAndPush` does.
+ *   changed: no commit, as `commitAndPush` does. A branch that already has a commit (the seeded
+ *   first commit) is continued from it.
  *
  * Same work tree, same message, same identity and time give the same objects, hence the same
  * object ids: the benchmark checks it on a sample (`agreement` in its JSON).
@@ -79,6 +80,9 @@ async function filesUnder(dir: string, rel: string): Promise<string[]> {
 
 /** One `git fast-import` for the whole history of `dir`'s branch `branch`. */
 export function fastImportCommitter(dir: string, paths: string[], branch = 'main'): Committer {
+  // A branch that already has commits (a seeded repository) is continued from its tip.
+  const tip = spawnSync('git', ['rev-parse', '--verify', '-q', `refs/heads/${branch}`], { cwd: dir, encoding: 'utf8' }).stdout.trim();
+  let from = tip === '' ? '' : `from ${tip}\n`;
   const fi = spawn('git', ['fast-import', '--quiet', '--done'], { cwd: dir, stdio: ['pipe', 'inherit', 'inherit'] });
   const done = new Promise<void>((resolve, reject) => {
     fi.on('error', reject);
@@ -115,7 +119,8 @@ export function fastImportCommitter(dir: string, paths: string[], branch = 'main
       // `git commit -m` stores the message with trailing whitespace removed and one newline added.
       const message = Buffer.from(`${req.message.replace(/\s+$/, '')}\n`);
       const who = `${req.identity.name} <${req.identity.email}> ${req.time} +0000`;
-      await write([Buffer.from(`commit refs/heads/${branch}\nauthor ${who}\ncommitter ${who}\ndata ${message.length}\n`), message, ...ops, Buffer.from('\n')]);
+      await write([Buffer.from(`commit refs/heads/${branch}\nauthor ${who}\ncommitter ${who}\ndata ${message.length}\n`), message, Buffer.from(from), ...ops, Buffer.from('\n')]);
+      from = '';
       return true;
     },
     async close() {

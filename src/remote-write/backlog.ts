@@ -42,8 +42,10 @@ export interface Backlog {
   unreadable: number;
 }
 
-/** Every line the compact writer writes starts so, followed by the run's start as `toISOString()` gives it. */
-const HEAD = Buffer.from('{"v":2,"t":"');
+/** Every line the compact writer writes (version 3) starts so, followed by the run's start as `toISOString()` gives it. */
+const HEAD = Buffer.from('{"v":3,"t":"');
+/** The same for lines of version 2 (the earlier compact line). */
+const HEAD2 = Buffer.from('{"v":2,"t":"');
 const ISO_LENGTH = 24;
 const NEWLINE = 0x0a;
 
@@ -54,7 +56,7 @@ function regionOf(rec: RunRecord): string | null {
 /** The run start on a line's head, as ISO text, or null when the line does not start as the compact writer writes. */
 function headTime(line: Buffer): string | null {
   const at = HEAD.length;
-  if (line.length <= at + ISO_LENGTH || line.compare(HEAD, 0, at, 0, at) !== 0 || line[at + ISO_LENGTH] !== 0x22) return null;
+  if (line.length <= at + ISO_LENGTH || (line.compare(HEAD, 0, at, 0, at) !== 0 && line.compare(HEAD2, 0, at, 0, at) !== 0) || line[at + ISO_LENGTH] !== 0x22) return null;
   return line.toString('latin1', at, at + ISO_LENGTH);
 }
 

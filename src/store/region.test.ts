@@ -15,7 +15,7 @@ const record = (g?: string): RunRecord => ({
 
 describe('regions in the store', () => {
   it('a run without a region is written exactly as before (no "g")', () => {
-    expect(encodeRunLine(record())).toBe('{"v":2,"t":"2026-11-24T10:05:00.000Z","id":["api","web"],"s":"ud","ms":[84,null],"e":{"1":"refused"}}');
+    expect(encodeRunLine(record())).toBe('{"v":3,"t":"2026-11-24T10:05:00.000Z","id":["api","web"],"s":"ud","ms":"1~K","e":{"1":"refused"}}');
   });
 
   it('a run with a region carries it once per line and reads back onto every result', () => {
@@ -26,6 +26,7 @@ describe('regions in the store', () => {
 
   it('rejects a bad region, accepts version 1 results with one', () => {
     expect(parseRunLine('{"v":2,"t":"2026-11-24T10:05:00.000Z","id":["a"],"s":"u","ms":[1],"g":""}')).toMatch(/field "g"/);
+    expect(parseRunLine('{"v":3,"t":"2026-11-24T10:05:00.000Z","id":["a"],"s":"u","ms":"01","g":""}')).toMatch(/field "g"/);
     const v1 = JSON.stringify(record('us'));
     expect(parseRunLine(v1)).toEqual(record('us'));
     expect(parseRunLine(JSON.stringify({ ...record(), r: [{ ...record().r[0], g: 5 }] }))).toMatch(/field "g"/);

@@ -54,10 +54,11 @@ function randomRun(rand: () => number, ids: string[], t: string, extra: { dt?: b
       id,
       s,
       t: new Date(t0 + (extra.dt && rand() < 0.3 ? Math.floor(rand() * 40) * 1000 : 0)).toISOString(),
-      ms: s === 'down' && rand() < 0.5 ? null : Math.round(rand() * 3000),
+      // Mostly under 4,096 ms; some wider (four digits in version 3 text), a few beyond it (a version 2 line).
+      ms: s === 'down' && rand() < 0.5 ? null : rand() < 0.9 ? Math.round(rand() * 3000) : rand() < 0.9 ? Math.round(rand() * 200_000) : Math.round(rand() * 20_000_000),
       e: s === 'up' ? null : rand() < 0.5 ? 'connection refused' : 'HTTP 500 "Internal" \\ ünïcode — (notAfter 2027-01-01T00:00:00.000Z)',
     };
-    if (extra.code) out.code = rand() < 0.2 ? -1 : 200;
+    if (extra.code) out.code = rand() < 0.2 ? -1 : rand() < 0.5 ? 200 : 503;
     if (extra.n && rand() < 0.2) out.n = 2 + Math.floor(rand() * 3);
     if (extra.x && rand() < 0.5) out.x = '2027-01-01T00:00:00.000Z';
     if (extra.g) out.g = extra.g;
@@ -122,6 +123,20 @@ describe('scanning compact run lines from bytes', () => {
       `{"v":2,${t},"id":["a"],"s":"u","ms":[1]`,
       `{"v":2,"t":"yesterday","id":["a"],"s":"u","ms":[1]}`,
       `{"v":3,${t},"id":["a"],"s":"u","ms":[1]}`,
+      // Version 3: text that is not the response times of the checks, escapes, codes in the v2 form or bad.
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"0"}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"012"}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"!012"}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"0*"}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"0\\u0031"}`,
+      `{"v":3,${t},"id":["a","b"],"s":"uu","ms":"0~"}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"01","code":[200]}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"01","c":{"1":500}}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"01","c":{"0":"500"}}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"01","c":{"0":500.5}}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"01","c":[500]}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"01","e":{"0":"x"},"c":{"0":500}}`,
+      `{"v":2,${t},"id":["a"],"s":"u","ms":"01"}`,
       '',
       'not json',
     ];
@@ -138,6 +153,9 @@ describe('scanning compact run lines from bytes', () => {
       `{"v":2,${t},"id":["a","a"],"s":"ud","ms":[999999999999999,1]}`,
       `{"v":2,"t":"2026-04-01","id":["a"],"s":"u","ms":[1]}`,
       `{"v":2,"t":"2026-04-01T02:00:00+02:00","id":["a"],"s":"u","ms":[1],"dt":[2]}`,
+      `{"v":3,${t},"id":["a","b","c"],"s":"udm","ms":"~!1__zzA","dt":[0,-3,1],"c":{"01":500,"1":null,"2":200}}`,
+      `{"v":3,${t},"id":["a","b"],"s":"uu","ms":"~~","c":{}}`,
+      `{"v":3,${t},"id":["a"],"s":"u","ms":"_-"}`,
     ];
     for (const line of lines) expect(expectAgrees(scanner, line), line).toBe('scanned');
   });

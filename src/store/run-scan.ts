@@ -1,5 +1,5 @@
 /**
- * Reading compact (version 2) run lines straight from the bytes of a day file, without building
+ * Reading compact (version 2 and 3) run lines straight from the bytes of a day file, without building
  * an object per result: what a reader of many samples (the monthly report: a month of 1,000
  * checks is 8.6 million results) needs to stay fast and small.
  *
@@ -12,6 +12,8 @@
  * The ids of a line are the same as the previous line's in nearly every file (one config, one
  * order): they are compared as bytes and parsed only when they change.
  */
+import { decodeMsInto } from './ms-text.ts';
+
 /** Status codes of the `s` column, in this order: up, degraded, down, maintenance. */
 export const STATUS_CODE_OF_LETTER: Readonly<Record<number, number>> = { 0x75: 0, 0x77: 1, 0x64: 2, 0x6d: 3 };
 /** The same by byte, -1 for any other: a typed array is read many times faster than the record's keys. */
@@ -44,11 +46,14 @@ const NINE = 0x39;
 
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const PREFIX = ascii('{"v":2,"t":"');
+const PREFIX3 = ascii('{"v":3,"t":"');
 const IDS = ascii('","id":[');
 const S = ascii('],"s":"');
 const MS = ascii('","ms":[');
+const MS3 = ascii('","ms":"');
 const DT = ascii(',"dt":[');
 const CODE = ascii(',"code":[');
+const C = ascii(',"c":{');
 const E = ascii(',"e":{');
 const N = ascii(',"n":{');
 const X = ascii(',"x":{');
@@ -150,7 +155,8 @@ export class RunLineScanner {
    */
   scan(buf: Buffer, start: number, end: number): ScannedRun | null {
     let p = start;
-    if (!at(buf, p, PREFIX)) return null;
+    const v3 = at(buf, p, PREFIX3);
+    if (!v3 && !at(buf, p, PREFIX)) return null;
     p += PREFIX.length;
     const tStart = p;
     const tEnd = stringEnd(buf, p, end, false);
@@ -200,9 +206,18 @@ export class RunLineScanner {
       run.status[i] = code;
     }
     p += n;
-    if (!at(buf, p, MS)) return null;
-    p = intArray(buf, p + MS.length, end, n, run.ms, -1, false);
-    if (p < 0) return null;
+    if (v3) {
+      // The response times as text (src/store/ms-text.ts), up to the closing quote.
+      if (!at(buf, p, MS3)) return null;
+      const from = p + MS3.length;
+      const q = stringEnd(buf, from, end, false);
+      if (q < 0 || !decodeMsInto((i) => buf[from + i] as number, q - from, n, run.ms, -1)) return null;
+      p = q + 1;
+    } else {
+      if (!at(buf, p, MS)) return null;
+      p = intArray(buf, p + MS.length, end, n, run.ms, -1, false);
+      if (p < 0) return null;
+    }
     // `parseRunLine` gives each result the run's time, or its own when `dt` is given and not 0;
     // `toSample` parses that ISO text back: the same instant, when it is a valid time.
     const iso = Date.parse(new Date(t0).toISOString());
@@ -222,9 +237,14 @@ export class RunLineScanner {
         run.at[i] = Date.parse(own.toISOString());
       }
     }
-    if (at(buf, p, CODE)) {
+    if (!v3 && at(buf, p, CODE)) {
       p = intArray(buf, p + CODE.length, end, n, null, 0, true);
       if (p < 0) return null;
+    } else if (v3 && at(buf, p, C)) {
+      // Status codes are not read here; the column is checked as `parseRunLine` checks it.
+      const o = this.#sparse(buf, p + C.length - 1, end, n, (v) => v === null || (typeof v === 'number' && Number.isInteger(v)));
+      if (!o) return null;
+      p = o.next;
     }
     let errors: Record<string, string> | null = null;
     if (at(buf, p, E)) {

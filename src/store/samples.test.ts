@@ -34,14 +34,15 @@ describe('results store', () => {
     expect(f2).toBe(path.join('data', '2026-11-25.ndjson'));
     const lines = (await readFile(path.join(dir, f1), 'utf8')).trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    // Compact columnar line (version 2): ids, one status letter each, whole-ms response times.
+    // Compact columnar line (version 3): ids, one status letter each, whole-ms response times as
+    // text (13 ms: high digit 0, low digit D), the codes that are not 200.
     expect(JSON.parse(lines[0]!)).toEqual({
-      v: 2,
+      v: 3,
       t: t1,
       id: ['a', 'b'],
       s: 'ud',
-      ms: [13, 13],
-      code: [null, 500],
+      ms: '00DD',
+      c: { 0: null, 1: 500 },
       e: { 1: 'HTTP 500' },
       n: { 1: 2 },
     });

@@ -5,17 +5,18 @@
  *
  *   {"v":1,"t":"2026-11-24T10:05:00.000Z","r":[{"id":"api","s":"up","t":"2026-11-24T10:05:00.120Z","ms":84,"e":null,"code":200,"n":2}]}
  *
- * and written to disk as ONE compact columnar line (schema version 2):
+ * and written to disk as ONE compact columnar line (schema version 3):
  *
- *   {"v":2,"t":"2026-11-24T10:05:00.000Z","id":["api","web"],"s":"ud","ms":[84,null],"dt":[0,3],"code":[200,null],"e":{"1":"connection refused"},"n":{"1":2}}
+ *   {"v":3,"t":"2026-11-24T10:05:00.000Z","id":["api","web"],"s":"ud","ms":"1~K","dt":[0,3],"c":{"1":null},"e":{"1":"connection refused"},"n":{"1":2}}
  *
  * - `t`     when the run started (UTC ISO-8601, ms)
  * - `id`    the check ids of the run, in order; every other column follows this order
  * - `s`     one letter per check: u up, w degraded, d down, m maintenance
- * - `ms`    response times in whole milliseconds, or null
+ * - `ms`    response times in whole milliseconds (or none), as text: src/store/ms-text.ts
  * - `dt`    optional: when each check's final attempt started, in whole seconds after `t`
  *           (omitted when every check started within the run's first second)
- * - `code`  optional: HTTP status codes, or null
+ * - `c`     optional: the status codes that are not 200 (a number, or null for none) by column
+ *           index; every other column's code is 200. Absent: no result of the run has a code.
  * - `e`     optional: errors (redacted) by column index; absent means null
  * - `n`     optional: attempts by column index, when more than one
  * - `g`     optional: the region the run was made from (`cairn run --region eu`); absent in a
@@ -23,7 +24,11 @@
  *
  * The columns repeat from one line to the next (ids, statuses, codes), so git stores a new line
  * as a few copy instructions plus the response times: see docs/benchmarks.md.
- * Both versions are read; version 2 is written.
+ *
+ * Version 2 lines hold the same columns with `ms` a JSON array of numbers or nulls and `code` the
+ * array of every column's code or null (`"ms":[84,null],"code":[200,null]`); `encodeRunLine`
+ * still writes one when a response time is beyond what version 3 text holds (over 4.6 hours).
+ * Every version is read, and a version 2 or 3 line is held in memory as a `CompactRunLine`.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -33,13 +38,16 @@ import { writeFileAtomic, listTree } from './atomic.ts';
 import { fsFault } from './fault.ts';
 import { SAMPLES_DIR, dayFile, dayOfFile, utcDay } from './layout.ts';
 import { coveredDays } from './rollup-format.ts';
+import { decodeMsText, encodeMsText } from './ms-text.ts';
 import { isRegion } from './region.ts';
 import type { Shard } from './shard.ts';
 
 /** Version of the in-memory run record (and of the verbose line format). */
 export const STORE_VERSION = 1;
 /** Version of the compact line format that `appendRun` writes. */
-export const LINE_VERSION = 2;
+export const LINE_VERSION = 3;
+/** The earlier compact line format (response times and status codes as JSON arrays), still read. */
+export const LINE_VERSION_2 = 2;
 
 const STATUSES: ReadonlySet<string> = new Set<CheckStatus>(['up', 'degraded', 'down', 'maintenance']);
 const LETTER: Record<CheckStatus, string> = { up: 'u', degraded: 'w', down: 'd', maintenance: 'm' };
@@ -65,9 +73,12 @@ export interface RunRecord {
   r: StoredResult[];
 }
 
-/** The compact line written to disk. */
+/**
+ * A compact line (version 2 or 3) as readers take it: the version 2 columns (a version 3 line's
+ * `ms` text and `c` codes decoded into the arrays `ms` and `code`).
+ */
 export interface CompactRunLine {
-  v: typeof LINE_VERSION;
+  v: typeof LINE_VERSION | typeof LINE_VERSION_2;
   t: string;
   id: string[];
   s: string;
@@ -124,19 +135,34 @@ export function toRunRecord(startedAt: Date, results: CheckResult[]): RunRecord 
   };
 }
 
-/** The compact (version 2) line of a run, without the newline. */
+/**
+ * The compact line of a run, without the newline: version 3, or version 2 when a response time
+ * is beyond what version 3 text holds. The keys come in this order (the scanner of
+ * src/store/run-scan.ts expects it): v t id s ms dt c|code e n x g.
+ */
 export function encodeRunLine(record: RunRecord): string {
   const t0 = Date.parse(record.t);
-  const line: CompactRunLine = {
-    v: LINE_VERSION,
+  const ms = record.r.map((r) => (r.ms === null ? null : Math.round(r.ms)));
+  const text = encodeMsText(ms);
+  const line: Record<string, unknown> = {
+    v: text === null ? LINE_VERSION_2 : LINE_VERSION,
     t: new Date(t0).toISOString(),
     id: record.r.map((r) => r.id),
     s: record.r.map((r) => LETTER[r.s]).join(''),
-    ms: record.r.map((r) => (r.ms === null ? null : Math.round(r.ms))),
+    ms: text ?? ms,
   };
   const dt = record.r.map((r) => Math.floor((Date.parse(r.t) - t0) / 1000));
-  if (dt.some((x) => x !== 0)) line.dt = dt;
-  if (record.r.some((r) => r.code !== undefined)) line.code = record.r.map((r) => r.code ?? null);
+  if (dt.some((x) => x !== 0)) line['dt'] = dt;
+  if (record.r.some((r) => r.code !== undefined)) {
+    if (text === null) line['code'] = record.r.map((r) => r.code ?? null);
+    else {
+      const c: Record<string, number | null> = {};
+      record.r.forEach((r, i) => {
+        if (r.code !== 200) c[i] = r.code ?? null;
+      });
+      line['c'] = c;
+    }
+  }
   const e: Record<string, string> = {};
   const n: Record<string, number> = {};
   const x: Record<string, string> = {};
@@ -145,13 +171,13 @@ export function encodeRunLine(record: RunRecord): string {
     if (r.n !== undefined && r.n > 1) n[i] = r.n;
     if (r.x !== undefined) x[i] = r.x;
   });
-  if (Object.keys(e).length) line.e = e;
-  if (Object.keys(n).length) line.n = n;
-  if (Object.keys(x).length) line.x = x;
+  if (Object.keys(e).length) line['e'] = e;
+  if (Object.keys(n).length) line['n'] = n;
+  if (Object.keys(x).length) line['x'] = x;
   const regions = new Set(record.r.map((r) => r.g));
   if (regions.size > 1) throw new Error(`a run holds results of one region, found ${[...regions].map(String).join(', ')}`);
   const g = record.r[0]?.g;
-  if (g !== undefined) line.g = g;
+  if (g !== undefined) line['g'] = g;
   return JSON.stringify(line);
 }
 
@@ -201,7 +227,7 @@ export async function appendRuns(dir: string, records: readonly RunRecord[], opt
   return written;
 }
 
-/** Parses one line of a day file (version 1 or 2) into a run record, or returns a reason. */
+/** Parses one line of a day file (version 1, 2 or 3) into a run record, or returns a reason. */
 export function parseRunLine(line: string): RunRecord | string {
   const rec = parseStoredLine(line);
   return typeof rec === 'string' || rec.v === STORE_VERSION ? rec : expandCompact(rec);
@@ -209,7 +235,7 @@ export function parseRunLine(line: string): RunRecord | string {
 
 /**
  * Parses and checks one line of a day file as it is stored: a version 1 run record, or a version 2
- * compact line left in columns (`parseRunLine` turns it into a run record; a reader of columns
+ * or 3 compact line left in columns (version 3's `ms` text and `c` codes decoded into arrays) (`parseRunLine` turns it into a run record; a reader of columns
  * takes it as it is, src/store/columns.ts). A line that does not hold returns the reason.
  */
 export function parseStoredLine(line: string): RunRecord | CompactRunLine | string {
@@ -223,16 +249,45 @@ export function parseStoredLine(line: string): RunRecord | CompactRunLine | stri
   const rec = value as Record<string, unknown>;
   if (typeof rec['t'] !== 'string' || Number.isNaN(Date.parse(rec['t']))) return 'field "t": expected an ISO-8601 time';
   if (rec['v'] === LINE_VERSION) {
+    const line = fromVersion3(rec as Record<string, unknown> & { t: string });
+    if (typeof line === 'string') return line;
+    const problem = compactProblem(line);
+    return problem ?? (line as CompactRunLine);
+  }
+  if (rec['v'] === LINE_VERSION_2) {
     const problem = compactProblem(rec as Partial<CompactRunLine> & { t: string });
     return problem ?? (rec as unknown as CompactRunLine);
   }
-  if (rec['v'] !== STORE_VERSION) return `unsupported schema version ${JSON.stringify(rec['v'])} (expected ${STORE_VERSION} or ${LINE_VERSION})`;
+  if (rec['v'] !== STORE_VERSION) return `unsupported schema version ${JSON.stringify(rec['v'])} (expected ${STORE_VERSION}, ${LINE_VERSION_2} or ${LINE_VERSION})`;
   if (!Array.isArray(rec['r'])) return 'field "r": expected an array of results';
   for (const [i, r] of (rec['r'] as unknown[]).entries()) {
     const problem = resultProblem(r);
     if (problem) return `r[${i}]: ${problem}`;
   }
   return rec as unknown as RunRecord;
+}
+
+/**
+ * A version 3 line with its `ms` text and `c` codes decoded into the version 2 columns `ms` and
+ * `code` (the other columns as they are, checked by `compactProblem`), or what is wrong with them.
+ */
+function fromVersion3(rec: Record<string, unknown> & { t: string }): (Partial<CompactRunLine> & { t: string }) | string {
+  const { ms: text, c, code: _ignored, ...rest } = rec;
+  const ids = rec['id'];
+  const n = Array.isArray(ids) ? ids.length : 0;
+  const ms = typeof text === 'string' ? decodeMsText(text, n) : null;
+  if (ms === null) return `field "ms": expected the response times of ${n} checks as text (docs/store.md)`;
+  const line: Partial<CompactRunLine> & { t: string } = { ...(rest as { t: string }), v: LINE_VERSION, ms };
+  if (c !== undefined) {
+    if (typeof c !== 'object' || c === null || Array.isArray(c)) return 'field "c": expected an object by column index';
+    for (const [k, v] of Object.entries(c)) {
+      if (!/^\d+$/.test(k) || Number(k) >= n || !(v === null || (typeof v === 'number' && Number.isInteger(v)))) return `field "c": bad entry ${JSON.stringify(k)}`;
+    }
+    // Column i's code: the entry spelled `"i"` (as `e[i]` is read), else 200.
+    const codes = c as Record<string, number | null>;
+    line.code = Array.from({ length: n }, (_, i) => (Object.hasOwn(codes, String(i)) ? (codes[String(i)] as number | null) : 200));
+  }
+  return line;
 }
 
 /** What is wrong with a compact line, or null. */

@@ -1,0 +1,132 @@
+/**
+ * Version 3 lines (response times as text, codes other than 200) hold what version 2 lines held:
+ * the same runs written in either version give the same samples, the same status model, the same
+ * report figures and the same rollups.
+ */
+import { mkdir, mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CheckStatus } from '../checks/types.ts';
+import { computePeriods } from '../model/period.ts';
+import { fixtureConfig } from '../model/testing.ts';
+import { readReportInputs } from '../reports/inputs.ts';
+import { buildModel } from '../site/build.ts';
+import { compactStore } from './compact.ts';
+import { DAY_MS, utcDay } from './layout.ts';
+import { MAX_MS } from './ms-text.ts';
+import { type RunRecord, STORE_VERSION, appendRuns, encodeRunLine, parseStoredLine, readSamples } from './samples.ts';
+import { readStoreColumns } from './store.ts';
+
+const MIN = 60_000;
+const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
+
+function rng(seed: number) {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The version 2 line of a run: what `encodeRunLine` wrote before version 3. */
+function version2Line(rec: RunRecord): string {
+  const line = parseStoredLine(encodeRunLine(rec));
+  if (typeof line === 'string' || line.v === STORE_VERSION) throw new Error(`not a compact line: ${String(line)}`);
+  const { t, id, s, ms, dt, code, e, n, x, g } = line;
+  return JSON.stringify({ v: 2, t, id, s, ms, dt, code, e, n, x, g });
+}
+
+/** Runs of http checks (codes), a tcp check (none), slow and timed-out answers, late starts, errors. */
+function runs(from: number, to: number): RunRecord[] {
+  const rand = rng(17);
+  const out: RunRecord[] = [];
+  for (let t = from; t < to; t += 5 * MIN) {
+    if (rand() < 0.02) continue;
+    const at = t + Math.floor(rand() * 30_000);
+    out.push({
+      v: STORE_VERSION,
+      t: new Date(at).toISOString(),
+      r: ['api', 'web', 'db', 'tls'].map((id, i) => {
+        const s = STATUSES[rand() < 0.9 ? 0 : Math.floor(rand() * 4)] as CheckStatus;
+        const x = rand();
+        const ms = s === 'down' && x < 0.5 ? null : x < 0.03 ? 4096 + Math.floor(rand() * 60_000) : x < 0.035 ? MAX_MS + 1 + Math.floor(rand() * 1000) : 20 + rand() * 500;
+        return {
+          id,
+          s,
+          t: new Date(at + (rand() < 0.2 ? Math.floor(rand() * 5000) : 0)).toISOString(),
+          ms,
+          e: s === 'up' ? null : s === 'down' ? 'HTTP 503' : 'slower than 1s',
+          ...(i < 2 ? { code: s === 'down' ? 503 : rand() < 0.05 ? 204 : 200 } : {}),
+          ...(s === 'down' ? { n: 2 } : {}),
+          ...(id === 'tls' && rand() < 0.5 ? { x: '2027-01-01T00:00:00.000Z' } : {}),
+        };
+      }),
+    });
+  }
+  return out;
+}
+
+async function writeVersion2(dir: string, records: RunRecord[]): Promise<void> {
+  await mkdir(path.join(dir, 'data'), { recursive: true });
+  const byDay = new Map<string, string[]>();
+  for (const rec of records) {
+    const day = utcDay(Date.parse(rec.t));
+    (byDay.get(day) ?? byDay.set(day, []).get(day))?.push(version2Line(rec));
+  }
+  for (const [day, lines] of byDay) await writeFile(path.join(dir, 'data', `${day}.ndjson`), `${lines.join('\n')}\n`);
+}
+
+describe('version 2 and version 3 lines', () => {
+  it('give the same samples, model, report figures and rollups', async () => {
+    const from = Date.parse('2026-03-10T00:00:00.000Z');
+    const to = Date.parse('2026-04-20T00:00:00.000Z');
+    const records = runs(from, to);
+    const v2 = await mkdtemp(path.join(os.tmpdir(), 'cairn-v2-'));
+    const v3 = await mkdtemp(path.join(os.tmpdir(), 'cairn-v3-'));
+    await writeVersion2(v2, records);
+    await appendRuns(v3, records);
+    const first = await readFile(path.join(v3, 'data', '2026-03-10.ndjson'), 'utf8');
+    expect(first.startsWith('{"v":3,')).toBe(true);
+    // A response time beyond version 3 text: that run is written as a version 2 line.
+    expect(first.split('\n').some((l) => l.startsWith('{"v":2,'))).toBe(true);
+    expect((await readFile(path.join(v2, 'data', '2026-03-10.ndjson'), 'utf8')).startsWith('{"v":2,')).toBe(true);
+
+    const a = await readSamples(v2);
+    const b = await readSamples(v3);
+    expect(b.problems).toEqual([]);
+    expect(b.samples).toStrictEqual(a.samples);
+    expect(a.samples.some((s) => s.statusCode === 204) && a.samples.some((s) => s.responseTimeMs !== null && s.responseTimeMs > MAX_MS)).toBe(true);
+    const ca = await readStoreColumns(v2);
+    const cb = await readStoreColumns(v3);
+    for (const id of ['api', 'web', 'db', 'tls']) expect(cb.samples.of(id)).toStrictEqual(ca.samples.of(id));
+
+    const now = Date.parse('2026-04-19T12:00:00.000Z');
+    const config = (dir: string) => ({ ...fixtureConfig({ checks: [{ id: 'api', component: 'core' }, { id: 'web', component: 'core' }, { id: 'db' }, { id: 'tls' }] }), dir });
+    const modelA = JSON.stringify(await buildModel(config(v2), now)).replaceAll(v2, '<dir>');
+    const modelB = JSON.stringify(await buildModel(config(v3), now)).replaceAll(v3, '<dir>');
+    expect(modelB).toBe(modelA);
+
+    const periods = ['2026-03', '2026-04'].map((label) => {
+      const [y, m] = label.split('-').map(Number) as [number, number];
+      return { label, from: Date.UTC(y, m - 1, 1), to: Date.UTC(y, m, 1) };
+    });
+    const figures = async (dir: string) => {
+      const inputs = await readReportInputs(config(dir), periods[0]!.from, periods[1]!.to, periods[1]!);
+      return computePeriods({ config: config(dir), samples: (id: string) => inputs.samples.of(id), columns: (id) => inputs.samples.columns(id), rollups: inputs.rollups, incidents: inputs.incidents, now, periods });
+    };
+    expect(JSON.stringify(await figures(v3)).replaceAll(v3, '<dir>')).toBe(JSON.stringify(await figures(v2)).replaceAll(v2, '<dir>'));
+
+    // Compaction folds both into the same rollup lines.
+    for (const dir of [v2, v3]) await compactStore(dir, { retentionMs: 10 * DAY_MS, now: to, maxGapMs: () => 15 * MIN });
+    const rollups = async (dir: string) => {
+      const folder = path.join(dir, 'data', 'rollups', '2026');
+      return Promise.all((await readdir(folder)).sort().map((f) => readFile(path.join(folder, f), 'utf8')));
+    };
+    const ra = await rollups(v2);
+    expect(ra.length).toBeGreaterThan(0);
+    expect(await rollups(v3)).toEqual(ra);
+  });
+});
