@@ -10,8 +10,9 @@ export default defineConfig({
     pool: 'forks',
     // Vitest's default is one worker per core less one: a single worker on the 2 cores of CI, so
     // the second core idled while a test waited on a child (cairn, git, Chromium, Prometheus).
-    // Two test files at once keep both cores busy; the tests wait for conditions, not durations.
-    maxWorkers: 2,
+    // Two test files at once left a core idle a quarter of the time (the e2e files wait on their
+    // children); three keep both busy. The tests wait for conditions, not durations.
+    maxWorkers: 3,
     projects: [
       {
         extends: true,

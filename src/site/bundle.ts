@@ -61,6 +61,14 @@ export async function siteBundleDir(): Promise<string> {
     if (!existsSync(path.join(shipped, 'manifest.json'))) throw new Error(`the compiled status pages are missing from ${shipped}: reinstall Cairn`);
     return shipped;
   }
+  return compiledFromSources();
+}
+
+/**
+ * A checkout's compiled pages: node_modules/.cache/cairn-site/<hash of the sources>/, compiled
+ * now when the sources changed since the last compile. `npm run build` copies them into dist/pages.
+ */
+export async function compiledFromSources(): Promise<string> {
   const cache = path.join(PACKAGE_ROOT, 'node_modules', '.cache', 'cairn-site');
   const target = path.join(cache, await sourceHash());
   if (existsSync(path.join(target, 'manifest.json'))) return target;
