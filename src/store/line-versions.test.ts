@@ -12,6 +12,7 @@ import { computePeriods } from '../model/period.ts';
 import { fixtureConfig } from '../model/testing.ts';
 import { readReportInputs } from '../reports/inputs.ts';
 import { buildModel } from '../site/build.ts';
+import { seededRandom } from '../demo/random.ts';
 import { compactStore } from './compact.ts';
 import { DAY_MS, utcDay } from './layout.ts';
 import { MAX_MS } from './ms-text.ts';
@@ -21,15 +22,7 @@ import { readStoreColumns } from './store.ts';
 const MIN = 60_000;
 const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
 
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** The version 2 line of a run: what `encodeRunLine` wrote before version 3. */
 function version2Line(rec: RunRecord): string {
