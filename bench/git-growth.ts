@@ -39,6 +39,7 @@ import { ensureGitattributes, runCommitMessage } from '../src/store/git.ts';
 import { DAY_MS } from '../src/store/layout.ts';
 import { appendRun, toRunRecord } from '../src/store/samples.ts';
 import { type CommitRequest, type Committer, fastImportCommitter, realCommitter } from './git-writers.ts';
+import { seededRandom } from '../src/demo/random.ts';
 
 const { values } = parseArgs({
   options: {
@@ -73,15 +74,8 @@ const PLAIN_GC = values['plain-gc'];
 if (!REAL && values.commits !== 'fast') throw new Error(`--commits: expected fast or real, got ${values.commits}`);
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (the demo's mulberry32). */
+const rng = seededRandom;
 type Rand = () => number;
 
 interface SimCheck {

@@ -13,20 +13,13 @@ import { countAtOrBefore, storedColumnTimeline } from './columns.ts';
 import { computePeriods } from './period.ts';
 import { storedTimeline } from './stored.ts';
 import { fixtureConfig } from './testing.ts';
+import { seededRandom } from '../demo/random.ts';
 
 const MIN = 60_000;
 const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (the demo's mulberry32). */
+const rng = seededRandom;
 
 /** Sorted samples of one check: 5-minute steps, late runs, gaps, repeated times. */
 function randomSamples(rand: () => number, from: number, count: number): Sample[] {

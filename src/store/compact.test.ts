@@ -12,21 +12,14 @@ import { DAY_MS } from './layout.ts';
 import { readRollups } from './rollup-format.ts';
 import { type RunRecord, type StoredResult, appendRuns, listDayFiles } from './samples.ts';
 import { readStore } from './store.ts';
+import { seededRandom } from '../demo/random.ts';
 
 const MIN = 60_000;
 const NOW = Date.parse('2026-11-24T12:00:00.000Z');
 const START = Date.parse('2026-07-15T00:00:00.000Z'); // 132 days before NOW, across the October DST change
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (the demo's mulberry32). */
+const rng = seededRandom;
 
 const config = fixtureConfig({
   checks: [

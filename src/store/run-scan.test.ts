@@ -2,19 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { CheckStatus } from '../checks/types.ts';
 import { RunLineScanner } from './run-scan.ts';
 import { type RunRecord, type StoredResult, STORE_VERSION, encodeRunLine, parseRunLine } from './samples.ts';
+import { seededRandom } from '../demo/random.ts';
 
 const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number) {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers (the demo's mulberry32). */
+const rng = seededRandom;
 
 /** What the full parser gives for a line, as the report's reader keeps it (per result: id, status, time, ms, error). */
 function viaParser(line: string) {
