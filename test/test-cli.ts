@@ -9,11 +9,11 @@
  * tsx path covered; test/package.e2e.test.ts covers the packed package.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { checkoutHash } from '../src/site/bundle.ts';
 import { ROOT } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -26,21 +26,8 @@ async function runtimeFiles(): Promise<string[]> {
 }
 
 /** Hash of everything the compiled CLI is made of. */
-async function sourceHash(): Promise<string> {
-  const files: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const e of await readdir(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(p);
-      else if (!/\.test\.ts$/.test(e.name)) files.push(p);
-    }
-  };
-  await walk(path.join(ROOT, 'src'));
-  files.push(...['tsconfig.json', 'tsconfig.build.json', 'package.json', 'bin/cairn.js', 'scripts/build.ts'].map((f) => path.join(ROOT, f)));
-  files.sort();
-  const h = createHash('sha256');
-  for (const f of files) h.update(path.relative(ROOT, f)).update('\0').update(await readFile(f)).update('\0');
-  return h.digest('hex').slice(0, 16);
+function sourceHash(): Promise<string> {
+  return checkoutHash(ROOT, ['tsconfig.json', 'tsconfig.build.json', 'package.json', 'bin/cairn.js', 'scripts/build.ts']);
 }
 
 /** The compiled CLI of the current sources (compiled now if they changed): its bin/cairn.js. */

@@ -103,8 +103,15 @@ export async function bundleIdentity(): Promise<string> {
 }
 
 /** Hash of everything the pages are compiled from. */
-async function sourceHash(): Promise<string> {
-  const h = createHash('sha256');
+function sourceHash(): Promise<string> {
+  return checkoutHash(PACKAGE_ROOT, ['astro.config.mjs', 'scripts/build-site.ts', 'public/favicon.svg']);
+}
+
+/**
+ * Hash of a checkout's sources: every file under `root`/src/ but the tests, and the `extra` files
+ * (paths relative to `root`). What something compiled from them is cached under.
+ */
+export async function checkoutHash(root: string, extra: readonly string[]): Promise<string> {
   const files: string[] = [];
   const walk = async (dir: string): Promise<void> => {
     for (const e of await readdir(dir, { withFileTypes: true })) {
@@ -113,10 +120,11 @@ async function sourceHash(): Promise<string> {
       else if (!/\.test\.ts$/.test(e.name)) files.push(p);
     }
   };
-  await walk(path.join(PACKAGE_ROOT, 'src'));
-  files.push(path.join(PACKAGE_ROOT, 'astro.config.mjs'), path.join(PACKAGE_ROOT, 'scripts', 'build-site.ts'), path.join(PACKAGE_ROOT, 'public', 'favicon.svg'));
+  await walk(path.join(root, 'src'));
+  files.push(...extra.map((f) => path.join(root, f)));
   files.sort();
-  for (const f of files) h.update(path.relative(PACKAGE_ROOT, f)).update('\0').update(await readFile(f)).update('\0');
+  const h = createHash('sha256');
+  for (const f of files) h.update(path.relative(root, f)).update('\0').update(await readFile(f)).update('\0');
   return h.digest('hex').slice(0, 16);
 }
 
