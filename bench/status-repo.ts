@@ -4,7 +4,7 @@
  *
  * The history is the same for a given (components, days, now) whatever the line format: a seeded
  * generator draws each sample in run order (0.2% down, 0.8% degraded, response times 40-240 ms).
- * Lines are written in the store's compact format (version 2, as `cairn check` writes them) unless
+ * Lines are written in the store's compact format version 2 (still read; `cairn run` writes version 3, whose response times are text) unless
  * `lineVersion: 1` asks for the verbose one an older Cairn wrote (7× the bytes).
  */
 import { spawn } from 'node:child_process';
@@ -12,7 +12,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dayFile } from '../src/store/layout.ts';
-import { LINE_VERSION, STORE_VERSION } from '../src/store/samples.ts';
+import { LINE_VERSION_2, STORE_VERSION, readDayFiles } from '../src/store/samples.ts';
 
 export const STEP = 5 * 60_000;
 export const CAIRN = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
@@ -98,12 +98,30 @@ export async function writeHistory(dir: string, ids: readonly string[], days: nu
     lines.push(
       version === 1
         ? `{"v":${STORE_VERSION},"t":"${at}","r":[${verbose.join(',')}]}`
-        : `{"v":${LINE_VERSION},"t":"${at}","id":${idColumn},"s":"${letters.join('')}","ms":${JSON.stringify(ms)}${errors.length ? `,"e":{${errors.join(',')}}` : ''}}`,
+        : `{"v":${LINE_VERSION_2},"t":"${at}","id":${idColumn},"s":"${letters.join('')}","ms":${JSON.stringify(ms)}${errors.length ? `,"e":{${errors.join(',')}}` : ''}}`,
     );
     samples += ids.length;
   }
   await flush();
+  await assertReadable(dir, ids.length);
   return samples;
+}
+
+/**
+ * Reads the newest day file back through the store's reader and throws unless every line is
+ * read with every check: a generator that writes lines the store rejects would time a build of
+ * an empty store (it once did, writing version 2 columns under the version 3 tag).
+ */
+async function assertReadable(dir: string, checks: number): Promise<void> {
+  const days = (await readdir(path.join(dir, 'data'))).filter((f) => f.endsWith('.ndjson')).sort();
+  const last = days.at(-1);
+  if (!last) return;
+  const file = path.join(dir, 'data', last);
+  const lines = (await readFile(file, 'utf8')).split('\n').filter((l) => l.trim() !== '').length;
+  const { samples, problems } = await readDayFiles(dir, [{ day: last.slice(0, 10), file }]);
+  if (problems.length > 0 || samples.length !== lines * checks) {
+    throw new Error(`bench/status-repo.ts wrote lines the store does not read: ${samples.length} samples of ${lines * checks} from ${file}${problems[0] ? `; first problem: line ${problems[0].line}: ${problems[0].message}` : ''}`);
+  }
 }
 
 export interface BuildMeasure {
