@@ -25,7 +25,7 @@ import { loadIncidents } from '../incidents/store.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { dayFile, dayStart, rollupFile, utcDay } from '../store/layout.ts';
 import { appendRollups } from '../store/rollup-format.ts';
-import { parseRunLine, toRunRecord, type RunRecord, type Sample } from '../store/samples.ts';
+import { runLinesOf, toRunRecord, type RunRecord, type Sample } from '../store/samples.ts';
 import { convertConfig, type ConvertedConfig, type SiteMapping } from './upptime-config.ts';
 import {
   parseSubject,
@@ -278,9 +278,10 @@ export function groupRuns(samples: readonly ImportedSample[], windowMs = 60_000)
 async function existingKeys(file: string): Promise<{ text: string | null; keys: Set<string> }> {
   const text = await readText(file);
   const keys = new Set<string>();
+  const parse = runLinesOf(text ?? '');
   for (const line of (text ?? '').split('\n')) {
     if (!line.trim()) continue;
-    const rec = parseRunLine(line);
+    const rec = parse(line);
     if (typeof rec === 'string') continue;
     for (const r of rec.r) keys.add(`${r.id}\n${Date.parse(r.t)}`);
   }

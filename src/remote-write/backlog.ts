@@ -10,9 +10,10 @@
  * pushes within its deadline): no line sits after a line that started more than `ORDER_SLACK_MS`
  * later. So the scan stops at the first line older than the cursor by that much.
  */
+import { readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { DAY_MS, dayFile, utcDay } from '../store/layout.ts';
-import { type RunRecord, parseRunLine } from '../store/samples.ts';
+import { type RunRecord, dayFileBook, parseRunLine } from '../store/samples.ts';
 import type { Shard } from '../store/shard.ts';
 
 /** How far out of start-time order a line of a day file can be (racing runs end within their deadline; an hour is far beyond it). */
@@ -42,9 +43,10 @@ export interface Backlog {
   unreadable: number;
 }
 
-/** Every line the compact writer writes (version 3) starts so, followed by the run's start as `toISOString()` gives it. */
-const HEAD = Buffer.from('{"v":3,"t":"');
-/** The same for lines of version 2 (the earlier compact line). */
+/** Every line the compact writer writes (version 4) starts so, followed by the run's start as `toISOString()` gives it. */
+const HEAD = Buffer.from('{"v":4,"t":"');
+/** The same for lines of versions 3 and 2 (earlier compact lines). */
+const HEAD3 = Buffer.from('{"v":3,"t":"');
 const HEAD2 = Buffer.from('{"v":2,"t":"');
 const ISO_LENGTH = 24;
 const NEWLINE = 0x0a;
@@ -56,7 +58,7 @@ function regionOf(rec: RunRecord): string | null {
 /** The run start on a line's head, as ISO text, or null when the line does not start as the compact writer writes. */
 function headTime(line: Buffer): string | null {
   const at = HEAD.length;
-  if (line.length <= at + ISO_LENGTH || (line.compare(HEAD, 0, at, 0, at) !== 0 && line.compare(HEAD2, 0, at, 0, at) !== 0) || line[at + ISO_LENGTH] !== 0x22) return null;
+  if (line.length <= at + ISO_LENGTH || (line.compare(HEAD, 0, at, 0, at) !== 0 && line.compare(HEAD3, 0, at, 0, at) !== 0 && line.compare(HEAD2, 0, at, 0, at) !== 0) || line[at + ISO_LENGTH] !== 0x22) return null;
   return line.toString('latin1', at, at + ISO_LENGTH);
 }
 
@@ -104,7 +106,16 @@ export async function readBacklog(dir: string, q: BacklogQuery): Promise<Backlog
   const stopBelow = new Date(q.afterMs - ORDER_SLACK_MS).toISOString();
   const lastDay = utcDay(q.beforeMs);
   for (let day = utcDay(q.afterMs), ms = q.afterMs; day <= lastDay; ms += DAY_MS, day = utcDay(ms)) {
-    await linesFromEnd(dayFile(dir, day, q.shard), (bytes) => {
+    const file = dayFile(dir, day, q.shard);
+    // Lines that name their ids by key resolve them from the whole file, read when one first does.
+    const book = dayFileBook(() => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return null;
+      }
+    });
+    await linesFromEnd(file, (bytes) => {
       const head = headTime(bytes);
       if (head !== null) {
         if (head < stopBelow) return false;
@@ -112,7 +123,7 @@ export async function readBacklog(dir: string, q: BacklogQuery): Promise<Backlog
       }
       const line = bytes.toString('utf8');
       if (line.trim() === '') return true;
-      const rec = parseRunLine(line);
+      const rec = parseRunLine(line, book);
       if (typeof rec === 'string') {
         out.unreadable++;
         return true;

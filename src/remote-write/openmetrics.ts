@@ -10,7 +10,7 @@
  */
 import { coveredDays } from '../store/rollup-format.ts';
 import { dayOfFile } from '../store/layout.ts';
-import { type DayFile, type RunRecord, type StoreProblem, listDayFiles, parseRunLine } from '../store/samples.ts';
+import { type DayFile, type RunRecord, type StoreProblem, listDayFiles, runLinesOf } from '../store/samples.ts';
 import { forEachRecord } from '../store/ndjson.ts';
 import { type Label, METRICS, type MetricName, type SeriesBuilder } from './series.ts';
 
@@ -94,7 +94,7 @@ export async function exportOpenMetrics(dir: string, builder: SeriesBuilder, ran
     }
     if (any) summary.runs++;
   };
-  for (const f of files) await forEachRecord(dir, f.file, parseRunLine, add, summary.problems);
+  for (const f of files) await forEachRecord(dir, f.file, runLinesOf, add, summary.problems);
   const days = files.map((f) => dayOfFile(f.file) as string).sort();
   if (days.length > 0) summary.days = [days[0] as string, days[days.length - 1] as string];
 

@@ -14,7 +14,7 @@ import { HISTORY_DIR, readSnapshot } from '../prometheus/snapshot.ts';
 import { SNAPSHOT_VERSION, type SloSnapshot } from '../prometheus/types.ts';
 import { utcDay } from '../store/layout.ts';
 import { type RollupRecord, readRollups } from '../store/rollup-format.ts';
-import { type StoreProblem, listDayFiles, parseRunLine } from '../store/samples.ts';
+import { type StoreProblem, dayFileBook, listDayFiles, parseRunLine } from '../store/samples.ts';
 import { RunLineScanner } from '../store/run-scan.ts';
 import { MonthColumns } from '../store/month-columns.ts';
 
@@ -60,6 +60,9 @@ async function readDayInto(dir: string, file: string, into: MonthColumns, scanne
     return [{ file: rel, line: null, message: `unreadable: ${(err as Error).message}` }];
   }
   const problems: StoreProblem[] = [];
+  scanner.startFile();
+  // The full parser's book of this file's ids (for lines the scanner leaves to it).
+  const book = dayFileBook(() => buf.toString('utf8'));
   let start = 0;
   let lineNo = 0;
   let lastT = '';
@@ -77,7 +80,7 @@ async function readDayInto(dir: string, file: string, into: MonthColumns, scanne
     }
     const line = buf.toString('utf8', lineStart, end);
     if (line.trim() === '') continue;
-    const rec = parseRunLine(line);
+    const rec = parseRunLine(line, book);
     if (typeof rec === 'string') {
       problems.push({ file: rel, line: lineNo, message: rec });
       continue;

@@ -10,7 +10,7 @@
  */
 import type { CheckStatus } from '../checks/types.ts';
 import { forEachRecord } from './ndjson.ts';
-import { type CompactRunLine, type DayFile, type Sample, type StoreProblem, STORE_VERSION, parseStoredLine, toSample } from './samples.ts';
+import { type CompactRunLine, type DayFile, type Sample, type StoreProblem, STORE_VERSION, storedLinesOf, toSample } from './samples.ts';
 
 /** The statuses by the index the columns keep (`series(id).st`). */
 export const STATUSES: readonly CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
@@ -314,7 +314,7 @@ function indexed(sparse: Record<string, string>): Map<number, string> {
 export async function readDayFilesInto(dir: string, files: readonly DayFile[], into: SampleColumns): Promise<StoreProblem[]> {
   const problems: StoreProblem[] = [];
   for (const { file } of files) {
-    await forEachRecord(dir, file, parseStoredLine, (rec) => (rec.v === STORE_VERSION ? rec.r.forEach((r) => into.add(toSample(r))) : into.addLine(rec)), problems);
+    await forEachRecord(dir, file, storedLinesOf, (rec) => (rec.v === STORE_VERSION ? rec.r.forEach((r) => into.add(toSample(r))) : into.addLine(rec)), problems);
   }
   return problems;
 }

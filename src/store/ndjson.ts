@@ -13,13 +13,14 @@ export interface StoreProblem {
 }
 
 /**
- * Calls `onRecord` for every line of `file` that `parse` accepts (it returns the record, or a
- * reason as a string); blank lines are skipped.
+ * Calls `onRecord` for every line of `file` that the file's parser accepts (it returns the record,
+ * or a reason as a string); blank lines are skipped. `parserFor` makes the parser of a file from
+ * its text (a day file's lines may refer to each other: src/store/ids-book.ts).
  */
 export async function forEachRecord<T>(
   dir: string,
   file: string,
-  parse: (line: string) => T | string,
+  parserFor: (text: string) => (line: string) => T | string,
   onRecord: (record: T, line: number, rel: string) => void,
   problems: StoreProblem[],
 ): Promise<void> {
@@ -32,6 +33,7 @@ export async function forEachRecord<T>(
     problems.push({ file: rel, line: null, message: `unreadable: ${e.code ? `${FS_REASONS[e.code] ?? e.message} (${e.code})` : e.message}` });
     return;
   }
+  const parse = parserFor(text);
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     const rec = parse(line);

@@ -15,7 +15,7 @@ const record = (g?: string): RunRecord => ({
 
 describe('regions in the store', () => {
   it('a run without a region is written exactly as before (no "g")', () => {
-    expect(encodeRunLine(record())).toBe('{"v":3,"t":"2026-11-24T10:05:00.000Z","id":["api","web"],"s":"ud","ms":"1~K","e":{"1":"refused"}}');
+    expect(encodeRunLine(record())).toBe('{"v":4,"t":"2026-11-24T10:05:00.000Z","id":["api","web"],"s":"ud","ms":"1~K","e":{"1":"refused"}}');
   });
 
   it('a run with a region carries it once per line and reads back onto every result', () => {

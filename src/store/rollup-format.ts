@@ -137,7 +137,7 @@ export async function readRollups(dir: string, opts: { sinceDay?: string } = {})
   const covered = new Set<string>();
   const seen = new Set<string>();
   for (const { file } of files) {
-    await forEachRecord(dir, file, parseRollupLine, (rec, line, rel) => {
+    await forEachRecord(dir, file, () => parseRollupLine, (rec, line, rel) => {
       const key = `${rec.d}\n${rec.id}`;
       if (seen.has(key)) {
         problems.push({ file: rel, line, message: `repeated rollup of check "${rec.id}" on ${rec.d} (the first one counts)` });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckStatus } from '../checks/types.ts';
 import { RunLineScanner } from './run-scan.ts';
-import { type RunRecord, type StoredResult, STORE_VERSION, encodeRunLine, parseRunLine } from './samples.ts';
+import { type RunRecord, type StoredResult, STORE_VERSION, dayFileBook, encodeDayLines, encodeRunLine, parseRunLine } from './samples.ts';
 import { seededRandom } from '../demo/random.ts';
 
 const STATUSES: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
@@ -163,5 +163,45 @@ describe('scanning compact run lines from bytes', () => {
     const second = scanner.scan(buf, a.length + 1, a.length + 1 + b.length);
     expect(second?.ids).toBe(ids);
     expect(second?.at[0]).toBe(Date.parse('2026-04-01T00:05:00.000Z'));
+  });
+
+  it('reads version 4 lines that name their ids by key as the full parser does, within one file', () => {
+    const rand = rng(11);
+    const runs = Array.from({ length: 40 }, (_, i) =>
+      randomRun(rand, i % 7 === 3 ? ['a', 'b'] : ['a', 'b', 'c'], new Date(Date.parse('2026-04-01T00:00:00.000Z') + i * 300_000).toISOString(), { code: true, n: true }),
+    );
+    const text = encodeDayLines('', runs);
+    const lines = text.trimEnd().split('\n');
+    expect(lines.filter((l) => l.includes('"k":"')).length).toBeGreaterThan(30);
+    const book = dayFileBook(() => text);
+    const scanner = new RunLineScanner();
+    scanner.startFile();
+    const buf = Buffer.from(text);
+    let start = 0;
+    let scanned = 0;
+    for (const line of lines) {
+      const end = start + Buffer.byteLength(line);
+      const run = scanner.scan(buf, start, end);
+      const rec = parseRunLine(line, book);
+      expect(typeof rec).not.toBe('string');
+      if (run && typeof rec !== 'string') {
+        scanned++;
+        expect([...run.ids.slice(0, run.n)]).toEqual(rec.r.map((r) => r.id));
+        expect(Array.from(run.ms.subarray(0, run.n), (m) => (m < 0 ? null : m))).toEqual(rec.r.map((r) => r.ms));
+      }
+      start = end + 1;
+    }
+    expect(scanned).toBeGreaterThan(30);
+    // A key the file has not given (to this scanner, in this file): declined, never guessed.
+    const other = new RunLineScanner();
+    other.startFile();
+    const keyed = lines.find((l) => l.includes('"k":"')) as string;
+    expect(other.scan(Buffer.from(keyed), 0, Buffer.byteLength(keyed))).toBeNull();
+    expect(parseRunLine(keyed)).toMatch(/field "k": no line of this file gives the check ids of key "[A-Za-z0-9_-]{8}"/);
+    // Nor across files: a new file forgets the last one's ids.
+    const first = lines[0] as string;
+    expect(other.scan(Buffer.from(first), 0, Buffer.byteLength(first))).not.toBeNull();
+    other.startFile();
+    expect(other.scan(Buffer.from(keyed), 0, Buffer.byteLength(keyed))).toBeNull();
   });
 });

@@ -10,8 +10,12 @@
  * accepts, with the same values (src/store/run-scan.test.ts holds both to that).
  *
  * The ids of a line are the same as the previous line's in nearly every file (one config, one
- * order): they are compared as bytes and parsed only when they change.
+ * order): they are compared as bytes and parsed only when they change. A version 4 line that names
+ * them by key (`"k"`) takes the ids of a line of the same file that the scanner accepted; a key it
+ * has not seen in the file (given later, or by a line only the full parser reads) makes it return
+ * null, and the full parser resolves it (src/store/ids-book.ts). Call `startFile` before each file.
  */
+import { idsKey } from './ids-book.ts';
 import { decodeMsInto } from './ms-text.ts';
 
 /** Status codes of the `s` column, in this order: up, degraded, down, maintenance. */
@@ -47,7 +51,11 @@ const NINE = 0x39;
 const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
 const PREFIX = ascii('{"v":2,"t":"');
 const PREFIX3 = ascii('{"v":3,"t":"');
+const PREFIX4 = ascii('{"v":4,"t":"');
 const IDS = ascii('","id":[');
+const KEY = ascii('","k":"');
+const KEY_LENGTH = 8;
+const S_AFTER_KEY = ascii(',"s":"');
 const S = ascii('],"s":"');
 const MS = ascii('","ms":[');
 const MS3 = ascii('","ms":"');
@@ -140,9 +148,19 @@ function intArray(buf: Uint8Array, p: number, end: number, count: number, out: F
 }
 
 /** Reads compact run lines of day files; keeps the last line's ids to reuse them. */
+interface FileIds {
+  ids: string[];
+  bytes: Buffer;
+  key: string | null;
+}
+
 export class RunLineScanner {
   #idBytes: Buffer = Buffer.alloc(0);
   #ids: string[] = [];
+  /** The ids that lines of the current file gave (lines the scanner accepted), for keys. */
+  #fileIds: FileIds[] = [];
+  /** Whether `#ids` is among `#fileIds`. */
+  #idsInFile = false;
   #run: ScannedRun & { error: (string | null)[] } = { n: 0, ids: [], at: new Float64Array(0), status: new Uint8Array(0), ms: new Float64Array(0), error: [] };
   /** Columns of `#run.error` set by the last line, cleared before the next. */
   #errorsSet: number[] = [];
@@ -153,9 +171,16 @@ export class RunLineScanner {
    * not exactly the compact shape: read it with `parseRunLine` then. The arrays returned are
    * reused by the next call.
    */
+  /** A new file begins: keys resolve against its lines only. */
+  startFile(): void {
+    this.#fileIds = [];
+    this.#idsInFile = false;
+  }
+
   scan(buf: Buffer, start: number, end: number): ScannedRun | null {
     let p = start;
-    const v3 = at(buf, p, PREFIX3);
+    const v4 = at(buf, p, PREFIX4);
+    const v3 = v4 || at(buf, p, PREFIX3);
     if (!v3 && !at(buf, p, PREFIX)) return null;
     p += PREFIX.length;
     const tStart = p;
@@ -165,13 +190,29 @@ export class RunLineScanner {
     const t0 = Date.parse(buf.toString('latin1', tStart, tEnd));
     if (Number.isNaN(t0)) return null;
     p = tEnd;
-    if (!at(buf, p, IDS)) return null;
-    p += IDS.length;
+    let given = true;
+    if (v4 && at(buf, p, KEY)) {
+      // The ids by key: a line of this file the scanner accepted gave them.
+      const from = p + KEY.length;
+      if (from + KEY_LENGTH >= end || buf[from + KEY_LENGTH] !== QUOTE) return null;
+      const known = this.#fileIdsOf(buf.toString('latin1', from, from + KEY_LENGTH));
+      if (!known) return null;
+      this.#ids = known.ids;
+      this.#idBytes = known.bytes;
+      this.#idsInFile = true;
+      given = false;
+      p = from + KEY_LENGTH + 1;
+    } else if (!at(buf, p, IDS)) return null;
+    else p += IDS.length;
+    let idEnd: number;
+    if (!given) {
+      if (!at(buf, p, S_AFTER_KEY)) return null;
+      idEnd = p + 1; // as if after the ids' `]`: `S` is checked from idEnd - 1 below
+    } else {
     // The ids: the previous line's (the same bytes, then the status column), else strings
     // without escapes, separated by commas.
     const idStart = p - 1;
     const prev = this.#idBytes;
-    let idEnd: number;
     if (prev.length > 0 && idStart + prev.length <= end && buf.compare(prev, 0, prev.length, idStart, idStart + prev.length) === 0 && at(buf, idStart + prev.length - 1, S)) {
       idEnd = idStart + prev.length;
     } else {
@@ -193,12 +234,16 @@ export class RunLineScanner {
       if (ids.length !== count) return null;
       this.#ids = ids;
       this.#idBytes = Buffer.from(buf.subarray(idStart, idEnd));
+      this.#idsInFile = false;
+    }
     }
     const n = this.#ids.length;
     const run = this.#sized(n);
     p = idEnd - 1;
-    if (!at(buf, p, S)) return null;
-    p += S.length;
+    if (given) {
+      if (!at(buf, p, S)) return null;
+      p += S.length;
+    } else p += S_AFTER_KEY.length;
     if (p + n > end) return null;
     for (let i = 0; i < n; i++) {
       const code = STATUS_OF_BYTE[buf[p + i] as number] as number;
@@ -278,7 +323,20 @@ export class RunLineScanner {
     }
     run.n = n;
     run.ids = this.#ids;
+    if (!this.#idsInFile) {
+      this.#fileIds.push({ ids: this.#ids, bytes: this.#idBytes, key: null });
+      this.#idsInFile = true;
+    }
     return run;
+  }
+
+  /** The ids an accepted line of this file gave for `key`. */
+  #fileIdsOf(key: string): FileIds | undefined {
+    for (const f of this.#fileIds) {
+      f.key ??= idsKey(f.bytes);
+      if (f.key === key) return f;
+    }
+    return undefined;
   }
 
   #sized(n: number): ScannedRun & { error: (string | null)[] } {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../checks/types.ts';
 import { appendRun, appendRuns, readSamples, toRunRecord } from './samples.ts';
+import { readStoreColumns } from './store.ts';
 import { fnv1a32, inShard, parseShard, shardOf } from './shard.ts';
 
 const result = (id: string, status: CheckResult['status'], at: string, extra: Partial<CheckResult> = {}): CheckResult => ({
@@ -34,10 +35,10 @@ describe('results store', () => {
     expect(f2).toBe(path.join('data', '2026-11-25.ndjson'));
     const lines = (await readFile(path.join(dir, f1), 'utf8')).trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    // Compact columnar line (version 3): ids, one status letter each, whole-ms response times as
+    // Compact columnar line (version 4): ids, one status letter each, whole-ms response times as
     // text (13 ms: high digit 0, low digit D), the codes that are not 200.
     expect(JSON.parse(lines[0]!)).toEqual({
-      v: 3,
+      v: 4,
       t: t1,
       id: ['a', 'b'],
       s: 'ud',
@@ -101,6 +102,37 @@ describe('results store', () => {
     expect(problems[0]!.message).toContain('"s"');
     expect(problems[1]).toMatchObject({ line: 3 });
     expect(problems[1]!.message).toContain('invalid JSON');
+  });
+
+  it('names ids by key after a file gives them, in any line order, and reports a key no line gives', async () => {
+    const dir = await tmp();
+    const at = (m: number) => `2026-11-24T10:${String(m).padStart(2, '0')}:00.000Z`;
+    for (const m of [0, 5, 10]) await appendRun(dir, toRunRecord(new Date(at(m)), [result('a', 'up', at(m)), result('b', 'up', at(m))]));
+    await appendRun(dir, toRunRecord(new Date(at(15)), [result('a', 'down', at(15))]));
+    await appendRun(dir, toRunRecord(new Date(at(20)), [result('a', 'up', at(20))]));
+    const file = path.join(dir, 'data', '2026-11-24.ndjson');
+    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n');
+    expect(lines.map((l) => (l.includes('"id":[') ? 'id' : l.includes('"k":"') ? 'k' : '?'))).toEqual(['id', 'k', 'k', 'id', 'k']);
+    const before = (await readSamples(dir)).samples;
+    expect(before.map((x) => `${x.id} ${x.status}`)).toEqual(['a up', 'b up', 'a up', 'b up', 'a up', 'b up', 'a down', 'a up']);
+    // The order a union merge of two runners' appends may give: a key before the line with its ids.
+    await writeFile(file, `${[lines[1], lines[4], lines[0], lines[2], lines[3]].join('\n')}\n`);
+    const moved = await readSamples(dir);
+    expect(moved.problems).toEqual([]);
+    expect(moved.samples.length).toBe(before.length);
+    expect((await readStoreColumns(dir)).samples.of('b').length).toBe(3);
+    // Without the line that gives ["a","b"]: its keyed lines are reported (file, line, why), the rest read.
+    await writeFile(file, `${[lines[1], lines[2], lines[3], lines[4]].join('\n')}\n`);
+    const lost = await readSamples(dir);
+    expect(lost.samples.map((x) => `${x.id} ${x.status}`)).toEqual(['a down', 'a up']);
+    expect(lost.problems).toEqual([
+      { file: path.join('data', '2026-11-24.ndjson'), line: 1, message: expect.stringMatching(/^field "k": no line of this file gives the check ids of key "[A-Za-z0-9_-]{8}"$/) },
+      { file: path.join('data', '2026-11-24.ndjson'), line: 2, message: expect.stringMatching(/^field "k": no line of this file gives/) },
+    ]);
+    expect((await readStoreColumns(dir)).problems.map((p) => p.line)).toEqual([1, 2]);
+    // The next run gives its ids again, as the file no longer holds a line with them.
+    await appendRun(dir, toRunRecord(new Date(at(25)), [result('a', 'up', at(25)), result('b', 'up', at(25))]));
+    expect((await readFile(file, 'utf8')).trimEnd().split('\n').at(-1)).toContain('"id":["a","b"]');
   });
 
   it('reads an empty store as no samples', async () => {

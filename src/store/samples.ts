@@ -5,12 +5,15 @@
  *
  *   {"v":1,"t":"2026-11-24T10:05:00.000Z","r":[{"id":"api","s":"up","t":"2026-11-24T10:05:00.120Z","ms":84,"e":null,"code":200,"n":2}]}
  *
- * and written to disk as ONE compact columnar line (schema version 3):
+ * and written to disk as ONE compact columnar line (schema version 4):
  *
- *   {"v":3,"t":"2026-11-24T10:05:00.000Z","id":["api","web"],"s":"ud","ms":"1~K","dt":[0,3],"c":{"1":null},"e":{"1":"connection refused"},"n":{"1":2}}
+ *   {"v":4,"t":"2026-11-24T10:05:00.000Z","id":["api","web"],"s":"ud","ms":"1~K","dt":[0,3],"c":{"1":null},"e":{"1":"connection refused"},"n":{"1":2}}
+ *   {"v":4,"t":"2026-11-24T10:10:00.000Z","k":"sV0x3J8q","s":"uu","ms":"11KL"}
  *
  * - `t`     when the run started (UTC ISO-8601, ms)
  * - `id`    the check ids of the run, in order; every other column follows this order
+ * - `k`     in place of `id` when a line of the same day file already gives these ids: their key
+ *           (src/store/ids-book.ts), resolved within the file
  * - `s`     one letter per check: u up, w degraded, d down, m maintenance
  * - `ms`    response times in whole milliseconds (or none), as text: src/store/ms-text.ts
  * - `dt`    optional: when each check's final attempt started, in whole seconds after `t`
@@ -25,10 +28,11 @@
  * The columns repeat from one line to the next (ids, statuses, codes), so git stores a new line
  * as a few copy instructions plus the response times: see docs/benchmarks.md.
  *
- * Version 2 lines hold the same columns with `ms` a JSON array of numbers or nulls and `code` the
+ * Version 3 lines are version 4 lines that always carry `id`. Version 2 lines hold the same columns with `ms` a JSON array of numbers or nulls and `code` the
  * array of every column's code or null (`"ms":[84,null],"code":[200,null]`); `encodeRunLine`
  * still writes one when a response time is beyond what version 3 text holds (over 4.6 hours).
- * Every version is read, and a version 2 or 3 line is held in memory as a `CompactRunLine`.
+ * Every version is read, and a version 2, 3 or 4 line is held in memory as a `CompactRunLine`
+ * (with its ids, resolved from the key).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -39,13 +43,16 @@ import { fsFault } from './fault.ts';
 import { SAMPLES_DIR, dayFile, dayOfFile, utcDay } from './layout.ts';
 import { coveredDays } from './rollup-format.ts';
 import { decodeMsText, encodeMsText } from './ms-text.ts';
+import { IDS_KEY_RE, IdsBook, idsKey } from './ids-book.ts';
 import { isRegion } from './region.ts';
 import type { Shard } from './shard.ts';
 
 /** Version of the in-memory run record (and of the verbose line format). */
 export const STORE_VERSION = 1;
-/** Version of the compact line format that `appendRun` writes. */
-export const LINE_VERSION = 3;
+/** Version of the compact line format that `appendRun` writes: version 3 with `k` in place of a repeated `id`. */
+export const LINE_VERSION = 4;
+/** The compact line format with response times as text, ids on every line; still read. */
+export const LINE_VERSION_3 = 3;
 /** The earlier compact line format (response times and status codes as JSON arrays), still read. */
 export const LINE_VERSION_2 = 2;
 
@@ -78,7 +85,7 @@ export interface RunRecord {
  * `ms` text and `c` codes decoded into the arrays `ms` and `code`).
  */
 export interface CompactRunLine {
-  v: typeof LINE_VERSION | typeof LINE_VERSION_2;
+  v: typeof LINE_VERSION | typeof LINE_VERSION_3 | typeof LINE_VERSION_2;
   t: string;
   id: string[];
   s: string;
@@ -135,19 +142,30 @@ export function toRunRecord(startedAt: Date, results: CheckResult[]): RunRecord 
   };
 }
 
+export interface EncodeOptions {
+  /**
+   * A line of the same day file gives these ids (as `JSON.stringify(ids)` spells them): write
+   * their key (`k`) instead of the ids. Not for a version 2 line, which always holds its ids.
+   */
+  idsGiven?: (idsJson: string) => boolean;
+}
+
 /**
- * The compact line of a run, without the newline: version 3, or version 2 when a response time
- * is beyond what version 3 text holds. The keys come in this order (the scanner of
- * src/store/run-scan.ts expects it): v t id s ms dt c|code e n x g.
+ * The compact line of a run, without the newline: version 4, or version 2 when a response time
+ * is beyond what version 4 text holds. The keys come in this order (the scanner of
+ * src/store/run-scan.ts expects it): v t id|k s ms dt c|code e n x g. Without `idsGiven` the line
+ * holds its ids, and reads on its own.
  */
-export function encodeRunLine(record: RunRecord): string {
+export function encodeRunLine(record: RunRecord, opts: EncodeOptions = {}): string {
   const t0 = Date.parse(record.t);
   const ms = record.r.map((r) => (r.ms === null ? null : Math.round(r.ms)));
   const text = encodeMsText(ms);
+  const ids = record.r.map((r) => r.id);
+  const idsJson = text === null || opts.idsGiven === undefined ? null : JSON.stringify(ids);
   const line: Record<string, unknown> = {
     v: text === null ? LINE_VERSION_2 : LINE_VERSION,
     t: new Date(t0).toISOString(),
-    id: record.r.map((r) => r.id),
+    ...(idsJson !== null && opts.idsGiven?.(idsJson) ? { k: idsKey(idsJson) } : { id: ids }),
     s: record.r.map((r) => LETTER[r.s]).join(''),
     ms: text ?? ms,
   };
@@ -221,16 +239,73 @@ export async function appendRuns(dir: string, records: readonly RunRecord[], opt
   for (const [file, recs] of byFile) {
     let existing = await readIfExists(file);
     if (existing !== '' && !existing.endsWith('\n')) existing += '\n';
-    await writeFileAtomic(file, `${existing}${recs.map((r) => `${encodeRunLine(r)}\n`).join('')}`);
+    await writeFileAtomic(file, `${existing}${encodeDayLines(existing, recs)}`);
     written.push(path.relative(dir, file));
   }
   return written;
 }
 
-/** Parses one line of a day file (version 1, 2 or 3) into a run record, or returns a reason. */
-export function parseRunLine(line: string): RunRecord | string {
-  const rec = parseStoredLine(line);
+/**
+ * The lines (each with its newline) that append `records` to a day file holding `existing`: a
+ * run whose ids a valid line of the file (or an earlier run of `records`) gives names them by key.
+ */
+export function encodeDayLines(existing: string, records: readonly RunRecord[]): string {
+  const given = new Set<string>();
+  const idsGiven = (json: string): boolean => {
+    if (given.has(json)) return true;
+    if (!givesIds(existing, json)) return false;
+    given.add(json);
+    return true;
+  };
+  let out = '';
+  for (const r of records) {
+    let keyed = false;
+    out += `${encodeRunLine(r, { idsGiven: (json) => (keyed = idsGiven(json)) })}\n`;
+    // A line with its ids gives them to the lines after it.
+    if (!keyed) given.add(JSON.stringify(r.r.map((x) => x.id)));
+  }
+  return out;
+}
+
+/** Whether a valid compact line of `text` gives the ids whose JSON text is `json`. */
+function givesIds(text: string, json: string): boolean {
+  const needle = `"id":${json},"s":"`;
+  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+    const start = text.lastIndexOf('\n', at) + 1;
+    const end = text.indexOf('\n', at);
+    const rec = parseStoredLine(text.slice(start, end < 0 ? text.length : end));
+    if (typeof rec !== 'string' && rec.v !== STORE_VERSION && JSON.stringify(rec.id) === json) return true;
+  }
+  return false;
+}
+
+/**
+ * Parses one line of a day file (version 1 to 4) into a run record, or returns a reason. A
+ * version 4 line that names its ids by key reads only with the `book` of its file.
+ */
+export function parseRunLine(line: string, book?: IdsBook): RunRecord | string {
+  const rec = parseStoredLine(line, book);
   return typeof rec === 'string' || rec.v === STORE_VERSION ? rec : expandCompact(rec);
+}
+
+/** The book of a day file's ids (its whole text on demand): what its version 4 lines' keys resolve against. */
+export function dayFileBook(whole: () => string | null): IdsBook {
+  return new IdsBook(whole, (line) => {
+    const rec = parseStoredLine(line);
+    return typeof rec === 'string' || rec.v === STORE_VERSION ? null : rec.id;
+  });
+}
+
+/** The parser of the lines of a day file whose text is `text` (for `forEachRecord`): run records. */
+export function runLinesOf(text: string): (line: string) => RunRecord | string {
+  const book = dayFileBook(() => text);
+  return (line) => parseRunLine(line, book);
+}
+
+/** The parser of the lines of a day file whose text is `text`: lines as stored (`parseStoredLine`). */
+export function storedLinesOf(text: string): (line: string) => RunRecord | CompactRunLine | string {
+  const book = dayFileBook(() => text);
+  return (line) => parseStoredLine(line, book);
 }
 
 /**
@@ -238,7 +313,7 @@ export function parseRunLine(line: string): RunRecord | string {
  * or 3 compact line left in columns (version 3's `ms` text and `c` codes decoded into arrays) (`parseRunLine` turns it into a run record; a reader of columns
  * takes it as it is, src/store/columns.ts). A line that does not hold returns the reason.
  */
-export function parseStoredLine(line: string): RunRecord | CompactRunLine | string {
+export function parseStoredLine(line: string, book?: IdsBook): RunRecord | CompactRunLine | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -248,17 +323,30 @@ export function parseStoredLine(line: string): RunRecord | CompactRunLine | stri
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a run record object';
   const rec = value as Record<string, unknown>;
   if (typeof rec['t'] !== 'string' || Number.isNaN(Date.parse(rec['t']))) return 'field "t": expected an ISO-8601 time';
-  if (rec['v'] === LINE_VERSION) {
+  if (rec['v'] === LINE_VERSION || rec['v'] === LINE_VERSION_3) {
+    const given = rec['id'] !== undefined;
+    if (rec['v'] === LINE_VERSION && rec['k'] !== undefined) {
+      const key = rec['k'];
+      if (given) return 'fields "id" and "k": a line has one of them';
+      if (typeof key !== 'string' || !IDS_KEY_RE.test(key)) return 'field "k": expected the 8-character key of check ids (docs/store.md)';
+      const ids = book?.lookup(key);
+      if (ids === undefined) return `field "k": no line of this file gives the check ids of key "${key}"`;
+      rec['id'] = ids;
+    }
     const line = fromVersion3(rec as Record<string, unknown> & { t: string });
     if (typeof line === 'string') return line;
     const problem = compactProblem(line);
-    return problem ?? (line as CompactRunLine);
+    if (problem) return problem;
+    if (given) book?.note(line.id as string[]);
+    return line as CompactRunLine;
   }
   if (rec['v'] === LINE_VERSION_2) {
     const problem = compactProblem(rec as Partial<CompactRunLine> & { t: string });
-    return problem ?? (rec as unknown as CompactRunLine);
+    if (problem) return problem;
+    book?.note(rec['id'] as string[]);
+    return rec as unknown as CompactRunLine;
   }
-  if (rec['v'] !== STORE_VERSION) return `unsupported schema version ${JSON.stringify(rec['v'])} (expected ${STORE_VERSION}, ${LINE_VERSION_2} or ${LINE_VERSION})`;
+  if (rec['v'] !== STORE_VERSION) return `unsupported schema version ${JSON.stringify(rec['v'])} (expected ${STORE_VERSION}, ${LINE_VERSION_2}, ${LINE_VERSION_3} or ${LINE_VERSION})`;
   if (!Array.isArray(rec['r'])) return 'field "r": expected an array of results';
   for (const [i, r] of (rec['r'] as unknown[]).entries()) {
     const problem = resultProblem(r);
@@ -272,12 +360,12 @@ export function parseStoredLine(line: string): RunRecord | CompactRunLine | stri
  * `code` (the other columns as they are, checked by `compactProblem`), or what is wrong with them.
  */
 function fromVersion3(rec: Record<string, unknown> & { t: string }): (Partial<CompactRunLine> & { t: string }) | string {
-  const { ms: text, c, code: _ignored, ...rest } = rec;
+  const { ms: text, c, code: _ignored, k: _key, ...rest } = rec;
   const ids = rec['id'];
   const n = Array.isArray(ids) ? ids.length : 0;
   const ms = typeof text === 'string' ? decodeMsText(text, n) : null;
   if (ms === null) return `field "ms": expected the response times of ${n} checks as text (docs/store.md)`;
-  const line: Partial<CompactRunLine> & { t: string } = { ...(rest as { t: string }), v: LINE_VERSION, ms };
+  const line: Partial<CompactRunLine> & { t: string } = { ...(rest as { t: string }), v: rec['v'] as typeof LINE_VERSION, ms };
   if (c !== undefined) {
     if (typeof c !== 'object' || c === null || Array.isArray(c)) return 'field "c": expected an object by column index';
     for (const [k, v] of Object.entries(c)) {
@@ -395,7 +483,7 @@ export async function readDayFiles(dir: string, files: readonly DayFile[]): Prom
   const samples: Sample[] = [];
   const problems: StoreProblem[] = [];
   for (const { file } of files) {
-    await forEachRecord(dir, file, parseRunLine, (rec) => {
+    await forEachRecord(dir, file, runLinesOf, (rec) => {
       for (const r of rec.r) samples.push(toSample(r));
     }, problems);
   }

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { DAY_MS, dayStart, utcDay } from './layout.ts';
 import { forEachRecord, type StoreProblem } from './ndjson.ts';
 import { listRollupFiles, parseRollupLine } from './rollup-format.ts';
-import { listDayFiles, parseRunLine } from './samples.ts';
+import { listDayFiles, runLinesOf } from './samples.ts';
 
 /** How far ahead of this machine's clock a stored time may be. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -36,7 +36,7 @@ export async function verifyTimes(dir: string, now: number): Promise<StoreProble
   const problems: StoreProblem[] = [];
   const ignored: StoreProblem[] = [];
   for (const { day, file } of await listDayFiles(dir)) {
-    await forEachRecord(dir, file, parseRunLine, (rec, line, rel) => {
+    await forEachRecord(dir, file, runLinesOf, (rec, line, rel) => {
       const say = (message: string) => problems.push({ file: rel, line, message });
       const t = Date.parse(rec.t);
       if (t > limit) say(future('run time', rec.t, now));
@@ -48,7 +48,7 @@ export async function verifyTimes(dir: string, now: number): Promise<StoreProble
     }, ignored);
   }
   for (const { month, file } of await listRollupFiles(dir)) {
-    await forEachRecord(dir, file, parseRollupLine, (rec, line, rel) => {
+    await forEachRecord(dir, file, () => parseRollupLine, (rec, line, rel) => {
       const say = (message: string) => problems.push({ file: rel, line, message });
       if (dayStart(rec.d) > limit) say(`rollup of check "${rec.id}" for ${rec.d}: the day is in the future`);
       else if (Date.parse(rec.last.t) > limit) say(future(`rollup of check "${rec.id}" for ${rec.d}: last sample time`, rec.last.t, now));
