@@ -23,7 +23,7 @@
  *
  * Options: --days 30 --checks 100 --interval-min 5 --retention-days 10 --batch 1 --seed 1
  *          --sample 120 --commits fast|real --root init|bare --plain-gc --no-upptime --keep
- *          --tmp /dev/shm (default, when present)
+ *          --tmp /dev/shm (default, when present) --pack-threads 1 (0: git's default, one per CPU)
  * Progress goes to stderr; the last line of stdout is one JSON object with the figures.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -57,6 +57,9 @@ const { values } = parseArgs({
     // Also measure what a default `git gc` makes of the history (git repack -a -d -f, window 10).
     'plain-gc': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    // Threads of git's delta search: each thread searches its own slice of the objects, and a
+    // delta across two slices is never found, so with more than one the bytes depend on timing.
+    'pack-threads': { type: 'string', default: '1' },
     // A memory file system: fsync (every atomic write does one) costs nothing there; the bytes are the same.
     tmp: { type: 'string', default: existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir() },
   },
@@ -71,6 +74,7 @@ const REAL = values.commits === 'real';
 const ROOT = values.root;
 if (ROOT !== 'init' && ROOT !== 'bare') throw new Error(`--root: expected init or bare, got ${ROOT}`);
 const PLAIN_GC = values['plain-gc'];
+const PACK_THREADS = ['-c', `pack.threads=${Math.max(0, Number(values['pack-threads']))}`];
 if (!REAL && values.commits !== 'fast') throw new Error(`--commits: expected fast or real, got ${values.commits}`);
 const log = (m: string) => process.stderr.write(`${m}\n`);
 
@@ -165,10 +169,10 @@ async function gcSizes(dir: string): Promise<{ gc: number | null; aggressive: nu
     // What a plain `git gc` makes of loose objects (as `git commit` leaves them): deltas searched
     // afresh with the default window. `-f`, because fast-import's own pack holds forward deltas
     // that a plain gc would reuse as they are.
-    await gitAsync(dir, ['repack', '-q', '-a', '-d', '-f']);
+    await gitAsync(dir, [...PACK_THREADS, 'repack', '-q', '-a', '-d', '-f']);
     plain = (await packBytes(dir)).pack;
   }
-  await gitAsync(dir, ['gc', '-q', '--aggressive', '--prune=now']);
+  await gitAsync(dir, [...PACK_THREADS, 'gc', '-q', '--aggressive', '--prune=now']);
   const aggressive = await packBytes(dir);
   return { gc: plain, aggressive: aggressive.pack, idx: aggressive.idx };
 }
@@ -290,7 +294,7 @@ async function newRepo(prefix: string, files: { path: string; content: string }[
     const r = spawnSync('git', args, { cwd: dir, encoding: 'utf8', env });
     if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
   }
-  git(dir, ['repack', '-q', '-a', '-d', '-f', '--window=250', '--depth=50']);
+  git(dir, [...PACK_THREADS, 'repack', '-q', '-a', '-d', '-f', '--window=250', '--depth=50']);
   return { dir, seed: git(dir, ['rev-parse', 'HEAD']).trim(), seedBytes: (await packBytes(dir)).pack };
 }
 

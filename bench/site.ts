@@ -2,7 +2,7 @@
  * npm run bench:site — builds the site of a generated status repo: `components` components (one
  * check each) with `days` days of 5-minute history, then measures the build and the pages.
  *
- *   npm run bench:site -- [--components 200] [--days 90] [--home-components 50] [--line-version 1|2]
+ *   npm run bench:site -- [--components 200] [--days 90] [--home-components 50] [--line-version 1|2|4]
  *
  * Prints progress to stderr and one JSON object on the last line of stdout:
  * components, samples, build_ms, peak_rss_mb (of the build process), home_gzip_bytes (HTML + CSS
@@ -23,7 +23,7 @@ const COMPONENTS = Number(values.components ?? 200);
 const DAYS = Number(values.days ?? 90);
 const HOME_COMPONENTS = Number(values['home-components'] ?? 50);
 // The verbose lines an older Cairn wrote (this benchmark's figures so far); 2 for the compact ones.
-const LINE_VERSION = values['line-version'] === '2' ? 2 : 1;
+const LINE_VERSION = values['line-version'] === '2' ? 2 : values['line-version'] === '4' ? 4 : 1;
 
 const build = (dir: string) => timedBuild(dir, { nodeArgs: ['--expose-gc'] });
 

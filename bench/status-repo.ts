@@ -4,15 +4,19 @@
  *
  * The history is the same for a given (components, days, now) whatever the line format: a seeded
  * generator draws each sample in run order (0.2% down, 0.8% degraded, response times 40-240 ms).
- * Lines are written in the store's compact format version 2 (still read; `cairn run` writes version 3, whose response times are text) unless
- * `lineVersion: 1` asks for the verbose one an older Cairn wrote (7× the bytes).
+ * Lines are written as `cairn run` writes them (version 4: the ids on a day file's first line, a
+ * key to them on the others, response times as text), or in the earlier compact format version 2
+ * (`lineVersion: 2`: ids on every line, response times as numbers) or the verbose version 1 an
+ * older Cairn wrote (`lineVersion: 1`, 7× the bytes of version 2).
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dayFile } from '../src/store/layout.ts';
-import { LINE_VERSION_2, STORE_VERSION, readDayFiles } from '../src/store/samples.ts';
+import { idsKey } from '../src/store/ids-book.ts';
+import { encodeMsText } from '../src/store/ms-text.ts';
+import { LINE_VERSION, LINE_VERSION_2, STORE_VERSION, readDayFiles } from '../src/store/samples.ts';
 
 export const STEP = 5 * 60_000;
 export const CAIRN = fileURLToPath(new URL('../bin/cairn.js', import.meta.url));
@@ -55,13 +59,14 @@ const SLOW_ERROR = 'response time above warning threshold';
  * Writes `days` days of 5-minute runs of every check up to `now`, one file per UTC day, written
  * once. Returns the number of samples.
  */
-export async function writeHistory(dir: string, ids: readonly string[], days: number, now: number, opts: { lineVersion?: 1 | 2 } = {}): Promise<number> {
-  const version = opts.lineVersion ?? 2;
+export async function writeHistory(dir: string, ids: readonly string[], days: number, now: number, opts: { lineVersion?: 1 | 2 | 4 } = {}): Promise<number> {
+  const version = opts.lineVersion ?? LINE_VERSION;
   let samples = 0;
   const start = Math.floor((now - days * 86_400_000) / STEP) * STEP;
   let seed = 42;
   const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const idColumn = JSON.stringify(ids);
+  const key = idsKey(idColumn);
   let day = '';
   let lines: string[] = [];
   const flush = async () => {
@@ -95,10 +100,13 @@ export async function writeHistory(dir: string, ids: readonly string[], days: nu
         if (e !== null) errors.push(`"${i}":${JSON.stringify(e)}`);
       }
     }
+    const e = errors.length ? `,"e":{${errors.join(',')}}` : '';
     lines.push(
       version === 1
         ? `{"v":${STORE_VERSION},"t":"${at}","r":[${verbose.join(',')}]}`
-        : `{"v":${LINE_VERSION_2},"t":"${at}","id":${idColumn},"s":"${letters.join('')}","ms":${JSON.stringify(ms)}${errors.length ? `,"e":{${errors.join(',')}}` : ''}}`,
+        : version === 2
+          ? `{"v":${LINE_VERSION_2},"t":"${at}","id":${idColumn},"s":"${letters.join('')}","ms":${JSON.stringify(ms)}${e}}`
+          : `{"v":${LINE_VERSION},"t":"${at}",${lines.length === 0 ? `"id":${idColumn}` : `"k":"${key}"`},"s":"${letters.join('')}","ms":${JSON.stringify(encodeMsText(ms))}${e}}`,
     );
     samples += ids.length;
   }
