@@ -25,7 +25,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { dayFile } from '../src/store/layout.ts';
-import { STORE_VERSION, type StoredResult, encodeRunLine } from '../src/store/samples.ts';
+import { type RunRecord, STORE_VERSION, type StoredResult, encodeDayLines } from '../src/store/samples.ts';
 
 const { values } = parseArgs({ options: { checks: { type: 'string' }, month: { type: 'string' }, 'no-previous': { type: 'boolean' }, dir: { type: 'string' } } });
 const CHECKS = Number(values.checks ?? 1000);
@@ -47,14 +47,14 @@ async function writeRepo(dir: string): Promise<string[]> {
   return ids;
 }
 
-/** One write per day file, compact (version 2) lines as `cairn check` writes them. */
+/** One write per day file, the lines `cairn run` would have appended (version 4: the ids once, then their key). */
 async function writeHistory(dir: string, ids: string[]): Promise<{ month: number; total: number }> {
   let seed = 42;
   const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   let month = 0;
   let total = 0;
   for (let day = START; day < TO; day += 86_400_000) {
-    const lines: string[] = [];
+    const runs: RunRecord[] = [];
     for (let t = day; t < day + 86_400_000; t += STEP) {
       const at = new Date(t).toISOString();
       const r: StoredResult[] = ids.map((id) => {
@@ -62,7 +62,7 @@ async function writeHistory(dir: string, ids: string[]): Promise<{ month: number
         const s = x < 0.002 ? 'down' : x < 0.01 ? 'degraded' : 'up';
         return { id, s, t: at, ms: s === 'down' ? null : Math.round(40 + rand() * 200), e: s === 'down' ? 'connection refused' : null };
       });
-      lines.push(encodeRunLine({ v: STORE_VERSION, t: at, r }));
+      runs.push({ v: STORE_VERSION, t: at, r });
       total += r.length;
       if (t >= FROM) month += r.length;
     }
@@ -72,7 +72,7 @@ async function writeHistory(dir: string, ids: string[]): Promise<{ month: number
     // the first report runs (about 200 MB were still dirty then), and that run is timed with it.
     const fh = await open(file, 'w');
     try {
-      await fh.writeFile(`${lines.join('\n')}\n`);
+      await fh.writeFile(encodeDayLines('', runs));
       await fh.sync();
     } finally {
       await fh.close();
