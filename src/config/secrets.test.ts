@@ -74,6 +74,27 @@ function leaks(text: string, secret: string, n = 4): string[] {
 describe('Redactor: parts and encodings of a secret', () => {
   const KEY = 'R0ut1ngK3yZq9Xw'; // 15 characters, like a PagerDuty routing key
 
+  it('redacts a secret inside base64 text at any offset (a Basic auth header, a token echoed back), standard and URL-safe', () => {
+    const secret = 'pa55/w?rd>~long-enough';
+    const r = new Redactor();
+    r.add(secret);
+    for (const user of ['', 'a', 'al', 'alice', 'bob:']) {
+      for (const b64 of [Buffer.from(`${user}:${secret}`).toString('base64'), Buffer.from(`${user}:${secret}!`).toString('base64url')]) {
+        const out = r.redact(`Authorization: Basic ${b64} seen`);
+        expect(out).toContain(REDACTED);
+        // What is left decodes to no 4-character part of the secret.
+        const left = out.split(REDACTED).flatMap((part) => part.split(/[^A-Za-z0-9+/_-]+/)).filter(Boolean);
+        for (const piece of left) {
+          const decoded = Buffer.from(piece, 'base64').toString('latin1');
+          for (let i = 0; i + 4 <= secret.length; i++) expect(decoded).not.toContain(secret.slice(i, i + 4));
+        }
+      }
+    }
+    // The secret encoded on its own, padded or not.
+    expect(r.redact(`token=${Buffer.from(secret).toString('base64')}`)).toBe(`token=${REDACTED}`);
+    expect(r.redact(`token=${Buffer.from(secret).toString('base64url')}`)).toBe(`token=${REDACTED}`);
+  });
+
   it('masks a trailing part of a secret (4 characters or more): the text was cut inside it', () => {
     const r = redactorOf(KEY);
     expect(r.redact(`HTTP 422: {"routing_key":"${KEY.slice(0, 11)}`)).toBe(`HTTP 422: {"routing_key":"${REDACTED}`);

@@ -21,10 +21,39 @@ export const MIN_PARTIAL = 4;
 
 const unicodeEscaped = (json: string) => json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
+/** Base64 cores shorter than this are not looked for: they would match unrelated text. */
+const MIN_BASE64_CORE = 6;
+
+/**
+ * The base64 forms of a secret inside any base64 text (an `Authorization: Basic` header echoed
+ * back, a token in a JWT or a data: URL): base64 encodes three bytes as four characters, so the
+ * characters a secret turns into depend on where it starts modulo three. For each of the three
+ * offsets, the characters determined by the secret's bytes alone (whole groups of three), in
+ * standard and URL-safe base64; and the whole secret encoded on its own, with and without padding.
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  const out: string[] = [];
+  const both = (b64: string) => {
+    if (b64.length < MIN_BASE64_CORE) return;
+    out.push(b64, b64.replace(/\+/g, '-').replace(/\//g, '_'));
+  };
+  const whole = bytes.toString('base64');
+  both(whole);
+  both(whole.replace(/=+$/, ''));
+  for (let k = 0; k < 3; k++) {
+    const b64 = Buffer.concat([Buffer.alloc(k), bytes]).toString('base64');
+    // The first group holds k bytes before the secret (when k > 0); the last, partial one bytes after it.
+    both(b64.slice(k === 0 ? 0 : 4, Math.floor((k + bytes.length) / 3) * 4));
+  }
+  return out;
+}
+
 /**
  * The forms a secret takes in text that came back through an encoder: as is, URL-encoded (upper
  * and lower-case hex, `+` for spaces in forms, a whole URL), inside a JSON string (also with `\/`
- * and `\uXXXX` escapes, and JSON inside JSON), and HTML-escaped.
+ * and `\uXXXX` escapes, and JSON inside JSON), HTML-escaped, and base64 (standard and URL-safe,
+ * at any offset inside a longer base64 text).
  */
 export function encodedForms(secret: string): string[] {
   const url = encodeURIComponent(secret);
@@ -40,6 +69,7 @@ export function encodedForms(secret: string): string[] {
     unicodeEscaped(json),
     JSON.stringify(json).slice(1, -1),
     escapeHtml(secret),
+    ...base64Forms(secret),
   ];
   return [...new Set(forms)];
 }
