@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixtureRepo } from '../src/reports/fixture.ts';
+import { safeReportDocument } from '../src/reports/pages.ts';
 import { CHROMIUM, cairn, chromiumAvailable } from './helpers.ts';
 
 const NOW = '2026-05-10T00:00:00Z';
@@ -65,7 +66,13 @@ describe('cairn report', () => {
     const page = await readFile(path.join(out, 'reports', '2026-04', 'index.html'), 'utf8');
     expect(page).toContain('<article class="cairn-report" data-month="2026-04">');
     expect(page).toContain('API outage | errors');
-    expect(await readFile(path.join(out, 'reports', '2026-04.html'), 'utf8')).toBe(await readFile(path.join(dir, 'reports', '2026-04.html'), 'utf8'));
+    // The printable report: the stored one through the allowlist, every element kept, with a policy against scripts.
+    const printable = await readFile(path.join(out, 'reports', '2026-04.html'), 'utf8');
+    const stored = await readFile(path.join(dir, 'reports', '2026-04.html'), 'utf8');
+    expect(printable).toBe(safeReportDocument(stored));
+    const tags = (html: string) => [...html.matchAll(/<([a-z][a-z0-9]*)/gi)].map((m) => m[1]).sort();
+    expect(tags(printable)).toEqual([...tags(stored), 'meta'].sort());
+    expect(printable).toContain('<meta http-equiv="Content-Security-Policy" content="default-src \'none\';');
     expect(await readFile(path.join(out, 'index.html'), 'utf8')).toContain('href="/reports/"');
   }, 120_000);
 
