@@ -33,7 +33,7 @@ describe('cairn import upptime', () => {
     const verify = await cairn(['verify', '--dir', dir]);
     // Four days of history, over: daily rollups (each status holding until Upptime's next one).
     expect(verify.code).toBe(0);
-    expect(verify.stderr).toContain('1 data file, 0 samples, 0 problems. (0 raw day files; 1 rollup file with 12 daily lines.)');
+    expect(verify.stderr).toContain('1 data file, 0 samples, 0 problems. (0 raw day files; 1 rollup file with 12 daily lines; 0 heartbeat files with 0 signals.)');
   });
 
   it('exits 2 naming the file it will not overwrite, and 2 on usage errors', async () => {

@@ -132,3 +132,39 @@ export async function latestSignals(dir: string, ids: readonly string[], untilMs
   }
   return { latest, problems };
 }
+
+/**
+ * Every signal file's lines against the schema and for plausible times (`cairn verify`): a line
+ * that does not parse, a signal in the future (beyond `limitMs`), a signal in another month's
+ * file. Returns the problems and how many files and signals there are.
+ */
+export async function verifySignalFiles(dir: string, limitMs: number): Promise<{ files: number; signals: number; problems: SignalProblem[] }> {
+  const root = path.join(dir, HEARTBEATS_DIR);
+  const names = (await readdir(root).catch(() => [] as string[])).filter((n) => MONTH_FILE_RE.test(n)).sort();
+  const problems: SignalProblem[] = [];
+  let signals = 0;
+  for (const name of names) {
+    const rel = path.join(HEARTBEATS_DIR, name);
+    let text: string;
+    try {
+      text = await readFile(path.join(root, name), 'utf8');
+    } catch (err) {
+      problems.push({ file: rel, line: null, message: `unreadable: ${(err as Error).message}` });
+      continue;
+    }
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '') return;
+      const s = parseSignal(line);
+      const say = (message: string) => problems.push({ file: rel, line: i + 1, message });
+      if (typeof s === 'string') {
+        say(s);
+        return;
+      }
+      signals++;
+      const iso = new Date(s.at).toISOString();
+      if (s.at > limitMs) say(`signal of heartbeat "${s.id}" at ${iso} is in the future`);
+      if (iso.slice(0, 7) !== name.slice(0, 7)) say(`signal of heartbeat "${s.id}" at ${iso} is not in ${name.slice(0, 7)}, the month of its file`);
+    });
+  }
+  return { files: names.length, signals, problems };
+}

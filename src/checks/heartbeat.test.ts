@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { appendSignal } from '../store/heartbeats.ts';
 import { runCheckRound } from './engine.ts';
-import { encodeSignal, latestSignals, parseSignal } from './heartbeat-signals.ts';
+import { HEARTBEATS_DIR, encodeSignal, latestSignals, parseSignal, verifySignalFiles } from './heartbeat-signals.ts';
 import { heartbeatCheck } from './test-helpers.ts';
 
 const H = 3_600_000;
@@ -97,5 +97,28 @@ describe('heartbeat check', () => {
     const text = encodeSignal({ id: 'x', at: T0, status: 'ok', message: 'line one\nline two\t\u0007end', source: null });
     expect(parseSignal(text)).toMatchObject({ message: 'line one line two end' });
     expect(parseSignal('{"v":2}')).toBe('unsupported signal version 2 (expected 1)');
+  });
+});
+
+describe('verifying signal files (cairn verify)', () => {
+  it('reports lines that do not parse, signals in the future and signals in another month\'s file', async () => {
+    const dir = await repo();
+    await mkdir(path.join(dir, HEARTBEATS_DIR), { recursive: true });
+    const ok = encodeSignal({ id: 'backup', at: T0, status: 'ok', message: null, source: null });
+    const future = encodeSignal({ id: 'backup', at: T0 + 1000 * H, status: 'fail', message: null, source: null });
+    const october = encodeSignal({ id: 'backup', at: Date.parse('2026-10-31T23:00:00Z'), status: 'ok', message: null, source: null });
+    await writeFile(path.join(dir, HEARTBEATS_DIR, '2026-11.ndjson'), `${ok}\n{"v":1,"id":"backup"\n${future}\n${october}\n`);
+    await writeFile(path.join(dir, HEARTBEATS_DIR, 'notes.txt'), 'not a signal file');
+    const v = await verifySignalFiles(dir, T0 + H);
+    expect(v.files).toBe(1);
+    expect(v.signals).toBe(3);
+    const file = path.join(HEARTBEATS_DIR, '2026-11.ndjson');
+    expect(v.problems).toEqual([
+      { file, line: 2, message: expect.stringMatching(/^invalid JSON/) },
+      { file, line: 3, message: expect.stringMatching(/^signal of heartbeat "backup" at 2026-12-31T.* is in the future$/) },
+      { file, line: 3, message: 'signal of heartbeat "backup" at 2026-12-31T19:00:00.000Z is not in 2026-11, the month of its file' },
+      { file, line: 4, message: 'signal of heartbeat "backup" at 2026-10-31T23:00:00.000Z is not in 2026-11, the month of its file' },
+    ]);
+    expect(await verifySignalFiles(await repo(), T0)).toEqual({ files: 0, signals: 0, problems: [] });
   });
 });
