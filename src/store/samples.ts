@@ -8,7 +8,7 @@
  * and written to disk as ONE compact columnar line (schema version 4):
  *
  *   {"v":4,"t":"2026-11-24T10:05:00.000Z","id":["api","web"],"s":"ud","ms":"1~K","dt":[0,3],"c":{"1":null},"e":{"1":"connection refused"},"n":{"1":2}}
- *   {"v":4,"t":"2026-11-24T10:10:00.000Z","k":"sV0x3J8q","s":"uu","ms":"11KL"}
+ *   {"v":4,"t":"2026-11-24T10:10:00.000Z","k":"Yqhi82_P","s":"uu","ms":"11KL"}
  *
  * - `t`     when the run started (UTC ISO-8601, ms)
  * - `id`    the check ids of the run, in order; every other column follows this order
@@ -28,8 +28,9 @@
  * The columns repeat from one line to the next (ids, statuses, codes), so git stores a new line
  * as a few copy instructions plus the response times: see docs/benchmarks.md.
  *
- * Version 3 lines are version 4 lines that always carry `id`. Version 2 lines hold the same columns with `ms` a JSON array of numbers or nulls and `code` the
- * array of every column's code or null (`"ms":[84,null],"code":[200,null]`); `encodeRunLine`
+ * Version 3 lines are version 4 lines that always carry `id`. Version 2 lines hold the same
+ * columns with `ms` a JSON array of numbers or nulls and `code` the array of every column's code
+ * or null (`"ms":[84,null],"code":[200,null]`); `encodeRunLine`
  * still writes one when a response time is beyond what version 3 text holds (over 4.6 hours).
  * Every version is read, and a version 2, 3 or 4 line is held in memory as a `CompactRunLine`
  * (with its ids, resolved from the key).
