@@ -2,6 +2,7 @@
  * The main job end to end: `cairn demo --no-serve` against the local demo targets, then the built
  * page loaded in real headless Chromium, statuses read off the page as a visitor sees them.
  */
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -260,10 +261,13 @@ async function rawSamples(repo: string): Promise<{ id: string; status: string; a
   const letters: Record<string, string> = { u: 'up', w: 'degraded', d: 'down', m: 'maintenance' };
   const out: { id: string; status: string; at: number }[] = [];
   for (const file of (await readdir(path.join(repo, 'data'))).filter((f) => f.endsWith('.ndjson'))) {
-    for (const line of (await readFile(path.join(repo, 'data', file), 'utf8')).split('\n').filter(Boolean)) {
-      const run = JSON.parse(line) as { t: string; id: string[]; s: string; dt?: number[] };
-      run.id.forEach((id, i) => out.push({ id, status: letters[run.s[i] as string] as string, at: Date.parse(run.t) + (run.dt?.[i] ?? 0) * 1000 }));
+    const runs = (await readFile(path.join(repo, 'data', file), 'utf8')).split('\n').filter(Boolean).map((line) => JSON.parse(line) as { t: string; id?: string[]; k?: string; s: string; dt?: number[] });
+    // Version 4: a line names the ids another line of its file gives by the key of their JSON text.
+    const byKey = new Map(runs.flatMap((r) => (r.id ? [[createHash('sha256').update(JSON.stringify(r.id)).digest('base64url').slice(0, 8), r.id] as const] : [])));
+    for (const run of runs) {
+      (run.id ?? byKey.get(run.k as string) ?? []).forEach((id, i) => out.push({ id, status: letters[run.s[i] as string] as string, at: Date.parse(run.t) + (run.dt?.[i] ?? 0) * 1000 }));
     }
+    expect(runs.every((r) => r.id ?? byKey.has(r.k as string))).toBe(true);
   }
   return out.sort((a, b) => a.at - b.at);
 }
