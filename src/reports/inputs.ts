@@ -90,7 +90,7 @@ async function readDayInto(dir: string, file: string, into: MonthColumns, scanne
         lastT = r.t;
         lastAt = Date.parse(r.t);
       }
-      into.add({ id: r.id, status: r.s, at: lastAt, responseTimeMs: r.ms, error: r.e, statusCode: r.code ?? null });
+      into.add({ id: r.id, status: r.s, at: lastAt, responseTimeMs: r.ms, error: r.e, statusCode: r.code ?? null, ...(r.g === undefined ? {} : { region: r.g }) });
     }
   }
   return problems;

@@ -34,6 +34,8 @@ interface Chunk {
   st: Uint8Array;
   ms16: Uint16Array | null;
   ms32: Float32Array | null;
+  /** Region of each sample, by index in `MonthColumns`' region names (0: none); null while none has one. */
+  rg: Uint8Array | null;
 }
 
 /**
@@ -58,6 +60,8 @@ interface Column {
   ordered: boolean;
   last: number;
   err: Map<number, string>;
+  /** Some sample has a region (a multi-region store): `columns` gives null, `of` the regions. */
+  regions: boolean;
 }
 
 /**
@@ -88,7 +92,7 @@ export class MonthColumns {
       return this.#seqCols[0] as Column;
     }
     let c = this.#cols.get(id);
-    if (!c) this.#cols.set(id, (c = { n: 0, chunks: [], cur: null, sorted: true, ordered: true, last: -Infinity, err: new Map() }));
+    if (!c) this.#cols.set(id, (c = { n: 0, chunks: [], cur: null, sorted: true, ordered: true, last: -Infinity, err: new Map(), regions: false }));
     this.#seqIds[k] = id;
     this.#seqCols[k] = c;
     this.#cursor = k + 1;
@@ -110,12 +114,32 @@ export class MonthColumns {
     const o = this.#slabUsed;
     this.#slabUsed += bytes;
     const slab = this.#slab;
-    return { n: 0, base, off: new Int32Array(slab, o, CHUNK), wide: null, ms16: new Uint16Array(slab, o + 4 * CHUNK, CHUNK), ms32: null, st: new Uint8Array(slab, o + 6 * CHUNK, CHUNK) };
+    return { n: 0, base, off: new Int32Array(slab, o, CHUNK), wide: null, ms16: new Uint16Array(slab, o + 4 * CHUNK, CHUNK), ms32: null, st: new Uint8Array(slab, o + 6 * CHUNK, CHUNK), rg: null };
   }
+
+  /** Region names by index (index 0: no region). */
+  #regionNames: string[] = [''];
+  #regionIndex = new Map<string, number>();
 
   add(s: Sample): void {
     const st = s.status;
-    this.#put(this.#column(s.id), s.at, st === 'up' ? 0 : st === 'degraded' ? 1 : st === 'down' ? 2 : st === 'maintenance' ? 3 : -1, s.responseTimeMs, s.error);
+    const c = this.#column(s.id);
+    this.#put(c, s.at, st === 'up' ? 0 : st === 'degraded' ? 1 : st === 'down' ? 2 : st === 'maintenance' ? 3 : -1, s.responseTimeMs, s.error);
+    if (s.region !== undefined) this.#setRegion(c, s.region);
+  }
+
+  /** Gives the sample just put into `c` its region. */
+  #setRegion(c: Column, region: string): void {
+    let r = this.#regionIndex.get(region);
+    if (r === undefined) {
+      r = this.#regionNames.length;
+      if (r > 255) throw new Error(`more than 255 regions in one store (at "${region}")`);
+      this.#regionNames.push(region);
+      this.#regionIndex.set(region, r);
+    }
+    const k = c.cur as Chunk;
+    (k.rg ??= new Uint8Array(CHUNK))[k.n - 1] = r;
+    c.regions = true;
   }
 
   /** The ids of the last run added (the scanner's array, the same from line to line while they do not change) and their columns. */
@@ -211,7 +235,10 @@ export class MonthColumns {
       for (let i = 0; i < k.n; i++, g++) {
         const ms = msOf(k, i);
         const at = k.off ? k.base + (k.off[i] as number) : ((k.wide as Float64Array)[i] as number);
-        out[g] = { id, status: STATUSES[k.st[i] as number] as CheckStatus, at, responseTimeMs: ms < 0 ? null : ms, error: c.err.get(g) ?? null, statusCode: null };
+        const sample: Sample = { id, status: STATUSES[k.st[i] as number] as CheckStatus, at, responseTimeMs: ms < 0 ? null : ms, error: c.err.get(g) ?? null, statusCode: null };
+        const r = k.rg?.[i] ?? 0;
+        if (r !== 0) sample.region = this.#regionNames[r] as string;
+        out[g] = sample;
       }
     }
     return c.sorted ? out : out.sort((a, b) => a.at - b.at);
@@ -219,15 +246,16 @@ export class MonthColumns {
 
   /**
    * One check's samples as columns in time order (what `of` gives, without an object per
-   * sample); null when they were not added in time order, or a time is not a number (read
-   * them with `of`). With `reuse`, its arrays are filled when they are large enough (and
+   * sample); null when they were not added in time order, a time is not a number, or samples
+   * have regions (read them with `of`: the timeline of several regions follows the store's
+   * region rule, src/model/regions.ts). With `reuse`, its arrays are filled when they are large enough (and
    * replaced there when they are not) instead of new ones: a reader of one check at a time
    * (the period figures of 1,000 checks) makes no new arrays for each.
    */
   columns(id: string, reuse?: CheckColumns): CheckColumns | null {
     const c = this.#cols.get(id);
     if (!c) return { n: 0, at: new Float64Array(0), status: new Uint8Array(0), ms: new Float32Array(0) };
-    if (!c.ordered) return null;
+    if (!c.ordered || c.regions) return null;
     let out: CheckColumns;
     if (reuse) {
       if (reuse.at.length < c.n) {
