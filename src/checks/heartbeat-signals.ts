@@ -11,8 +11,9 @@
  * Line order does not matter: the latest signal is the one with the latest time. A month file
  * grows by one line per signal (a nightly job: 31 lines), and past months never change again.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { forEachRecord } from '../store/ndjson.ts';
 
 /** Under the store's data/ folder (src/store/layout.ts), whose NDJSON files merge by line union. */
 export const HEARTBEATS_DIR = path.join('data', 'heartbeats');
@@ -109,25 +110,11 @@ export async function latestSignals(dir: string, ids: readonly string[], untilMs
   const wanted = new Set(ids);
   const months = names.filter((n) => MONTH_FILE_RE.test(n)).sort().reverse();
   for (const name of months) {
-    const rel = path.join(HEARTBEATS_DIR, name);
-    let text: string;
-    try {
-      text = await readFile(path.join(root, name), 'utf8');
-    } catch (err) {
-      problems.push({ file: rel, line: null, message: `unreadable: ${(err as Error).message}` });
-      continue;
-    }
-    text.split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      const s = parseSignal(line);
-      if (typeof s === 'string') {
-        problems.push({ file: rel, line: i + 1, message: s });
-        return;
-      }
+    await forEachRecord(dir, path.join(root, name), () => parseSignal, (s) => {
       if (!wanted.has(s.id) || s.at > untilMs) return;
       const known = latest.get(s.id);
       if (!known || s.at > known.at || (s.at === known.at && s.status === 'fail')) latest.set(s.id, s);
-    });
+    }, problems);
     if ([...wanted].every((id) => latest.has(id))) break;
   }
   return { latest, problems };
@@ -144,27 +131,13 @@ export async function verifySignalFiles(dir: string, limitMs: number): Promise<{
   const problems: SignalProblem[] = [];
   let signals = 0;
   for (const name of names) {
-    const rel = path.join(HEARTBEATS_DIR, name);
-    let text: string;
-    try {
-      text = await readFile(path.join(root, name), 'utf8');
-    } catch (err) {
-      problems.push({ file: rel, line: null, message: `unreadable: ${(err as Error).message}` });
-      continue;
-    }
-    text.split('\n').forEach((line, i) => {
-      if (line.trim() === '') return;
-      const s = parseSignal(line);
-      const say = (message: string) => problems.push({ file: rel, line: i + 1, message });
-      if (typeof s === 'string') {
-        say(s);
-        return;
-      }
+    await forEachRecord(dir, path.join(root, name), () => parseSignal, (s, line, rel) => {
+      const say = (message: string) => problems.push({ file: rel, line, message });
       signals++;
       const iso = new Date(s.at).toISOString();
       if (s.at > limitMs) say(`signal of heartbeat "${s.id}" at ${iso} is in the future`);
       if (iso.slice(0, 7) !== name.slice(0, 7)) say(`signal of heartbeat "${s.id}" at ${iso} is not in ${name.slice(0, 7)}, the month of its file`);
-    });
+    }, problems);
   }
   return { files: names.length, signals, problems };
 }
