@@ -32,6 +32,7 @@ import { runInWorkers, workerCount } from './engine-workers.ts';
 import { messageOf } from './errors.ts';
 import { runners as defaultRunners, type RunnerRegistry } from './runners.ts';
 import { applyThresholds } from './thresholds.ts';
+import { nextTurn } from './turns.ts';
 import type { AttemptContext, AttemptOutcome, CheckResult, CheckRunner } from './types.ts';
 
 export interface RunChecksOptions {
@@ -255,8 +256,21 @@ class Scheduler {
     this.stopped = true;
   }
 
-  pump(): void {
-    for (let q = 0; q < this.queue.length && this.active < this.global && !this.stopped; ) {
+  /**
+   * Starts the round: one check per turn of the event loop (turns.ts) until the bounds are
+   * reached, so that each one's connection sends its request before the next is started, instead
+   * of all requests leaving together once every check has been started. A check that ends starts
+   * the next one at once (`pump`).
+   */
+  start(): void {
+    const before = this.active;
+    this.pump(1);
+    if (this.active > before && !this.stopped) void nextTurn().then(() => this.start());
+  }
+
+  /** Starts checks, at most `limit`, while the bounds allow. */
+  pump(limit = Infinity): void {
+    for (let q = 0, started = 0; started < limit && q < this.queue.length && this.active < this.global && !this.stopped; ) {
       const index = this.queue[q] as number;
       const host = this.hosts[index] ?? null;
       if (host !== null && (this.busy.get(host) ?? 0) >= this.perHost(host)) {
@@ -264,6 +278,7 @@ class Scheduler {
         continue;
       }
       this.queue.splice(q, 1);
+      started += 1;
       this.active += 1;
       if (host !== null) this.busy.set(host, (this.busy.get(host) ?? 0) + 1);
       void this.run(index).finally(() => {
@@ -438,7 +453,7 @@ export async function runRoundCore(enabled: readonly ResolvedCheck[], settings: 
   const deadlinePassed = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, Math.max(0, budget));
   });
-  scheduler.pump();
+  scheduler.start();
   try {
     await Promise.race([finished, deadlinePassed]);
   } finally {

@@ -41,6 +41,7 @@ import { evaluateAssertions, summarizeFailures, type ResponseView } from './asse
 import { describeNetworkError, formatHostPort, messageOf, type Target } from './errors.ts';
 import { ACCEPT_ENCODING, contentCodings, decodeBody, failedCoding, unsupportedCoding } from './content-encoding.ts';
 import { tlsOptions, unloadedCaFile } from './trust.ts';
+import { nextTurn } from './turns.ts';
 import type { AttemptContext, AttemptOutcome, CheckRunner } from './types.ts';
 
 /** Bytes of response body read at most by default (`maxBodyBytes`). */
@@ -630,6 +631,10 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
     }
     statusCode = res.statusCode ?? 0;
     state.phase = 'body';
+    // The body is read on a turn of the event loop of its own (turns.ts): the answers that came in
+    // with this one are only taken in first, so that the checks their completions start send their
+    // requests at once instead of after the whole batch. A timeout meanwhile ends the body as usual.
+    await nextTurn();
     const codings = contentCodings(headers['content-encoding']);
     const unsupported = unsupportedCoding(codings);
     // A coding Cairn cannot undo: the bytes are counted as sent, and assertions cannot look at them.
