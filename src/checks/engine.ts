@@ -112,10 +112,21 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
+ * An attempt's abort: its controller (whose signal the runner gets), its timeout timer, and what
+ * to do once it has aborted (`runAttempt` starts the grace period there). The engine aborts it
+ * itself (timeout, deadline), so it calls `onAbort` directly instead of listening on the signal.
+ */
+interface AttemptAbort {
+  controller: AbortController;
+  timer: NodeJS.Timeout | undefined;
+  onAbort: (() => void) | null;
+}
+
+/**
  * One attempt, raced against its signal: the runner's own outcome when it returns (it knows
  * best what timed out), else a plain timeout once the grace period after the abort has passed.
  */
-function runAttempt(runner: CheckRunner | undefined, check: ResolvedCheck, ctx: AttemptContext): Promise<AttemptOutcome> {
+function runAttempt(runner: CheckRunner | undefined, check: ResolvedCheck, ctx: AttemptContext, abort: AttemptAbort): Promise<AttemptOutcome> {
   if (!runner) return Promise.resolve(down(`internal error: no runner for check kind "${check.kind}"`));
   let pending: Promise<AttemptOutcome>;
   try {
@@ -131,16 +142,16 @@ function runAttempt(runner: CheckRunner | undefined, check: ResolvedCheck, ctx: 
       grace.unref();
     };
     if (ctx.signal.aborted) onAbort();
-    else ctx.signal.addEventListener('abort', onAbort, { once: true });
-    pending
-      .then(
-        (outcome) => resolve(checkedOutcome(outcome)),
-        (err: unknown) => resolve(down(`internal error: ${messageOf(err)}`)),
-      )
-      .finally(() => {
-        clearTimeout(grace);
-        ctx.signal.removeEventListener('abort', onAbort);
-      });
+    else abort.onAbort = onAbort;
+    const settled = (outcome: AttemptOutcome) => {
+      abort.onAbort = null;
+      clearTimeout(grace);
+      resolve(outcome);
+    };
+    pending.then(
+      (outcome) => settled(checkedOutcome(outcome)),
+      (err: unknown) => settled(down(`internal error: ${messageOf(err)}`)),
+    );
   });
 }
 
@@ -239,7 +250,7 @@ class Scheduler {
 
   constructor(
     count: number,
-    private readonly hosts: readonly (string | null)[],
+    private readonly hostAt: (index: number) => string | null,
     private readonly global: number,
     private readonly perHost: (host: string) => number,
     private readonly run: (index: number) => Promise<void>,
@@ -272,7 +283,7 @@ class Scheduler {
   pump(limit = Infinity): void {
     for (let q = 0, started = 0; started < limit && q < this.queue.length && this.active < this.global && !this.stopped; ) {
       const index = this.queue[q] as number;
-      const host = this.hosts[index] ?? null;
+      const host = this.hostAt(index);
       if (host !== null && (this.busy.get(host) ?? 0) >= this.perHost(host)) {
         q += 1;
         continue;
@@ -356,31 +367,36 @@ export async function runRoundCore(enabled: readonly ResolvedCheck[], settings: 
   // One controller and one timer per attempt, cleared as it ends, and one deadline listener for
   // all attempts: AbortSignal.any() and AbortSignal.timeout() cost more (a timer left running for
   // the whole timeout, a weak dependant on the deadline signal per attempt, more garbage).
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Set<AttemptAbort>();
+  const abortAttempt = (a: AttemptAbort, reason: unknown) => {
+    a.controller.abort(reason);
+    a.onAbort?.();
+  };
   deadline.signal.addEventListener('abort', () => {
-    for (const c of inFlight) c.abort(deadline.signal.reason);
+    for (const a of inFlight) {
+      clearTimeout(a.timer);
+      abortAttempt(a, deadline.signal.reason);
+    }
     inFlight.clear();
   }, { once: true });
-  const attemptSignal = (timeoutMs: number): { signal: AbortSignal; done: () => void } => {
-    const controller = new AbortController();
+  const startAttempt = (timeoutMs: number): AttemptAbort => {
+    const a: AttemptAbort = { controller: new AbortController(), timer: undefined, onAbort: null };
     if (deadline.signal.aborted) {
-      controller.abort(deadline.signal.reason);
-      return { signal: controller.signal, done: () => undefined };
+      a.controller.abort(deadline.signal.reason);
+      return a;
     }
-    inFlight.add(controller);
-    const timer = setTimeout(() => {
-      inFlight.delete(controller);
-      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    inFlight.add(a);
+    a.timer = setTimeout(() => {
+      inFlight.delete(a);
+      abortAttempt(a, new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
     }, timeoutMs);
     // As AbortSignal.timeout(): the engine's deadline timer keeps the process alive while a run is in progress.
-    timer.unref();
-    return {
-      signal: controller.signal,
-      done: () => {
-        clearTimeout(timer);
-        inFlight.delete(controller);
-      },
-    };
+    a.timer.unref();
+    return a;
+  };
+  const endAttempt = (a: AttemptAbort) => {
+    clearTimeout(a.timer);
+    inFlight.delete(a);
   };
 
   const results: (CheckResult | undefined)[] = enabled.map(() => undefined);
@@ -417,12 +433,12 @@ export async function runRoundCore(enabled: readonly ResolvedCheck[], settings: 
       p.checkedAt = startedAt;
       p.inFlightSince = performance.now();
       const timeoutMs = Math.max(1, check.timeoutMs);
-      const attempt = attemptSignal(timeoutMs);
+      const attempt = startAttempt(timeoutMs);
       let raw: AttemptOutcome;
       try {
-        raw = await runAttempt(runner, check, { signal: attempt.signal, timeoutMs, now: startedAt, ...(opts.dir === undefined ? {} : { dir: opts.dir }) });
+        raw = await runAttempt(runner, check, { signal: attempt.controller.signal, timeoutMs, now: startedAt, ...(opts.dir === undefined ? {} : { dir: opts.dir }) }, attempt);
       } finally {
-        attempt.done();
+        endAttempt(attempt);
       }
       p.inFlightSince = null;
       // An attempt cut short by the deadline says nothing about the target: no verdict from it.
@@ -437,11 +453,18 @@ export async function runRoundCore(enabled: readonly ResolvedCheck[], settings: 
     }
   };
 
-  const hosts = enabled.map(hostOf);
+  // Each check's host, worked out when the scheduler first looks at it (a URL parsed per check:
+  // not all before the first check can start).
+  const hosts: (string | null | undefined)[] = new Array<string | null | undefined>(total);
+  const hostAt = (index: number): string | null => {
+    let host = hosts[index];
+    if (host === undefined) hosts[index] = host = hostOf(enabled[index] as ResolvedCheck);
+    return host;
+  };
   const perHost = Math.max(1, Math.floor(settings.perHostConcurrency ?? DEFAULT_PER_HOST_CONCURRENCY));
   const bounds = hooks.hostBounds;
   const perHostOf = bounds === undefined ? () => perHost : (host: string) => bounds.get(host) ?? perHost;
-  const scheduler = new Scheduler(total, hosts, Math.max(1, Math.floor(settings.concurrency)), perHostOf, runOne);
+  const scheduler = new Scheduler(total, hostAt, Math.max(1, Math.floor(settings.concurrency)), perHostOf, runOne);
 
   let timer: NodeJS.Timeout | undefined;
   const budget = Math.min(settings.deadlineMs, opts.stopAt === undefined ? Infinity : opts.stopAt - performance.now());
