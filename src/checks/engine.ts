@@ -156,7 +156,7 @@ function runAttempt(runner: CheckRunner | undefined, check: ResolvedCheck, ctx: 
 }
 
 function toResult(check: ResolvedCheck, outcome: AttemptOutcome, startedAt: Date, attempts: number): CheckResult {
-  return {
+  const result: CheckResult = {
     id: check.id,
     kind: check.kind,
     status: outcome.status,
@@ -164,9 +164,11 @@ function toResult(check: ResolvedCheck, outcome: AttemptOutcome, startedAt: Date
     error: outcome.status === 'up' ? null : (outcome.error ?? `${outcome.status} (no reason given)`),
     checkedAt: startedAt.toISOString(),
     attempts,
-    ...(outcome.statusCode === undefined ? {} : { statusCode: outcome.statusCode }),
-    ...(outcome.details === undefined ? {} : { details: outcome.details }),
   };
+  // Added in this order when present (no spread of a temporary object per result).
+  if (outcome.statusCode !== undefined) result.statusCode = outcome.statusCode;
+  if (outcome.details !== undefined) result.details = outcome.details;
+  return result;
 }
 
 function redacted(result: CheckResult, redactor: Redactor | undefined): CheckResult {

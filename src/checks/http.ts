@@ -650,13 +650,19 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
       unsupported !== null && opts.keepBody
         ? `cannot decode the response body: content-encoding "${unsupported}" is not one Cairn decodes (${ACCEPT_ENCODING}); send your own accept-encoding header to ask for another`
         : null;
-    const details: Record<string, unknown> = {
-      ...timingDetails(started, state, end),
-      bodyBytes: state.bodyBytes,
-      ...(codings.length > 0 ? { contentEncoding: codings.join(', '), encodedBytes: state.wireBytes } : {}),
-      ...(read.truncated ? { bodyTruncated: true } : {}),
-      ...(redirects > 0 ? { redirects, url: finalHop?.url ?? null } : {}),
-    };
+    // Built field by field (the same fields in the same order as before): object spreads cost
+    // more than the rest of the exchange's own bookkeeping.
+    const details: Record<string, unknown> = timingDetails(started, state, end);
+    details['bodyBytes'] = state.bodyBytes;
+    if (codings.length > 0) {
+      details['contentEncoding'] = codings.join(', ');
+      details['encodedBytes'] = state.wireBytes;
+    }
+    if (read.truncated) details['bodyTruncated'] = true;
+    if (redirects > 0) {
+      details['redirects'] = redirects;
+      details['url'] = finalHop?.url ?? null;
+    }
     // A body that broke off: the socket's own error says why, when it had one.
     const bodyError = read.error === null ? null : failedCoding(read.error) !== null ? read.error : (wire.error ?? read.error);
     const response: HttpResponse = {
