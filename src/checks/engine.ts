@@ -273,7 +273,7 @@ class Scheduler {
    * Starts the round: one check per turn of the event loop (turns.ts) until the bounds are
    * reached, so that each one's connection sends its request before the next is started, instead
    * of all requests leaving together once every check has been started. A check that ends starts
-   * the next one at once (`pump`).
+   * the next one at once, in its own turn (`pump(1)`).
    */
   start(): void {
     const before = this.active;
@@ -297,7 +297,9 @@ class Scheduler {
       void this.run(index).finally(() => {
         this.active -= 1;
         if (host !== null) this.busy.set(host, (this.busy.get(host) ?? 1) - 1);
-        this.pump();
+        // One slot freed (the round's and its host's): at most one check can take it. A check
+        // that could start for another reason is the ramp's (`start`) to start, in its turn.
+        this.pump(1);
       });
     }
   }

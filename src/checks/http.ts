@@ -26,7 +26,8 @@
  * - `dnsMs`: name resolution (0 for an IP address), `connectMs`: TCP connect, `tlsMs`: TLS
  *   handshake (null for http://) — all of the last connection opened;
  * - `ttfbMs`: from sending the final request (once its connection was ready) to its response
- *   headers; `downloadMs`: from the headers to the end of the body (or the read cap);
+ *   headers; `downloadMs`: from the headers to the end of the body (or the read cap), less the
+ *   wait for the turn the body is read on when the whole body had already arrived (turns.ts);
  * - `totalMs` (= `responseTimeMs`): from the start to the end of the body, redirects included.
  * Each phase is the difference of two rounded timestamps, so the phases never add up to more
  * than `totalMs`.
@@ -634,7 +635,12 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
     // The body is read on a turn of the event loop of its own (turns.ts): the answers that came in
     // with this one are only taken in first, so that the checks their completions start send their
     // requests at once instead of after the whole batch. A timeout meanwhile ends the body as usual.
+    // A body that had all arrived with the headers was not being downloaded while it waited: that
+    // wait is Cairn's, not the target's, and is left out of `downloadMs` and `totalMs`.
+    const complete = res.complete;
+    const waitFrom = performance.now();
     await nextTurn();
+    const waited = complete ? performance.now() - waitFrom : 0;
     const codings = contentCodings(headers['content-encoding']);
     const unsupported = unsupportedCoding(codings);
     // A coding Cairn cannot undo: the bytes are counted as sent, and assertions cannot look at them.
@@ -643,7 +649,7 @@ export async function exchange(spec: HttpRequestSpec, ctx: AttemptContext, opts:
     const read = decode
       ? await readCapped(decodeBody(counted(body, state), codings), () => body.destroy(), spec.maxBodyBytes, opts.keepBody, state)
       : await readPlain(body, spec.maxBodyBytes, opts.keepBody, state);
-    const end = performance.now();
+    const end = performance.now() - waited;
     const redirects = Math.max(0, state.hops.length - 1);
     const finalHop = state.hops.at(-1);
     const undecodable =
