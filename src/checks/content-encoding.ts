@@ -29,7 +29,9 @@ export const ACCEPT_ENCODING = ['gzip', 'deflate', 'br', ...(zstd ? ['zstd'] : [
 
 /** The codings of a `Content-Encoding` header, lowercased, without `identity`. */
 export function contentCodings(header: string | string[] | undefined): string[] {
-  const text = Array.isArray(header) ? header.join(',') : (header ?? '');
+  // Most responses have none: no string work for them.
+  if (header === undefined || header === '') return [];
+  const text = Array.isArray(header) ? header.join(',') : header;
   return text
     .split(',')
     .map((c) => c.trim().toLowerCase())

@@ -130,6 +130,38 @@ describe('runChecks: concurrency', () => {
     await runChecks(checks, { concurrency: 4, deadlineMs: 60_000 }, { runners: { http: runner } });
     expect(max).toBe(4);
   });
+
+  it('starts the round one check per turn of the event loop, and a check that ends starts the next in its own turn', async () => {
+    // A setImmediate that schedules itself runs once per turn: it counts them.
+    let turns = 0;
+    let ticker: NodeJS.Immediate | undefined;
+    const tick = () => {
+      turns += 1;
+      ticker = setImmediate(tick);
+    };
+    ticker = setImmediate(tick);
+    const started: { id: string; turn: number }[] = [];
+    const runner = fakeRunner(async (check) => {
+      started.push({ id: check.id, turn: turns });
+      if (check.id === 'c0') return up;
+      await sleep(20);
+      return up;
+    });
+    try {
+      const checks = Array.from({ length: 6 }, (_, i) => httpCheck({ id: `c${i}` }));
+      const results = await runChecks(checks, { concurrency: 4, deadlineMs: 60_000 }, { runners: { http: runner } });
+      expect(results.map((r) => r.id)).toEqual(checks.map((c) => c.id));
+    } finally {
+      clearImmediate(ticker);
+    }
+    expect(started.map((s) => s.id)).toEqual(['c0', 'c1', 'c2', 'c3', 'c4', 'c5']);
+    const turnOf = (id: string) => started.find((s) => s.id === id)?.turn as number;
+    // c0 ends at once and starts c1 in its own turn; the ramp starts c2, c3 and c4 one turn after another.
+    expect(turnOf('c1')).toBe(turnOf('c0'));
+    expect(turnOf('c2')).toBeGreaterThan(turnOf('c1'));
+    expect(turnOf('c3')).toBeGreaterThan(turnOf('c2'));
+    expect(turnOf('c4')).toBeGreaterThan(turnOf('c3'));
+  });
 });
 
 describe('runChecks: global deadline', () => {

@@ -32,6 +32,7 @@ import { runInWorkers, workerCount } from './engine-workers.ts';
 import { messageOf } from './errors.ts';
 import { runners as defaultRunners, type RunnerRegistry } from './runners.ts';
 import { applyThresholds } from './thresholds.ts';
+import { nextTurn } from './turns.ts';
 import type { AttemptContext, AttemptOutcome, CheckResult, CheckRunner } from './types.ts';
 
 export interface RunChecksOptions {
@@ -111,10 +112,21 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /**
+ * An attempt's abort: its controller (whose signal the runner gets), its timeout timer, and what
+ * to do once it has aborted (`runAttempt` starts the grace period there). The engine aborts it
+ * itself (timeout, deadline), so it calls `onAbort` directly instead of listening on the signal.
+ */
+interface AttemptAbort {
+  controller: AbortController;
+  timer: NodeJS.Timeout | undefined;
+  onAbort: (() => void) | null;
+}
+
+/**
  * One attempt, raced against its signal: the runner's own outcome when it returns (it knows
  * best what timed out), else a plain timeout once the grace period after the abort has passed.
  */
-function runAttempt(runner: CheckRunner | undefined, check: ResolvedCheck, ctx: AttemptContext): Promise<AttemptOutcome> {
+function runAttempt(runner: CheckRunner | undefined, check: ResolvedCheck, ctx: AttemptContext, abort: AttemptAbort): Promise<AttemptOutcome> {
   if (!runner) return Promise.resolve(down(`internal error: no runner for check kind "${check.kind}"`));
   let pending: Promise<AttemptOutcome>;
   try {
@@ -130,21 +142,21 @@ function runAttempt(runner: CheckRunner | undefined, check: ResolvedCheck, ctx: 
       grace.unref();
     };
     if (ctx.signal.aborted) onAbort();
-    else ctx.signal.addEventListener('abort', onAbort, { once: true });
-    pending
-      .then(
-        (outcome) => resolve(checkedOutcome(outcome)),
-        (err: unknown) => resolve(down(`internal error: ${messageOf(err)}`)),
-      )
-      .finally(() => {
-        clearTimeout(grace);
-        ctx.signal.removeEventListener('abort', onAbort);
-      });
+    else abort.onAbort = onAbort;
+    const settled = (outcome: AttemptOutcome) => {
+      abort.onAbort = null;
+      clearTimeout(grace);
+      resolve(outcome);
+    };
+    pending.then(
+      (outcome) => settled(checkedOutcome(outcome)),
+      (err: unknown) => settled(down(`internal error: ${messageOf(err)}`)),
+    );
   });
 }
 
 function toResult(check: ResolvedCheck, outcome: AttemptOutcome, startedAt: Date, attempts: number): CheckResult {
-  return {
+  const result: CheckResult = {
     id: check.id,
     kind: check.kind,
     status: outcome.status,
@@ -152,9 +164,11 @@ function toResult(check: ResolvedCheck, outcome: AttemptOutcome, startedAt: Date
     error: outcome.status === 'up' ? null : (outcome.error ?? `${outcome.status} (no reason given)`),
     checkedAt: startedAt.toISOString(),
     attempts,
-    ...(outcome.statusCode === undefined ? {} : { statusCode: outcome.statusCode }),
-    ...(outcome.details === undefined ? {} : { details: outcome.details }),
   };
+  // Added in this order when present (no spread of a temporary object per result).
+  if (outcome.statusCode !== undefined) result.statusCode = outcome.statusCode;
+  if (outcome.details !== undefined) result.details = outcome.details;
+  return result;
 }
 
 function redacted(result: CheckResult, redactor: Redactor | undefined): CheckResult {
@@ -238,7 +252,7 @@ class Scheduler {
 
   constructor(
     count: number,
-    private readonly hosts: readonly (string | null)[],
+    private readonly hostAt: (index: number) => string | null,
     private readonly global: number,
     private readonly perHost: (host: string) => number,
     private readonly run: (index: number) => Promise<void>,
@@ -255,21 +269,37 @@ class Scheduler {
     this.stopped = true;
   }
 
-  pump(): void {
-    for (let q = 0; q < this.queue.length && this.active < this.global && !this.stopped; ) {
+  /**
+   * Starts the round: one check per turn of the event loop (turns.ts) until the bounds are
+   * reached, so that each one's connection sends its request before the next is started, instead
+   * of all requests leaving together once every check has been started. A check that ends starts
+   * the next one at once, in its own turn (`pump(1)`).
+   */
+  start(): void {
+    const before = this.active;
+    this.pump(1);
+    if (this.active > before && !this.stopped) void nextTurn().then(() => this.start());
+  }
+
+  /** Starts checks, at most `limit`, while the bounds allow. */
+  pump(limit = Infinity): void {
+    for (let q = 0, started = 0; started < limit && q < this.queue.length && this.active < this.global && !this.stopped; ) {
       const index = this.queue[q] as number;
-      const host = this.hosts[index] ?? null;
+      const host = this.hostAt(index);
       if (host !== null && (this.busy.get(host) ?? 0) >= this.perHost(host)) {
         q += 1;
         continue;
       }
       this.queue.splice(q, 1);
+      started += 1;
       this.active += 1;
       if (host !== null) this.busy.set(host, (this.busy.get(host) ?? 0) + 1);
       void this.run(index).finally(() => {
         this.active -= 1;
         if (host !== null) this.busy.set(host, (this.busy.get(host) ?? 1) - 1);
-        this.pump();
+        // One slot freed (the round's and its host's): at most one check can take it. A check
+        // that could start for another reason is the ramp's (`start`) to start, in its turn.
+        this.pump(1);
       });
     }
   }
@@ -341,31 +371,36 @@ export async function runRoundCore(enabled: readonly ResolvedCheck[], settings: 
   // One controller and one timer per attempt, cleared as it ends, and one deadline listener for
   // all attempts: AbortSignal.any() and AbortSignal.timeout() cost more (a timer left running for
   // the whole timeout, a weak dependant on the deadline signal per attempt, more garbage).
-  const inFlight = new Set<AbortController>();
+  const inFlight = new Set<AttemptAbort>();
+  const abortAttempt = (a: AttemptAbort, reason: unknown) => {
+    a.controller.abort(reason);
+    a.onAbort?.();
+  };
   deadline.signal.addEventListener('abort', () => {
-    for (const c of inFlight) c.abort(deadline.signal.reason);
+    for (const a of inFlight) {
+      clearTimeout(a.timer);
+      abortAttempt(a, deadline.signal.reason);
+    }
     inFlight.clear();
   }, { once: true });
-  const attemptSignal = (timeoutMs: number): { signal: AbortSignal; done: () => void } => {
-    const controller = new AbortController();
+  const startAttempt = (timeoutMs: number): AttemptAbort => {
+    const a: AttemptAbort = { controller: new AbortController(), timer: undefined, onAbort: null };
     if (deadline.signal.aborted) {
-      controller.abort(deadline.signal.reason);
-      return { signal: controller.signal, done: () => undefined };
+      a.controller.abort(deadline.signal.reason);
+      return a;
     }
-    inFlight.add(controller);
-    const timer = setTimeout(() => {
-      inFlight.delete(controller);
-      controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    inFlight.add(a);
+    a.timer = setTimeout(() => {
+      inFlight.delete(a);
+      abortAttempt(a, new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
     }, timeoutMs);
     // As AbortSignal.timeout(): the engine's deadline timer keeps the process alive while a run is in progress.
-    timer.unref();
-    return {
-      signal: controller.signal,
-      done: () => {
-        clearTimeout(timer);
-        inFlight.delete(controller);
-      },
-    };
+    a.timer.unref();
+    return a;
+  };
+  const endAttempt = (a: AttemptAbort) => {
+    clearTimeout(a.timer);
+    inFlight.delete(a);
   };
 
   const results: (CheckResult | undefined)[] = enabled.map(() => undefined);
@@ -402,12 +437,12 @@ export async function runRoundCore(enabled: readonly ResolvedCheck[], settings: 
       p.checkedAt = startedAt;
       p.inFlightSince = performance.now();
       const timeoutMs = Math.max(1, check.timeoutMs);
-      const attempt = attemptSignal(timeoutMs);
+      const attempt = startAttempt(timeoutMs);
       let raw: AttemptOutcome;
       try {
-        raw = await runAttempt(runner, check, { signal: attempt.signal, timeoutMs, now: startedAt, ...(opts.dir === undefined ? {} : { dir: opts.dir }) });
+        raw = await runAttempt(runner, check, { signal: attempt.controller.signal, timeoutMs, now: startedAt, ...(opts.dir === undefined ? {} : { dir: opts.dir }) }, attempt);
       } finally {
-        attempt.done();
+        endAttempt(attempt);
       }
       p.inFlightSince = null;
       // An attempt cut short by the deadline says nothing about the target: no verdict from it.
@@ -422,11 +457,18 @@ export async function runRoundCore(enabled: readonly ResolvedCheck[], settings: 
     }
   };
 
-  const hosts = enabled.map(hostOf);
+  // Each check's host, worked out when the scheduler first looks at it (a URL parsed per check:
+  // not all before the first check can start).
+  const hosts: (string | null | undefined)[] = new Array<string | null | undefined>(total);
+  const hostAt = (index: number): string | null => {
+    let host = hosts[index];
+    if (host === undefined) hosts[index] = host = hostOf(enabled[index] as ResolvedCheck);
+    return host;
+  };
   const perHost = Math.max(1, Math.floor(settings.perHostConcurrency ?? DEFAULT_PER_HOST_CONCURRENCY));
   const bounds = hooks.hostBounds;
   const perHostOf = bounds === undefined ? () => perHost : (host: string) => bounds.get(host) ?? perHost;
-  const scheduler = new Scheduler(total, hosts, Math.max(1, Math.floor(settings.concurrency)), perHostOf, runOne);
+  const scheduler = new Scheduler(total, hostAt, Math.max(1, Math.floor(settings.concurrency)), perHostOf, runOne);
 
   let timer: NodeJS.Timeout | undefined;
   const budget = Math.min(settings.deadlineMs, opts.stopAt === undefined ? Infinity : opts.stopAt - performance.now());
@@ -438,7 +480,7 @@ export async function runRoundCore(enabled: readonly ResolvedCheck[], settings: 
   const deadlinePassed = new Promise<void>((resolve) => {
     timer = setTimeout(resolve, Math.max(0, budget));
   });
-  scheduler.pump();
+  scheduler.start();
   try {
     await Promise.race([finished, deadlinePassed]);
   } finally {
