@@ -19,7 +19,7 @@ const LETTER_INDEX: Record<string, number> = { u: 0, w: 1, d: 2, m: 3 };
 /** Status codes are kept in 16 bits; this one stands for none (a code out of range is kept aside). */
 const NO_CODE = -32768;
 
-interface Column {
+export interface Column {
   n: number;
   at: Float64Array;
   st: Uint8Array;
@@ -43,6 +43,17 @@ export interface ColumnsOptions {
    * as the status model reads them; without it, what the report reads.
    */
   full?: boolean;
+}
+
+/**
+ * What `SampleColumns.handOver` gives: the columns as plain data for `postMessage`, and the
+ * buffers to transfer with it (moved, not copied) to the thread that goes on with them.
+ */
+export interface ColumnsState {
+  full: boolean;
+  regions: string[];
+  count: number;
+  cols: [string, Column][];
 }
 
 /** Samples of many checks in columns; `of(id)` gives one check's samples as objects, sorted. */
@@ -146,6 +157,35 @@ export class SampleColumns {
       c.n += 1;
     }
     this.count += ids.length;
+  }
+
+  /**
+   * The columns as plain data and the buffers that hold them, to post to another thread (the
+   * buffers in the transfer list: moved, not copied); `fromState` there gives back columns equal
+   * to these. This instance is left empty.
+   */
+  handOver(): { state: ColumnsState; transfer: ArrayBuffer[] } {
+    const cols = [...this.#cols];
+    const transfer: ArrayBuffer[] = [];
+    for (const [, c] of cols) for (const a of [c.at, c.st, c.ms, c.code, c.region]) if (a) transfer.push(a.buffer as ArrayBuffer);
+    const state: ColumnsState = { full: this.#full, regions: this.#regions, count: this.count, cols };
+    this.#cols = new Map();
+    this.#lastIds = [];
+    this.#lastCols = [];
+    this.#regions = [];
+    this.#regionIndex = new Map();
+    this.count = 0;
+    return { state, transfer };
+  }
+
+  /** Columns from what `handOver` gave (after `postMessage`). */
+  static fromState(state: ColumnsState): SampleColumns {
+    const out = new SampleColumns({ full: state.full });
+    out.#cols = new Map(state.cols);
+    out.#regions = [...state.regions];
+    out.#regionIndex = new Map(state.regions.map((r, i) => [r, i + 1]));
+    out.count = state.count;
+    return out;
   }
 
   /** How many samples each check has now: a point `truncate` can come back to. */
