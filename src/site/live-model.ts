@@ -19,7 +19,7 @@
  *
  * Until a first model exists, `current()` is a promise: requests wait for it.
  */
-import type { StatusModel } from '../model/model.ts';
+import type { DayBarMemo, StatusModel } from '../model/model.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -73,6 +73,8 @@ export class LiveModel {
   #store: { columns: LiveStoreColumns; key: string } | null = null;
   /** The configuration the models here are computed with (secrets left unresolved, as the worker's), by hash. */
   #config: { key: string; config: ResolvedConfig } | null = null;
+  /** The day bars of the last model computed here, for the next (src/model/model.ts). */
+  #bars: DayBarMemo | null = null;
   /** The cache being written after a model computed here. */
   #cacheWrite: Promise<unknown> = Promise.resolve();
   /** The model computed here that is to be written to the cache, once the server is quiet. */
@@ -168,11 +170,12 @@ export class LiveModel {
         return await this.#computeInWorker();
       }
       // Imported by a server that computes models here only (one that runs rounds).
-      const [{ loadConfig }, { buildModel }] = await Promise.all([import('../config/load.ts'), import('./build.ts')]);
+      const [{ loadConfig }, { buildModel }, { DayBarMemo }] = await Promise.all([import('../config/load.ts'), import('./build.ts'), import('../model/model.ts')]);
       if (this.#config?.key !== key) this.#config = { key, config: await loadConfig(this.#dir, { missingEnv: 'keep' }) };
       // Taken before the data is read: a file that changes meanwhile makes the cache say "data changed".
       const stamp = this.#cache ? await dataStamp(this.#dir) : '';
-      const model = await buildModel(this.#config.config, Date.now(), { store: store.columns });
+      this.#bars ??= new DayBarMemo();
+      const model = await buildModel(this.#config.config, Date.now(), { store: store.columns, bars: this.#bars });
       if (this.#closed) throw new Error('stopped');
       this.#set(model);
       if (this.#cache) this.#cacheLater(model, stamp);
@@ -180,6 +183,7 @@ export class LiveModel {
     } catch (err) {
       // The columns may be half updated: the next model reads the store whole again.
       if (this.#store === store) this.#store = null;
+      this.#bars = null;
       if (!this.#model) this.#first.reject(err);
       throw err;
     }

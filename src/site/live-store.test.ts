@@ -10,6 +10,7 @@ import { loadConfig } from '../config/load.ts';
 import { dayFile, utcDay } from '../store/layout.ts';
 import { appendRun, type RunRecord } from '../store/samples.ts';
 import { LiveStoreColumns } from '../store/store.ts';
+import { DayBarMemo, type StatusModel } from '../model/model.ts';
 import { buildModel } from './build.ts';
 
 const HOUR = 3_600_000;
@@ -90,7 +91,7 @@ describe('LiveStoreColumns', () => {
     }
   }, 60_000);
 
-  it('goes on from columns handed over to another thread (moved): rounds across midnight, in maintenance, a new and a resolved incident', async () => {
+  it('goes on from columns handed over to another thread (moved), reusing day bars: rounds across midnight, in maintenance, a new and a resolved incident', async () => {
     const dir = await repo();
     try {
       const iso = (t: number) => new Date(t).toISOString();
@@ -105,10 +106,16 @@ describe('LiveStoreColumns', () => {
       const posted = structuredClone(state, { transfer });
       expect(transfer.every((b) => b.byteLength === 0)).toBe(true);
       const store = LiveStoreColumns.fromState(posted);
+      // As `cairn serve` computes them: with the previous model's day bars to reuse.
+      const bars = new DayBarMemo();
+      let previous: StatusModel | null = null;
       const same = async (now: number, reread: number) => {
-        const live = await buildModel(config, now, { store });
+        const live = await buildModel(config, now, { store, bars });
         expect(store.lastRead).toBe(reread);
         expect(live).toEqual(await buildModel(config, now));
+        // Past days' bars are the previous model's objects.
+        if (previous) expect(live.checks[0]!.days.filter((d) => previous!.checks[0]!.days.includes(d)).length).toBeGreaterThan(80);
+        previous = live;
         return live;
       };
       await same(NOW + 60_000, 0);

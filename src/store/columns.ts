@@ -21,6 +21,10 @@ const NO_CODE = -32768;
 
 export interface Column {
   n: number;
+  /** Whether no time is less than the one before it (kept as samples are added and cut, so that reading it costs nothing). */
+  sorted: boolean;
+  /** Whether every time is a number at least the one before it (no NaN): then the first is the earliest. */
+  ordered: boolean;
   at: Float64Array;
   st: Uint8Array;
   ms: Float32Array;
@@ -73,7 +77,7 @@ export class SampleColumns {
 
   #column(id: string): Column {
     let c = this.#cols.get(id);
-    if (!c) this.#cols.set(id, (c = { n: 0, at: new Float64Array(1024), st: new Uint8Array(1024), ms: new Float32Array(1024), err: new Map() }));
+    if (!c) this.#cols.set(id, (c = { n: 0, sorted: true, ordered: true, at: new Float64Array(1024), st: new Uint8Array(1024), ms: new Float32Array(1024), err: new Map() }));
     return this.#grown(c);
   }
 
@@ -108,6 +112,8 @@ export class SampleColumns {
   }
 
   #put(c: Column, status: number, at: number, ms: number | null, error: string | null): void {
+    if (c.n > 0 && at < (c.at[c.n - 1] as number)) c.sorted = false;
+    if (!(c.n > 0 ? at >= (c.at[c.n - 1] as number) : at === at)) c.ordered = false;
     c.at[c.n] = at;
     c.st[c.n] = status;
     if (ms === null) c.ms[c.n] = -1;
@@ -231,6 +237,15 @@ export class SampleColumns {
       c.region?.copyWithin(0, from, to);
     }
     c.n = n;
+    // Part of times in order is in order; else it may be now.
+    if (!c.sorted) {
+      c.sorted = true;
+      for (let i = 1; i < n && c.sorted; i++) if ((c.at[i] as number) < (c.at[i - 1] as number)) c.sorted = false;
+    }
+    if (!c.ordered) {
+      c.ordered = n === 0 || !Number.isNaN(c.at[0]);
+      for (let i = 1; i < n && c.ordered; i++) if (!((c.at[i] as number) >= (c.at[i - 1] as number))) c.ordered = false;
+    }
     // What a sample that was never added leaves: no code, no region (see #details).
     c.code?.fill(NO_CODE, n);
     c.region?.fill(0, n);
@@ -263,6 +278,12 @@ export class SampleColumns {
   earliest(upTo: number): number | null {
     let first = Infinity;
     for (const c of this.#cols.values()) {
+      // In order, the first is the earliest (and none is at or before `upTo` when it is not).
+      if (c.ordered) {
+        const at = c.at[0] as number;
+        if (c.n > 0 && at < first && at <= upTo) first = at;
+        continue;
+      }
       for (let i = 0; i < c.n; i++) {
         const at = c.at[i] as number;
         if (at < first && at <= upTo) first = at;
@@ -275,10 +296,8 @@ export class SampleColumns {
   of(id: string): Sample[] {
     const c = this.#cols.get(id);
     if (!c) return [];
-    let sorted = true;
-    for (let i = 1; i < c.n; i++) if ((c.at[i] as number) < (c.at[i - 1] as number)) sorted = false;
     const out = this.#objects(id, c, 0, c.n);
-    return sorted ? out : out.sort((a, b) => a.at - b.at);
+    return c.sorted ? out : out.sort((a, b) => a.at - b.at);
   }
 
   /**
@@ -289,9 +308,7 @@ export class SampleColumns {
   series(id: string): { n: number; at: Float64Array; st: Uint8Array; sorted: boolean; regions: boolean } | null {
     const c = this.#cols.get(id);
     if (!c) return null;
-    let sorted = true;
-    for (let i = 1; i < c.n && sorted; i++) if ((c.at[i] as number) < (c.at[i - 1] as number)) sorted = false;
-    return { n: c.n, at: c.at.subarray(0, c.n), st: c.st.subarray(0, c.n), sorted, regions: c.region !== undefined };
+    return { n: c.n, at: c.at.subarray(0, c.n), st: c.st.subarray(0, c.n), sorted: c.sorted, regions: c.region !== undefined };
   }
 
   /** Samples `from` to `to` (exclusive) of one check, as stored (in time order when `series` says so). */
