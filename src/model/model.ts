@@ -468,6 +468,7 @@ function sortedFromColumns(columns: SampleColumns, id: string, now: number): (So
     at: (i) => at[i] as number,
     status: (i) => STATUSES[st[i] as number] as CheckStatus,
     sample: (i) => columns.range(id, i, i + 1)[0] as Sample,
+    columns: { at, st, statuses: STATUSES },
     since: (t) => {
       let lo = 0;
       let hi = n;
