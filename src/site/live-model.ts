@@ -64,7 +64,8 @@ export class LiveModel {
   readonly #cache: boolean;
   readonly #keep: boolean;
   #model: StatusModel | null = null;
-  #first: { promise: Promise<StatusModel>; resolve(m: StatusModel): void; reject(e: unknown): void };
+  /** Until a first model is served: the promise requests wait on. */
+  #first: { promise: Promise<StatusModel>; resolve(m: StatusModel): void; reject(e: unknown): void } | null;
   #running: Promise<ModelUpdate> | null = null;
   #queued: Promise<ModelUpdate> | null = null;
   /** Every worker still running (one may be writing the cache after its model): ended by `close()`. */
@@ -98,7 +99,8 @@ export class LiveModel {
 
   /** The model to render from now: the latest one, or a promise of the first. */
   current(): StatusModel | Promise<StatusModel> {
-    return this.#model ?? this.#first.promise;
+    // Without a model, the first one is still awaited (`#first` goes when it is served).
+    return this.#model ?? this.#first?.promise ?? Promise.reject(new Error('no model'));
   }
 
   /** Serves the cached model, when there is a usable one, until a computed one replaces it. */
@@ -147,12 +149,17 @@ export class LiveModel {
       // A cache write the worker was making is dropped: its temporary file goes, model.bin is untouched.
       await removeTempFiles(path.join(this.#dir, CACHE_DIR)).catch(() => undefined);
     }
-    this.#first.reject(new Error('stopped'));
+    this.#first?.reject(new Error('stopped'));
   }
 
   #set(model: StatusModel): void {
     this.#model = model;
-    this.#first.resolve(model);
+    if (this.#first) {
+      this.#first.resolve(model);
+      // The promise holds the model it resolved with: kept, it would keep the first model (a whole
+      // model, tens of megabytes) for the life of the server. Requests read `#model` from now on.
+      this.#first = null;
+    }
   }
 
   #compute(): Promise<ModelUpdate> {
@@ -184,7 +191,7 @@ export class LiveModel {
       // The columns may be half updated: the next model reads the store whole again.
       if (this.#store === store) this.#store = null;
       this.#bars = null;
-      if (!this.#model) this.#first.reject(err);
+      this.#first?.reject(err);
       throw err;
     }
   }
@@ -219,7 +226,7 @@ export class LiveModel {
         if ('error' in msg) {
           void w.terminate();
           const err = new Error(msg.error);
-          if (!this.#model) this.#first.reject(err);
+          this.#first?.reject(err);
           reject(err);
           return;
         }
@@ -233,7 +240,7 @@ export class LiveModel {
       };
       const onError = (err: Error) => {
         done();
-        if (!this.#model) this.#first.reject(err);
+        this.#first?.reject(err);
         reject(err);
       };
       const onExit = (code: number) => {
