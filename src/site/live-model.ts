@@ -26,7 +26,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { removeTempFiles } from '../store/atomic.ts';
-import { LiveStoreColumns } from '../store/store.ts';
+import type { LiveStoreColumns } from '../store/store.ts';
 import { CACHE_DIR, cacheKey, dataStamp, readModelCache, tryWriteModelCache } from './model-cache.ts';
 import type { ModelWorkerInput, ModelWorkerMessage } from './model-worker.ts';
 
@@ -230,13 +230,28 @@ export class LiveModel {
           reject(err);
           return;
         }
-        // Without the columns the worker has written the cache: it is ended now, its memory given
-        // back. With them it writes the cache now, and ends by itself.
-        if (!msg.store) void w.terminate();
-        else if (!this.#closed) this.#store = { columns: LiveStoreColumns.fromState(msg.store.state), key: msg.store.key };
         const model = msg.model as StatusModel;
-        if (!this.#closed) this.#set(model);
-        resolve({ model, ms: Math.round(performance.now() - started), reread: msg.reread, where: 'worker' });
+        const served = () => {
+          if (!this.#closed) this.#set(model);
+          resolve({ model, ms: Math.round(performance.now() - started), reread: msg.reread, where: 'worker' });
+        };
+        // Without the columns the worker has written the cache: it is ended now, its memory given
+        // back. With them it writes the cache now, and ends by itself; the columns are kept
+        // before the model is served, so that the next model (asked for after) goes on from them.
+        if (!msg.store) {
+          void w.terminate();
+          served();
+          return;
+        }
+        const { state, key } = msg.store;
+        // The store's module is loaded by a server that keeps columns only (one that runs rounds).
+        import('../store/store.ts').then(({ LiveStoreColumns }) => {
+          if (!this.#closed) this.#store = { columns: LiveStoreColumns.fromState(state), key };
+          served();
+        }, (err: unknown) => {
+          this.#first?.reject(err);
+          reject(err);
+        });
       };
       const onError = (err: Error) => {
         done();
