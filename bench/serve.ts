@@ -222,7 +222,7 @@ try {
   const roundsRss = await rssMb(live.child.pid!);
   // What the server said of its models: how long each took and how many day files it read.
   for (const line of live.stderr().split('\n')) if (/Model computed|Page updated/.test(line)) log(`  serve: ${line}`);
-  log(`  RSS after the rounds (the model worker and its columns kept) ${roundsRss} MB`);
+  log(`  RSS after the rounds (the store's columns kept for the next round's model) ${roundsRss} MB`);
   const liveStop = await stop(live);
   log(`  stopped on SIGTERM in ${liveStop.stopMs} ms, exit code ${liveStop.code}`);
   const roundMs = Math.max(r2.ms, r3.ms);

@@ -44,6 +44,8 @@ describe('cairn serve', () => {
     await waitFor(2); // round 2: the served page follows the data
     expect(await statusOf()).toBe('down');
     expect(await exited).toBe(0);
+    // After the first model (a whole read, in a worker), a round's model reads again only its day file.
+    expect(served.stderr()).toMatch(/Page updated after round 3 \(model computed in [\d.]+ s, 1 day file read\)\./);
     const { samples } = await readStore(dir);
     expect(samples.map((s) => s.status)).toEqual(['up', 'down', 'down']);
     target.close();

@@ -48,6 +48,25 @@ describe('parseIncident', () => {
     expect(incidentStatus(incident!)).toBe('resolved');
   });
 
+  it('a file parsed again with the same text is the same incident, frozen; another text or name is parsed anew', () => {
+    const a = parseIncident(FILE, GOOD);
+    const b = parseIncident(FILE, GOOD);
+    expect(b.incident).toBe(a.incident);
+    expect(Object.isFrozen(a.incident) && Object.isFrozen(a.incident!.updates) && Object.isFrozen(a.incident!.updates[0])).toBe(true);
+    expect(() => (a.incident!.updates as unknown[]).push(1)).toThrow(TypeError);
+    const changed = parseIncident(FILE, GOOD.replace('impact: major', 'impact: minor'));
+    expect(changed.incident).not.toBe(a.incident);
+    expect(changed.incident!.impact).toBe('minor');
+    const renamed = parseIncident('incidents/other.md', GOOD);
+    expect(renamed.incident!.id).toBe('other');
+    // Errors are the same each time, in a list of the caller's own.
+    const bad = GOOD.replace('impact: major', 'impact: huge');
+    const e1 = parseIncident(FILE, bad).errors;
+    const e2 = parseIncident(FILE, bad).errors;
+    expect(e2).not.toBe(e1);
+    expect(e2.map(String)).toEqual(e1.map(String));
+  });
+
   it.each<[string, string, string]>([
     ['no front matter', 'just text\n', `${FILE}:1:1: expected front matter`],
     ['bad impact', GOOD.replace('impact: major', 'impact: huge'), `${FILE}:3:9: impact: expected one of`],

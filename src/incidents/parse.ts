@@ -137,7 +137,42 @@ export function splitFrontMatter(text: string): { yaml: string; body: string } |
   return { yaml: `\n${m[1] ?? ''}`, body: text.slice(m[0].length + (text.startsWith('\uFEFF') ? 1 : 0)) };
 }
 
+/** Incident files parsed lately, by name and text, most recently used last. */
+const parsedCache = new Map<string, ParsedIncident>();
+/** Files kept parsed: every open incident of a large page, several times over. */
+const PARSED_CACHE_ENTRIES = 4096;
+
+/**
+ * Parses an incident file (its name under the status repo, and its text). The result depends on
+ * nothing else, so a file parsed before with the same text is not parsed again: a round of
+ * `cairn serve` with 200 open incidents reads every file four times (the automatic incidents,
+ * the acknowledgements, the notifications, the model), and YAML and the schema cost ~1 ms a
+ * file. The incident is frozen: callers share it.
+ */
 export function parseIncident(file: string, text: string): ParsedIncident {
+  const key = `${file}\0${text}`;
+  const known = parsedCache.get(key);
+  if (known) {
+    parsedCache.delete(key);
+    parsedCache.set(key, known);
+    return { incident: known.incident, errors: [...known.errors] };
+  }
+  const parsed = parseIncidentText(file, text);
+  if (parsed.incident) deepFreeze(parsed.incident);
+  parsedCache.set(key, parsed);
+  if (parsedCache.size > PARSED_CACHE_ENTRIES) parsedCache.delete(parsedCache.keys().next().value as string);
+  return { incident: parsed.incident, errors: [...parsed.errors] };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function parseIncidentText(file: string, text: string): ParsedIncident {
   const parts = splitFrontMatter(text);
   if (!parts) return { incident: null, errors: [fileError(file, 'expected front matter between two "---" lines at the top of the file')] };
   const source = parseSource(file, parts.yaml);

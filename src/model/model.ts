@@ -249,6 +249,60 @@ export interface ModelInput {
   sloSnapshot?: SloSnapshot | null;
   /** The instant the model describes, epoch milliseconds. */
   now: number;
+  /** Day bars of the previous model, to reuse where their inputs are the same (`cairn serve`'s models after rounds). */
+  bars?: DayBarMemo;
+}
+
+/** A day bar kept by DayBarMemo, with what it was made from. */
+interface MemoBar {
+  end: number;
+  date: string;
+  rule: string;
+  /** Holds the tally it was made from (windowFigure copies its six fields). */
+  bar: DayBar;
+}
+
+/**
+ * The day bars of one model, kept for the next (`cairn serve` computes a model after every
+ * round): a bar is a function of its day, its tally and the availability rule, so a past day's
+ * bar is the same object again instead of a new one computed (90 bars for each check and
+ * component, most of them past days). The models share those objects, which nothing changes
+ * after they are made. Only the bars of the last model are kept.
+ */
+export class DayBarMemo {
+  #previous = new Map<string, Map<number, MemoBar>>();
+  #current = new Map<string, Map<number, MemoBar>>();
+
+  /**
+   * The bar of `entity` (a check's or a component's key) for the day from `start` to `end`
+   * with tally `t` under `rule` (`ruleKey`): the previous model's when every input is the same
+   * (the same numbers, not merely equal strings), else `make()`'s.
+   */
+  bar(entity: string, date: string, start: number, end: number, ruleKey: string, t: Tally, make: () => DayBar): DayBar {
+    let mine = this.#current.get(entity);
+    if (!mine) this.#current.set(entity, (mine = new Map()));
+    const old = this.#previous.get(entity)?.get(start);
+    const same =
+      old !== undefined &&
+      old.end === end &&
+      old.date === date &&
+      old.rule === ruleKey &&
+      Object.is(old.bar.upMs, t.upMs) &&
+      Object.is(old.bar.degradedMs, t.degradedMs) &&
+      Object.is(old.bar.downMs, t.downMs) &&
+      Object.is(old.bar.partialMs, t.partialMs) &&
+      Object.is(old.bar.partialShareMs, t.partialShareMs) &&
+      Object.is(old.bar.maintenanceMs, t.maintenanceMs);
+    const entry = same ? old : { end, date, rule: ruleKey, bar: make() };
+    mine.set(start, entry);
+    return entry.bar;
+  }
+
+  /** After a model: its bars are the ones the next model may reuse. */
+  next(): void {
+    this.#previous = this.#current;
+    this.#current = new Map();
+  }
 }
 
 /** The figures of one window from its tally (the page's, the API's and the reports' one formula). */
@@ -298,19 +352,23 @@ function dayLevel(t: Tally): DayLevel {
   return 'nodata';
 }
 
-function figures(segments: Segment[], now: number, days: { date: string; start: number; end: number }[], rule: AvailabilityRule) {
+function figures(segments: Segment[], now: number, days: { date: string; start: number; end: number }[], rule: AvailabilityRule, memo?: { bars: DayBarMemo; entity: string }) {
   const uptime = {} as Record<WindowKey, WindowFigure>;
   for (const key of WINDOW_KEYS) {
     const from = now - WINDOWS[key];
     uptime[key] = windowFigure(tally(segments, from, now), from, now, rule);
   }
+  const ruleKey = memo ? `${rule.degradedCountsAsUp}|${JSON.stringify(rule.partialOutage)}` : '';
   const bars: DayBar[] = days.map(({ date, start, end }) => {
     const t = tally(segments, start, end);
-    // The figure's object itself, two fields added (as `{ ...figure, date, level }` gives, without copying 16 fields).
-    const bar = windowFigure(t, start, end, rule) as DayBar;
-    bar.date = date;
-    bar.level = dayLevel(t);
-    return bar;
+    const make = () => {
+      // The figure's object itself, two fields added (as `{ ...figure, date, level }` gives, without copying 16 fields).
+      const bar = windowFigure(t, start, end, rule) as DayBar;
+      bar.date = date;
+      bar.level = dayLevel(t);
+      return bar;
+    };
+    return memo ? memo.bars.bar(memo.entity, date, start, end, ruleKey, t, make) : make();
   });
   return { uptime, days: bars };
 }
@@ -410,6 +468,7 @@ function sortedFromColumns(columns: SampleColumns, id: string, now: number): (So
     at: (i) => at[i] as number,
     status: (i) => STATUSES[st[i] as number] as CheckStatus,
     sample: (i) => columns.range(id, i, i + 1)[0] as Sample,
+    columns: { at, st, statuses: STATUSES },
     since: (t) => {
       let lo = 0;
       let hi = n;
@@ -482,7 +541,7 @@ export function computeModel(input: ModelInput): StatusModel {
       lastError: last?.error ?? null,
       lastStatusCode: last?.statusCode ?? null,
       expiresAt: last?.expiresAt ?? null,
-      ...figures(segments, now, days, rule),
+      ...figures(segments, now, days, rule, input.bars ? { bars: input.bars, entity: `check ${check.id}` } : undefined),
       latency24h: latencySummary(recent, now - WINDOWS['24h']),
       responseTimes: responseSeries(week),
       ...(regional ? { regions: regional.regions } : {}),
@@ -512,7 +571,7 @@ export function computeModel(input: ModelInput): StatusModel {
         now - WINDOWS['24h'],
       ),
       checks: comp.checks,
-      ...withDayIncidents(figures(segments, now, days, rule), comp.id, incidents, now),
+      ...withDayIncidents(figures(segments, now, days, rule, input.bars ? { bars: input.bars, entity: `component ${comp.id}` } : undefined), comp.id, incidents, now),
       activeIncidents: incidents.filter((i) => i.resolvedAt === null && i.components.includes(comp.id)).map((i) => i.id),
       affectedBy: [],
       dependsOn: [...(comp.dependsOn ?? [])],
@@ -538,6 +597,7 @@ export function computeModel(input: ModelInput): StatusModel {
     components: g.components,
   }));
 
+  input.bars?.next();
   return {
     version: MODEL_VERSION,
     generatedAt: new Date(now).toISOString(),

@@ -12,7 +12,7 @@ import type { Sample } from '../store/samples.ts';
 import type { CheckStatus } from '../checks/types.ts';
 import { type Histogram, decodeHistogram, mergeHistograms, quantile } from '../store/histogram.ts';
 import { type RegionRule, DEFAULT_REGION_RULE, regionSegments } from './regions.ts';
-import { type Segment, gapSegments } from './timeline.ts';
+import { type Segment, gapSegments, gapSegmentsOf } from './timeline.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -73,6 +73,8 @@ export interface SortedSamples {
   status(i: number): CheckStatus;
   /** Sample `i` as an object. */
   sample(i: number): Sample;
+  /** The store's columns behind `at` and `status` (samples 0 to `n`), when they are: read without a call per sample. */
+  columns?: { at: Float64Array; st: Uint8Array; statuses: readonly CheckStatus[] };
 }
 
 /**
@@ -83,7 +85,11 @@ export interface SortedSamples {
  */
 export function storedTimelineSorted(samples: SortedSamples, rollups: readonly RollupRecord[], maxGapMs: number, now: number): StoredTimeline | null {
   const { n } = samples;
-  if (rollups.length === 0) return { segments: gapSegments(n, samples.at, samples.status, maxGapMs, now), last: n > 0 ? samples.sample(n - 1) : null };
+  if (rollups.length === 0) {
+    const c = samples.columns;
+    const segments = c ? gapSegmentsOf(c.at, c.st, c.statuses, n, maxGapMs, now) : gapSegments(n, samples.at, samples.status, maxGapMs, now);
+    return { segments, last: n > 0 ? samples.sample(n - 1) : null };
+  }
   const { out, boundary, carry } = fromRollups(rollups, now);
   // The first raw sample at or after the boundary.
   let lo = 0;

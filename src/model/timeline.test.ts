@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CheckStatus } from '../checks/types.ts';
-import { checkSegments, mergeWorst, tally } from './timeline.ts';
+import { checkSegments, gapSegments, gapSegmentsOf, mergeWorst, tally } from './timeline.ts';
+import { seededRandom } from '../demo/random.ts';
 
 const M = 60_000;
 const s = (at: number, status: CheckStatus) => ({ at: at * M, status });
@@ -68,5 +69,28 @@ describe('mergeWorst', () => {
 
   it('is empty for no timelines', () => {
     expect(mergeWorst([])).toEqual([]);
+  });
+});
+
+describe('gapSegmentsOf (the gap rule over columns)', () => {
+  it('gives the segments gapSegments gives: gaps, equal times, runs of a status, the last sample clipped at now', () => {
+    const statuses: CheckStatus[] = ['up', 'degraded', 'down', 'maintenance'];
+    const random = seededRandom(7);
+    for (let run = 0; run < 50; run++) {
+      const n = Math.floor(random() * 300);
+      const at = new Float64Array(n + 5);
+      const st = new Uint8Array(n + 5);
+      let t = 1_000_000;
+      for (let i = 0; i < n; i++) {
+        // Steps of 0 (the same time twice), a minute, or a gap beyond maxGap; statuses in runs.
+        t += [0, 60_000, 60_000, 60_000, 400_000][Math.floor(random() * 5)]!;
+        at[i] = t;
+        st[i] = random() < 0.8 && i > 0 ? st[i - 1]! : Math.floor(random() * 4);
+      }
+      for (const now of [t, t + 30_000, t + 1_000_000]) {
+        const want = gapSegments(n, (i) => at[i]!, (i) => statuses[st[i]!]!, 180_000, now);
+        expect(gapSegmentsOf(at, st, statuses, n, 180_000, now)).toEqual(want);
+      }
+    }
   });
 });

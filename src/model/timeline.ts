@@ -84,6 +84,25 @@ export function gapSegments(n: number, atOf: (i: number) => number, statusOf: (i
   return out;
 }
 
+/**
+ * `gapSegments` over the store's columns themselves (times, and status indexes into `statuses`),
+ * samples 0 to `n` in time order, none after `now`: the same segments, without a function call per
+ * sample (5 million samples for a 200-check page).
+ */
+export function gapSegmentsOf(at: Float64Array, st: Uint8Array, statuses: readonly CheckStatus[], n: number, maxGapMs: number, now: number): Segment[] {
+  const out: Segment[] = [];
+  let last: Segment | undefined;
+  for (let i = 0; i < n; i++) {
+    const t = at[i] as number;
+    const end = Math.min(i + 1 < n ? (at[i + 1] as number) : now, t + maxGapMs, now);
+    if (end <= t) continue;
+    const status = statuses[st[i] as number] as CheckStatus;
+    if (last && last.status === status && last.end === t) last.end = end;
+    else out.push((last = { start: t, end, status }));
+  }
+  return out;
+}
+
 export const RANK: Record<CheckStatus, number> = { up: 0, maintenance: 1, degraded: 2, down: 3 };
 export const BY_RANK: CheckStatus[] = ['up', 'maintenance', 'degraded', 'down'];
 

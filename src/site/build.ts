@@ -6,7 +6,7 @@ import path from 'node:path';
 import { folderConflict, folderInside, type PageSettings } from '../config/resolve-pages.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { loadIncidents } from '../incidents/store.ts';
-import { computeModel, type StatusModel, WINDOWS } from '../model/model.ts';
+import { computeModel, type DayBarMemo, type StatusModel, WINDOWS } from '../model/model.ts';
 import { pageModel } from '../model/page.ts';
 import { checkSloHistoryMs } from '../model/check-slo.ts';
 import { readSnapshot } from '../prometheus/snapshot.ts';
@@ -25,7 +25,7 @@ const ROLLUP_HISTORY_MS = 400 * 86_400_000;
  * samples come from columns kept between calls, only the day files that changed read again: the
  * same model as without it.
  */
-export async function buildModel(config: ResolvedConfig, now = Date.now(), opts: { store?: LiveStoreColumns } = {}): Promise<StatusModel> {
+export async function buildModel(config: ResolvedConfig, now = Date.now(), opts: { store?: LiveStoreColumns; bars?: DayBarMemo } = {}): Promise<StatusModel> {
   // An SLO on the checks with a window longer than the page's 90 days reads as far back as it needs.
   const history = Math.max(HISTORY_MS, checkSloHistoryMs(config, now) + 2 * 86_400_000);
   // Read into columns: 90 days of 1,000 checks are 26 million samples, too many to hold as objects.
@@ -36,7 +36,7 @@ export async function buildModel(config: ResolvedConfig, now = Date.now(), opts:
   for (const e of errors) problems.push({ file: e.file, line: e.line || null, message: `${e.path ? `${e.path}: ` : ''}${e.message}` });
   // The SLO snapshot `cairn slo` wrote; the build never queries Prometheus.
   const sloSnapshot = await readSnapshot(config.dir);
-  const model = computeModel({ config, samples, rollups, problems, incidents, now, sloSnapshot });
+  const model = computeModel({ config, samples, rollups, problems, incidents, now, sloSnapshot, ...(opts.bars ? { bars: opts.bars } : {}) });
   // The monthly reports `cairn report` wrote (reports/YYYY-MM.html): listed and shown under /reports/.
   model.reports = await readReportPages(config.dir);
   return model;

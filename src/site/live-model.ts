@@ -4,10 +4,14 @@
  *
  * - at start, the cached model (src/site/model-cache.ts: the last one `cairn build` or `cairn
  *   serve` computed) is served at once when there is one, while the current model is computed;
- * - every model is computed in a worker thread (src/site/model-worker.ts): the thread that renders
- *   pages keeps answering meanwhile. Without `keep` the worker ends after each model, so the memory
- *   a computation needs is returned; with `keep` (a server that runs rounds) it stays and keeps the
- *   store's columns, so that the model after a round reads again only today's day file;
+ * - a model read from the whole store is computed in a worker thread (src/site/model-worker.ts):
+ *   the thread that renders pages keeps answering meanwhile, and the worker ends after its model,
+ *   so the memory a whole read needs is returned. With `keep` (a server that runs rounds) the
+ *   worker hands the store's columns over with its model (moved, not copied), and the models
+ *   after it are computed here from them: each reads again only the day files that changed (after
+ *   a round, today's), a few hundred milliseconds, without a second thread that holds its own
+ *   copy of every model and sends it over. A change of the configuration's files, or a failed
+ *   model, goes back to a whole read in a worker;
  * - `refresh()` after a round asks for a model that includes the round; requests made while a
  *   computation runs are folded into ONE more computation after it, never run side by side;
  * - `close()` ends a computation in progress at once: the cache is written atomically, so an
@@ -15,12 +19,19 @@
  *
  * Until a first model exists, `current()` is a promise: requests wait for it.
  */
-import type { StatusModel } from '../model/model.ts';
+import type { DayBarMemo, StatusModel } from '../model/model.ts';
+import type { ResolvedConfig } from '../config/types.ts';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { removeTempFiles } from '../store/atomic.ts';
-import { CACHE_DIR, readModelCache } from './model-cache.ts';
+import type { LiveStoreColumns } from '../store/store.ts';
+import { CACHE_DIR, cacheKey, dataStamp, readModelCache, tryWriteModelCache } from './model-cache.ts';
 import type { ModelWorkerInput, ModelWorkerMessage } from './model-worker.ts';
+
+/** How long after a model computed on the serving thread it is written to the cache. */
+const CACHE_DELAY_MS = 5_000;
 
 /** Running from TypeScript sources (a checkout): the worker runs through tsx, as the CLI does. */
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -30,9 +41,10 @@ export interface LiveModelOptions {
   /** Write each computed model to the cache (default true). */
   cache?: boolean;
   /**
-   * Keep the worker and the store's columns it read between models (default false): the next
-   * model reads again only the day files that changed (after a round, today's). For a server
-   * that runs rounds; without rounds the worker ends after its model and its memory is given back.
+   * Keep the store's columns between models (default false): the worker that reads the store
+   * whole hands them over, and the next models are computed on this thread from them, reading
+   * again only the day files that changed (after a round, today's). For a server that runs
+   * rounds; without them nothing of a model's computation is kept.
    */
   keep?: boolean;
 }
@@ -43,6 +55,8 @@ export interface ModelUpdate {
   ms: number;
   /** Day files read for it (with `keep`; null without). */
   reread: number | null;
+  /** Where it was computed: from the whole store in a worker, or from the kept columns on this thread. */
+  where: 'worker' | 'kept columns';
 }
 
 export class LiveModel {
@@ -50,13 +64,22 @@ export class LiveModel {
   readonly #cache: boolean;
   readonly #keep: boolean;
   #model: StatusModel | null = null;
-  #first: { promise: Promise<StatusModel>; resolve(m: StatusModel): void; reject(e: unknown): void };
+  /** Until a first model is served: the promise requests wait on. */
+  #first: { promise: Promise<StatusModel>; resolve(m: StatusModel): void; reject(e: unknown): void } | null;
   #running: Promise<ModelUpdate> | null = null;
   #queued: Promise<ModelUpdate> | null = null;
-  /** The worker the next model is asked of (with `keep`), or the one computing the model now. */
-  #worker: Worker | null = null;
   /** Every worker still running (one may be writing the cache after its model): ended by `close()`. */
   readonly #workers = new Set<Worker>();
+  /** With `keep`: the store's columns a worker handed over, and the configuration's hash they were read with. */
+  #store: { columns: LiveStoreColumns; key: string } | null = null;
+  /** The configuration the models here are computed with (secrets left unresolved, as the worker's), by hash. */
+  #config: { key: string; config: ResolvedConfig } | null = null;
+  /** The day bars of the last model computed here, for the next (src/model/model.ts). */
+  #bars: DayBarMemo | null = null;
+  /** The cache being written after a model computed here. */
+  #cacheWrite: Promise<unknown> = Promise.resolve();
+  /** The model computed here that is to be written to the cache, once the server is quiet. */
+  #cacheTimer: NodeJS.Timeout | null = null;
   #closed = false;
 
   constructor(opts: LiveModelOptions) {
@@ -76,7 +99,8 @@ export class LiveModel {
 
   /** The model to render from now: the latest one, or a promise of the first. */
   current(): StatusModel | Promise<StatusModel> {
-    return this.#model ?? this.#first.promise;
+    // Without a model, the first one is still awaited (`#first` goes when it is served).
+    return this.#model ?? this.#first?.promise ?? Promise.reject(new Error('no model'));
   }
 
   /** Serves the cached model, when there is a usable one, until a computed one replaces it. */
@@ -114,61 +138,124 @@ export class LiveModel {
   /** Ends a computation in progress; the model already served stays as it is. */
   async close(): Promise<void> {
     this.#closed = true;
-    this.#worker = null;
+    this.#store = null;
+    // A cache write not yet begun is dropped (the cache there is older, and says so); one in
+    // progress is let finish: it is a file written whole, then renamed.
+    if (this.#cacheTimer) clearTimeout(this.#cacheTimer);
+    await this.#cacheWrite;
     const running = [...this.#workers];
     if (running.length > 0) {
       await Promise.all(running.map((w) => w.terminate()));
       // A cache write the worker was making is dropped: its temporary file goes, model.bin is untouched.
       await removeTempFiles(path.join(this.#dir, CACHE_DIR)).catch(() => undefined);
     }
-    this.#first.reject(new Error('stopped'));
+    this.#first?.reject(new Error('stopped'));
   }
 
   #set(model: StatusModel): void {
     this.#model = model;
-    this.#first.resolve(model);
+    if (this.#first) {
+      this.#first.resolve(model);
+      // The promise holds the model it resolved with: kept, it would keep the first model (a whole
+      // model, tens of megabytes) for the life of the server. Requests read `#model` from now on.
+      this.#first = null;
+    }
   }
 
   #compute(): Promise<ModelUpdate> {
+    return this.#store ? this.#computeHere(this.#store) : this.#computeInWorker();
+  }
+
+  /** A model from the kept columns, on this thread: only the day files that changed are read. */
+  async #computeHere(store: { columns: LiveStoreColumns; key: string }): Promise<ModelUpdate> {
+    const started = performance.now();
+    try {
+      const key = await cacheKey(this.#dir);
+      if (key !== store.key) {
+        // The configuration changed: read the store whole again, in a worker (which hands over new columns).
+        this.#store = null;
+        return await this.#computeInWorker();
+      }
+      // Imported by a server that computes models here only (one that runs rounds).
+      const [{ loadConfig }, { buildModel }, { DayBarMemo }] = await Promise.all([import('../config/load.ts'), import('./build.ts'), import('../model/model.ts')]);
+      if (this.#config?.key !== key) this.#config = { key, config: await loadConfig(this.#dir, { missingEnv: 'keep' }) };
+      // Taken before the data is read: a file that changes meanwhile makes the cache say "data changed".
+      const stamp = this.#cache ? await dataStamp(this.#dir) : '';
+      this.#bars ??= new DayBarMemo();
+      const model = await buildModel(this.#config.config, Date.now(), { store: store.columns, bars: this.#bars });
+      if (this.#closed) throw new Error('stopped');
+      this.#set(model);
+      if (this.#cache) this.#cacheLater(model, stamp);
+      return { model, ms: Math.round(performance.now() - started), reread: store.columns.lastRead, where: 'kept columns' };
+    } catch (err) {
+      // The columns may be half updated: the next model reads the store whole again.
+      if (this.#store === store) this.#store = null;
+      this.#bars = null;
+      this.#first?.reject(err);
+      throw err;
+    }
+  }
+
+  /**
+   * Writes `model` to the cache a little later (CACHE_DELAY_MS), unless a newer model comes first:
+   * serializing it holds this thread for 0.1 to 0.2 s, and the requests that waited for the model
+   * come first. A restart before then serves the previous cache (which says the data changed).
+   */
+  #cacheLater(model: StatusModel, stamp: string): void {
+    if (this.#cacheTimer) clearTimeout(this.#cacheTimer);
+    this.#cacheTimer = setTimeout(() => {
+      this.#cacheTimer = null;
+      this.#cacheWrite = this.#cacheWrite.then(() => (this.#closed ? false : tryWriteModelCache(this.#dir, model, stamp)));
+    }, CACHE_DELAY_MS);
+    this.#cacheTimer.unref();
+  }
+
+  /** A model from the whole store, in a worker thread (with `keep`, it hands the columns over). */
+  #computeInWorker(): Promise<ModelUpdate> {
     const started = performance.now();
     return new Promise<ModelUpdate>((resolve, reject) => {
-      let worker = this.#worker;
-      if (worker) worker.postMessage('model');
-      else {
-        worker = new Worker(workerEntry(), {
-          workerData: { dir: this.#dir, cache: this.#cache, keep: this.#keep } satisfies ModelWorkerInput,
-          stdout: false,
-          stderr: false,
-        });
-        const w = worker;
-        this.#worker = w;
-        this.#workers.add(w);
-        w.once('exit', () => {
-          this.#workers.delete(w);
-          if (this.#worker === w) this.#worker = null;
-        });
-      }
-      const w = worker;
+      const w = new Worker(workerEntry(), {
+        workerData: { dir: this.#dir, cache: this.#cache, handOver: this.#keep } satisfies ModelWorkerInput,
+        stdout: false,
+        stderr: false,
+      });
+      this.#workers.add(w);
+      w.once('exit', () => this.#workers.delete(w));
       const onMessage = (msg: ModelWorkerMessage) => {
         done();
-        // Without `keep` the worker has written the cache: it is ended now, its memory given back; the next model is another worker's.
-        if (!this.#keep) {
-          if (this.#worker === w) this.#worker = null;
-          void w.terminate();
-        }
         if ('error' in msg) {
+          void w.terminate();
           const err = new Error(msg.error);
-          if (!this.#model) this.#first.reject(err);
+          this.#first?.reject(err);
           reject(err);
-        } else {
-          const model = msg.model as StatusModel;
-          if (!this.#closed) this.#set(model);
-          resolve({ model, ms: Math.round(performance.now() - started), reread: msg.reread });
+          return;
         }
+        const model = msg.model as StatusModel;
+        const served = () => {
+          if (!this.#closed) this.#set(model);
+          resolve({ model, ms: Math.round(performance.now() - started), reread: msg.reread, where: 'worker' });
+        };
+        // Without the columns the worker has written the cache: it is ended now, its memory given
+        // back. With them it writes the cache now, and ends by itself; the columns are kept
+        // before the model is served, so that the next model (asked for after) goes on from them.
+        if (!msg.store) {
+          void w.terminate();
+          served();
+          return;
+        }
+        const { state, key } = msg.store;
+        // The store's module is loaded by a server that keeps columns only (one that runs rounds).
+        import('../store/store.ts').then(({ LiveStoreColumns }) => {
+          if (!this.#closed) this.#store = { columns: LiveStoreColumns.fromState(state), key };
+          served();
+        }, (err: unknown) => {
+          this.#first?.reject(err);
+          reject(err);
+        });
       };
       const onError = (err: Error) => {
         done();
-        if (!this.#model) this.#first.reject(err);
+        this.#first?.reject(err);
         reject(err);
       };
       const onExit = (code: number) => {
@@ -183,9 +270,11 @@ export class LiveModel {
   }
 }
 
-/** The worker's module; from the sources, a first module that registers tsx in the worker (as bin/cairn.js does) and imports it. */
+/** The worker's module; from the sources (tsx, vitest), a first module that registers tsx in the worker (as bin/cairn.js does) and imports it. */
 function workerEntry(): URL {
   if (!FROM_SOURCE) return new URL('./model-worker.js', import.meta.url);
-  const code = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(new URL('./model-worker.ts', import.meta.url).href)});`;
+  // tsx's ESM API (the package's `import` export of tsx/esm/api), found from its package.json, as src/checks/engine-workers.ts finds it.
+  const api = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(new URL('./model-worker.ts', import.meta.url).href)});`;
   return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }

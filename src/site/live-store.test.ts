@@ -10,6 +10,7 @@ import { loadConfig } from '../config/load.ts';
 import { dayFile, utcDay } from '../store/layout.ts';
 import { appendRun, type RunRecord } from '../store/samples.ts';
 import { LiveStoreColumns } from '../store/store.ts';
+import { DayBarMemo, type StatusModel } from '../model/model.ts';
 import { buildModel } from './build.ts';
 
 const HOUR = 3_600_000;
@@ -85,6 +86,64 @@ describe('LiveStoreColumns', () => {
       // Days later, much of the window has moved.
       await appendRun(dir, run(NOW + 3 * DAY, i++));
       await same(NOW + 3 * DAY + 60_000, (n) => expect(n).toBe(1));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('goes on from columns handed over to another thread (moved), reusing day bars: rounds across midnight, in maintenance, a new and a resolved incident', async () => {
+    const dir = await repo();
+    try {
+      const iso = (t: number) => new Date(t).toISOString();
+      // Maintenance of the database from an hour before midnight to two hours after.
+      await writeFile(path.join(dir, 'cairn.yaml'), `maintenance:\n  - id: db-upgrade\n    title: Database upgrade\n    components: [db]\n    start: ${iso(NOW + HOUR)}\n    duration: 3h\n`);
+      const config = await loadConfig(dir, { missingEnv: 'keep' });
+      // The worker's whole read, then its columns posted as `postMessage` posts them, the buffers transferred.
+      const read = new LiveStoreColumns();
+      expect(await buildModel(config, NOW, { store: read })).toEqual(await buildModel(config, NOW));
+      const { state, transfer } = read.handOver();
+      expect(transfer.length).toBeGreaterThan(0);
+      const posted = structuredClone(state, { transfer });
+      expect(transfer.every((b) => b.byteLength === 0)).toBe(true);
+      const store = LiveStoreColumns.fromState(posted);
+      // As `cairn serve` computes them: with the previous model's day bars to reuse.
+      const bars = new DayBarMemo();
+      let previous: StatusModel | null = null;
+      const same = async (now: number, reread: number) => {
+        const live = await buildModel(config, now, { store, bars });
+        expect(store.lastRead).toBe(reread);
+        expect(live).toEqual(await buildModel(config, now));
+        // Past days' bars are the previous model's objects.
+        if (previous) expect(live.checks[0]!.days.filter((d) => previous!.checks[0]!.days.includes(d)).length).toBeGreaterThan(80);
+        previous = live;
+        return live;
+      };
+      await same(NOW + 60_000, 0);
+      let i = 20_000;
+      const round = async (t: number, db: 'up' | 'down' | 'maintenance' = 'up') => {
+        const r = run(t, i++);
+        r.r[2] = { id: 'db', s: db, t: r.t, ms: db === 'down' ? null : 3, e: db === 'down' ? 'timeout' : null };
+        await appendRun(dir, r);
+      };
+      await round(NOW + 5 * 60_000, 'down');
+      await same(NOW + 6 * 60_000, 1);
+      // An incident opened for the database, then a round inside the maintenance window, after midnight.
+      const incident = path.join(dir, 'incidents', '2026-03-10-db.md');
+      const open = ['---', 'title: Database down', 'components: [db]', `started: ${iso(NOW + 5 * 60_000)}`, '---', 'Looking.', ''];
+      await writeFile(incident, open.join('\n'));
+      await round(NOW + 10 * 60_000, 'down');
+      expect((await same(NOW + 11 * 60_000, 1)).incidents.map((x) => [x.id, x.resolvedAt])).toEqual([['2026-03-10-db', null]]);
+      await round(NOW + 2 * HOUR, 'maintenance');
+      const during = await same(NOW + 2 * HOUR + 60_000, 1);
+      expect(during.maintenance.active.map((m) => m.windowId)).toEqual(['db-upgrade']);
+      // The incident resolved by hand, then rounds after the maintenance.
+      await writeFile(incident, [...open.slice(0, 4), `resolved: ${iso(NOW + 3 * HOUR)}`, ...open.slice(4)].join('\n'));
+      await round(NOW + 4 * HOUR + 30 * 60_000);
+      const after = await same(NOW + 4 * HOUR + 31 * 60_000, 1);
+      expect(after.incidents.map((x) => x.resolvedAt)).not.toEqual([null]);
+      expect(after.maintenance.active).toEqual([]);
+      await round(NOW + 2 * DAY);
+      await same(NOW + 2 * DAY + 60_000, 1);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

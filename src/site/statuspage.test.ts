@@ -64,6 +64,11 @@ describe('Statuspage-compatible API', () => {
     expect(open!.monitoring_at).toBe(new Date(NOW - H / 2).toISOString());
     expect(open!.incident_updates.map((u) => u.status)).toEqual(['monitoring', 'investigating']);
     expect(open!.components.map((c) => c.id)).toEqual(['web']);
+    // An incident's components are the page's entries for them (position, group), as components.json lists them.
+    expect(open!.components).toEqual(api.components().filter((c) => c.id === 'web'));
+    expect(api.maintenance({ ...model().maintenance.upcoming[0]!, components: ['db', 'web', 'nope'] }, 'scheduled').components.map((c) => [c.id, c.position])).toEqual(
+      ['db', 'web'].map((id) => [id, api.components().find((c) => c.id === id)!.position]),
+    );
     expect(old).toMatchObject({ status: 'resolved', resolved_at: new Date(NOW - 29 * H).toISOString() });
     expect(api.unresolvedIncidents().map((i) => i.name)).toEqual(['Web errors']);
   });

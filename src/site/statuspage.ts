@@ -115,8 +115,19 @@ export class StatuspageApi {
     };
   }
 
-  /** Components in page order, groups as Statuspage group components before their members. */
+  /**
+   * Components in page order, groups as Statuspage group components before their members. Built
+   * once per API (every document and every incident's `components` share them: 200 open
+   * incidents of a 200-component page cost one list, not 200).
+   */
   components(): SpComponent[] {
+    return this.#components().list;
+  }
+
+  #list: { list: SpComponent[]; byId: Map<string, SpComponent> } | null = null;
+
+  #components(): { list: SpComponent[]; byId: Map<string, SpComponent> } {
+    if (this.#list) return this.#list;
     const m = this.#model;
     const out: SpComponent[] = [];
     let position = 1;
@@ -141,16 +152,22 @@ export class StatuspageApi {
       ...(c.dependsOn.length > 0 ? { cairn_depends_on: c.dependsOn } : {}),
       ...(c.affectedBy.length > 0 ? { cairn_affected_by: c.affectedBy.map((r) => ({ id: r.id, name: r.name, status: STATUSPAGE_WORDS[r.state].component })) } : {}),
     });
+    const models = new Map<string, ComponentModel>();
+    // The first of an id, as `find` would give.
+    for (const c of m.components) if (!models.has(c.id)) models.set(c.id, c);
     for (const g of m.groups) {
-      const members = g.components.map((id) => m.components.find((c) => c.id === id)).filter((c): c is ComponentModel => !!c);
+      const members = g.components.map((id) => models.get(id)).filter((c): c is ComponentModel => !!c);
       out.push({ ...base(`group-${g.id}`, g.name, g.description), status: STATUSPAGE_WORDS[g.state].component, position: position++, group_id: null, group: true, components: members.map((c) => c.id) });
       for (const c of members) out.push(member(c, `group-${g.id}`));
     }
     for (const id of m.ungrouped) {
-      const c = m.components.find((x) => x.id === id);
+      const c = models.get(id);
       if (c) out.push(member(c, null));
     }
-    return out;
+    const byId = new Map<string, SpComponent>();
+    for (const c of out) if (!byId.has(c.id)) byId.set(c.id, c);
+    this.#list = { list: out, byId };
+    return this.#list;
   }
 
   /**
@@ -164,8 +181,8 @@ export class StatuspageApi {
   }
 
   #componentsById(ids: readonly string[]): SpComponent[] {
-    const all = this.components();
-    return ids.map((id) => all.find((c) => c.id === id)).filter((c): c is SpComponent => !!c);
+    const { byId } = this.#components();
+    return ids.map((id) => byId.get(id)).filter((c): c is SpComponent => !!c);
   }
 
   incident(i: IncidentModel): SpIncident {

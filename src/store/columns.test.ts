@@ -123,4 +123,29 @@ describe('SampleColumns.truncate and dropFirst', () => {
       expect(c.count).toBe(rest.count);
     }
   });
+
+  it('keep knowing whether times are in order, and the earliest time, as samples out of order (or without a time) are added and cut', () => {
+    // What reading every time gives: in order (no time less than the one before), and the earliest at or before `upTo`.
+    const scan = (ats: number[], upTo: number) => ({ sorted: ats.every((t, i) => i === 0 || !(t < ats[i - 1]!)), earliest: ats.filter((t) => t <= upTo).reduce<number | null>((m, t) => (m === null || t < m ? t : m), null) });
+    const orders: number[][] = [[1, 2, 3, 4, 5, 6], [3, 1, 2, 4, 5, 6], [1, 2, 3, 4, 6, 5], [NaN, 2, 3, 4, 5, 6], [5, NaN, 3, 4, 6, 7], [2, 2, 1, 3, 3, 4]];
+    for (const order of orders) {
+      for (const cut of [0, 1, 2, 3, 6]) {
+        for (const head of [0, 1, 2, 3]) {
+          const c = new SampleColumns({ full: true });
+          order.forEach((k, i) => c.add({ ...sample('a', i), at: k * 60_000 }));
+          const mark = new Map([['a', cut]]);
+          c.truncate(mark);
+          c.dropFirst(new Map([['a', Math.min(head, cut)]]));
+          const kept = order.slice(Math.min(head, cut), cut).map((k) => k * 60_000);
+          for (const upTo of [Infinity, 3 * 60_000, 0]) expect(c.earliest(upTo)).toBe(scan(kept, upTo).earliest);
+          expect(c.series('a')?.sorted ?? true).toBe(scan(kept, Infinity).sorted);
+          // And after more samples, in order or not.
+          c.add({ ...sample('a', 20), at: 2.5 * 60_000 });
+          const more = [...kept, 2.5 * 60_000];
+          expect(c.earliest(Infinity)).toBe(scan(more, Infinity).earliest);
+          expect(c.series('a')!.sorted).toBe(scan(more, Infinity).sorted);
+        }
+      }
+    }
+  });
 });

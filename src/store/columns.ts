@@ -19,8 +19,12 @@ const LETTER_INDEX: Record<string, number> = { u: 0, w: 1, d: 2, m: 3 };
 /** Status codes are kept in 16 bits; this one stands for none (a code out of range is kept aside). */
 const NO_CODE = -32768;
 
-interface Column {
+export interface Column {
   n: number;
+  /** Whether no time is less than the one before it (kept as samples are added and cut, so that reading it costs nothing). */
+  sorted: boolean;
+  /** Whether every time is a number at least the one before it (no NaN): then the first is the earliest. */
+  ordered: boolean;
   at: Float64Array;
   st: Uint8Array;
   ms: Float32Array;
@@ -45,6 +49,17 @@ export interface ColumnsOptions {
   full?: boolean;
 }
 
+/**
+ * What `SampleColumns.handOver` gives: the columns as plain data for `postMessage`, and the
+ * buffers to transfer with it (moved, not copied) to the thread that goes on with them.
+ */
+export interface ColumnsState {
+  full: boolean;
+  regions: string[];
+  count: number;
+  cols: [string, Column][];
+}
+
 /** Samples of many checks in columns; `of(id)` gives one check's samples as objects, sorted. */
 export class SampleColumns {
   #cols = new Map<string, Column>();
@@ -62,7 +77,7 @@ export class SampleColumns {
 
   #column(id: string): Column {
     let c = this.#cols.get(id);
-    if (!c) this.#cols.set(id, (c = { n: 0, at: new Float64Array(1024), st: new Uint8Array(1024), ms: new Float32Array(1024), err: new Map() }));
+    if (!c) this.#cols.set(id, (c = { n: 0, sorted: true, ordered: true, at: new Float64Array(1024), st: new Uint8Array(1024), ms: new Float32Array(1024), err: new Map() }));
     return this.#grown(c);
   }
 
@@ -97,6 +112,8 @@ export class SampleColumns {
   }
 
   #put(c: Column, status: number, at: number, ms: number | null, error: string | null): void {
+    if (c.n > 0 && at < (c.at[c.n - 1] as number)) c.sorted = false;
+    if (!(c.n > 0 ? at >= (c.at[c.n - 1] as number) : at === at)) c.ordered = false;
     c.at[c.n] = at;
     c.st[c.n] = status;
     if (ms === null) c.ms[c.n] = -1;
@@ -148,6 +165,35 @@ export class SampleColumns {
     this.count += ids.length;
   }
 
+  /**
+   * The columns as plain data and the buffers that hold them, to post to another thread (the
+   * buffers in the transfer list: moved, not copied); `fromState` there gives back columns equal
+   * to these. This instance is left empty.
+   */
+  handOver(): { state: ColumnsState; transfer: ArrayBuffer[] } {
+    const cols = [...this.#cols];
+    const transfer: ArrayBuffer[] = [];
+    for (const [, c] of cols) for (const a of [c.at, c.st, c.ms, c.code, c.region]) if (a) transfer.push(a.buffer as ArrayBuffer);
+    const state: ColumnsState = { full: this.#full, regions: this.#regions, count: this.count, cols };
+    this.#cols = new Map();
+    this.#lastIds = [];
+    this.#lastCols = [];
+    this.#regions = [];
+    this.#regionIndex = new Map();
+    this.count = 0;
+    return { state, transfer };
+  }
+
+  /** Columns from what `handOver` gave (after `postMessage`). */
+  static fromState(state: ColumnsState): SampleColumns {
+    const out = new SampleColumns({ full: state.full });
+    out.#cols = new Map(state.cols);
+    out.#regions = [...state.regions];
+    out.#regionIndex = new Map(state.regions.map((r, i) => [r, i + 1]));
+    out.count = state.count;
+    return out;
+  }
+
   /** How many samples each check has now: a point `truncate` can come back to. */
   lengths(): Map<string, number> {
     return new Map([...this.#cols].map(([id, c]) => [id, c.n]));
@@ -191,6 +237,15 @@ export class SampleColumns {
       c.region?.copyWithin(0, from, to);
     }
     c.n = n;
+    // Part of times in order is in order; else it may be now.
+    if (!c.sorted) {
+      c.sorted = true;
+      for (let i = 1; i < n && c.sorted; i++) if ((c.at[i] as number) < (c.at[i - 1] as number)) c.sorted = false;
+    }
+    if (!c.ordered) {
+      c.ordered = n === 0 || !Number.isNaN(c.at[0]);
+      for (let i = 1; i < n && c.ordered; i++) if (!((c.at[i] as number) >= (c.at[i - 1] as number))) c.ordered = false;
+    }
     // What a sample that was never added leaves: no code, no region (see #details).
     c.code?.fill(NO_CODE, n);
     c.region?.fill(0, n);
@@ -223,6 +278,12 @@ export class SampleColumns {
   earliest(upTo: number): number | null {
     let first = Infinity;
     for (const c of this.#cols.values()) {
+      // In order, the first is the earliest (and none is at or before `upTo` when it is not).
+      if (c.ordered) {
+        const at = c.at[0] as number;
+        if (c.n > 0 && at < first && at <= upTo) first = at;
+        continue;
+      }
       for (let i = 0; i < c.n; i++) {
         const at = c.at[i] as number;
         if (at < first && at <= upTo) first = at;
@@ -235,10 +296,8 @@ export class SampleColumns {
   of(id: string): Sample[] {
     const c = this.#cols.get(id);
     if (!c) return [];
-    let sorted = true;
-    for (let i = 1; i < c.n; i++) if ((c.at[i] as number) < (c.at[i - 1] as number)) sorted = false;
     const out = this.#objects(id, c, 0, c.n);
-    return sorted ? out : out.sort((a, b) => a.at - b.at);
+    return c.sorted ? out : out.sort((a, b) => a.at - b.at);
   }
 
   /**
@@ -249,9 +308,7 @@ export class SampleColumns {
   series(id: string): { n: number; at: Float64Array; st: Uint8Array; sorted: boolean; regions: boolean } | null {
     const c = this.#cols.get(id);
     if (!c) return null;
-    let sorted = true;
-    for (let i = 1; i < c.n && sorted; i++) if ((c.at[i] as number) < (c.at[i - 1] as number)) sorted = false;
-    return { n: c.n, at: c.at.subarray(0, c.n), st: c.st.subarray(0, c.n), sorted, regions: c.region !== undefined };
+    return { n: c.n, at: c.at.subarray(0, c.n), st: c.st.subarray(0, c.n), sorted: c.sorted, regions: c.region !== undefined };
   }
 
   /** Samples `from` to `to` (exclusive) of one check, as stored (in time order when `series` says so). */

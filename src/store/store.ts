@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import { utcDay } from './layout.ts';
 import { type RollupRecord, readRollups } from './rollup-format.ts';
 import { type DayFile, type Sample, type StoreProblem, rawDayFiles, readSamples } from './samples.ts';
-import { SampleColumns, readDayFilesInto } from './columns.ts';
+import { type ColumnsState, SampleColumns, readDayFilesInto } from './columns.ts';
 
 export interface StoreContent {
   samples: Sample[];
@@ -50,7 +50,7 @@ export async function readStoreColumns(dir: string, opts: ReadStoreOptions = {})
 }
 
 /** A day file the columns hold: how it looked when it was read, and where its samples start. */
-interface HeldFile {
+export interface HeldFile {
   file: string;
   /** Size, modification time and inode when it was read (taken before reading); null when it could not be stat'ed. */
   stamp: string | null;
@@ -97,6 +97,25 @@ export class LiveStoreColumns {
     return { samples: this.#samples, rollups: r.rollups, problems: [...this.#held.flatMap((h) => h.problems), ...r.problems] };
   }
 
+  /**
+   * What the columns hold, to post to another thread (`fromState` there goes on from it; the
+   * columns' buffers are moved with `transfer`). This instance is left empty.
+   */
+  handOver(): { state: LiveStoreState; transfer: ArrayBuffer[] } {
+    const { state, transfer } = this.#samples.handOver();
+    const out = { state: { samples: state, held: this.#held }, transfer };
+    this.reset();
+    return out;
+  }
+
+  /** Columns that go on from what `handOver` gave: the next `read()` reads only what changed since. */
+  static fromState(state: LiveStoreState): LiveStoreColumns {
+    const out = new LiveStoreColumns();
+    out.#samples = SampleColumns.fromState(state.samples);
+    out.#held = state.held;
+    return out;
+  }
+
   /** Forgets every file held: the next `read()` reads them all. */
   reset(): void {
     this.#samples = new SampleColumns({ full: true });
@@ -110,6 +129,12 @@ export class LiveStoreColumns {
     this.#held = this.#held.slice(k);
     for (const h of this.#held) h.start = new Map([...h.start].map(([id, n]) => [id, n - (counts.get(id) ?? 0)]).filter(([, n]) => (n as number) > 0) as [string, number][]);
   }
+}
+
+/** `LiveStoreColumns.handOver`'s plain data. */
+export interface LiveStoreState {
+  samples: ColumnsState;
+  held: HeldFile[];
 }
 
 async function fileStamp(file: string): Promise<string | null> {

@@ -50,8 +50,8 @@ export const serve: Command = {
 
     // The model: the cached one at once when there is one, then computed from the files in a
     // worker thread (src/site/live-model.ts); requests that arrive before any model wait for it.
-    // A server that runs rounds keeps the worker and the columns it read: the model after a round
-    // reads again only the day files the round changed.
+    // A server that runs rounds keeps the store's columns the worker read (handed over to this
+    // thread): the model after a round reads again only the day files the round changed.
     const live = new LiveModel({ dir: config.dir, keep: rounds > 0 });
     const failed = (err: unknown) => out.error(`the status data could not be read: ${config.redactor.redact(err instanceof Error ? err.message : String(err))}`);
     const compute = () =>
@@ -97,7 +97,8 @@ export const serve: Command = {
         // The round's results are in the store: the page shows them before the next round starts.
         if (stored) {
           const refreshed = live.refresh().then(
-            ({ ms, reread }) => out.info(`Page updated after round ${n} (model computed in ${(ms / 1000).toFixed(1)} s${reread === null ? '' : `, ${reread} day file${reread === 1 ? '' : 's'} read`}).`),
+            ({ ms, reread, where }) =>
+              out.info(`Page updated after round ${n} (model computed in ${(ms / 1000).toFixed(1)} s${reread === null ? '' : `, ${reread} day file${reread === 1 ? '' : 's'} read`}${where === 'worker' ? ', in a worker' : ''}).`),
             (err: unknown) => {
               if (!stop.signal.aborted) failed(err);
             },
