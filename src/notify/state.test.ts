@@ -72,4 +72,34 @@ describe('the outbox', () => {
     expect(b.deliveries).toEqual([]);
     expect(b.state.outbox).toEqual([]);
   });
+
+  it('an escalation told to PagerDuty (the alert went elsewhere) is resolved there when the incident resolves', () => {
+    const pager = { name: 'pager', type: 'pagerduty', timeoutMs: 1, retries: 0 } as ChannelSettings;
+    const both: PlanInput['settings'] = { ...settings, channels: [...channels, pager] };
+    const run = (state: NotifyState, now: number, events: NotificationEvent[]) => plan({ settings: both, state, events, now, run: 'r', claimMs: CLAIM, muted: () => false });
+    const opened = { ...ev('trigger', T0), severity: 'warning' as const };
+    const a = run(structuredClone(EMPTY_NOTIFY_STATE), T0, [opened]);
+    expect(a.deliveries.map((d) => d.channel)).toEqual(['hook']); // warning: not PagerDuty
+    const sent = settle(a.state, a.deliveries.map((delivery) => ({ delivery, ok: true })), T0 + 1000).state;
+    const escalation: NotificationEvent = {
+      ...opened,
+      type: 'incident.escalated',
+      action: 'notice',
+      key: 'escalation:incidents/2026-11-24-api.md',
+      severity: 'critical',
+      to: ['pager'],
+      details: { kind: 'escalation', file: 'incidents/2026-11-24-api.md' },
+    };
+    const b = run(sent, T0 + 40 * 60_000, [escalation]);
+    expect(b.deliveries.map((d) => [d.channel, d.purpose])).toEqual([['pager', 'notice']]);
+    const told = settle(b.state, b.deliveries.map((delivery) => ({ delivery, ok: true })), T0 + 41 * 60_000).state;
+    const c = run(told, T0 + 60 * 60_000, [ev('resolve', T0 + 60 * 60_000)]);
+    expect(c.deliveries.map((d) => [d.channel, d.purpose, d.event.key]).sort()).toEqual([
+      ['hook', 'resolve', 'incident:incidents/2026-11-24-api.md'],
+      ['pager', 'resolve', 'incident:incidents/2026-11-24-api.md'],
+    ]);
+    // An escalation to another kind of channel changes nothing of the alert.
+    const d = run(sent, T0 + 40 * 60_000, [{ ...escalation, to: ['hook'] }]);
+    expect(Object.keys(d.state.alerts['incident:incidents/2026-11-24-api.md']!.channels)).toEqual(['hook']);
+  });
 });

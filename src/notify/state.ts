@@ -187,6 +187,18 @@ export function claimedElsewhere(m: OutboxMessage, run: string, now: number): bo
   return m.claim != null && m.claim.run !== run && m.claim.until > now;
 }
 
+/**
+ * An escalation told to PagerDuty lands on the incident's own PagerDuty incident (dedup key
+ * `incident:<file>`, src/notify/channels/pagerduty.ts), opening it when the incident's alert was
+ * routed elsewhere: the channel is marked as told of that alert, so the incident's resolve
+ * reaches it and PagerDuty closes what the escalation opened.
+ */
+function markEscalatedPagerDuty(state: NotifyState, event: NotificationEvent, channel: string, type: ChannelType | undefined, now: number): void {
+  if (type !== 'pagerduty' || event.details['kind'] !== 'escalation' || typeof event.details['file'] !== 'string') return;
+  const alert = state.alerts[`incident:${event.details['file']}`];
+  if (alert && !alert.channels[channel]) alert.channels[channel] = { sentAt: now, owed: null };
+}
+
 export function plan(input: PlanInput): Plan {
   const { settings, events, now, run } = input;
   const state = structuredClone(input.state);
@@ -206,7 +218,10 @@ export function plan(input: PlanInput): Plan {
       const mute = !event.type.startsWith('maintenance.') && input.muted(event.components);
       for (const channel of channels) {
         if (mute) held.push({ channel, key: event.key, type: event.type, status: 'muted', detail: 'maintenance' });
-        else decide(channel, 'notice', event);
+        else {
+          decide(channel, 'notice', event);
+          markEscalatedPagerDuty(state, event, channel, typeOf.get(channel), now);
+        }
       }
       continue;
     }
