@@ -88,7 +88,7 @@ describe('the outbox', () => {
       key: 'escalation:incidents/2026-11-24-api.md',
       severity: 'critical',
       to: ['pager'],
-      details: { kind: 'escalation', file: 'incidents/2026-11-24-api.md' },
+      details: { kind: 'escalation', file: 'incidents/2026-11-24-api.md', severity: 'P3', detectedAt: '2026-11-24T10:00:00.000Z', dueAt: '2026-11-24T10:30:00.000Z', targetMs: 1_800_000, owner: null },
     };
     const b = run(sent, T0 + 40 * 60_000, [escalation]);
     expect(b.deliveries.map((d) => [d.channel, d.purpose])).toEqual([['pager', 'notice']]);
