@@ -25,14 +25,12 @@
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { ResolvedCheck } from '../config/types.ts';
 import { ATTEMPT_GRACE_MS, DEFAULT_PER_HOST_CONCURRENCY, hostOf, runRoundCore, type EngineSettings, type IndexedRound, type RunChecksOptions, type SkippedCheck } from './engine.ts';
 import { messageOf } from './errors.ts';
 import type { CheckResult } from './types.ts';
+import { workerEntry } from '../worker-entry.ts';
 
 /** Enabled checks from which a round goes to worker threads by default. */
 export const WORKER_MIN_CHECKS = 200;
@@ -179,17 +177,6 @@ export function partition(hosts: readonly (string | null)[], threads: number, co
   return used;
 }
 
-/** The worker's entry: the compiled file beside this one, or under tsx/vitest the TypeScript source through tsx's loader. */
-function workerEntry(): { file: string | URL; options: WorkerOptions } {
-  const self = import.meta.url;
-  if (!self.endsWith('.ts')) return { file: new URL('./engine-worker.js', self), options: {} };
-  const target = new URL('./engine-worker.ts', self).href;
-  // tsx's ESM API (the package's `import` export of tsx/esm/api), found from its package.json.
-  const api = pathToFileURL(path.join(path.dirname(createRequire(self).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); });`;
-  return { file: code, options: { eval: true } };
-}
-
 /** Redacts as the engine's core does (the threads run without the redactor: it holds functions). */
 function redacted(result: CheckResult, opts: RunChecksOptions): CheckResult {
   const r = opts.redactor;
@@ -245,7 +232,7 @@ export async function runInWorkers(enabled: readonly ResolvedCheck[], settings: 
     });
   };
 
-  const entry = workerEntry();
+  const entry = workerEntry(import.meta.url, 'engine-worker');
   const runPart = (part: WorkerPart, n: number): Promise<void> =>
     // The first part runs in this thread, which would otherwise only wait: one thread fewer to
     // start, load and warm up (each costs ~30 MB and a JIT warm-up of its own).

@@ -21,20 +21,16 @@
  */
 import type { DayBarMemo, StatusModel } from '../model/model.ts';
 import type { ResolvedConfig } from '../config/types.ts';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { removeTempFiles } from '../store/atomic.ts';
 import type { LiveStoreColumns } from '../store/store.ts';
 import { CACHE_DIR, cacheKey, dataStamp, readModelCache, tryWriteModelCache } from './model-cache.ts';
 import type { ModelWorkerInput, ModelWorkerMessage } from './model-worker.ts';
+import { workerEntry } from '../worker-entry.ts';
 
 /** How long after a model computed on the serving thread it is written to the cache. */
 const CACHE_DELAY_MS = 5_000;
-
-/** Running from TypeScript sources (a checkout): the worker runs through tsx, as the CLI does. */
-const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 export interface LiveModelOptions {
   dir: string;
@@ -214,7 +210,9 @@ export class LiveModel {
   #computeInWorker(): Promise<ModelUpdate> {
     const started = performance.now();
     return new Promise<ModelUpdate>((resolve, reject) => {
-      const w = new Worker(workerEntry(), {
+      const entry = workerEntry(import.meta.url, 'model-worker');
+      const w = new Worker(entry.file, {
+        ...entry.options,
         workerData: { dir: this.#dir, cache: this.#cache, handOver: this.#keep } satisfies ModelWorkerInput,
         stdout: false,
         stderr: false,
@@ -268,13 +266,4 @@ export class LiveModel {
       w.once('message', onMessage).once('error', onError).once('exit', onExit);
     });
   }
-}
-
-/** The worker's module; from the sources (tsx, vitest), a first module that registers tsx in the worker (as bin/cairn.js does) and imports it. */
-function workerEntry(): URL {
-  if (!FROM_SOURCE) return new URL('./model-worker.js', import.meta.url);
-  // tsx's ESM API (the package's `import` export of tsx/esm/api), found from its package.json, as src/checks/engine-workers.ts finds it.
-  const api = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
-  const code = `import { register } from ${JSON.stringify(api)}; register(); await import(${JSON.stringify(new URL('./model-worker.ts', import.meta.url).href)});`;
-  return new URL(`data:text/javascript,${encodeURIComponent(code)}`);
 }
