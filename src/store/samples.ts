@@ -251,10 +251,13 @@ export async function appendRuns(dir: string, records: readonly RunRecord[], opt
  * run whose ids a valid line of the file (or an earlier run of `records`) gives names them by key.
  */
 export function encodeDayLines(existing: string, records: readonly RunRecord[]): string {
+  // What the file's lines give, as every reader resolves a key (src/store/ids-book.ts).
+  const book = dayFileBook(() => existing);
   const given = new Set<string>();
   const idsGiven = (json: string): boolean => {
     if (given.has(json)) return true;
-    if (!givesIds(existing, json)) return false;
+    const ids = book.lookup(idsKey(json));
+    if (ids === undefined || JSON.stringify(ids) !== json) return false;
     given.add(json);
     return true;
   };
@@ -266,18 +269,6 @@ export function encodeDayLines(existing: string, records: readonly RunRecord[]):
     if (!keyed) given.add(JSON.stringify(r.r.map((x) => x.id)));
   }
   return out;
-}
-
-/** Whether a valid compact line of `text` gives the ids whose JSON text is `json`. */
-function givesIds(text: string, json: string): boolean {
-  const needle = `"id":${json},"s":"`;
-  for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
-    const start = text.lastIndexOf('\n', at) + 1;
-    const end = text.indexOf('\n', at);
-    const rec = parseStoredLine(text.slice(start, end < 0 ? text.length : end));
-    if (typeof rec !== 'string' && rec.v !== STORE_VERSION && JSON.stringify(rec.id) === json) return true;
-  }
-  return false;
 }
 
 /**
