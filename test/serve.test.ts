@@ -44,7 +44,7 @@ describe('cairn serve', () => {
     await waitFor(2); // round 2: the served page follows the data
     expect(await statusOf()).toBe('down');
     expect(await exited).toBe(0);
-    // After the first model (a whole read, in a worker), a round's model reads again only its day file.
+    // After the first model (a whole read, in a child process), a round's model reads again only its day file.
     expect(served.stderr()).toMatch(/Page updated after round 3 \(model computed in [\d.]+ s, 1 day file read\)\./);
     const { samples } = await readStore(dir);
     expect(samples.map((s) => s.status)).toEqual(['up', 'down', 'down']);
@@ -128,7 +128,12 @@ describe('cairn serve', () => {
     const now = await updatedAt(url);
     expect(Date.parse(now)).toBeGreaterThan(Date.parse(earlier.generatedAt));
     // The computed model is the cache of the next start; the folder ignores itself.
-    expect((await readModelCache(dir))?.model.generatedAt).toBe(now);
+    const cached = await readModelCache(dir);
+    expect(cached?.model.generatedAt).toBe(now);
+    // Its series own their arrays: a view into the file read would keep the whole file alive.
+    const series = cached!.model.checks[0]!.responseTimes;
+    expect(series.t.length).toBeGreaterThan(0);
+    expect(series.t.buffer.byteLength).toBe(series.t.byteLength);
     expect(await readFile(path.join(dir, '.cairn', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
@@ -142,7 +147,7 @@ describe('cairn serve', () => {
     const { child, exited, served } = serveChild(dir);
     const { stderr } = await served;
     expect(stderr()).not.toContain('cached');
-    // The first model is being computed (in a worker thread) when the signal comes.
+    // The first model is being computed (in a child process) when the signal comes.
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr()).toContain('Stopped.');

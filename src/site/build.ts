@@ -6,12 +6,13 @@ import path from 'node:path';
 import { folderConflict, folderInside, type PageSettings } from '../config/resolve-pages.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { loadIncidents } from '../incidents/store.ts';
-import { computeModel, type DayBarMemo, type StatusModel, WINDOWS } from '../model/model.ts';
+import { computeModel, type DayBarMemo, SERIES_MS, type StatusModel, WINDOWS } from '../model/model.ts';
 import { pageModel } from '../model/page.ts';
 import { checkSloHistoryMs } from '../model/check-slo.ts';
 import { readSnapshot } from '../prometheus/snapshot.ts';
 import { readReportPages } from '../reports/pages.ts';
-import { type LiveStoreColumns, readStoreColumns } from '../store/store.ts';
+import { type FoldOptions, type LiveStoreColumns, readStoreColumns } from '../store/store.ts';
+import { utcDay } from '../store/layout.ts';
 import { omittedOutputs, omittedWarning } from './outputs.ts';
 import { exportSite, type ExportResult } from './render.ts';
 
@@ -30,7 +31,7 @@ export async function buildModel(config: ResolvedConfig, now = Date.now(), opts:
   const history = Math.max(HISTORY_MS, checkSloHistoryMs(config, now) + 2 * 86_400_000);
   // Read into columns: 90 days of 1,000 checks are 26 million samples, too many to hold as objects.
   const range = { sinceMs: now - history, rollupsSinceMs: now - Math.max(ROLLUP_HISTORY_MS, history) };
-  const { samples, rollups, problems } = await (opts.store ? opts.store.read(config.dir, range) : readStoreColumns(config.dir, range));
+  const { samples, rollups, problems } = await (opts.store ? opts.store.read(config.dir, { ...range, fold: foldOptions(config, now) }) : readStoreColumns(config.dir, range));
   // A broken incident file is reported and skipped: the page still renders (`cairn validate` names it).
   const { incidents, errors } = await loadIncidents(config);
   for (const e of errors) problems.push({ file: e.file, line: e.line || null, message: `${e.path ? `${e.path}: ` : ''}${e.message}` });
@@ -40,6 +41,22 @@ export async function buildModel(config: ResolvedConfig, now = Date.now(), opts:
   // The monthly reports `cairn report` wrote (reports/YYYY-MM.html): listed and shown under /reports/.
   model.reports = await readReportPages(config.dir);
   return model;
+}
+
+/**
+ * What `cairn serve` keeps of the store between models (src/store/store.ts): the raw days that
+ * only raw samples can give figures for (the response-time series of the last 7 days, the 24-hour
+ * latency, the status now, the windows of check-based SLOs), and two days more for the site's time
+ * zone; the days before are kept folded into rollups, which give every other figure the same.
+ */
+export function foldOptions(config: ResolvedConfig, now: number): FoldOptions {
+  const gaps = new Map(config.checks.map((c) => [c.id, c.maxGapMs]));
+  return {
+    beforeDay: utcDay(now - Math.max(SERIES_MS, checkSloHistoryMs(config, now)) - 2 * 86_400_000),
+    maxGapMs: (id) => gaps.get(id) ?? config.run.maxGapMs,
+    regionRule: config.run.regionRule,
+    now,
+  };
 }
 
 export interface BuildSiteOptions {

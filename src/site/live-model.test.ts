@@ -1,8 +1,8 @@
 /**
- * LiveModel with `keep` (a server that runs rounds): the first model is a whole read in a worker,
+ * LiveModel with `keep` (a server that runs rounds): the first model is a whole read in a child process,
  * which hands its columns over; the models after it are computed on the calling thread from them,
  * and equal what a whole read gives at the same instant. A change of the configuration goes back
- * to a whole read in a worker.
+ * to a whole read in a child process.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -21,7 +21,7 @@ function run(t: number, db: 'up' | 'down'): RunRecord {
 }
 
 describe('LiveModel', () => {
-  it('keeps the columns a worker read and computes the next models from them; a changed configuration is read whole again', async () => {
+  it('keeps the columns a child process read and computes the next models from them; a changed configuration is read whole again', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-live-model-'));
     const live = new LiveModel({ dir, keep: true, cache: false });
     try {
@@ -34,7 +34,7 @@ describe('LiveModel', () => {
       const whole = async (m: { generatedAt: string }) => buildModel(await loadConfig(dir, { missingEnv: 'keep' }), Date.parse(m.generatedAt));
 
       const first = await live.refresh();
-      expect(first.where).toBe('worker');
+      expect(first.where).toBe('child process');
       expect(first.reread).toBeGreaterThanOrEqual(3);
       expect(first.model).toEqual(await whole(first.model));
 
@@ -52,10 +52,10 @@ describe('LiveModel', () => {
       expect(a.where).toBe('kept columns');
       expect(b.model).toEqual(await whole(b.model));
 
-      // The configuration changed: a whole read again, in a worker, and the columns it hands over after it.
+      // The configuration changed: a whole read again, in a child process, and the columns it sends with its model.
       await writeFile(path.join(dir, 'checks', 'a.yaml'), checks.replace('name: DB', 'name: Database'));
       const third = await live.refresh();
-      expect(third.where).toBe('worker');
+      expect(third.where).toBe('child process');
       expect(third.model.checks.find((k) => k.id === 'db')?.name).toBe('Database');
       expect(third.model).toEqual(await whole(third.model));
       await appendRun(dir, run(Date.now(), 'down'));

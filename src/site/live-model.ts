@@ -4,14 +4,15 @@
  *
  * - at start, the cached model (src/site/model-cache.ts: the last one `cairn build` or `cairn
  *   serve` computed) is served at once when there is one, while the current model is computed;
- * - a model read from the whole store is computed in a worker thread (src/site/model-worker.ts):
- *   the thread that renders pages keeps answering meanwhile, and the worker ends after its model,
- *   so the memory a whole read needs is returned. With `keep` (a server that runs rounds) the
- *   worker hands the store's columns over with its model (moved, not copied), and the models
- *   after it are computed here from them: each reads again only the day files that changed (after
- *   a round, today's), a few hundred milliseconds, without a second thread that holds its own
- *   copy of every model and sends it over. A change of the configuration's files, or a failed
- *   model, goes back to a whole read in a worker;
+ * - a model read from the whole store is computed in a child process (src/site/model-child.ts):
+ *   this process keeps answering meanwhile, and the child ends after its model, so the memory a
+ *   whole read needs goes back to the system (a worker thread's did not: its allocator's arenas
+ *   stayed with the process, 150 MB and more for 200 components). With `keep` (a server that runs
+ *   rounds) the child sends the store's columns with its model, and the models after it are
+ *   computed here from them: each reads again only the day files that changed (after a round,
+ *   today's), a few hundred milliseconds, without a second process that holds its own copy of
+ *   every model and sends it over. A change of the configuration's files, or a failed model, goes
+ *   back to a whole read in a child;
  * - `refresh()` after a round asks for a model that includes the round; requests made while a
  *   computation runs are folded into ONE more computation after it, never run side by side;
  * - `close()` ends a computation in progress at once: the cache is written atomically, so an
@@ -19,17 +20,17 @@
  *
  * Until a first model exists, `current()` is a promise: requests wait for it.
  */
-import type { DayBarMemo, StatusModel } from '../model/model.ts';
+import { type DayBarMemo, type StatusModel, ownSeries } from '../model/model.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { removeTempFiles } from '../store/atomic.ts';
 import type { LiveStoreColumns } from '../store/store.ts';
 import { CACHE_DIR, cacheKey, dataStamp, readModelCache, tryWriteModelCache } from './model-cache.ts';
-import type { ModelWorkerInput, ModelWorkerMessage } from './model-worker.ts';
-import { workerEntry } from '../worker-entry.ts';
+import type { ModelChildInput, ModelChildMessage } from './model-child.ts';
+import { childArgs } from '../worker-entry.ts';
 
-/** How long after a model computed on the serving thread it is written to the cache. */
+/** How long after a model computed in the serving process it is written to the cache. */
 const CACHE_DELAY_MS = 5_000;
 
 export interface LiveModelOptions {
@@ -37,8 +38,8 @@ export interface LiveModelOptions {
   /** Write each computed model to the cache (default true). */
   cache?: boolean;
   /**
-   * Keep the store's columns between models (default false): the worker that reads the store
-   * whole hands them over, and the next models are computed on this thread from them, reading
+   * Keep the store's columns between models (default false): the child that reads the store
+   * whole sends them over, and the next models are computed in this process from them, reading
    * again only the day files that changed (after a round, today's). For a server that runs
    * rounds; without them nothing of a model's computation is kept.
    */
@@ -51,8 +52,8 @@ export interface ModelUpdate {
   ms: number;
   /** Day files read for it (with `keep`; null without). */
   reread: number | null;
-  /** Where it was computed: from the whole store in a worker, or from the kept columns on this thread. */
-  where: 'worker' | 'kept columns';
+  /** Where it was computed: from the whole store in a child process, or from the kept columns in this one. */
+  where: 'child process' | 'kept columns';
 }
 
 export class LiveModel {
@@ -64,11 +65,11 @@ export class LiveModel {
   #first: { promise: Promise<StatusModel>; resolve(m: StatusModel): void; reject(e: unknown): void } | null;
   #running: Promise<ModelUpdate> | null = null;
   #queued: Promise<ModelUpdate> | null = null;
-  /** Every worker still running (one may be writing the cache after its model): ended by `close()`. */
-  readonly #workers = new Set<Worker>();
-  /** With `keep`: the store's columns a worker handed over, and the configuration's hash they were read with. */
+  /** Every child still running (one may be writing the cache after its model): ended by `close()`. */
+  readonly #children = new Set<ChildProcess>();
+  /** With `keep`: the store's columns a child sent, and the configuration's hash they were read with. */
   #store: { columns: LiveStoreColumns; key: string } | null = null;
-  /** The configuration the models here are computed with (secrets left unresolved, as the worker's), by hash. */
+  /** The configuration the models here are computed with (secrets left unresolved, as the child's), by hash. */
   #config: { key: string; config: ResolvedConfig } | null = null;
   /** The day bars of the last model computed here, for the next (src/model/model.ts). */
   #bars: DayBarMemo | null = null;
@@ -139,10 +140,10 @@ export class LiveModel {
     // progress is let finish: it is a file written whole, then renamed.
     if (this.#cacheTimer) clearTimeout(this.#cacheTimer);
     await this.#cacheWrite;
-    const running = [...this.#workers];
+    const running = [...this.#children].filter((c) => c.exitCode === null && c.signalCode === null);
     if (running.length > 0) {
-      await Promise.all(running.map((w) => w.terminate()));
-      // A cache write the worker was making is dropped: its temporary file goes, model.bin is untouched.
+      await Promise.all(running.map((c) => new Promise((r) => c.once('exit', r).kill('SIGKILL'))));
+      // A cache write the child was making is dropped: its temporary file goes, model.bin is untouched.
       await removeTempFiles(path.join(this.#dir, CACHE_DIR)).catch(() => undefined);
     }
     this.#first?.reject(new Error('stopped'));
@@ -159,7 +160,7 @@ export class LiveModel {
   }
 
   #compute(): Promise<ModelUpdate> {
-    return this.#store ? this.#computeHere(this.#store) : this.#computeInWorker();
+    return this.#store ? this.#computeHere(this.#store) : this.#computeInChild();
   }
 
   /** A model from the kept columns, on this thread: only the day files that changed are read. */
@@ -168,9 +169,9 @@ export class LiveModel {
     try {
       const key = await cacheKey(this.#dir);
       if (key !== store.key) {
-        // The configuration changed: read the store whole again, in a worker (which hands over new columns).
+        // The configuration changed: read the store whole again, in a child (which sends new columns).
         this.#store = null;
-        return await this.#computeInWorker();
+        return await this.#computeInChild();
       }
       // Imported by a server that computes models here only (one that runs rounds).
       const [{ loadConfig }, { buildModel }, { DayBarMemo }] = await Promise.all([import('../config/load.ts'), import('./build.ts'), import('../model/model.ts')]);
@@ -206,41 +207,32 @@ export class LiveModel {
     this.#cacheTimer.unref();
   }
 
-  /** A model from the whole store, in a worker thread (with `keep`, it hands the columns over). */
-  #computeInWorker(): Promise<ModelUpdate> {
+  /** A model from the whole store, in a child process (with `keep`, it sends the columns along). */
+  #computeInChild(): Promise<ModelUpdate> {
     const started = performance.now();
     return new Promise<ModelUpdate>((resolve, reject) => {
-      const entry = workerEntry(import.meta.url, 'model-worker');
-      const w = new Worker(entry.file, {
-        ...entry.options,
-        workerData: { dir: this.#dir, cache: this.#cache, handOver: this.#keep } satisfies ModelWorkerInput,
-        stdout: false,
-        stderr: false,
+      const child = spawn(process.execPath, childArgs(import.meta.url, 'model-child'), {
+        // Its errors come back as messages; what it prints (a crash) goes where the server's does.
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        serialization: 'advanced',
       });
-      this.#workers.add(w);
-      w.once('exit', () => this.#workers.delete(w));
-      const onMessage = (msg: ModelWorkerMessage) => {
+      this.#children.add(child);
+      child.once('exit', () => this.#children.delete(child));
+      const onMessage = (msg: ModelChildMessage) => {
         done();
         if ('error' in msg) {
-          void w.terminate();
           const err = new Error(msg.error);
           this.#first?.reject(err);
           reject(err);
           return;
         }
-        const model = msg.model as StatusModel;
+        const model = ownSeries(msg.model as StatusModel);
         const served = () => {
           if (!this.#closed) this.#set(model);
-          resolve({ model, ms: Math.round(performance.now() - started), reread: msg.reread, where: 'worker' });
+          resolve({ model, ms: Math.round(performance.now() - started), reread: msg.reread, where: 'child process' });
         };
-        // Without the columns the worker has written the cache: it is ended now, its memory given
-        // back. With them it writes the cache now, and ends by itself; the columns are kept
-        // before the model is served, so that the next model (asked for after) goes on from them.
-        if (!msg.store) {
-          void w.terminate();
-          served();
-          return;
-        }
+        if (!msg.store) return served();
+        // The columns are kept before the model is served, so that the next model (asked for after) goes on from them.
         const { state, key } = msg.store;
         // The store's module is loaded by a server that keeps columns only (one that runs rounds).
         import('../store/store.ts').then(({ LiveStoreColumns }) => {
@@ -256,14 +248,18 @@ export class LiveModel {
         this.#first?.reject(err);
         reject(err);
       };
-      const onExit = (code: number) => {
+      const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         done();
-        reject(new Error(this.#closed ? 'stopped' : `the model computation ended without a model (exit code ${code})`));
+        const err = new Error(this.#closed ? 'stopped' : `the model computation ended without a model (${signal ? `signal ${signal}` : `exit code ${code}`})`);
+        this.#first?.reject(err);
+        reject(err);
       };
       const done = () => {
-        w.off('message', onMessage).off('error', onError).off('exit', onExit);
+        child.off('message', onMessage).off('error', onError).off('exit', onExit);
       };
-      w.once('message', onMessage).once('error', onError).once('exit', onExit);
+      child.on('message', onMessage).once('error', onError).once('exit', onExit);
+      // What to compute: the child's first message.
+      child.send({ dir: this.#dir, cache: this.#cache, handOver: this.#keep } satisfies ModelChildInput);
     });
   }
 }

@@ -5,13 +5,15 @@
 import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load.ts';
 import { dayFile, utcDay } from '../store/layout.ts';
 import { appendRun, type RunRecord } from '../store/samples.ts';
-import { LiveStoreColumns } from '../store/store.ts';
+import { LiveStoreColumns, type LiveStoreState } from '../store/store.ts';
 import { DayBarMemo, type StatusModel } from '../model/model.ts';
 import { buildModel } from './build.ts';
+import { compactStore } from '../store/compact.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -98,14 +100,11 @@ describe('LiveStoreColumns', () => {
       // Maintenance of the database from an hour before midnight to two hours after.
       await writeFile(path.join(dir, 'cairn.yaml'), `maintenance:\n  - id: db-upgrade\n    title: Database upgrade\n    components: [db]\n    start: ${iso(NOW + HOUR)}\n    duration: 3h\n`);
       const config = await loadConfig(dir, { missingEnv: 'keep' });
-      // The worker's whole read, then its columns posted as `postMessage` posts them, the buffers transferred.
+      // The child's whole read, then its columns sent as Node's `advanced` IPC serialization sends them.
       const read = new LiveStoreColumns();
       expect(await buildModel(config, NOW, { store: read })).toEqual(await buildModel(config, NOW));
-      const { state, transfer } = read.handOver();
-      expect(transfer.length).toBeGreaterThan(0);
-      const posted = structuredClone(state, { transfer });
-      expect(transfer.every((b) => b.byteLength === 0)).toBe(true);
-      const store = LiveStoreColumns.fromState(posted);
+      const message = v8.deserialize(v8.serialize({ model: null, state: read.handOver() })) as { state: LiveStoreState };
+      const store = LiveStoreColumns.fromState(message.state);
       // As `cairn serve` computes them: with the previous model's day bars to reuse.
       const bars = new DayBarMemo();
       let previous: StatusModel | null = null;
@@ -144,6 +143,60 @@ describe('LiveStoreColumns', () => {
       expect(after.maintenance.active).toEqual([]);
       await round(NOW + 2 * DAY);
       await same(NOW + 2 * DAY + 60_000, 1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('folds the days before the last nine into rollups and gives the same model: holds across midnight, regions, late starts, compacted days, the window moving', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'cairn-live-fold-'));
+    try {
+      await mkdir(path.join(dir, 'checks'));
+      // `slow` runs every 2 hours (a sample holds 6 hours: across midnight); `multi` from two regions; `late` starts 40 days ago.
+      await writeFile(
+        path.join(dir, 'checks', 'a.yaml'),
+        'checks:\n  - { id: slow, name: Slow, kind: tcp, host: 127.0.0.1, port: 9, interval: 2h }\n  - { id: multi, name: Multi, kind: tcp, host: 127.0.0.1, port: 9, interval: 2h }\n  - { id: late, name: Late, kind: tcp, host: 127.0.0.1, port: 9, interval: 2h }\n',
+      );
+      const statuses = ['up', 'up', 'degraded', 'up', 'down', 'up', 'maintenance', 'up', 'up', 'down', 'down'] as const;
+      // Two runs at each time: one without a region (slow, late), then `multi` from one region or the other.
+      const runAt = async (t: number, i: number) => {
+        const at = new Date(t).toISOString();
+        const s = statuses[i % statuses.length]!;
+        const r: RunRecord['r'] = [{ id: 'slow', s, t: at, ms: s === 'down' ? null : 20 + (i % 9), e: s === 'down' ? 'refused' : null }];
+        if (t >= NOW - 40 * DAY) r.push({ id: 'late', s: i % 13 === 0 ? 'down' : 'up', t: at, ms: 7, e: i % 13 === 0 ? 'refused' : null });
+        await appendRun(dir, { v: 1, t: at, r });
+        const m = new Date(t + 60_000).toISOString();
+        await appendRun(dir, { v: 1, t: m, r: [{ id: 'multi', s: i % 3 === 0 ? 'down' : 'up', t: m, ms: 5, e: i % 3 === 0 ? 'timeout' : null, g: i % 2 === 0 ? 'eu' : 'us' }] });
+      };
+      // 100 days of runs every 2 hours and 17 minutes, with a pause of 20 hours (a gap across midnight) 30 days ago.
+      let i = 0;
+      for (let t = NOW - 100 * DAY; t <= NOW; t += 2 * HOUR + 17 * 60_000) if (t < NOW - 30 * DAY - 10 * HOUR || t > NOW - 30 * DAY + 10 * HOUR) await runAt(t, i++);
+      const config = await loadConfig(dir, { missingEnv: 'keep' });
+      const store = new LiveStoreColumns();
+      const same = async (now: number) => {
+        const live = await buildModel(config, now, { store });
+        expect(live).toEqual(await buildModel(config, now));
+        return live;
+      };
+      const whole = await same(NOW);
+      // 92 days read, all but the last nine folded (but for `multi`, run from two regions: kept raw); the figures are not empty.
+      expect(store.held().foldedDays).toBeGreaterThan(80);
+      expect(store.held().samples).toBeLessThan(93 * 11 + 2 * 11 * 11);
+      expect(whole.checks.find((c) => c.id === 'slow')!.uptime['90d'].downMs).toBeGreaterThan(0);
+      expect(whole.checks.find((c) => c.id === 'late')!.days.filter((d) => d.level === 'nodata').length).toBeGreaterThan(40);
+      // Rounds, midnight, and days later: the window's front moves (a folded day leaves it).
+      for (const later of [HOUR, 3 * HOUR, DAY + HOUR, 3 * DAY]) {
+        await runAt(NOW + later, i++);
+        await same(NOW + later + 60_000);
+      }
+      // A folded day's file changed: it and the files after it are read again, and folded again.
+      await runAt(NOW - 20 * DAY + 5 * 60_000, i++);
+      await same(NOW + 3 * DAY + 120_000);
+      expect(store.lastRead).toBeGreaterThan(20);
+      // Days compacted on disk before the folded ones: both kinds of rollups, then raw days.
+      await compactStore(dir, { retentionMs: 50 * DAY, now: NOW + 3 * DAY, maxGapMs: () => 6 * HOUR });
+      await same(NOW + 3 * DAY + 180_000);
+      expect(store.held().foldedDays).toBeGreaterThan(30);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

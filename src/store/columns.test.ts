@@ -1,8 +1,9 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { SampleColumns } from './columns.ts';
+import { type ColumnsState, SampleColumns } from './columns.ts';
 import type { Sample } from './samples.ts';
 import { readStore, readStoreColumns } from './store.ts';
 
@@ -110,6 +111,20 @@ describe('SampleColumns.truncate and dropFirst', () => {
       for (let i = cut; i < 12; i++) for (const id of ['a', 'b']) if (id !== 'b' || i >= 4) [c, fresh].forEach((x) => x.add(sample(id, i)));
       for (const id of ['a', 'b']) expect(view(c, id)).toEqual(view(fresh, id));
     }
+  });
+
+  it('go to another process and back (handOver, v8 serialization, fromState) equal, owning their arrays, and grow on as before', () => {
+    const c = filled(0, 12);
+    const before = ['a', 'b'].map((id) => view(c, id));
+    const message = v8.serialize({ padding: new Float64Array(100_000), state: c.handOver() });
+    const got = SampleColumns.fromState((v8.deserialize(message) as { state: ColumnsState }).state);
+    expect(['a', 'b'].map((id) => view(got, id))).toEqual(before);
+    // Each array is its own, not a view into the message (which it would keep alive).
+    for (const id of ['a', 'b']) expect(got.series(id)!.at.buffer.byteLength).toBeLessThan(message.length / 10);
+    // Samples added after go on as on columns that never moved.
+    const fresh = filled(0, 12);
+    for (let i = 12; i < 400; i++) for (const id of ['a', 'b']) [got, fresh].forEach((x) => x.add(sample(id, i)));
+    for (const id of ['a', 'b']) expect(view(got, id)).toEqual(view(fresh, id));
   });
 
   it('drop the first samples of each check', () => {

@@ -50,8 +50,8 @@ export interface ColumnsOptions {
 }
 
 /**
- * What `SampleColumns.handOver` gives: the columns as plain data for `postMessage`, and the
- * buffers to transfer with it (moved, not copied) to the thread that goes on with them.
+ * What `SampleColumns.handOver` gives: the columns as plain data, to send to the process that
+ * goes on with them.
  */
 export interface ColumnsState {
   full: boolean;
@@ -166,14 +166,17 @@ export class SampleColumns {
   }
 
   /**
-   * The columns as plain data and the buffers that hold them, to post to another thread (the
-   * buffers in the transfer list: moved, not copied); `fromState` there gives back columns equal
-   * to these. This instance is left empty.
+   * The columns as plain data, to send to another process (Node's `advanced` IPC serialization,
+   * v8.serialize): each array cut to the samples it holds, so that only they are sent.
+   * `fromState` there gives back columns equal to these. This instance is left empty.
    */
-  handOver(): { state: ColumnsState; transfer: ArrayBuffer[] } {
-    const cols = [...this.#cols];
-    const transfer: ArrayBuffer[] = [];
-    for (const [, c] of cols) for (const a of [c.at, c.st, c.ms, c.code, c.region]) if (a) transfer.push(a.buffer as ArrayBuffer);
+  handOver(): ColumnsState {
+    const cols: [string, Column][] = [...this.#cols].map(([id, c]) => {
+      const cut: Column = { ...c, at: c.at.subarray(0, c.n), st: c.st.subarray(0, c.n), ms: c.ms.subarray(0, c.n) };
+      if (c.code) cut.code = c.code.subarray(0, c.n);
+      if (c.region) cut.region = c.region.subarray(0, c.n);
+      return [id, cut];
+    });
     const state: ColumnsState = { full: this.#full, regions: this.#regions, count: this.count, cols };
     this.#cols = new Map();
     this.#lastIds = [];
@@ -181,13 +184,30 @@ export class SampleColumns {
     this.#regions = [];
     this.#regionIndex = new Map();
     this.count = 0;
-    return { state, transfer };
+    return state;
   }
 
-  /** Columns from what `handOver` gave (after `postMessage`). */
+  /**
+   * Columns from what `handOver` gave (after v8.deserialize). Each array is copied into one of
+   * its own, with room for a few hundred samples more (a round's): a deserialized typed array is
+   * a view into the whole message, which it would keep alive, model and all.
+   */
   static fromState(state: ColumnsState): SampleColumns {
     const out = new SampleColumns({ full: state.full });
-    out.#cols = new Map(state.cols);
+    const own = <T extends Float64Array | Float32Array | Uint8Array | Int16Array | Uint16Array>(a: T, n: number, fill?: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(n + Math.max(256, Math.ceil(n / 64)));
+      b.set(a.subarray(0, n));
+      if (fill !== undefined) b.fill(fill, n);
+      return b;
+    };
+    out.#cols = new Map(
+      state.cols.map(([id, c]) => {
+        const mine: Column = { ...c, at: own(c.at, c.n), st: own(c.st, c.n), ms: own(c.ms, c.n) };
+        if (c.code) mine.code = own(c.code, c.n, NO_CODE);
+        if (c.region) mine.region = own(c.region, c.n);
+        return [id, mine];
+      }),
+    );
     out.#regions = [...state.regions];
     out.#regionIndex = new Map(state.regions.map((r, i) => [r, i + 1]));
     out.count = state.count;

@@ -49,9 +49,9 @@ export const serve: Command = {
     process.once('SIGTERM', onSignal);
 
     // The model: the cached one at once when there is one, then computed from the files in a
-    // worker thread (src/site/live-model.ts); requests that arrive before any model wait for it.
-    // A server that runs rounds keeps the store's columns the worker read (handed over to this
-    // thread): the model after a round reads again only the day files the round changed.
+    // child process (src/site/live-model.ts); requests that arrive before any model wait for it.
+    // A server that runs rounds keeps the store's columns the child read (sent to this process):
+    // the model after a round reads again only the day files the round changed.
     const live = new LiveModel({ dir: config.dir, keep: rounds > 0 });
     const failed = (err: unknown) => out.error(`the status data could not be read: ${config.redactor.redact(err instanceof Error ? err.message : String(err))}`);
     const compute = () =>
@@ -98,7 +98,7 @@ export const serve: Command = {
         if (stored) {
           const refreshed = live.refresh().then(
             ({ ms, reread, where }) =>
-              out.info(`Page updated after round ${n} (model computed in ${(ms / 1000).toFixed(1)} s${reread === null ? '' : `, ${reread} day file${reread === 1 ? '' : 's'} read`}${where === 'worker' ? ', in a worker' : ''}).`),
+              out.info(`Page updated after round ${n} (model computed in ${(ms / 1000).toFixed(1)} s${reread === null ? '' : `, ${reread} day file${reread === 1 ? '' : 's'} read`}${where === 'child process' ? ', from the whole store' : ''}).`),
             (err: unknown) => {
               if (!stop.signal.aborted) failed(err);
             },
