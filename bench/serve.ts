@@ -8,13 +8,19 @@
  *    after the process was started, and until the model is computed (which writes the cache);
  * 2. warm: the same after a restart, with the cache the first run left: time to first byte;
  *    then `readers` concurrent readers make `requests` requests (home, component pages, API
- *    JSON, in turn): p50/p95 latency; RSS when idle before and after; time to stop on SIGTERM;
- * 3. rounds: `cairn serve --rounds 4 --interval 20s` (its checks fail fast: nothing listens on
+ *    JSON, in turn): p50/p95 latency; RSS right after the model, right after the load, and idle
+ *    (`idle_rss_mb`: 30 s without a request); time to stop on SIGTERM;
+ * 3. rounds: `cairn serve --rounds 5 --interval 45s` (its checks fail fast: nothing listens on
  *    port 9): from the moment a round's results are in the store (the day file changes) to the
  *    moment the page shows a model computed after it (`page.updated_at` of /api/v2/status.json).
  *    Round 1 comes at start, while the first current model is computed from the whole store
  *    (`first_round_reflected_ms`); rounds 2 and 3 come to a server that has its model
- *    (`round_reflected_ms`: the slower of the two). Then the RSS of a server that runs rounds.
+ *    (`round_reflected_ms`: the slower of the two). Then the RSS of a server that runs rounds:
+ *    right after round 3's page (`rounds_rss_after_round_mb`), and idle, 30 s later
+ *    (`rounds_idle_rss_mb`).
+ *
+ * Memory and CPU are those of `cairn serve` and every process it started (the child process that
+ * computes a model from the whole store), from /proc.
  *
  * `cairn` is the CLI compiled as `npm run build` compiles it (test/test-cli.ts), run by plain
  * node as the installed package runs; `--cli source` runs bin/cairn.js from the checkout instead
@@ -23,7 +29,7 @@
  * Progress goes to stderr; the last line of stdout is one JSON object.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -41,6 +47,10 @@ const COMPONENTS = Number(values.components ?? 200);
 const DAYS = Number(values.days ?? 90);
 const READERS = Number(values.readers ?? 50);
 const REQUESTS = Number(values.requests ?? 1000);
+/** Idle means this many seconds without a request or a round (V8 gives back memory it no longer needs after a few seconds of quiet). */
+const IDLE_S = 30;
+/** Seconds between the rounds of step 3: round 3's page, then IDLE_S seconds, before round 4. */
+const ROUND_INTERVAL_S = 45;
 if (values.cli !== 'compiled' && values.cli !== 'source') throw new Error('--cli is compiled or source');
 const CAIRN = values.cli === 'source' ? fileURLToPath(new URL('../bin/cairn.js', import.meta.url)) : await compiledCli();
 // The pages compiled once beforehand, as the tests do (test/global-setup.ts): not part of a start.
@@ -91,21 +101,49 @@ async function firstByte(s: Served): Promise<{ url: string; ttfbMs: number; cpuM
   return { url, ttfbMs, cpuMs: cpu };
 }
 
-/** User + system CPU time of a process so far (all its threads), from /proc: a figure the load of the machine does not inflate. */
+/** The process and every process it started that is still running (its model's child process), by pid. */
+async function tree(pid: number): Promise<number[]> {
+  const out = [pid];
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  for (const t of tasks) {
+    const kids = (await readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')).trim();
+    for (const k of kids ? kids.split(/\s+/) : []) out.push(...(await tree(Number(k))));
+  }
+  return out;
+}
+
+/**
+ * User + system CPU time so far of `cairn serve` and the processes it started (every thread),
+ * from /proc: a figure the load of the machine does not inflate. Children that ended count
+ * through the parent's cutime/cstime, running ones by their own.
+ */
 async function cpuMs(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).replace(/^.*\) /, '').split(' ');
-  // Fields 14 and 15 of stat (utime, stime), counted from after the command name, in clock ticks (100 a second).
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  let ticks = 0;
+  for (const [i, p] of (await tree(pid)).entries()) {
+    const fields = (await readFile(`/proc/${p}/stat`, 'utf8').catch(() => '')).replace(/^.*\) /, '').split(' ');
+    // Fields 14 to 17 of stat (utime, stime, cutime, cstime), counted from after the command name, in clock ticks (100 a second).
+    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0) + (i === 0 ? Number(fields[13] ?? 0) + Number(fields[14] ?? 0) : 0);
+  }
+  return ticks * 10;
 }
 
+/** Resident memory now of `cairn serve` and the processes it started, MB. */
 async function rssMb(pid: number): Promise<number> {
-  const m = /VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
-  return Math.round(Number(m?.[1]) / 102.4) / 10;
+  let kb = 0;
+  for (const p of await tree(pid)) kb += Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${p}/status`, 'utf8').catch(() => ''))?.[1] ?? 0);
+  return Math.round(kb / 102.4) / 10;
 }
 
-async function hwmMb(pid: number): Promise<number> {
-  const m = /VmHWM:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'));
-  return Math.round(Number(m?.[1]) / 102.4) / 10;
+/** The highest `rssMb` of the process tree, sampled every 20 ms until `done` settles. */
+async function peakWhile(pid: number, done: Promise<unknown>): Promise<number> {
+  let over = false;
+  void done.finally(() => (over = true));
+  let peak = 0;
+  while (!over) {
+    peak = Math.max(peak, await rssMb(pid));
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return peak;
 }
 
 async function stop(s: Served): Promise<{ stopMs: number; code: number | null }> {
@@ -161,34 +199,42 @@ try {
 
   log('1. cold start (no model cache)…');
   const cold = start(dir, ['--rounds', '0']);
+  const coldComputed = until(cold, () => (/Model computed/.test(cold.stderr()) ? true : undefined), 50);
+  // The model is computed in a child process: the peak counts both.
+  const coldPeakP = peakWhile(cold.child.pid!, coldComputed);
   const c = await firstByte(cold);
   log(`  first byte after ${c.ttfbMs} ms (${c.cpuMs} ms of CPU)`);
-  await until(cold, () => (/Model computed/.test(cold.stderr()) ? true : undefined), 50);
+  await coldComputed;
   const coldModelMs = ms(cold.started);
-  const coldPeak = await hwmMb(cold.child.pid!);
-  log(`  model computed after ${coldModelMs} ms (peak RSS ${coldPeak} MB)`);
+  const coldPeak = await coldPeakP;
+  log(`  model computed after ${coldModelMs} ms (peak RSS of cairn serve and its child ${coldPeak} MB)`);
   await stop(cold);
 
   log('2. warm start (the model cache the first run wrote)…');
   const warm = start(dir, ['--rounds', '0']);
+  let warmDone!: () => void;
+  const warmPeakP = peakWhile(warm.child.pid!, new Promise<void>((r) => (warmDone = r)));
   const w = await firstByte(warm);
   log(`  first byte after ${w.ttfbMs} ms (${w.cpuMs} ms of CPU)${/cached/.test(warm.stderr()) ? '' : ' (the cache was NOT used)'}`);
   await until(warm, () => (/Model computed/.test(warm.stderr()) ? true : undefined), 50);
   const warmModelMs = ms(warm.started);
-  const idleBefore = await rssMb(warm.child.pid!);
-  log(`  model computed after ${warmModelMs} ms; idle RSS ${idleBefore} MB`);
+  const afterModel = await rssMb(warm.child.pid!);
+  log(`  model computed after ${warmModelMs} ms; RSS then ${afterModel} MB`);
   const loadStarted = performance.now();
   const l = await load(w.url);
   log(`  ${REQUESTS} requests by ${READERS} readers in ${ms(loadStarted)} ms: p50 ${l.p50} ms, p95 ${l.p95} ms, max ${l.max} ms`);
-  const idleAfter = await rssMb(warm.child.pid!);
-  const warmPeak = await hwmMb(warm.child.pid!);
-  log(`  idle RSS after the load ${idleAfter} MB (peak ${warmPeak} MB)`);
+  const afterLoad = await rssMb(warm.child.pid!);
+  warmDone();
+  const warmPeak = await warmPeakP;
+  await new Promise((r) => setTimeout(r, IDLE_S * 1000));
+  const idle = await rssMb(warm.child.pid!);
+  log(`  RSS right after the load ${afterLoad} MB (peak ${warmPeak} MB); idle, ${IDLE_S} s later, ${idle} MB`);
   const warmStop = await stop(warm);
   log(`  stopped on SIGTERM in ${warmStop.stopMs} ms, exit code ${warmStop.code}`);
 
   log('3. rounds: from a round in the store to the page…');
   const today = dayFile(dir, utcDay(Date.now()));
-  const live = start(dir, ['--rounds', '4', '--interval', '20s']);
+  const live = start(dir, ['--rounds', '5', '--interval', `${ROUND_INTERVAL_S}s`]);
   const lu = await urlOf(live);
   const statusUrl = new URL('api/v2/status.json', lu);
   /**
@@ -220,9 +266,13 @@ try {
   log(`  round 3 reflected ${r3.ms} ms after its results were stored`);
   await until(live, () => (live.stderr().split('Page updated after round').length > 3 ? true : undefined), 50);
   const roundsRss = await rssMb(live.child.pid!);
+  // Idle between rounds: no request, IDLE_S seconds after round 3's page (round 4 comes later).
+  await new Promise((r) => setTimeout(r, IDLE_S * 1000));
+  if (live.stderr().split('Page updated after round').length > 4) throw new Error('round 4 came before the idle measurement: raise --interval');
+  const roundsIdleRss = await rssMb(live.child.pid!);
   // What the server said of its models: how long each took and how many day files it read.
   for (const line of live.stderr().split('\n')) if (/Model computed|Page updated/.test(line)) log(`  serve: ${line}`);
-  log(`  RSS after the rounds (the store's columns kept for the next round's model) ${roundsRss} MB`);
+  log(`  RSS right after round 3 ${roundsRss} MB; idle ${IDLE_S} s later (the store's recent columns and folded days kept for the next round's model) ${roundsIdleRss} MB`);
   const liveStop = await stop(live);
   log(`  stopped on SIGTERM in ${liveStop.stopMs} ms, exit code ${liveStop.code}`);
   const roundMs = Math.max(r2.ms, r3.ms);
@@ -245,12 +295,14 @@ try {
       p50_ms: l.p50,
       p95_ms: l.p95,
       max_ms: l.max,
-      idle_rss_mb: idleBefore,
-      idle_rss_after_load_mb: idleAfter,
+      rss_after_model_mb: afterModel,
+      rss_after_load_mb: afterLoad,
+      idle_rss_mb: idle,
       peak_rss_mb: warmPeak,
       first_round_reflected_ms: r1.ms,
       round_reflected_ms: roundMs,
-      rounds_rss_mb: roundsRss,
+      rounds_rss_after_round_mb: roundsRss,
+      rounds_idle_rss_mb: roundsIdleRss,
       stop_ms: Math.max(warmStop.stopMs, liveStop.stopMs),
       stop_codes: [warmStop.code, liveStop.code],
       loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100),

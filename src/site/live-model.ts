@@ -22,12 +22,14 @@
  */
 import { type DayBarMemo, type StatusModel, ownSeries } from '../model/model.ts';
 import type { ResolvedConfig } from '../config/types.ts';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { removeTempFiles } from '../store/atomic.ts';
 import type { LiveStoreColumns } from '../store/store.ts';
 import { CACHE_DIR, cacheKey, dataStamp, readModelCache, tryWriteModelCache } from './model-cache.ts';
-import type { ModelChildInput, ModelChildMessage } from './model-child.ts';
+import type { ModelChildInput, ModelChildMessage, ModelChildResult } from './model-child.ts';
 import { childArgs } from '../worker-entry.ts';
 
 /** How long after a model computed in the serving process it is written to the cache. */
@@ -218,41 +220,30 @@ export class LiveModel {
       });
       this.#children.add(child);
       child.once('exit', () => this.#children.delete(child));
+      const failed = (err: unknown) => {
+        this.#first?.reject(err);
+        reject(err);
+      };
       const onMessage = (msg: ModelChildMessage) => {
         done();
-        if ('error' in msg) {
-          const err = new Error(msg.error);
-          this.#first?.reject(err);
-          reject(err);
-          return;
-        }
-        const model = ownSeries(msg.model as StatusModel);
-        const served = () => {
-          if (!this.#closed) this.#set(model);
-          resolve({ model, ms: Math.round(performance.now() - started), reread: msg.reread, where: 'child process' });
-        };
-        if (!msg.store) return served();
-        // The columns are kept before the model is served, so that the next model (asked for after) goes on from them.
-        const { state, key } = msg.store;
+        if ('error' in msg) return failed(new Error(msg.error));
+        const result = 'file' in msg ? readResult(msg.file) : Promise.resolve(msg);
         // The store's module is loaded by a server that keeps columns only (one that runs rounds).
-        import('../store/store.ts').then(({ LiveStoreColumns }) => {
-          if (!this.#closed) this.#store = { columns: LiveStoreColumns.fromState(state), key };
-          served();
-        }, (err: unknown) => {
-          this.#first?.reject(err);
-          reject(err);
-        });
+        Promise.all([result, this.#keep ? import('../store/store.ts') : null]).then(([r, storeModule]) => {
+          const model = ownSeries(r.model as StatusModel);
+          // The columns are kept before the model is served, so that the next model (asked for after) goes on from them.
+          if (r.store && storeModule && !this.#closed) this.#store = { columns: storeModule.LiveStoreColumns.fromState(r.store.state), key: r.store.key };
+          if (!this.#closed) this.#set(model);
+          resolve({ model, ms: Math.round(performance.now() - started), reread: r.reread, where: 'child process' });
+        }, failed);
       };
       const onError = (err: Error) => {
         done();
-        this.#first?.reject(err);
-        reject(err);
+        failed(err);
       };
       const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
         done();
-        const err = new Error(this.#closed ? 'stopped' : `the model computation ended without a model (${signal ? `signal ${signal}` : `exit code ${code}`})`);
-        this.#first?.reject(err);
-        reject(err);
+        failed(new Error(this.#closed ? 'stopped' : `the model computation ended without a model (${signal ? `signal ${signal}` : `exit code ${code}`})`));
       };
       const done = () => {
         child.off('message', onMessage).off('error', onError).off('exit', onExit);
@@ -261,5 +252,14 @@ export class LiveModel {
       // What to compute: the child's first message.
       child.send({ dir: this.#dir, cache: this.#cache, handOver: this.#keep } satisfies ModelChildInput);
     });
+  }
+}
+
+/** A child's result from the file it wrote, which is then removed. */
+async function readResult(file: string): Promise<ModelChildResult> {
+  try {
+    return v8.deserialize(await readFile(file)) as ModelChildResult;
+  } finally {
+    await rm(file, { force: true });
   }
 }

@@ -15,6 +15,11 @@
  * Messages are sent with Node's `advanced` serialization (the structured clone of worker
  * threads): typed arrays go as they are.
  */
+import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
 import { loadConfig } from '../config/load.ts';
 import { LiveStoreColumns, type LiveStoreState } from '../store/store.ts';
 import { buildModel } from './build.ts';
@@ -28,15 +33,20 @@ export interface ModelChildInput {
   handOver: boolean;
 }
 
-export type ModelChildMessage =
-  | {
-      model: unknown;
-      /** Day files read (with `handOver`; null without). */
-      reread: number | null;
-      /** With `handOver`: the columns, and the configuration's hash (`cacheKey`) they were read with. */
-      store: { state: LiveStoreState; key: string } | null;
-    }
-  | { error: string };
+export interface ModelChildResult {
+  model: unknown;
+  /** Day files read (with `handOver`; null without). */
+  reread: number | null;
+  /** With `handOver`: the columns, and the configuration's hash (`cacheKey`) they were read with. */
+  store: { state: LiveStoreState; key: string } | null;
+}
+
+/**
+ * The result itself, or the file that holds it (v8.serialize; the server reads it, then removes
+ * it), or why there is none. A file is read in one piece, where a message comes in thousands of
+ * small ones whose memory, once freed, the server's allocator keeps in holes it cannot give back.
+ */
+export type ModelChildMessage = ModelChildResult | { file: string } | { error: string };
 
 /** Sends `msg` to the server, resolving once it is written. */
 function send(msg: ModelChildMessage): Promise<void> {
@@ -56,12 +66,14 @@ async function compute({ dir, cache, handOver }: ModelChildInput): Promise<void>
   const store = handOver ? new LiveStoreColumns() : undefined;
   const model = await buildModel(config, Date.now(), store ? { store } : {});
   // The page first; the cache (a few hundred milliseconds to serialize and write) after.
-  if (store) {
-    const reread = store.lastRead;
-    await send({ model, reread, store: { state: store.handOver(), key } });
-  } else {
-    await send({ model, reread: null, store: null });
-  }
+  const reread = store ? store.lastRead : null;
+  const result: ModelChildResult = { model, reread, store: store ? { state: store.handOver(), key } : null };
+  const file = path.join(os.tmpdir(), `cairn-model-${process.pid}-${randomUUID()}.bin`);
+  const written = await writeFile(file, v8.serialize(result), { mode: 0o600 }).then(
+    () => true,
+    () => false,
+  );
+  await send(written ? { file } : result);
   if (cache) await tryWriteModelCache(dir, model, stamp);
 }
 
