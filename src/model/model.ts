@@ -139,19 +139,6 @@ function responseSeries(samples: readonly Sample[]): ResponseSeries {
   return series;
 }
 
-/**
- * `model` with each check's series in arrays of its own (changed in place). A typed array that
- * v8.deserialize gives (the model cache, a message from another process) is a view into the whole
- * message, and would keep all of it alive, tens of megabytes, for as long as the model is served.
- */
-export function ownSeries(model: StatusModel): StatusModel {
-  for (const c of model.checks) {
-    const r = c.responseTimes;
-    c.responseTimes = { t: r.t.slice(), ms: r.ms.slice(), status: r.status.slice() };
-  }
-  return model;
-}
-
 const STATUS_INDEX = Object.fromEntries(STATUSES.map((s, i) => [s, i])) as Record<CheckStatus, number>;
 
 export interface CheckModel {
@@ -318,6 +305,33 @@ export class DayBarMemo {
   }
 }
 
+/**
+ * The strings of window figures, one string for each value: a model has ~40,000 figures (day
+ * bars), whose bounds are a few hundred instants and whose percentages a few dozen values, and
+ * `cairn serve` keeps its model (and makes one after every round). Bounded: cleared when full.
+ */
+const ISO = new Map<number, string>();
+const STRINGS = new Map<string, string>();
+const ONE_STRING_LIMIT = 20_000;
+
+function isoInstant(ms: number): string {
+  let s = ISO.get(ms);
+  if (s === undefined) {
+    if (ISO.size >= ONE_STRING_LIMIT) ISO.clear();
+    ISO.set(ms, (s = new Date(ms).toISOString()));
+  }
+  return s;
+}
+
+function oneString<T extends string | null>(s: T): T {
+  if (s === null) return s;
+  const same = STRINGS.get(s);
+  if (same !== undefined) return same as T;
+  if (STRINGS.size >= ONE_STRING_LIMIT) STRINGS.clear();
+  STRINGS.set(s, s);
+  return s;
+}
+
 /** The figures of one window from its tally (the page's, the API's and the reports' one formula). */
 export function windowFigure(t: Tally, from: number, to: number, rule: AvailabilityRule): WindowFigure {
   const known = knownMs(t);
@@ -335,14 +349,14 @@ export function windowFigure(t: Tally, from: number, to: number, rule: Availabil
     partialMs: t.partialMs,
     partialShareMs: t.partialShareMs,
     maintenanceMs: t.maintenanceMs,
-    from: new Date(from).toISOString(),
-    to: new Date(to).toISOString(),
+    from: isoInstant(from),
+    to: isoInstant(to),
     windowMs,
     knownMs: known,
     data,
     availability: shown ? available / denominator : null,
-    percent: shown ? truncatedPercent(available, denominator) : null,
-    coverage: truncatedPercent(known, windowMs) ?? '0.00',
+    percent: shown ? oneString(truncatedPercent(available, denominator)) : null,
+    coverage: oneString(truncatedPercent(known, windowMs) ?? '0.00'),
     downtimeMs: countedDowntimeMs(t, rule.partialOutage),
     availableMs: available,
   };

@@ -20,7 +20,8 @@
  *
  * Until a first model exists, `current()` is a promise: requests wait for it.
  */
-import { type DayBarMemo, type StatusModel, ownSeries } from '../model/model.ts';
+import type { DayBarMemo, StatusModel } from '../model/model.ts';
+import { settled } from '../deserialized.ts';
 import type { ResolvedConfig } from '../config/types.ts';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -227,10 +228,10 @@ export class LiveModel {
       const onMessage = (msg: ModelChildMessage) => {
         done();
         if ('error' in msg) return failed(new Error(msg.error));
-        const result = 'file' in msg ? readResult(msg.file) : Promise.resolve(msg);
+        const result = 'file' in msg ? readResult(msg.file) : Promise.resolve(settled(msg));
         // The store's module is loaded by a server that keeps columns only (one that runs rounds).
         Promise.all([result, this.#keep ? import('../store/store.ts') : null]).then(([r, storeModule]) => {
-          const model = ownSeries(r.model as StatusModel);
+          const model = r.model as StatusModel;
           // The columns are kept before the model is served, so that the next model (asked for after) goes on from them.
           if (r.store && storeModule && !this.#closed) this.#store = { columns: storeModule.LiveStoreColumns.fromState(r.store.state), key: r.store.key };
           if (!this.#closed) this.#set(model);
@@ -258,7 +259,7 @@ export class LiveModel {
 /** A child's result from the file it wrote, which is then removed. */
 async function readResult(file: string): Promise<ModelChildResult> {
   try {
-    return v8.deserialize(await readFile(file)) as ModelChildResult;
+    return settled(v8.deserialize(await readFile(file)) as ModelChildResult);
   } finally {
     await rm(file, { force: true });
   }

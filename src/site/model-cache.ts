@@ -19,7 +19,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { CHECKS_DIR, SETTINGS_FILE } from '../config/load.ts';
-import { MODEL_VERSION, type StatusModel, ownSeries } from '../model/model.ts';
+import { MODEL_VERSION, type StatusModel } from '../model/model.ts';
+import { settled } from '../deserialized.ts';
 import { listTree, writeFileAtomic } from '../store/atomic.ts';
 import { DATA_DIR } from '../store/layout.ts';
 import { bundleIdentity } from './bundle.ts';
@@ -91,7 +92,7 @@ export async function readModelCache(dir: string): Promise<CachedModel | null> {
     if (eol < 0 || header.format !== CACHE_FORMAT || header.key !== key || typeof header.stamp !== 'string') return null;
     const model = v8.deserialize(bytes.subarray(eol + 1)) as StatusModel | null;
     if (model?.version !== MODEL_VERSION) return null;
-    return { model: ownSeries(model), current: header.stamp === (await dataStamp(dir)) };
+    return { model: settled(model), current: header.stamp === (await dataStamp(dir)) };
   } catch {
     return null;
   }
