@@ -93,7 +93,7 @@ describe('LiveStoreColumns', () => {
     }
   }, 60_000);
 
-  it('goes on from columns handed over to another thread (moved), reusing day bars: rounds across midnight, in maintenance, a new and a resolved incident', async () => {
+  it('goes on from columns sent to another process (v8 serialization), reusing day bars: rounds across midnight, in maintenance, a new and a resolved incident', async () => {
     const dir = await repo();
     try {
       const iso = (t: number) => new Date(t).toISOString();
