@@ -116,6 +116,9 @@ export class LiveStoreColumns {
   /** Checks whose samples of folded days were folded, and checks kept raw (run from several regions). */
   #foldedIds = new Set<string>();
   #raw = new Set<string>();
+  /** Whether folded days were added or dropped since the last `read()`, and which rollups on disk came before them then. */
+  #foldedChanged = false;
+  #rollupsBefore = '';
   /** Day files read by the last `read()` (for tests and logs). */
   lastRead = 0;
 
@@ -150,7 +153,11 @@ export class LiveStoreColumns {
     }
     if (opts.fold) this.#fold(opts.fold, r.rollups);
     // The first folded day has no day before it read, as in a raw read (the window moved, or this is the first read).
-    if (this.#folded.length > 0) this.#withoutEarlierDays(r.rollups);
+    // Only when the folded days or the rollups before them changed: it gives the same days again otherwise.
+    const before = `${r.rollups.length} ${r.rollups[0]?.d ?? ''} ${r.rollups[r.rollups.length - 1]?.d ?? ''}`;
+    if (this.#folded.length > 0 && (this.#foldedChanged || before !== this.#rollupsBefore)) this.#withoutEarlierDays(r.rollups);
+    this.#foldedChanged = false;
+    this.#rollupsBefore = before;
     return {
       samples: this.#samples,
       rollups: [...r.rollups, ...this.#folded.flatMap((d) => d.rollups)],
@@ -205,6 +212,7 @@ export class LiveStoreColumns {
       }
       files -= d.files;
       this.#folded.shift();
+      this.#foldedChanged = true;
     }
     this.#dropHead(k);
   }
@@ -220,6 +228,7 @@ export class LiveStoreColumns {
     if (day < this.#folded.length) {
       // In a folded day: from its first file (a folded check's samples there are gone, and its later ones go with them).
       this.#folded.length = day;
+      this.#foldedChanged = true;
       k = at;
     }
     this.#samples.truncate(this.#held[k]!.start);
@@ -294,6 +303,7 @@ export class LiveStoreColumns {
         carry.set(r.id, sampleOfLast(r.id, r.last));
       }
       chunk.forEach((d, j) => this.#folded.push({ day: d.day, files: d.to - d.from, rollups: byDay.get(d.day) ?? [], first: firsts[j]! }));
+      this.#foldedChanged = true;
     }
     this.#dropSamples(new Map(ids.map((id) => [id, at(i, id)])));
     for (const id of ids) this.#foldedIds.add(id);
